@@ -1,0 +1,28 @@
+// Command-line options of understudy-engine.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "fake_engine/app/engine.h"
+
+namespace understudy {
+
+struct EngineOptions {
+  EngineSettings engine;
+  std::vector<std::filesystem::path> scripts;  // run in order on the main thread after start
+};
+
+// What parsing the command line decided: run with options, or exit now with
+// a code after printing `message` (help text, or a one-line error).
+struct EarlyExit {
+  int code = 0;
+  std::string message;
+};
+
+std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char* const* argv);
+
+}  // namespace understudy

@@ -1,0 +1,81 @@
+// understudy-engine: the stand-in engine process.
+#include <pybind11/embed.h>
+
+#include <cstring>
+#include <iostream>
+
+#include "fake_engine/app/engine.h"
+#include "fake_engine/app/engine_options.h"
+#include "fake_engine/app/signal_watcher.h"
+#include "fake_engine/python/embedded_interpreter.h"
+#include "fake_engine/python/python_runtime.h"
+
+namespace py = pybind11;
+using namespace understudy;
+
+namespace {
+
+void print_summary(Engine& engine, std::uint64_t frames) {
+  const auto s = engine.loop().stats().summary();
+  std::fprintf(stderr,
+               "understudy-engine: stopped after %llu frames; frame work p50 %.3f ms, p99 %.3f ms, "
+               "max %.3f ms; late frames %llu\n",
+               static_cast<unsigned long long>(frames), s.work_p50_ms, s.work_p99_ms,
+               s.work_max_ms, static_cast<unsigned long long>(s.late_frames));
+}
+
+int run_engine(const EngineOptions& options) {
+  name_current_thread("main");
+  SignalWatcher signals({SIGINT, SIGTERM});
+
+  std::vector<std::string> python_argv{"understudy-engine"};
+  if (!options.scripts.empty()) {
+    python_argv[0] = options.scripts.front().string();
+  }
+  EmbeddedInterpreter interpreter(python_argv);
+  for (const auto& script : options.scripts) {
+    if (auto problem = check_script(script)) {
+      std::cerr << "understudy-engine: error: " << *problem << '\n';
+      return 2;
+    }
+  }
+
+  Engine engine(options.engine);
+  PythonRuntime runtime(engine.affinity(), engine.console(), engine.world(), engine.loop());
+  for (const auto& script : options.scripts) {
+    (void)engine.queue().post("run script " + script.string(),
+                              [&runtime, script] { runtime.run_script(script); });
+  }
+  signals.start([&engine](int signal) {
+    engine.console().warning(std::string("received ") + sigabbrev_np(signal) + ", stopping");
+    engine.loop().request_stop();
+  });
+
+  std::uint64_t frames = 0;
+  {
+    py::gil_scoped_release release;  // the main thread holds the GIL only to run Python
+    frames = engine.run();
+    runtime.shutdown();
+  }
+  signals.stop();
+  if (options.engine.echo_console) {
+    print_summary(engine, frames);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto parsed = parse_engine_options(argc, argv);
+  if (auto* early = std::get_if<EarlyExit>(&parsed)) {
+    (early->code == 0 ? std::cout : std::cerr) << early->message << '\n';
+    return early->code;
+  }
+  try {
+    return run_engine(std::get<EngineOptions>(parsed));
+  } catch (const std::exception& e) {
+    std::cerr << "understudy-engine: error: " << e.what() << '\n';
+    return 1;
+  }
+}

@@ -1,0 +1,103 @@
+#include "fake_engine/core/frame_loop.h"
+
+#include <iostream>
+#include <thread>
+
+namespace understudy {
+namespace {
+// Unity's editor drained its main-thread queue for at most 1/90 s per update.
+constexpr auto kFaithfulDrainBudget = std::chrono::duration_cast<Clock::duration>(
+    std::chrono::duration<double>(1.0 / 90.0));
+}  // namespace
+
+FrameLoop::FrameLoop(MainThreadQueue& queue, MainThreadAffinity& affinity,
+                     FrameLoopSettings settings)
+    : queue_(queue), affinity_(affinity), settings_(settings) {}
+
+void FrameLoop::add_frame_task(std::string name, std::function<void(const FrameTick&)> task) {
+  tasks_.emplace_back(std::move(name), std::move(task));
+}
+
+Clock::duration FrameLoop::period() const {
+  if (settings_.tick_hz <= 0) {
+    return Clock::duration::zero();
+  }
+  return std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(1.0 / settings_.tick_hz));
+}
+
+void FrameLoop::request_stop() {
+  stop_.store(true);
+  queue_.wake();
+}
+
+std::uint64_t FrameLoop::run() {
+  affinity_.claim();
+  const auto loop_started = Clock::now();
+  const auto frame_period = period();
+  auto next_start = loop_started;
+  auto previous_start = loop_started - frame_period;
+  std::uint64_t frames = 0;
+
+  while (!stop_.load()) {
+    idle_until(next_start);
+    if (stop_.load()) {
+      break;
+    }
+    const auto started = Clock::now();
+    const auto lateness = frame_period > Clock::duration::zero() && started > next_start
+                              ? started - next_start
+                              : Clock::duration::zero();
+    FrameTick tick{frames + 1, std::chrono::duration<double>(started - previous_start).count()};
+    previous_start = started;
+    run_frame(tick, lateness);
+    frames = tick.number;
+
+    if ((settings_.max_frames && frames >= *settings_.max_frames) ||
+        (settings_.max_duration && Clock::now() - loop_started >= *settings_.max_duration)) {
+      break;
+    }
+    next_start += frame_period;
+    // After a long frame, start again from now instead of running a burst of
+    // back-to-back frames to catch up (engines drop frames; they do not replay them).
+    if (Clock::now() > next_start + frame_period) {
+      next_start = Clock::now();
+    }
+  }
+  return frames;
+}
+
+void FrameLoop::idle_until(Clock::time_point next_start) {
+  while (!stop_.load() && Clock::now() < next_start) {
+    const bool jobs_waiting = queue_.wait_until(next_start, /*wake_on_jobs=*/!settings_.faithful);
+    if (jobs_waiting && !settings_.faithful && !stop_.load()) {
+      queue_.drain();
+    }
+  }
+}
+
+void FrameLoop::run_frame(const FrameTick& tick, Clock::duration lateness) {
+  const auto started = Clock::now();
+  frame_.store(tick.number);
+  std::optional<Clock::duration> budget;
+  if (settings_.faithful) {
+    budget = kFaithfulDrainBudget;
+  }
+  const auto drained = queue_.drain(budget);
+  for (auto& [name, task] : tasks_) {
+    try {
+      task(tick);
+    } catch (const std::exception& e) {
+      if (error_sink_) {
+        error_sink_(name, e.what());
+      } else {
+        std::cerr << "understudy-engine: frame task '" << name << "' failed: " << e.what() << '\n';
+      }
+    }
+  }
+  stats_.add(FrameRecord{tick.number, tick.delta_seconds, Clock::now() - started, lateness,
+                         drained.jobs_run},
+             period());
+}
+
+}  // namespace understudy

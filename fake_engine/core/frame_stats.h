@@ -1,0 +1,54 @@
+// FrameStats: how long each frame's work took and how late each frame started.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <vector>
+
+#include "fake_engine/core/main_thread_queue.h"
+
+namespace understudy {
+
+struct FrameRecord {
+  std::uint64_t number = 0;
+  double delta_seconds = 0;    // since the previous frame started
+  Clock::duration work{};      // jobs, tickers and frame tasks of this frame
+  Clock::duration lateness{};  // how long after its scheduled time the frame started
+  std::size_t jobs_run = 0;    // main-thread jobs run at the start of this frame
+};
+
+struct FrameStatsSummary {
+  std::uint64_t frames = 0;
+  double work_mean_ms = 0;
+  double work_p50_ms = 0;
+  double work_p99_ms = 0;
+  double work_max_ms = 0;
+  double lateness_p99_ms = 0;
+  double lateness_max_ms = 0;
+  std::uint64_t late_frames = 0;  // started more than one period after their schedule
+};
+
+// Keeps the most recent frames for percentiles, and whole-run totals.
+// Thread-safety: all members may be called from any thread.
+class FrameStats {
+ public:
+  explicit FrameStats(std::size_t window = 4096) : window_(window) {}
+
+  void add(const FrameRecord& record, Clock::duration period);
+  FrameStatsSummary summary() const;
+  std::vector<FrameRecord> recent(std::size_t count) const;
+
+ private:
+  const std::size_t window_;
+  mutable std::mutex mutex_;
+  std::deque<FrameRecord> recent_;  // REQUIRES: mutex_ held
+  std::uint64_t frames_ = 0;        // REQUIRES: mutex_ held
+  std::uint64_t late_frames_ = 0;   // REQUIRES: mutex_ held
+  Clock::duration total_work_{};    // REQUIRES: mutex_ held
+  Clock::duration max_work_{};      // REQUIRES: mutex_ held
+  Clock::duration max_lateness_{};  // REQUIRES: mutex_ held
+};
+
+}  // namespace understudy

@@ -1,0 +1,155 @@
+// MainThreadQueue: work posted by any thread, run by the engine's main thread.
+//
+// This is how Unity's out-of-process API turns client requests into engine
+// calls: the connection thread posts a job and waits for its result. The main
+// thread drains the queue at the start of every frame and, unless the engine is
+// in faithful mode, also whenever a job arrives while it is idle between
+// frames (see FrameLoop), so a job's latency does not depend on the frame rate.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+
+#include "fake_engine/core/thread_identity.h"
+
+namespace understudy {
+
+using Clock = std::chrono::steady_clock;
+
+// A job was posted after the engine began stopping; it will never run.
+class EngineStoppedError : public std::runtime_error {
+ public:
+  explicit EngineStoppedError(const std::string& job_name);
+};
+
+// A caller stopped waiting for a main-thread job. The job itself is not
+// cancelled: like an expired RPyC request, it still runs later.
+class JobTimeoutError : public std::runtime_error {
+ public:
+  JobTimeoutError(const std::string& job_name, Clock::duration waited, std::size_t queue_depth);
+};
+
+struct DrainResult {
+  std::size_t jobs_run = 0;
+  std::size_t jobs_left = 0;  // still queued (budget ran out, or posted during the drain)
+};
+
+struct QueueCounters {
+  std::uint64_t posted = 0;
+  std::uint64_t run = 0;
+  std::uint64_t rejected = 0;  // posted after close()
+  Clock::duration total_queue_wait{};  // posted -> started, summed over run jobs
+  Clock::duration max_queue_wait{};
+};
+
+// Thread-safety: every member may be called from any thread except where a
+// comment says "main thread only".
+class MainThreadQueue {
+ public:
+  explicit MainThreadQueue(const MainThreadAffinity& affinity) : affinity_(affinity) {}
+  MainThreadQueue(const MainThreadQueue&) = delete;
+  MainThreadQueue& operator=(const MainThreadQueue&) = delete;
+
+  // Queues `fn` to run on the main thread. The future carries its result or
+  // exception; EngineStoppedError if the queue is already closed. `name` says
+  // what the job does ("World.actor_spawn") for diagnostics.
+  template <class F>
+  std::future<std::invoke_result_t<F&>> post(std::string name, F&& fn);
+
+  // Runs `fn` on the main thread and returns its result: inline when already
+  // on it, otherwise posted and waited for up to `timeout` (nullopt: forever,
+  // as in the original). Throws JobTimeoutError when the wait expires.
+  template <class F>
+  std::invoke_result_t<F&> call(std::string name, F&& fn,
+                                std::optional<Clock::duration> timeout = std::nullopt);
+
+  // Main thread only. Runs the jobs that were queued when the drain began, in
+  // posting order, stopping early once `budget` is used (at least one job runs).
+  DrainResult drain(std::optional<Clock::duration> budget = std::nullopt);
+
+  // Main thread only. Blocks until a job is queued, wake() is called or
+  // `deadline` passes. With `wake_on_jobs` false only wake() or the deadline
+  // end the wait (faithful mode sleeps between frames). Returns true if jobs
+  // are queued.
+  bool wait_until(Clock::time_point deadline, bool wake_on_jobs = true);
+
+  // Ends the current or next wait_until early.
+  void wake();
+
+  // Rejects every later post with EngineStoppedError. Jobs already queued
+  // still run on the next drain.
+  void close();
+
+  std::size_t depth() const;
+  QueueCounters counters() const;
+
+ private:
+  struct Job {
+    std::string name;
+    Clock::time_point posted_at;
+    std::function<void()> run;
+    std::function<void()> reject;
+  };
+
+  void enqueue(Job job);
+
+  const MainThreadAffinity& affinity_;
+  mutable std::mutex mutex_;
+  std::condition_variable wakeup_;
+  std::deque<Job> jobs_;            // REQUIRES: mutex_ held
+  bool closed_ = false;             // REQUIRES: mutex_ held
+  bool woken_ = false;              // REQUIRES: mutex_ held
+  QueueCounters counters_;          // REQUIRES: mutex_ held
+};
+
+template <class F>
+std::future<std::invoke_result_t<F&>> MainThreadQueue::post(std::string name, F&& fn) {
+  using Result = std::invoke_result_t<F&>;
+  // std::function needs a copyable target; share the callable and the promise.
+  auto callable = std::make_shared<std::decay_t<F>>(std::forward<F>(fn));
+  auto promise = std::make_shared<std::promise<Result>>();
+  std::future<Result> future = promise->get_future();
+  auto run = [callable, promise] {
+    try {
+      if constexpr (std::is_void_v<Result>) {
+        (*callable)();
+        promise->set_value();
+      } else {
+        promise->set_value((*callable)());
+      }
+    } catch (...) {
+      promise->set_exception(std::current_exception());
+    }
+  };
+  auto reject = [promise, name] {
+    promise->set_exception(std::make_exception_ptr(EngineStoppedError(name)));
+  };
+  enqueue(Job{std::move(name), Clock::now(), std::move(run), std::move(reject)});
+  return future;
+}
+
+template <class F>
+std::invoke_result_t<F&> MainThreadQueue::call(std::string name, F&& fn,
+                                               std::optional<Clock::duration> timeout) {
+  if (affinity_.is_main_thread()) {
+    return fn();
+  }
+  const auto started = Clock::now();
+  auto future = post(name, std::forward<F>(fn));
+  if (timeout && future.wait_for(*timeout) != std::future_status::ready) {
+    throw JobTimeoutError(name, Clock::now() - started, depth());
+  }
+  return future.get();
+}
+
+}  // namespace understudy
