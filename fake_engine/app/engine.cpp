@@ -13,11 +13,9 @@ Engine::Engine(const EngineSettings& settings)
   });
 }
 
-std::uint64_t Engine::run() {
-  const auto frames = loop_.run();
+void Engine::finish() {
   queue_.close();
   queue_.drain();
-  return frames;
 }
 
 }  // namespace understudy

@@ -8,6 +8,7 @@
 #include "fake_engine/core/frame_loop.h"
 #include "fake_engine/core/main_thread_queue.h"
 #include "fake_engine/core/thread_identity.h"
+#include "fake_engine/diagnostics/wait_for_graph.h"
 #include "fake_engine/world/world.h"
 
 namespace understudy {
@@ -28,10 +29,14 @@ class Engine {
   FrameLoop& loop() { return loop_; }
   Console& console() { return console_; }
   World& world() { return world_; }
+  WaitForGraph& waits() { return waits_; }
 
-  // Main thread. Runs frames until stopped, then rejects new jobs and runs
-  // those still queued. Returns the number of frames run.
-  std::uint64_t run();
+  // Main thread. Runs frames until stopped. Returns the number of frames run.
+  std::uint64_t run() { return loop_.run(); }
+
+  // Main thread, after run() and after the Python side has shut down: rejects
+  // new main-thread jobs and runs those still queued.
+  void finish();
 
  private:
   MainThreadAffinity affinity_;
@@ -39,6 +44,7 @@ class Engine {
   FrameLoop loop_;
   Console console_;
   World world_;
+  WaitForGraph waits_;
 };
 
 }  // namespace understudy

@@ -30,7 +30,8 @@ std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char
       ->capture_default_str();
   app.add_flag("--faithful", options.engine.loop.faithful,
                "Behave exactly like the original: main-thread jobs run only at the start of a "
-               "frame, for at most 1/90 s");
+               "frame, for at most 1/90 s, and a client request waiting for the main thread "
+               "blocks its connection's reader (stock RPyC 5.x)");
   app.add_option("--script", options.scripts,
                  "Engine-side Python script to run on the main thread after start (repeatable)")
       ->check(CLI::ExistingFile);
@@ -38,6 +39,35 @@ std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char
   app.add_option("--seconds", seconds, "Stop after this many seconds")
       ->check(CLI::PositiveNumber);
   app.add_flag("--quiet", quiet, "Do not echo console records to stderr");
+
+  auto* rpc = app.add_option_group("RPC server", "The RPyC server clients connect to");
+  bool no_rpc = false;
+  std::string on_deadlock = "report";
+  rpc->add_flag("--no-rpc", no_rpc, "Do not start the RPyC server");
+  rpc->add_option("--host", options.rpc.host, "Address to listen on (loopback only, unless --allow-remote)")
+      ->capture_default_str();
+  rpc->add_option("--port", options.rpc.port,
+                  "TCP port; 0 picks a free one. The address is printed on stdout as one JSON line")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  rpc->add_option("--socket", options.rpc.socket,
+                  "Listen on this Unix socket (mode 0600) instead of TCP");
+  rpc->add_flag("--allow-remote", options.rpc.allow_remote,
+                "Allow listening on a non-loopback address: anyone who reaches it can run code "
+                "in the engine");
+  rpc->add_option("--call-timeout", options.rpc.call_timeout_seconds,
+                  "Seconds an engine-to-client call waits for its reply (RPyC's default: 30)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  rpc->add_option("--on-deadlock", on_deadlock,
+                  "report: explain a wait-for cycle at once, then let the timeout play out; "
+                  "fail-fast: also fail the blocked call at once; wait: detect nothing")
+      ->check(CLI::IsMember({"report", "fail-fast", "wait"}))
+      ->capture_default_str();
+  rpc->add_option("--long-wait", options.rpc.long_wait_seconds,
+                  "Seconds after which a wait without a cycle is reported as a potential deadlock")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
 
   try {
     app.parse(argc, argv);
@@ -56,6 +86,11 @@ std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char
         std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*seconds));
   }
   options.engine.echo_console = !quiet;
+  options.rpc.enabled = !no_rpc;
+  options.rpc.faithful = options.engine.loop.faithful;
+  options.rpc.on_deadlock = on_deadlock == "fail-fast" ? DeadlockPolicy::kFailFast
+                            : on_deadlock == "wait"    ? DeadlockPolicy::kWait
+                                                       : DeadlockPolicy::kReport;
   return options;
 }
 

@@ -8,11 +8,13 @@
 #include <vector>
 
 #include "fake_engine/app/engine.h"
+#include "fake_engine/python/rpc_settings.h"
 
 namespace understudy {
 
 struct EngineOptions {
   EngineSettings engine;
+  RpcSettings rpc;
   std::vector<std::filesystem::path> scripts;  // run in order on the main thread after start
 };
 

@@ -1,6 +1,7 @@
 // understudy-engine: the stand-in engine process.
 #include <pybind11/embed.h>
 
+#include <csignal>
 #include <cstring>
 #include <iostream>
 
@@ -26,7 +27,11 @@ void print_summary(Engine& engine, std::uint64_t frames) {
 
 int run_engine(const EngineOptions& options) {
   name_current_thread("main");
-  SignalWatcher signals({SIGINT, SIGTERM});
+  // A client that disconnects while we write to it must be an error on that
+  // socket, not the end of the engine. (Python ignores SIGPIPE only when it
+  // installs its own signal handlers, which the engine keeps for itself.)
+  std::signal(SIGPIPE, SIG_IGN);
+  SignalWatcher signals({SIGINT, SIGTERM, SIGHUP});
 
   std::vector<std::string> python_argv{"understudy-engine"};
   if (!options.scripts.empty()) {
@@ -41,12 +46,23 @@ int run_engine(const EngineOptions& options) {
   }
 
   Engine engine(options.engine);
-  PythonRuntime runtime(engine.affinity(), engine.console(), engine.world(), engine.loop());
-  for (const auto& script : options.scripts) {
-    (void)engine.queue().post("run script " + script.string(),
-                              [&runtime, script] { runtime.run_script(script); });
+  PythonRuntime runtime(
+      EngineParts{engine.affinity(), engine.queue(), engine.console(), engine.world(),
+                  engine.loop(), engine.waits()},
+      options.rpc);
+  try {
+    runtime.start_services();
+  } catch (const std::exception& e) {
+    std::cerr << "understudy-engine: error: " << e.what() << '\n';
+    return 1;
   }
-  signals.start([&engine](int signal) {
+  runtime.run_startup_scripts(engine.queue(), options.scripts);
+  signals.start([&engine, &runtime](int signal) {
+    if (signal == SIGHUP) {
+      engine.console().warning("received HUP: domain reload at the next frame");
+      runtime.request_reload();
+      return;
+    }
     engine.console().warning(std::string("received ") + sigabbrev_np(signal) + ", stopping");
     engine.loop().request_stop();
   });
@@ -56,6 +72,7 @@ int run_engine(const EngineOptions& options) {
     py::gil_scoped_release release;  // the main thread holds the GIL only to run Python
     frames = engine.run();
     runtime.shutdown();
+    engine.finish();
   }
   signals.stop();
   if (options.engine.echo_console) {

@@ -6,19 +6,24 @@ namespace py = pybind11;
 
 namespace understudy {
 
-PythonEngineState::PythonEngineState(MainThreadAffinity& affinity_, Console& console_,
-                                     World& world_, const FrameLoop& loop_)
-    : affinity(affinity_),
-      console(console_),
-      world(world_),
-      loop(loop_),
-      tickers([&c = console_](const std::string& message) { c.error(message); }),
-      components([&c = console_](const std::string& message) { c.error(message); }) {}
+PythonEngineState::PythonEngineState(const EngineParts& parts, RpcSettings rpc_settings)
+    : affinity(parts.affinity),
+      queue(parts.queue),
+      console(parts.console),
+      world(parts.world),
+      loop(parts.loop),
+      waits(parts.waits),
+      rpc(std::move(rpc_settings)),
+      tickers([&c = parts.console](const std::string& message) { c.error(message); }),
+      components([&c = parts.console](const std::string& message) { c.error(message); }),
+      frame_hook(pybind11::none()) {}
 
-PythonRuntime::PythonRuntime(MainThreadAffinity& affinity, Console& console, World& world,
-                             FrameLoop& loop)
-    : state_(std::make_shared<PythonEngineState>(affinity, console, world, loop)) {
+PythonRuntime::PythonRuntime(const EngineParts& parts, RpcSettings rpc)
+    : state_(std::make_shared<PythonEngineState>(parts, std::move(rpc))) {
   install_unreal_engine_module(state_);
+  install_understudy_engine_module(state_);
+  World& world = parts.world;
+  FrameLoop& loop = parts.loop;
   std::weak_ptr<PythonEngineState> weak = state_;
   world.add_listener([weak](ActorEvent event, const Actor& actor) {
     if (event != ActorEvent::kDestroyed) {
@@ -30,12 +35,38 @@ PythonRuntime::PythonRuntime(MainThreadAffinity& affinity, Console& console, Wor
     }
   });
   loop.add_frame_task("python", [this](const FrameTick& frame) { tick(frame); });
+  for (const auto& item : py::module_::import("sys").attr("modules")) {
+    modules_at_start_.insert(item.cast<std::string>());
+  }
+}
+
+void PythonRuntime::start_services() {
+  py::gil_scoped_acquire gil;
+  try {
+    py::module_::import("understudy_engine").attr("_start")();
+  } catch (py::error_already_set& e) {
+    if (e.matches(py::module_::import("understudy_engine").attr("ServerStartError"))) {
+      throw std::runtime_error(py::str(e.value()).cast<std::string>());
+    }
+    throw std::runtime_error("understudy_engine failed to start:\n" + format_python_error(e));
+  }
+}
+
+void PythonRuntime::run_startup_scripts(MainThreadQueue& queue,
+                                        std::vector<std::filesystem::path> scripts) {
+  startup_scripts_ = std::move(scripts);
+  for (const auto& script : startup_scripts_) {
+    (void)queue.post("run script " + script.string(), [this, script] { run_script(script); });
+  }
 }
 
 PythonRuntime::~PythonRuntime() {
   state_->tickers.clear();
-  py::module_::import("sys").attr("modules").attr("pop")("unreal_engine.classes", py::none());
-  py::module_::import("sys").attr("modules").attr("pop")("unreal_engine", py::none());
+  state_->frame_hook = py::none();
+  auto modules = py::module_::import("sys").attr("modules");
+  for (const char* name : {"unreal_engine.classes", "unreal_engine", "_understudy_engine"}) {
+    modules.attr("pop")(name, py::none());
+  }
 }
 
 bool PythonRuntime::run_script(const std::filesystem::path& script) {
@@ -65,22 +96,87 @@ bool PythonRuntime::run_script(const std::filesystem::path& script) {
 
 void PythonRuntime::tick(const FrameTick& frame) {
   py::gil_scoped_acquire gil;
+  if (state_->reload_requested.exchange(false)) {
+    reload();
+  }
   state_->tickers.tick(frame.delta_seconds);
   state_->components.tick(frame.delta_seconds);
+  if (!state_->frame_hook.is_none()) {
+    try {
+      state_->frame_hook(frame.delta_seconds);
+    } catch (py::error_already_set& e) {
+      state_->console.error("understudy_engine frame hook raised:\n" + format_python_error(e));
+    }
+  }
 }
 
 void PythonRuntime::shutdown() {
   py::gil_scoped_acquire gil;
+  stop_python_state(/*invite_retry=*/false, "Quit");
+}
+
+void PythonRuntime::stop_python_state(bool invite_retry, const char* end_play_reason) {
   const py::dict modules = py::module_::import("sys").attr("modules");
-  if (modules.contains("ue_asyncio")) {
+  auto call_if_loaded = [&](const char* module, const char* function, py::tuple args) {
+    if (!modules.contains(module)) {
+      return;
+    }
     try {
-      modules["ue_asyncio"].attr("shutdown")();
+      modules[module].attr(function)(*args);
     } catch (py::error_already_set& e) {
-      state_->console.error("ue_asyncio.shutdown raised:\n" + format_python_error(e));
+      state_->console.error(std::string(module) + "." + function + " raised:\n" +
+                            format_python_error(e));
+    }
+  };
+  call_if_loaded("understudy_engine", "_stop", py::make_tuple(invite_retry));
+  call_if_loaded("ue_asyncio", "shutdown", py::make_tuple());
+  state_->components.end_play_all(end_play_reason);
+  state_->tickers.clear();
+}
+
+void PythonRuntime::reload() {
+  state_->console.warning("domain reload: stopping the rpc server and throwing away script state");
+  stop_python_state(/*invite_retry=*/true, "Reload");
+  // Forget the modules scripts imported from outside the standard library and
+  // Debian's packages (theirs and ours, such as ue_asyncio), so that they are
+  // imported afresh. Re-importing the standard library is not safe for its C
+  // extensions, and real engines keep it loaded too.
+  const py::dict modules = py::module_::import("sys").attr("modules");
+  const auto sysconfig = py::module_::import("sysconfig");
+  const std::string stdlib = py::str(sysconfig.attr("get_path")("stdlib"));
+  std::vector<std::string> forget;
+  for (const auto& [key, module] : modules) {
+    const auto name = key.cast<std::string>();
+    if (modules_at_start_.contains(name)) {
+      continue;
+    }
+    const auto file = py::getattr(module, "__file__", py::none());
+    const std::string path = file.is_none() ? std::string() : py::str(file).cast<std::string>();
+    const bool system = path.empty() || path.starts_with(stdlib) ||
+                        path.find("/dist-packages/") != std::string::npos ||
+                        path.find("/site-packages/") != std::string::npos;
+    if (!system) {
+      forget.push_back(name);
     }
   }
-  state_->components.end_play_all("Quit");
-  state_->tickers.clear();
+  for (const auto& name : forget) {
+    modules.attr("pop")(name, py::none());
+  }
+  state_->frame_hook = py::none();
+  try {
+    py::module_::import("understudy_engine").attr("_start")();
+  } catch (py::error_already_set& e) {
+    state_->console.error("domain reload: the rpc server did not restart:\n" +
+                          format_python_error(e));
+  }
+  {
+    py::gil_scoped_release release;
+    for (const auto& script : startup_scripts_) {
+      run_script(script);
+    }
+  }
+  state_->console.log("domain reload: done (" + std::to_string(forget.size()) +
+                      " modules forgotten)");
 }
 
 std::size_t PythonRuntime::ticker_count() const {

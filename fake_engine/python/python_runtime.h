@@ -8,62 +8,108 @@
 
 #include <pybind11/pybind11.h>
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "fake_engine/console/console.h"
 #include "fake_engine/core/frame_loop.h"
+#include "fake_engine/core/main_thread_queue.h"
+#include "fake_engine/diagnostics/wait_for_graph.h"
 #include "fake_engine/core/thread_identity.h"
 #include "fake_engine/python/actor_components.h"
+#include "fake_engine/python/rpc_settings.h"
 #include "fake_engine/python/ticker_registry.h"
 #include "fake_engine/world/world.h"
 
 namespace understudy {
 
+// The engine parts Python reaches.
+struct EngineParts {
+  MainThreadAffinity& affinity;
+  MainThreadQueue& queue;
+  Console& console;
+  World& world;
+  FrameLoop& loop;
+  WaitForGraph& waits;
+};
+
 // What Python objects of the `unreal_engine` module reach. They hold it
 // weakly, so that an object kept past the engine's shutdown fails cleanly.
 struct PythonEngineState {
-  PythonEngineState(MainThreadAffinity& affinity, Console& console, World& world,
-                    const FrameLoop& loop);
+  PythonEngineState(const EngineParts& parts, RpcSettings rpc);
 
   MainThreadAffinity& affinity;
+  MainThreadQueue& queue;
   Console& console;
   World& world;
-  const FrameLoop& loop;
+  FrameLoop& loop;
+  WaitForGraph& waits;
+  const RpcSettings rpc;
   TickerRegistry tickers;
   ActorComponents components;
+  pybind11::object frame_hook;  // understudy_engine's per-frame work (coroutines), or None
+  std::atomic<bool> reload_requested{false};
 };
 
 class PythonRuntime {
  public:
   // REQUIRES: GIL held (the interpreter was just created on this thread).
-  PythonRuntime(MainThreadAffinity& affinity, Console& console, World& world,
-                FrameLoop& loop);
+  PythonRuntime(const EngineParts& parts, RpcSettings rpc);
   // REQUIRES: GIL held.
   ~PythonRuntime();
   PythonRuntime(const PythonRuntime&) = delete;
   PythonRuntime& operator=(const PythonRuntime&) = delete;
+
+  // Main thread. Imports understudy_engine and starts its RPyC server (when
+  // enabled). Throws std::runtime_error with a one-line reason if it cannot
+  // listen (e.g. another engine serves the port).
+  void start_services();
 
   // Main thread. Runs the script as `python3 FILE` would (as __main__, its
   // folder first on sys.path). An exception is logged with its traceback.
   // Returns false if the script raised.
   bool run_script(const std::filesystem::path& script);
 
-  // Main thread. Calls tickers, then actor components' tick.
+  // The scripts run at start-up, queued as main-thread jobs now and run again
+  // after every reload.
+  void run_startup_scripts(MainThreadQueue& queue, std::vector<std::filesystem::path> scripts);
+
+  // Any thread (async-signal-safe aside). The reload happens at the start of
+  // the next frame, outside any main-thread job: a job may be serving the very
+  // client whose connection the reload closes.
+  void request_reload() { state_->reload_requested.store(true); }
+
+  // Main thread. Calls tickers, then actor components' tick, then the
+  // understudy_engine frame hook (engine coroutines).
   void tick(const FrameTick& tick);
 
-  // Main thread. Cancels the asyncio hub's tasks and closes its loop, ends
-  // the components' play ("Quit") and removes every ticker.
+  // Main thread. Stops the RPyC server (clients are told not to retry),
+  // cancels the asyncio hub's tasks and closes its loop, ends the components'
+  // play ("Quit") and removes every ticker.
   void shutdown();
 
   std::size_t ticker_count() const;
 
  private:
+  // REQUIRES: GIL held, main thread.
+  void stop_python_state(bool invite_retry, const char* end_play_reason);
+  void reload();
+
   std::shared_ptr<PythonEngineState> state_;
+  std::vector<std::filesystem::path> startup_scripts_;
+  std::set<std::string> modules_at_start_;  // sys.modules before any engine script ran
 };
 
 // Installs `unreal_engine` and `unreal_engine.classes` in sys.modules, bound
 // to `state`. REQUIRES: GIL held.
 void install_unreal_engine_module(const std::shared_ptr<PythonEngineState>& state);
+
+// Installs `_understudy_engine`, the C++ half of the `understudy_engine`
+// package (main-thread jobs, the wait-for graph, settings). REQUIRES: GIL held.
+void install_understudy_engine_module(const std::shared_ptr<PythonEngineState>& state);
 
 }  // namespace understudy

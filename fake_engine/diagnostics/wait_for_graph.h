@@ -1,0 +1,76 @@
+// WaitForGraph: who in the engine is blocked waiting on whom.
+//
+// Nodes are named parties: "main" (the engine's main thread), "client:NAME"
+// (a connected client process), "thread:NAME" (another engine thread). An edge
+// is one wait in progress: the main thread inside a synchronous call to a
+// client, a client's request waiting for a main-thread job, another engine
+// thread waiting on a client. When a new edge closes a cycle, the cycle is a
+// certain deadlock: nobody in it can move until a timeout fires. A wait that
+// lasts long without a cycle is only a potential deadlock.
+//
+// Thread-safety: all members may be called from any thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace understudy {
+
+struct WaitEdge {
+  std::uint64_t id = 0;
+  std::string waiter;  // node that is blocked
+  std::string target;  // node it waits for
+  std::string what;    // the service called, or the engine API requested
+  std::string thread;  // engine thread doing the waiting, for the report
+  std::chrono::steady_clock::time_point since;
+  std::uint64_t since_frame = 0;
+};
+
+struct DeadlockReport {
+  bool certain = false;         // a closed cycle (true) or a long wait (false)
+  std::vector<WaitEdge> edges;  // the cycle in order, closing edge last; or the one long wait
+  std::uint64_t detected_frame = 0;
+
+  std::vector<std::string> members() const;  // waiter of each edge, in cycle order
+  std::string summary() const;               // one line: "main -> client:a (ping) -> main (spawn)"
+};
+
+class WaitForGraph {
+ public:
+  // Records that `waiter` now waits for `target`. Returns the edge id for
+  // end_wait, and the deadlock report if this edge closed a cycle.
+  struct BeginResult {
+    std::uint64_t id = 0;
+    std::optional<DeadlockReport> deadlock;
+  };
+  BeginResult begin_wait(std::string waiter, std::string target, std::string what,
+                         std::string thread, std::uint64_t frame);
+  void end_wait(std::uint64_t id);
+
+  // Removes every edge from or to `node` (a client that disconnected).
+  void forget_node(const std::string& node);
+
+  std::vector<WaitEdge> edges() const;
+
+  // Waits older than `threshold` that are not part of a cycle and were not
+  // reported before; each is returned once.
+  std::vector<DeadlockReport> take_long_waits(std::chrono::steady_clock::duration threshold,
+                                              std::uint64_t frame);
+
+ private:
+  // REQUIRES: mutex_ held. A path of edges from `from` to `to`, if any.
+  std::optional<std::vector<WaitEdge>> find_path(const std::string& from,
+                                                 const std::string& to) const;
+
+  mutable std::mutex mutex_;
+  std::vector<WaitEdge> edges_;                // REQUIRES: mutex_ held
+  std::vector<std::uint64_t> reported_long_;   // REQUIRES: mutex_ held
+  std::vector<std::uint64_t> in_cycle_;        // REQUIRES: mutex_ held
+  std::uint64_t next_id_ = 1;                  // REQUIRES: mutex_ held
+};
+
+}  // namespace understudy

@@ -1,0 +1,97 @@
+"""understudy_engine: the engine side of Understudy's out-of-process API.
+
+Engine-side scripts use it to call services on connected clients, on the
+three paths Unity's PythonRunner offers:
+
+    call_service_on_client(client, service, *args, timeout=None)
+        synchronous, on the calling thread; returns the result or raises
+    call_coroutine_service_on_client(client, service, *args, expiry=None)
+        an EngineCoroutine resumed once per frame until the reply is ready
+    call_async_service_on_client(client, service, *args, expiry=None)
+        an EngineFuture completed on the main thread (awaitable from asyncio)
+
+and `connected_clients()`, `start_coroutine(generator)`, `reload()`.
+Errors are in understudy_engine.errors. The engine starts the RPyC server
+itself (see server.py); `settings` holds its command-line settings.
+"""
+
+import _understudy_engine as native
+
+from .calls import ClientCalls
+from .deadlocks import DeadlockMonitor
+from .errors import (ClientDisconnectedError, ClientNotFoundError, DeadlockError,
+                     EngineCallError, RemoteServiceError, ServiceCallTimeout)
+from .registry import ClientRegistry
+from .scheduler import CoroutineScheduler, EngineCoroutine, EngineFuture
+from .server import RpcServer, ServerStartError
+
+settings = dict(native.settings)
+
+registry = ClientRegistry()
+monitor = DeadlockMonitor(settings["on_deadlock"], settings["long_wait"])
+scheduler = CoroutineScheduler()
+server = RpcServer(settings, monitor, registry)
+_calls = ClientCalls(server, scheduler, settings["call_timeout"])
+
+
+def call_service_on_client(client, service, *args, timeout=None, **kwargs):
+    return _calls.call(client, service, args, kwargs, timeout=timeout)
+
+
+def call_coroutine_service_on_client(client, service, *args, expiry=None, **kwargs):
+    return _calls.coroutine(client, service, args, kwargs, expiry=expiry)
+
+
+def call_async_service_on_client(client, service, *args, expiry=None, **kwargs):
+    return _calls.async_(client, service, args, kwargs, expiry=expiry)
+
+
+def connected_clients():
+    """{client name: number of live connections with that name}"""
+    return registry.names()
+
+
+def start_coroutine(generator, name="coroutine"):
+    """Resumes `generator` once per frame on the main thread until it returns."""
+    return scheduler.start(generator, name)
+
+
+def reload():
+    """Asks for a domain reload at the start of the next frame: the server
+    stops (clients are invited to retry), the Python state scripts created is
+    thrown away, the startup scripts run again and the server restarts."""
+    native.request_reload()
+
+
+def deadlock_reports():
+    return list(monitor.reports)
+
+
+def wait_edges():
+    return native.wait_edges()
+
+
+def _on_frame(delta_time):
+    scheduler.step(delta_time)
+
+
+def _start():
+    """Called by the engine on the main thread at start-up and after a reload."""
+    native.set_frame_hook(_on_frame)
+    if settings["enabled"]:
+        server.start()
+
+
+def _stop(invite_retry):
+    """Called by the engine on the main thread when it stops or reloads."""
+    server.stop(invite_retry)
+    scheduler.cancel_all()
+
+
+__all__ = [
+    "ClientDisconnectedError", "ClientNotFoundError", "DeadlockError", "EngineCallError",
+    "EngineCoroutine", "EngineFuture", "RemoteServiceError", "ServerStartError",
+    "ServiceCallTimeout", "call_async_service_on_client", "call_coroutine_service_on_client",
+    "call_service_on_client", "connected_clients", "deadlock_reports", "reload", "settings",
+    "start_coroutine", "wait_edges",
+]

@@ -1,0 +1,164 @@
+"""The three ways the engine calls a service on a client (Unity's
+PythonRunner.CallServiceOnClient and its coroutine and async variants).
+
+All three make one round trip: the service is called by name on the client's
+root (RPyC's CALLATTR), where the original looked the attribute up first and
+then called it."""
+
+import threading
+import time
+
+from rpyc.core import consts
+
+import _understudy_engine as native
+
+from .scheduler import EngineFuture
+
+from .errors import (ClientDisconnectedError, DeadlockError, RemoteServiceError,
+                     ServiceCallTimeout, seconds)
+
+
+class ClientCalls:
+    def __init__(self, server, scheduler, default_timeout):
+        self._server = server
+        self._scheduler = scheduler
+        self.default_timeout = default_timeout
+
+    def _send(self, client, service, args, kwargs):
+        conn = self._server.registry.newest(client)
+        try:
+            result = conn.async_request(consts.HANDLE_CALLATTR, conn._remote_root, service, args,
+                                        tuple(kwargs.items()))
+        except (EOFError, OSError) as exc:
+            raise ClientDisconnectedError(
+                f"client {client!r} is gone: cannot call {service!r} ({exc!r})",
+                client=client, service=service, elapsed=0.0) from exc
+        return conn, result
+
+    # --- synchronous ---
+
+    def call(self, client, service, args, kwargs, timeout=None):
+        """Calls and waits for the reply on this thread (normally the main
+        thread). Raises ClientNotFoundError, RemoteServiceError,
+        ServiceCallTimeout, ClientDisconnectedError or DeadlockError."""
+        timeout = self.default_timeout if timeout is None else timeout
+        started = time.monotonic()
+        conn, result = self._send(client, service, args, kwargs)
+        result.set_expiry(timeout)
+        waiter = "main" if native.is_main_thread() else f"thread:{_thread_name()}"
+        node = self._server.node_of(conn)
+        wait = self._server.monitor.begin(waiter, node, service, wake=lambda: _wake(conn))
+        try:
+            while not (result._is_ready or result.expired):
+                if wait.failed:
+                    raise DeadlockError(
+                        f"call to {service!r} on client {client!r} would never return: "
+                        f"{wait.report['summary']} (failed fast after "
+                        f"{seconds(time.monotonic() - started)}; report follows)\n"
+                        f"{wait.report['text']}",
+                        wait.report, client=client, service=service,
+                        elapsed=time.monotonic() - started)
+                if conn.closed:
+                    raise ClientDisconnectedError(
+                        f"client {client!r} disconnected during {service!r} after "
+                        f"{seconds(time.monotonic() - started)}",
+                        client=client, service=service, elapsed=time.monotonic() - started)
+                try:
+                    # Waits for the connection's reader to hand us the reply (or
+                    # reads it ourselves); wakes early on fail-fast.
+                    conn.serve(_slice(result), True)
+                except (EOFError, OSError, AttributeError):
+                    pass  # closed under us: the next round reports it
+        finally:
+            self._server.monitor.end(wait)
+        return _outcome(result, client, service, started, timeout)
+
+    # --- coroutine ---
+
+    def coroutine(self, client, service, args, kwargs, expiry=None):
+        """An engine coroutine, stepped once per frame: each step polls the
+        connection (serving requests that arrived) until the reply is ready."""
+        started = time.monotonic()
+        conn, result = self._send(client, service, args, kwargs)
+        if expiry is not None:
+            result.set_expiry(expiry)
+
+        def steps():
+            while not result.ready:
+                if result.expired:
+                    break
+                if conn.closed:
+                    raise ClientDisconnectedError(
+                        f"client {client!r} disconnected during {service!r} after "
+                        f"{seconds(time.monotonic() - started)}",
+                        client=client, service=service, elapsed=time.monotonic() - started)
+                yield None
+            return _outcome(result, client, service, started, expiry)
+
+        return self._scheduler.start(steps(), name=f"{client}.{service}")
+
+    # --- async ---
+
+    def async_(self, client, service, args, kwargs, expiry=None):
+        """An EngineFuture completed on the main thread when the reply arrives
+        (or when `expiry` passes)."""
+        started = time.monotonic()
+        conn, result = self._send(client, service, args, kwargs)
+        future = EngineFuture(f"{client}.{service}", self._scheduler)
+
+        def settle(conn_closed=False):
+            if future.done():
+                return
+            try:
+                if conn_closed and not result._is_ready:
+                    raise ClientDisconnectedError(
+                        f"client {client!r} disconnected during {service!r} after "
+                        f"{seconds(time.monotonic() - started)}",
+                        client=client, service=service, elapsed=time.monotonic() - started)
+                future.set_result(_outcome(result, client, service, started, expiry))
+            except Exception as exc:
+                future.set_exception(exc)
+
+        # The reply arrives on the connection's reader thread; the future is
+        # completed on the main thread.
+        result.add_callback(lambda _: native.post_to_main_thread(settle, f"complete {service}"))
+        self._scheduler.watch(future, conn, result, started, expiry, settle)
+        return future
+
+
+def _thread_name():
+    return threading.current_thread().name
+
+
+def _slice(result):
+    left = result._ttl.timeleft()
+    return 0.5 if left is None else max(0.0, min(left, 0.5))
+
+
+def _wake(conn):
+    cond = getattr(conn, "_recv_event", None)
+    if cond is not None:
+        with cond:
+            cond.notify_all()
+
+
+def _outcome(result, client, service, started, timeout):
+    elapsed = time.monotonic() - started
+    if not result._is_ready:
+        raise ServiceCallTimeout(
+            f"call to {service!r} on client {client!r} timed out after {seconds(elapsed)} "
+            f"(timeout {timeout} s): result expired",
+            client=client, service=service, elapsed=elapsed)
+    if result._is_exc:
+        remote = result._obj
+        raise RemoteServiceError(
+            f"service {service!r} on client {client!r} raised {type(remote).__name__}: "
+            f"{_first_line(remote)} (after {seconds(elapsed)})",
+            client=client, service=service, elapsed=elapsed) from remote
+    return result._obj
+
+
+def _first_line(exc):
+    text = str(exc).strip().splitlines()
+    return text[0] if text else ""
+

@@ -1,0 +1,136 @@
+"""EngineConnection: an RPyC 5.x connection that never keeps its reader
+blocked while a request waits for the engine's main thread.
+
+Stock RPyC 5.x holds a connection's receive lock while it dispatches the
+request it just received. If that request waits for the main thread, nobody
+can receive on the connection meanwhile, not even the main thread waiting for
+a reply from that very client, which quietly turns the documented client-side
+fixes (`rpyc.async_`, polling an AsyncResult) back into deadlocks. RPyC 6
+changed this (its pull request #531). Here a request that needs the main
+thread becomes a main-thread job that sends its own reply, and the reader goes
+back to receiving at once.
+
+With faithful=True the connection dispatches exactly as stock 5.x does (the
+request waits for the main thread on the reader thread), to reproduce what
+users of the original see."""
+
+import sys
+
+import rpyc
+from rpyc.core import consts
+
+import _understudy_engine as native
+import unreal_engine as ue
+
+MAIN_THREAD_MARK = "_understudy_main_thread"
+
+
+def main_thread(api_name):
+    """Marks a service method as touching engine state: it runs on the main thread."""
+
+    def mark(fn):
+        setattr(fn, MAIN_THREAD_MARK, api_name)
+        return fn
+
+    return mark
+
+
+def main_thread_api(target):
+    """The engine API name if calling `target` needs the main thread, else None:
+    methods marked with @main_thread, and everything of the unreal_engine module
+    (its functions and the methods of its objects)."""
+    mark = getattr(target, MAIN_THREAD_MARK, None)
+    if mark is not None:
+        return mark
+    func = getattr(target, "__func__", None)
+    if func is not None and getattr(func, MAIN_THREAD_MARK, None) is not None:
+        return getattr(func, MAIN_THREAD_MARK)
+    owner = getattr(target, "__self__", None)
+    module = getattr(target, "__module__", None) or getattr(type(owner), "__module__", None)
+    if module == "unreal_engine":
+        name = getattr(target, "__qualname__", None) or getattr(target, "__name__", "call")
+        return f"unreal_engine.{name}"
+    return None
+
+
+class EngineConnection(rpyc.Connection):
+    """`hooks` is the server: it knows this connection's client name, the
+    deadlock monitor and whether dispatch is faithful."""
+
+    def __init__(self, root, channel, config, hooks):
+        self._hooks = hooks
+        super().__init__(root, channel, config)
+
+    def _main_thread_call(self, handler, args):
+        """(api, callable) when this request must run on the main thread."""
+        if handler == consts.HANDLE_CALL:
+            obj = args[0]
+            api = main_thread_api(obj)
+            if api is not None:
+                call_args, call_kwargs = args[1], dict(args[2]) if len(args) > 2 else {}
+                return api, lambda: obj(*call_args, **call_kwargs)
+        elif handler == consts.HANDLE_CALLATTR:
+            obj, name = args[0], args[1]
+            try:
+                target = self._handle_getattr(obj, name)
+            except Exception:
+                return None  # let the ordinary path report the attribute error
+            api = main_thread_api(target)
+            if api is not None:
+                call_args, call_kwargs = args[2], dict(args[3]) if len(args) > 3 else {}
+                return api, lambda: target(*call_args, **call_kwargs)
+        return None
+
+    def _dispatch_request(self, seq, raw_args):
+        try:
+            handler, args = raw_args
+            args = self._unbox(args)
+            main = self._main_thread_call(handler, args)
+        except Exception:
+            return self._send_exception(seq)
+        if main is None:
+            return self._run_and_reply(seq, lambda: self._HANDLERS[handler](self, *args))
+        api, call = main
+        if native.is_main_thread():
+            return self._run_and_reply(seq, call)
+        wait = self._hooks.monitor.begin(self._hooks.node_of(self), "main", api)
+        if self._hooks.faithful:
+            # Stock RPyC 5.x: the reader thread itself waits for the main thread,
+            # and until the job finishes nobody can receive on this connection,
+            # so the client counts as waiting on the main thread all along.
+            try:
+                return self._run_and_reply(seq, lambda: native.run_on_main_thread(call, api))
+            finally:
+                self._hooks.monitor.end(wait)
+
+        # Here the client waits for the main thread only until its job starts:
+        # once the main thread runs the job it serves the client, and the
+        # reader is free to receive replies meanwhile.
+        def started_call():
+            self._hooks.monitor.end(wait)
+            return call()
+
+        try:
+            native.post_to_main_thread(lambda: self._run_and_reply(seq, started_call), api)
+        except Exception:  # the engine is stopping and takes no more jobs
+            self._hooks.monitor.end(wait)
+            self._send_exception(seq)
+
+    def _run_and_reply(self, seq, call):
+        try:
+            result = call()
+        except BaseException:  # as stock RPyC: even SystemExit goes back to the caller
+            return self._send_exception(seq)
+        try:
+            self._send(consts.MSG_REPLY, seq, self._box(result))
+        except Exception as exc:  # the client went away; its reply has nowhere to go
+            if not self.closed:
+                ue.log_warning(f"could not reply to {self._hooks.node_of(self)}: {exc!r}")
+
+    def _send_exception(self, seq):
+        t, v, tb = sys.exc_info()
+        self._last_traceback = tb
+        try:
+            self._send(consts.MSG_EXCEPTION, seq, self._box_exc(t, v, tb))
+        except Exception:
+            pass  # the connection is gone

@@ -1,0 +1,336 @@
+"""RpcServer: the RPyC server inside the engine, as Unity's out-of-process
+API runs it: one thread accepts, each connection gets a thread that serves
+that client. On connect, the connection's thread asks the client for its
+client_name() before serving it, and registers it.
+
+It listens on 127.0.0.1:18861 by default, or on a Unix socket (mode 0600,
+with a lock file so that only one engine serves a path). Binding to an
+address that is not loopback is refused unless allow_remote is set: whoever
+reaches this port can run arbitrary code in the engine through `execute`."""
+
+import builtins
+import errno
+import fcntl
+import ipaddress
+import itertools
+import json
+import os
+import socket
+import struct
+import threading
+import time
+
+import rpyc
+from rpyc.core.channel import Channel
+from rpyc.core.stream import SocketStream
+
+import _understudy_engine as native
+import unreal_engine as ue
+
+from .connection import EngineConnection
+from .service import EngineService
+
+
+class ServerStartError(RuntimeError):
+    """The server could not listen; the message says where and why."""
+
+
+class _ClientInfo:
+    __slots__ = ("conn_id", "name", "peer", "socket", "thread")
+
+    def __init__(self, conn_id, peer, sock):
+        self.conn_id = conn_id
+        self.name = None
+        self.peer = peer
+        self.socket = sock
+        self.thread = threading.current_thread().name
+
+
+def is_loopback(host):
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class RpcServer:
+    SHUTDOWN_NOTICE_EXPIRY = 1.0  # seconds a client has to take on_server_shutdown
+
+    def __init__(self, settings, monitor, registry):
+        self.settings = settings
+        self.monitor = monitor
+        self.registry = registry
+        self.faithful = settings["faithful"]
+        self.engine_globals = {"__name__": "__understudy__", "__builtins__": builtins}
+        self._config = {
+            "allow_public_attrs": settings["allow_public_attrs"],
+            "allow_setattr": settings["allow_setattr"],
+            "allow_pickle": settings["allow_pickle"],
+            "sync_request_timeout": settings["call_timeout"],
+            "logger": None,
+        }
+        self._listener = None
+        self._lock_file = None
+        self._accept_thread = None
+        self._stopping = threading.Event()
+        self._clients = {}  # connection -> _ClientInfo
+        self._threads = []
+        self._clients_lock = threading.Lock()
+        self._conn_ids = itertools.count(1)
+        self.address = None
+
+    # --- hooks used by EngineConnection and the call paths ---
+
+    def node_of(self, conn):
+        info = self._clients.get(conn)
+        if info is None:
+            return "client:?"
+        return f"client:{info.name or 'anonymous'}#{info.conn_id}"
+
+    def info_of(self, conn):
+        return self._clients.get(conn)
+
+    # --- lifecycle ---
+
+    def start(self):
+        """Main thread. Listens and starts accepting; ServerStartError if it cannot."""
+        self._stopping.clear()
+        if self.settings["socket"]:
+            self._listen_unix(self.settings["socket"])
+        else:
+            self._listen_tcp(self.settings["host"], self.settings["port"])
+        self._accept_thread = threading.Thread(target=self._accept_loop, name="rpc-accept",
+                                               daemon=True)
+        self._accept_thread.start()
+        self.monitor.start()
+        print(json.dumps({"understudy": "listening", "rpc": self.address, "pid": os.getpid()}),
+              flush=True)
+        ue.log(f"rpc server listening on {self.address}")
+
+    def _listen_tcp(self, host, port):
+        if not is_loopback(host):
+            if not self.settings["allow_remote"]:
+                raise ServerStartError(
+                    f"refusing to listen on {host}: not a loopback address, and whoever reaches "
+                    "this port can run any code in the engine (--allow-remote allows it)")
+            ue.log_warning(f"listening on non-loopback address {host}: anyone who can reach "
+                           "it can run code in this engine")
+        listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET,
+                                 socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            listener.bind((host, port))
+        except OSError as exc:
+            listener.close()
+            if exc.errno == errno.EADDRINUSE:
+                raise ServerStartError(
+                    f"{host}:{port} is already in use: another engine (or editor) is serving it; "
+                    "only one server per port") from None
+            raise ServerStartError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+        listener.listen(128)
+        listener.settimeout(0.2)
+        self._listener = listener
+        bound_host, bound_port = listener.getsockname()[:2]
+        self.address = f"tcp://{bound_host}:{bound_port}"
+
+    def _listen_unix(self, path):
+        lock = open(path + ".lock", "w")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock.close()
+            raise ServerStartError(
+                f"{path} is already served by another engine (its lock {path}.lock is held); "
+                "only one server per socket") from None
+        if os.path.exists(path):
+            os.unlink(path)  # left behind by an engine that died; the lock proves it is gone
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        old_umask = os.umask(0o177)
+        try:
+            listener.bind(path)
+        except OSError as exc:
+            listener.close()
+            lock.close()
+            raise ServerStartError(f"cannot listen on {path}: {exc.strerror}") from None
+        finally:
+            os.umask(old_umask)
+        os.chmod(path, 0o600)
+        listener.listen(128)
+        listener.settimeout(0.2)
+        self._listener = listener
+        self._lock_file = lock
+        self.address = f"unix://{path}"
+
+    def _accept_loop(self):
+        while not self._stopping.is_set():
+            try:
+                sock, peer = self._listener.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                if self._stopping.is_set():
+                    return
+                raise
+            sock.settimeout(None)
+            if sock.family != socket.AF_UNIX:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            conn_id = next(self._conn_ids)
+            thread = threading.Thread(target=self._serve_client, args=(sock, peer, conn_id),
+                                      name=f"rpc-conn-{conn_id}", daemon=True)
+            with self._clients_lock:
+                self._threads = [t for t in self._threads if t.is_alive()]
+                self._threads.append(thread)
+            thread.start()
+
+    def _serve_client(self, sock, peer, conn_id):
+        peer_text = peer if isinstance(peer, str) and peer else (
+            f"{peer[0]}:{peer[1]}" if peer else "unix socket")
+        info = _ClientInfo(conn_id, peer_text, sock)
+        try:
+            conn = EngineConnection(EngineService(self.engine_globals),
+                                    Channel(SocketStream(sock)), self._config, hooks=self)
+        except Exception as exc:
+            ue.log_warning(f"rpc connection {conn_id} from {peer_text} failed to start: {exc!r}")
+            sock.close()
+            return
+        with self._clients_lock:
+            self._clients[conn] = info
+        try:
+            if not self._register(conn, info):
+                return
+            conn.serve_all()
+        except Exception as exc:
+            ue.log_warning(f"rpc connection to {self.node_of(conn)} from {peer_text} closed on "
+                           f"an error: {exc!r}")
+        finally:
+            if info.name is not None:
+                self.registry.remove(info.name, conn)
+            self.monitor.forget(self.node_of(conn))
+            with self._clients_lock:
+                self._clients.pop(conn, None)
+            conn.close()
+            if not self._stopping.is_set():
+                ue.log(f"client {info.name!r} disconnected ({peer_text}, connection {conn_id})")
+
+    def _register(self, conn, info):
+        """Asks the client its name, on this thread before serving it. A client
+        without client_name() stays connected (it can still call the engine)
+        but cannot be called by name."""
+        try:
+            name = conn.root.client_name()
+        except AttributeError:
+            ue.log(f"client from {info.peer} (connection {info.conn_id}) has no client_name(); "
+                   "it can call the engine but the engine cannot call it")
+            return True
+        except (EOFError, OSError) as exc:
+            ue.log_warning(f"client from {info.peer} went away before registering: {exc!r}")
+            return False
+        except Exception as exc:
+            ue.log_warning(f"client from {info.peer} failed to register: {exc!r}; closing it")
+            return False
+        info.name = str(name)
+        self.registry.add(info.name, conn)
+        ue.log(f"client {info.name!r} connected from {info.peer} (connection {info.conn_id})")
+        return True
+
+    def stop(self, invite_retry, join_timeout=5.0):
+        """Main thread. Tells every client the server is going away, closes
+        the listener and the connections, and joins the connection threads
+        while running the main-thread jobs they may be waiting for."""
+        if self._listener is None:
+            return
+        self._stopping.set()
+        try:
+            self._listener.close()
+        finally:
+            self._listener = None
+        if self._accept_thread is not None:
+            self._accept_thread.join(timeout=join_timeout)
+        with self._clients_lock:
+            conns = list(self._clients)
+            threads = list(self._threads)
+        for conn in conns:
+            self._notify_shutdown(conn, invite_retry)
+        for conn in conns:
+            try:
+                conn.close()
+            except Exception:
+                pass
+        deadline = time.monotonic() + join_timeout
+        for thread in threads:
+            while thread.is_alive() and time.monotonic() < deadline:
+                native.drain_main_thread_queue()
+                thread.join(timeout=0.01)
+            if thread.is_alive():
+                ue.log_error(f"rpc thread {thread.name} did not stop within {join_timeout} s")
+        self.registry.clear()
+        self.monitor.stop()
+        if self._lock_file is not None:
+            try:
+                os.unlink(self.settings["socket"])
+            except OSError:
+                pass
+            self._lock_file.close()
+            self._lock_file = None
+        ue.log(f"rpc server on {self.address} stopped")
+
+    def _notify_shutdown(self, conn, invite_retry):
+        if conn.closed or conn._remote_root is None:
+            return
+        try:
+            result = conn.async_request(rpyc.core.consts.HANDLE_CALLATTR, conn._remote_root,
+                                        "on_server_shutdown", (invite_retry,), ())
+            result.set_expiry(self.SHUTDOWN_NOTICE_EXPIRY)
+        except Exception:
+            pass  # a client that cannot take the notice is closed anyway
+
+
+def peer_pid(info):
+    """The pid of the process on the other end of a client's socket, or None.
+    Unix sockets say it themselves; for loopback TCP the socket's inode is
+    looked up among this user's processes."""
+    sock = info.socket
+    try:
+        if sock.family == socket.AF_UNIX:
+            creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+            return struct.unpack("3i", creds)[0]
+        local_port = sock.getpeername()[1]
+        inode = _tcp_inode(local_port, sock.getsockname()[1])
+        return _pid_of_inode(inode) if inode else None
+    except OSError:
+        return None
+
+
+def _tcp_inode(client_port, server_port):
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                next(f)
+                for line in f:
+                    fields = line.split()
+                    local, remote, inode = fields[1], fields[2], fields[9]
+                    if (int(local.rsplit(":", 1)[1], 16) == client_port
+                            and int(remote.rsplit(":", 1)[1], 16) == server_port):
+                        return inode
+        except OSError:
+            continue
+    return None
+
+
+def _pid_of_inode(inode):
+    target = f"socket:[{inode}]"
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            fd_dir = f"/proc/{pid}/fd"
+            for fd in os.listdir(fd_dir):
+                if os.readlink(f"{fd_dir}/{fd}") == target:
+                    return int(pid)
+        except OSError:
+            continue
+    return None
+
+

@@ -1,0 +1,74 @@
+#include "fake_engine/python/main_thread_calls.h"
+
+#include <memory>
+
+#include "fake_engine/python/embedded_interpreter.h"
+
+namespace py = pybind11;
+
+namespace understudy {
+namespace {
+
+// A Python object that may be destroyed on a thread without the GIL (jobs are
+// destroyed by the queue after they run): it takes the GIL to drop its reference.
+class GilSafeObject {
+ public:
+  explicit GilSafeObject(py::object object) : object_(std::move(object)) {}
+  GilSafeObject(const GilSafeObject&) = delete;
+  GilSafeObject& operator=(const GilSafeObject&) = delete;
+  ~GilSafeObject() {
+    if (object_ && Py_IsInitialized() != 0) {
+      py::gil_scoped_acquire gil;
+      object_ = py::object();
+    } else {
+      (void)object_.release();  // interpreter gone: nothing left to free
+    }
+  }
+  const py::object& get() const { return object_; }
+  void set(py::object object) { object_ = std::move(object); }
+
+ private:
+  py::object object_;
+};
+
+}  // namespace
+
+py::object run_python_on_main_thread(MainThreadQueue& queue, py::object fn, std::string name,
+                                     std::optional<double> timeout_seconds) {
+  auto callable = std::make_shared<GilSafeObject>(std::move(fn));
+  auto result = std::make_shared<GilSafeObject>(py::object());
+  auto job = [callable, result] {
+    py::gil_scoped_acquire gil;
+    result->set(callable->get()());  // a Python exception travels as error_already_set
+  };
+  std::optional<Clock::duration> timeout;
+  if (timeout_seconds) {
+    timeout = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(*timeout_seconds));
+  }
+  try {
+    py::gil_scoped_release release;
+    queue.call(name, job, timeout);
+  } catch (const JobTimeoutError& e) {
+    PyErr_SetString(PyExc_TimeoutError, e.what());
+    throw py::error_already_set();
+  } catch (const EngineStoppedError& e) {
+    throw std::runtime_error(e.what());
+  }
+  return result->get();
+}
+
+void post_python_to_main_thread(MainThreadQueue& queue, Console& console, py::object fn,
+                                std::string name) {
+  auto callable = std::make_shared<GilSafeObject>(std::move(fn));
+  (void)queue.post(name, [callable, &console, name] {
+    py::gil_scoped_acquire gil;
+    try {
+      callable->get()();
+    } catch (py::error_already_set& e) {
+      console.error("main-thread job '" + name + "' raised:\n" + format_python_error(e));
+    }
+  });
+}
+
+}  // namespace understudy

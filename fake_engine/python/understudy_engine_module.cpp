@@ -1,0 +1,169 @@
+// `_understudy_engine`: the C++ half of the engine-side `understudy_engine`
+// package. The RPyC server (Python, as in Unity) uses it to run requests on
+// the main thread and to record who waits on whom.
+#include <pybind11/stl.h>
+
+#include "fake_engine/python/main_thread_calls.h"
+#include "fake_engine/python/python_runtime.h"
+
+namespace py = pybind11;
+
+namespace understudy {
+namespace {
+
+using WeakState = std::weak_ptr<PythonEngineState>;
+
+std::shared_ptr<PythonEngineState> engine_of(const WeakState& weak) {
+  auto state = weak.lock();
+  if (!state) {
+    throw std::runtime_error("the engine has stopped");
+  }
+  return state;
+}
+
+std::string python_thread_name() {
+  return py::str(py::module_::import("threading").attr("current_thread")().attr("name"));
+}
+
+const char* policy_name(DeadlockPolicy policy) {
+  switch (policy) {
+    case DeadlockPolicy::kReport:
+      return "report";
+    case DeadlockPolicy::kFailFast:
+      return "fail-fast";
+    case DeadlockPolicy::kWait:
+      return "wait";
+  }
+  return "report";
+}
+
+py::dict edge_dict(const WaitEdge& edge) {
+  py::dict d;
+  d["id"] = edge.id;
+  d["waiter"] = edge.waiter;
+  d["target"] = edge.target;
+  d["what"] = edge.what;
+  d["thread"] = edge.thread;
+  d["since_frame"] = edge.since_frame;
+  d["waited_seconds"] =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - edge.since).count();
+  return d;
+}
+
+py::dict report_dict(const DeadlockReport& report) {
+  py::dict d;
+  d["certain"] = report.certain;
+  d["members"] = report.members();
+  d["summary"] = report.summary();
+  d["detected_frame"] = report.detected_frame;
+  py::list edges;
+  for (const auto& edge : report.edges) {
+    edges.append(edge_dict(edge));
+  }
+  d["edges"] = edges;
+  return d;
+}
+
+py::dict settings_dict(const RpcSettings& rpc) {
+  py::dict d;
+  d["enabled"] = rpc.enabled;
+  d["host"] = rpc.host;
+  d["port"] = rpc.port;
+  d["socket"] = rpc.socket ? py::cast(*rpc.socket) : py::none();
+  d["allow_remote"] = rpc.allow_remote;
+  d["call_timeout"] = rpc.call_timeout_seconds;
+  d["on_deadlock"] = policy_name(rpc.on_deadlock);
+  d["long_wait"] = rpc.long_wait_seconds;
+  d["faithful"] = rpc.faithful;
+  d["allow_public_attrs"] = rpc.allow_public_attrs;
+  d["allow_setattr"] = rpc.allow_setattr;
+  d["allow_pickle"] = rpc.allow_pickle;
+  return d;
+}
+
+}  // namespace
+
+void install_understudy_engine_module(const std::shared_ptr<PythonEngineState>& state) {
+  static py::module_::module_def module_definition;
+  py::module_ m = py::module_::create_extension_module(
+      "_understudy_engine", "C++ half of the understudy_engine package.", &module_definition);
+  const WeakState weak = state;
+
+  m.attr("settings") = settings_dict(state->rpc);
+
+  m.def(
+      "run_on_main_thread",
+      [weak](py::object fn, std::string name, std::optional<double> timeout) {
+        return run_python_on_main_thread(engine_of(weak)->queue, std::move(fn), std::move(name),
+                                         timeout);
+      },
+      py::arg("fn"), py::arg("name") = "job", py::arg("timeout") = py::none(),
+      "Runs fn() on the main thread and returns its result (inline there). The GIL is "
+      "released while waiting. TimeoutError after `timeout` seconds.");
+  m.def(
+      "post_to_main_thread",
+      [weak](py::object fn, std::string name) {
+        auto s = engine_of(weak);
+        post_python_to_main_thread(s->queue, s->console, std::move(fn), std::move(name));
+      },
+      py::arg("fn"), py::arg("name") = "job", "Queues fn() for the main thread; returns at once.");
+  m.def("drain_main_thread_queue", [weak] {
+    auto s = engine_of(weak);
+    s->affinity.require("_understudy_engine.drain_main_thread_queue");
+    py::gil_scoped_release release;
+    return s->queue.drain().jobs_run;
+  });
+  m.def("main_thread_queue_depth", [weak] { return engine_of(weak)->queue.depth(); });
+  m.def("is_main_thread", [weak] { return engine_of(weak)->affinity.is_main_thread(); });
+  m.def("frame_number", [weak] { return engine_of(weak)->loop.current_frame(); });
+  m.def("request_stop", [weak] { engine_of(weak)->loop.request_stop(); });
+  m.def("request_reload", [weak] { engine_of(weak)->reload_requested.store(true); });
+
+  m.def(
+      "wait_begin",
+      [weak](std::string waiter, std::string target, std::string what) -> py::tuple {
+        auto s = engine_of(weak);
+        auto begun = s->waits.begin_wait(std::move(waiter), std::move(target), std::move(what),
+                                         python_thread_name(), s->loop.current_frame());
+        return py::make_tuple(begun.id, begun.deadlock ? py::object(report_dict(*begun.deadlock))
+                                                       : py::object(py::none()));
+      },
+      py::arg("waiter"), py::arg("target"), py::arg("what"),
+      "Records a wait; returns (id, deadlock report or None).");
+  m.def("wait_end", [weak](std::uint64_t id) { engine_of(weak)->waits.end_wait(id); });
+  m.def("forget_wait_node",
+        [weak](const std::string& node) { engine_of(weak)->waits.forget_node(node); });
+  m.def("wait_edges", [weak] {
+    py::list edges;
+    for (const auto& edge : engine_of(weak)->waits.edges()) {
+      edges.append(edge_dict(edge));
+    }
+    return edges;
+  });
+  m.def(
+      "take_long_waits",
+      [weak](double threshold_seconds) {
+        auto s = engine_of(weak);
+        py::list reports;
+        const auto threshold = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+            std::chrono::duration<double>(threshold_seconds));
+        for (const auto& report : s->waits.take_long_waits(threshold, s->loop.current_frame())) {
+          reports.append(report_dict(report));
+        }
+        return reports;
+      },
+      py::arg("threshold_seconds"));
+
+  m.def(
+      "set_frame_hook",
+      [weak](py::object hook) {
+        auto s = engine_of(weak);
+        s->affinity.require("_understudy_engine.set_frame_hook");
+        s->frame_hook = std::move(hook);
+      },
+      py::arg("hook"));
+
+  py::module_::import("sys").attr("modules")["_understudy_engine"] = m;
+}
+
+}  // namespace understudy

@@ -1,0 +1,215 @@
+"""understudy_client: the client side of Understudy's out-of-process API.
+
+A client is a Python process that connects to the engine's RPyC server,
+answers client_name() when the engine asks, and offers services the engine
+calls (exposed_* methods). Plain RPyC clients work with the engine too; this
+library adds what the shipped Unity clients did and what a test harness needs:
+
+- connect() serves the connection on a dedicated thread blocked in the
+  socket (not rpyc.BgServingThread, which polls and sleeps 0.1 s, so an
+  engine-to-client call through it costs up to 100 ms; ask for it with
+  serving="bgthread" to see that cost);
+- an optional reconnect loop for domain reloads (on_server_shutdown with
+  invite_retry=True), retrying about once a second as the shipped clients did;
+- a stack dump of every thread on SIGUSR1 (to stderr, i.e. the client's
+  log), so that a deadlock report can show what the client was doing.
+
+The engine's address comes from the arguments, else $UNDERSTUDY_RPC
+("tcp://127.0.0.1:18861" or "unix:///path"), else 127.0.0.1:18861; the
+name from the arguments, else $UNDERSTUDY_CLIENT_NAME.
+"""
+
+import faulthandler
+import os
+import signal
+import sys
+import threading
+import time
+
+import rpyc
+
+DEFAULT_ADDRESS = "tcp://127.0.0.1:18861"
+
+
+class ClientService(rpyc.Service):
+    """Base service for clients. Subclass it and add exposed_* methods."""
+
+    def __init__(self, name=None):
+        super().__init__()
+        self.name = name or os.environ.get("UNDERSTUDY_CLIENT_NAME") or "client"
+        self.shutdown_notices = []  # invite_retry values received, oldest first
+        self.server_shutdown = threading.Event()
+        self.name_asked = threading.Event()
+
+    def exposed_client_name(self):
+        self.name_asked.set()
+        return self.name
+
+    def exposed_on_server_shutdown(self, invite_retry):
+        self.shutdown_notices.append(bool(invite_retry))
+        self.server_shutdown.set()
+
+
+def parse_address(address=None):
+    """("tcp", host, port) or ("unix", path, None)."""
+    address = address or os.environ.get("UNDERSTUDY_RPC") or DEFAULT_ADDRESS
+    if address.startswith("unix://"):
+        return "unix", address[len("unix://"):], None
+    if address.startswith("tcp://"):
+        address = address[len("tcp://"):]
+    host, _, port = address.rpartition(":")
+    return "tcp", host.strip("[]") or "127.0.0.1", int(port)
+
+
+def dump_stacks_on(signum=signal.SIGUSR1, file=None):
+    """Every thread's stack to `file` (stderr) when `signum` arrives."""
+    faulthandler.register(signum, file=file or sys.stderr, all_threads=True)
+
+
+class EngineClient:
+    """A connection to the engine, served on its own thread.
+
+    `conn` and `root` change after a reconnect; `connected` tells whether a
+    connection is live; `wait_connected(timeout)` waits for one."""
+
+    def __init__(self, service, address=None, config=None, serving="thread", reconnect=False,
+                 retry_interval=1.0, on_connect=None):
+        self.service = service
+        self.address = address
+        self.config = {"allow_public_attrs": True, "sync_request_timeout": 30, **(config or {})}
+        self.serving = serving
+        self.reconnect = reconnect
+        self.retry_interval = retry_interval
+        self.on_connect = on_connect
+        self.conn = None
+        self.connections_made = 0
+        self._closing = False
+        self._connected = threading.Condition()
+        self._thread = None
+        self._bg = None
+
+    @property
+    def root(self):
+        return self.conn.root
+
+    @property
+    def connected(self):
+        return self.conn is not None and not self.conn.closed
+
+    def open(self, timeout=10.0):
+        """Connects (retrying until `timeout` while the engine starts)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self._open_once()
+                return self
+            except OSError as exc:
+                if time.monotonic() >= deadline:
+                    kind, where, port = parse_address(self.address)
+                    raise ConnectionError(
+                        f"could not connect to the engine at {kind}://{where}"
+                        f"{':' + str(port) if port else ''} within {timeout} s: {exc}") from exc
+                time.sleep(min(0.1, self.retry_interval))
+
+    def _open_once(self):
+        kind, where, port = parse_address(self.address)
+        if kind == "unix":
+            conn = rpyc.unix_connect(where, service=self.service, config=self.config)
+        else:
+            conn = rpyc.connect(where, port, service=self.service, config=self.config)
+            import socket
+            conn._channel.stream.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.conn = conn
+        self.connections_made += 1
+        self.service.server_shutdown.clear()
+        self.service.name_asked.clear()
+        if self.serving == "bgthread":
+            self._bg = rpyc.BgServingThread(conn)
+        else:
+            self._thread = threading.Thread(target=self._serve, args=(conn,),
+                                            name="understudy-serve", daemon=True)
+            self._thread.start()
+        self._await_registration(conn)
+        with self._connected:
+            self._connected.notify_all()
+        if self.on_connect is not None:
+            self.on_connect(self)
+
+    def _await_registration(self, conn, timeout=10.0):
+        """Returns once the engine has registered this client, so that the
+        engine can call it by name as soon as connect() returns. The engine
+        asks client_name() and registers the client before it serves any
+        other request; a ping sent after the answer is served after that."""
+        if not self.service.name_asked.wait(timeout):
+            raise ConnectionError(f"the engine did not ask this client's name within {timeout} s")
+        conn.ping(timeout=timeout)
+
+    def _serve(self, conn):
+        try:
+            conn.serve_all()
+        except Exception:
+            pass  # serve_all closes the connection; reconnecting decides what next
+        if self.reconnect and not self._closing and (
+                not self.service.shutdown_notices or self.service.shutdown_notices[-1]):
+            threading.Thread(target=self._reconnect_loop, name="understudy-reconnect",
+                             daemon=True).start()
+
+    def _reconnect_loop(self):
+        while not self._closing:
+            time.sleep(self.retry_interval)
+            try:
+                self._open_once()
+                return
+            except OSError:
+                continue
+
+    def wait_connected(self, timeout):
+        """Waits for a live connection (after a reload); False on timeout."""
+        deadline = time.monotonic() + timeout
+        with self._connected:
+            while not self.connected:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._connected.wait(left)
+        return True
+
+    def close(self):
+        self._closing = True
+        if self._bg is not None:
+            try:
+                self._bg.stop()
+            except Exception:
+                pass
+        if self.conn is not None:
+            self.conn.close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def connect(name=None, service=None, address=None, config=None, serving="thread",
+            reconnect=False, retry_interval=1.0, on_connect=None, timeout=10.0,
+            stack_dump_signal=signal.SIGUSR1):
+    """Connects to the engine and serves the connection on a thread.
+
+    `service` is a ClientService instance (one is made from `name` if not
+    given). Returns an EngineClient; use `.root` to call the engine."""
+    if service is None:
+        service = ClientService(name)
+    elif name is not None:
+        service.name = name
+    if stack_dump_signal is not None and threading.current_thread() is threading.main_thread():
+        dump_stacks_on(stack_dump_signal)
+    client = EngineClient(service, address=address, config=config, serving=serving,
+                          reconnect=reconnect, retry_interval=retry_interval,
+                          on_connect=on_connect)
+    return client.open(timeout=timeout)
+
+
+__all__ = ["ClientService", "EngineClient", "connect", "dump_stacks_on", "parse_address"]
