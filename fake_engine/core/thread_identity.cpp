@@ -4,7 +4,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <array>
 
 namespace understudy {
 namespace {
@@ -21,11 +20,8 @@ std::string current_thread_name() {
   if (!t_thread_name.empty()) {
     return t_thread_name;
   }
-  std::array<char, 16> os_name{};
-  if (pthread_getname_np(pthread_self(), os_name.data(), os_name.size()) == 0 &&
-      os_name[0] != '\0') {
-    return os_name.data();
-  }
+  // Not the OS name: threads inherit it from whoever started them, which
+  // would make every unnamed thread look like "main".
   return "thread " + std::to_string(syscall(SYS_gettid));
 }
 

@@ -17,7 +17,7 @@ namespace understudy {
 // Also sets the OS thread name (truncated to 15 bytes) so that gdb and top show it.
 void name_current_thread(const std::string& name);
 
-// The name given with name_current_thread, else the OS thread name, else "thread <tid>".
+// The name given with name_current_thread, else "thread <tid>".
 std::string current_thread_name();
 
 class WrongThreadError : public std::logic_error {

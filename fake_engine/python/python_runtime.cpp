@@ -22,6 +22,7 @@ PythonRuntime::PythonRuntime(const EngineParts& parts, RpcSettings rpc)
     : state_(std::make_shared<PythonEngineState>(parts, std::move(rpc))) {
   install_unreal_engine_module(state_);
   install_understudy_engine_module(state_);
+  py::module_::import("ue_console_streams").attr("install")();
   World& world = parts.world;
   FrameLoop& loop = parts.loop;
   std::weak_ptr<PythonEngineState> weak = state_;

@@ -167,21 +167,27 @@ void install_unreal_engine_module(const std::shared_ptr<PythonEngineState>& stat
   define_types(m);
   const WeakState weak = state;
 
-  m.def(
-      "log", [weak](const py::object& message) {
-        if (auto s = weak.lock()) s->console.log(message_text(message));
-      },
-      py::arg("message"));
-  m.def(
-      "log_warning", [weak](const py::object& message) {
-        if (auto s = weak.lock()) s->console.warning(message_text(message));
-      },
-      py::arg("message"));
-  m.def(
-      "log_error", [weak](const py::object& message) {
-        if (auto s = weak.lock()) s->console.error(message_text(message));
-      },
-      py::arg("message"));
+  // Logging is allowed from any thread, as UE_LOG is. Python threads inherit
+  // the OS name of the thread that started them, so the record takes the
+  // Python thread's own name.
+  auto define_log = [&m, weak](const char* name, Severity severity) {
+    m.def(
+        name,
+        [weak, severity](const py::object& message) {
+          auto s = weak.lock();
+          if (!s) {
+            return;
+          }
+          if (!s->affinity.is_main_thread()) {
+            name_current_thread(python_thread_name());
+          }
+          s->console.write(severity, message_text(message));
+        },
+        py::arg("message"));
+  };
+  define_log("log", Severity::kLog);
+  define_log("log_warning", Severity::kWarning);
+  define_log("log_error", Severity::kError);
   m.def(
       "add_ticker",
       [weak](const py::object& callable, double delay) {

@@ -17,6 +17,7 @@ import json
 import os
 import socket
 import struct
+import sys
 import threading
 import time
 
@@ -105,8 +106,10 @@ class RpcServer:
                                                daemon=True)
         self._accept_thread.start()
         self.monitor.start()
+        # The one machine-readable line on the process's real stdout (sys.stdout
+        # is the console) that tells a harness where to connect.
         print(json.dumps({"understudy": "listening", "rpc": self.address, "pid": os.getpid()}),
-              flush=True)
+              file=sys.__stdout__, flush=True)
         ue.log(f"rpc server listening on {self.address}")
 
     def _listen_tcp(self, host, port):
@@ -134,6 +137,9 @@ class RpcServer:
         self._listener = listener
         bound_host, bound_port = listener.getsockname()[:2]
         self.address = f"tcp://{bound_host}:{bound_port}"
+        # A port picked by the system (--port 0) is kept across reloads, so
+        # that clients reconnect to where they were.
+        self.settings["port"] = native.settings["port"] = bound_port
 
     def _listen_unix(self, path):
         lock = open(path + ".lock", "w")
