@@ -39,6 +39,8 @@ std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char
   app.add_option("--seconds", seconds, "Stop after this many seconds")
       ->check(CLI::PositiveNumber);
   app.add_flag("--quiet", quiet, "Do not echo console records to stderr");
+  app.add_option("--control", options.control_socket,
+                 "Unix socket for the harness's control channel (JSON lines; mode 0600)");
 
   auto* rpc = app.add_option_group("RPC server", "The RPyC server clients connect to");
   bool no_rpc = false;

@@ -16,6 +16,7 @@ struct EngineOptions {
   EngineSettings engine;
   RpcSettings rpc;
   std::vector<std::filesystem::path> scripts;  // run in order on the main thread after start
+  std::optional<std::filesystem::path> control_socket;  // the harness's control channel
 };
 
 // What parsing the command line decided: run with options, or exit now with

@@ -4,10 +4,13 @@
 #include <csignal>
 #include <cstring>
 #include <iostream>
+#include <optional>
 
 #include "fake_engine/app/engine.h"
 #include "fake_engine/app/engine_options.h"
 #include "fake_engine/app/signal_watcher.h"
+#include "fake_engine/control/control_server.h"
+#include "fake_engine/control/engine_control.h"
 #include "fake_engine/python/embedded_interpreter.h"
 #include "fake_engine/python/python_runtime.h"
 
@@ -50,7 +53,23 @@ int run_engine(const EngineOptions& options) {
       EngineParts{engine.affinity(), engine.queue(), engine.console(), engine.world(),
                   engine.loop(), engine.waits()},
       options.rpc);
+  control::EngineControl control_handler(engine, runtime);
+  std::optional<control::ControlServer> control_server;
+  if (options.control_socket) {
+    control_server.emplace(*options.control_socket, control_handler);
+    auto* server = &*control_server;
+    engine.console().add_listener([server](const ConsoleRecord& record) {
+      server->broadcast(control::encode_event("console", control::to_json(record)));
+    });
+    runtime.set_event_sink([server](const std::string& kind, const std::string& json_text) {
+      server->broadcast(control::encode_event(
+          kind, nlohmann::json::parse(json_text, nullptr, /*allow_exceptions=*/false)));
+    });
+  }
   try {
+    if (control_server) {
+      control_server->start();
+    }
     runtime.start_services();
   } catch (const std::exception& e) {
     std::cerr << "understudy-engine: error: " << e.what() << '\n';
@@ -75,6 +94,9 @@ int run_engine(const EngineOptions& options) {
     engine.finish();
   }
   signals.stop();
+  if (control_server) {
+    control_server->stop();
+  }
   if (options.engine.echo_console) {
     print_summary(engine, frames);
   }

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -53,6 +54,8 @@ struct PythonEngineState {
   ActorComponents components;
   pybind11::object frame_hook;  // understudy_engine's per-frame work (coroutines), or None
   std::atomic<bool> reload_requested{false};
+  // Where events from Python (deadlock reports) go: the control channel.
+  std::function<void(const std::string& kind, const std::string& json)> event_sink;
 };
 
 class PythonRuntime {
@@ -93,6 +96,11 @@ class PythonRuntime {
   void shutdown();
 
   std::size_t ticker_count() const;
+
+  // Before start_services(). Receives events raised in Python (kind, JSON text).
+  void set_event_sink(std::function<void(const std::string&, const std::string&)> sink) {
+    state_->event_sink = std::move(sink);
+  }
 
  private:
   // REQUIRES: GIL held, main thread.

@@ -117,6 +117,15 @@ void install_understudy_engine_module(const std::shared_ptr<PythonEngineState>& 
   m.def("is_main_thread", [weak] { return engine_of(weak)->affinity.is_main_thread(); });
   m.def("frame_number", [weak] { return engine_of(weak)->loop.current_frame(); });
   m.def("request_stop", [weak] { engine_of(weak)->loop.request_stop(); });
+  m.def(
+      "emit_event",
+      [weak](const std::string& kind, const std::string& json_text) {
+        auto s = engine_of(weak);
+        if (s->event_sink) {
+          s->event_sink(kind, json_text);
+        }
+      },
+      py::arg("kind"), py::arg("json_text"));
   m.def("request_reload", [weak] { engine_of(weak)->reload_requested.store(true); });
 
   m.def(

@@ -15,6 +15,8 @@ Errors are in understudy_engine.errors. The engine starts the RPyC server
 itself (see server.py); `settings` holds its command-line settings.
 """
 
+import json
+
 import _understudy_engine as native
 
 from .calls import ClientCalls
@@ -29,9 +31,11 @@ settings = dict(native.settings)
 
 registry = ClientRegistry()
 monitor = DeadlockMonitor(settings["on_deadlock"], settings["long_wait"])
+monitor.add_listener(lambda report: native.emit_event("deadlock", json.dumps(
+    {k: report[k] for k in ("certain", "members", "summary", "detected_frame", "edges", "text")})))
 scheduler = CoroutineScheduler()
-server = RpcServer(settings, monitor, registry)
-_calls = ClientCalls(server, scheduler, settings["call_timeout"])
+rpc_server = RpcServer(settings, monitor, registry)
+_calls = ClientCalls(rpc_server, scheduler, settings["call_timeout"])
 
 
 def call_service_on_client(client, service, *args, timeout=None, **kwargs):
@@ -79,12 +83,12 @@ def _start():
     """Called by the engine on the main thread at start-up and after a reload."""
     native.set_frame_hook(_on_frame)
     if settings["enabled"]:
-        server.start()
+        rpc_server.start()
 
 
 def _stop(invite_retry):
     """Called by the engine on the main thread when it stops or reloads."""
-    server.stop(invite_retry)
+    rpc_server.stop(invite_retry)
     scheduler.cancel_all()
 
 

@@ -56,6 +56,11 @@ def is_loopback(host):
         return False
 
 
+# The namespace `execute` and the control channel run code in: shared, so that
+# successive calls see each other's names. A reload starts a new one.
+engine_globals = {"__name__": "__understudy__", "__builtins__": builtins}
+
+
 class RpcServer:
     SHUTDOWN_NOTICE_EXPIRY = 1.0  # seconds a client has to take on_server_shutdown
 
@@ -64,7 +69,7 @@ class RpcServer:
         self.monitor = monitor
         self.registry = registry
         self.faithful = settings["faithful"]
-        self.engine_globals = {"__name__": "__understudy__", "__builtins__": builtins}
+        self.engine_globals = engine_globals
         self._config = {
             "allow_public_attrs": settings["allow_public_attrs"],
             "allow_setattr": settings["allow_setattr"],

@@ -1,0 +1,52 @@
+#include "fake_engine/control/control_protocol.h"
+
+namespace understudy::control {
+
+using nlohmann::json;
+
+std::optional<Request> parse_request(std::string_view line, std::string& problem) {
+  json parsed = json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) {
+    problem = "not valid JSON";
+    return std::nullopt;
+  }
+  if (!parsed.is_object()) {
+    problem = "a request must be a JSON object";
+    return std::nullopt;
+  }
+  const auto id = parsed.find("id");
+  const auto op = parsed.find("op");
+  if (id == parsed.end() || !id->is_number_integer()) {
+    problem = "a request needs an integer \"id\"";
+    return std::nullopt;
+  }
+  if (op == parsed.end() || !op->is_string()) {
+    problem = "a request needs a string \"op\"";
+    return std::nullopt;
+  }
+  Request request;
+  request.id = id->get<std::int64_t>();
+  request.op = op->get<std::string>();
+  request.params = std::move(parsed);
+  return request;
+}
+
+std::string encode_response_ok(std::int64_t id, const json& result) {
+  json response = {{"id", id}, {"ok", true}, {"result", result}};
+  return response.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string encode_response_error(std::optional<std::int64_t> id, std::string_view type,
+                                  std::string_view message) {
+  json response = {{"id", id ? json(*id) : json(nullptr)},
+                   {"ok", false},
+                   {"error", {{"type", type}, {"message", message}}}};
+  return response.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string encode_event(std::string_view kind, const json& data) {
+  json event = {{"event", kind}, {"data", data}};
+  return event.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace understudy::control

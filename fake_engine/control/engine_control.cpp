@@ -1,0 +1,142 @@
+#include "fake_engine/control/engine_control.h"
+
+#include <pybind11/pybind11.h>
+
+#include "fake_engine/python/embedded_interpreter.h"
+
+namespace py = pybind11;
+using nlohmann::json;
+
+namespace understudy::control {
+
+json to_json(const ConsoleRecord& record) {
+  return {{"sequence", record.sequence}, {"severity", severity_name(record.severity)},
+          {"frame", record.frame},       {"thread", record.thread},
+          {"seconds", record.seconds},   {"text", record.text}};
+}
+
+json to_json(const Actor& actor) {
+  return {{"id", actor.id},
+          {"class", actor.class_name},
+          {"name", actor.name},
+          {"label", actor.label},
+          {"spawned_frame", actor.spawned_frame}};
+}
+
+json to_json(const WaitEdge& edge) {
+  return {{"id", edge.id},
+          {"waiter", edge.waiter},
+          {"target", edge.target},
+          {"what", edge.what},
+          {"thread", edge.thread},
+          {"since_frame", edge.since_frame},
+          {"waited_seconds",
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - edge.since).count()}};
+}
+
+json to_json(const FrameStatsSummary& s) {
+  return {{"frames", s.frames},           {"work_mean_ms", s.work_mean_ms},
+          {"work_p50_ms", s.work_p50_ms}, {"work_p99_ms", s.work_p99_ms},
+          {"work_max_ms", s.work_max_ms}, {"lateness_p99_ms", s.lateness_p99_ms},
+          {"lateness_max_ms", s.lateness_max_ms}, {"late_frames", s.late_frames}};
+}
+
+namespace {
+// Posts a main-thread job for a request; if the engine is stopping and takes
+// no more jobs, answers the request with that error instead of never.
+template <class Job>
+void post_for(MainThreadQueue& queue, const Request& request, const Responder& respond,
+              Job job) {
+  auto done = queue.post("control: " + request.op, std::move(job));
+  if (done.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+    try {
+      done.get();
+    } catch (const std::exception& e) {
+      respond(encode_response_error(request.id, "EngineStopping", e.what()));
+    }
+  }
+}
+}  // namespace
+
+void EngineControl::handle(const Request& request, Responder respond) {
+  const auto id = request.id;
+  const auto& op = request.op;
+  if (op == "ping") {
+    respond(encode_response_ok(id, {{"frame", engine_.loop().current_frame()}}));
+  } else if (op == "console") {
+    const auto after = request.params.value("after", std::uint64_t{0});
+    json records = json::array();
+    for (const auto& record : engine_.console().records(after)) {
+      records.push_back(to_json(record));
+    }
+    respond(encode_response_ok(id, records));
+  } else if (op == "waits") {
+    json edges = json::array();
+    for (const auto& edge : engine_.waits().edges()) {
+      edges.push_back(to_json(edge));
+    }
+    respond(encode_response_ok(id, edges));
+  } else if (op == "frames") {
+    json result = to_json(engine_.loop().stats().summary());
+    result["current_frame"] = engine_.loop().current_frame();
+    result["queue_depth"] = engine_.queue().depth();
+    respond(encode_response_ok(id, result));
+  } else if (op == "world") {
+    post_for(engine_.queue(), request, respond, [this, id, respond] {
+      json actors = json::array();
+      for (const auto& actor : engine_.world().actors()) {
+        actors.push_back(to_json(actor));
+      }
+      respond(encode_response_ok(id, actors));
+    });
+  } else if (op == "registry") {
+    run_python_op(request, respond, "handle_registry");
+  } else if (op == "python" || op == "call") {
+    const char* function = op == "python" ? "handle_python" : "handle_call";
+    const Request copy = request;
+    post_for(engine_.queue(), request, respond, [this, copy, respond, function] {
+      run_python_op(copy, respond, function);
+    });
+  } else if (op == "reload") {
+    runtime_.request_reload();
+    respond(encode_response_ok(id, {{"reload", "requested"}}));
+  } else if (op == "stop") {
+    engine_.loop().request_stop();
+    respond(encode_response_ok(id, {{"stop", "requested"}}));
+  } else {
+    respond(encode_response_error(id, "UnknownOp",
+                                  "unknown op '" + op +
+                                      "' (ping, console, waits, frames, registry, world, python, "
+                                      "call, reload, stop)"));
+  }
+}
+
+void EngineControl::run_python_op(const Request& request, Responder respond,
+                                  const char* function) {
+  const auto id = request.id;
+  py::gil_scoped_acquire gil;
+  try {
+    auto answer = py::cpp_function([id, respond](bool ok, const std::string& payload) {
+      const json parsed = json::parse(payload, nullptr, false);
+      if (ok) {
+        respond(encode_response_ok(id, parsed));
+        return;
+      }
+      std::string type = "Error";
+      std::string message = payload;
+      if (parsed.is_object()) {
+        type = parsed.value("type", type);
+        message = parsed.value("message", message);
+      }
+      json line = json::parse(encode_response_error(id, type, message));
+      line["error"]["detail"] = parsed;
+      respond(line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+    });
+    const auto params = py::module_::import("json").attr("loads")(request.params.dump());
+    py::module_::import("understudy_engine.control").attr(function)(params, answer);
+  } catch (py::error_already_set& e) {
+    respond(encode_response_error(id, "InternalError", format_python_error(e)));
+  }
+}
+
+}  // namespace understudy::control

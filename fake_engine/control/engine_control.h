@@ -1,0 +1,37 @@
+// EngineControl: what the harness can ask the engine over the control
+// channel. Queries of thread-safe state (console, wait-for graph, frame
+// statistics, the client registry) are answered on the control thread, so
+// they work even while the main thread is blocked; everything that touches
+// engine state (the world, engine-side Python, calls to clients) is a
+// main-thread job that answers when it has run.
+//
+// Operations: ping, console {after}, waits, frames, registry, world, python
+// {code}, call {path, client, service, args, timeout}, reload, stop.
+#pragma once
+
+#include "fake_engine/app/engine.h"
+#include "fake_engine/control/control_server.h"
+#include "fake_engine/python/python_runtime.h"
+
+namespace understudy::control {
+
+class EngineControl : public ControlHandler {
+ public:
+  EngineControl(Engine& engine, PythonRuntime& runtime) : engine_(engine), runtime_(runtime) {}
+
+  void handle(const Request& request, Responder respond) override;
+
+ private:
+  void run_python_op(const Request& request, Responder respond, const char* function);
+
+  Engine& engine_;
+  PythonRuntime& runtime_;
+};
+
+// Engine state as JSON, shared with tests and benchmarks.
+nlohmann::json to_json(const ConsoleRecord& record);
+nlohmann::json to_json(const Actor& actor);
+nlohmann::json to_json(const WaitEdge& edge);
+nlohmann::json to_json(const FrameStatsSummary& summary);
+
+}  // namespace understudy::control

@@ -1,0 +1,105 @@
+"""The Python half of the engine's control channel: the operations the
+harness asks for that run Python on the main thread (engine-side code, calls
+to clients on each of the three paths). The C++ ControlServer calls these
+with a `respond(ok, json_text)` callable that answers the request."""
+
+import json
+import time
+import traceback
+
+import _understudy_engine as native
+import unreal_engine as ue
+
+from . import errors
+
+_KINDS = [
+    (errors.ClientNotFoundError, "no_client"),
+    (errors.ServiceCallTimeout, "timeout"),
+    (errors.ClientDisconnectedError, "disconnected"),
+    (errors.DeadlockError, "deadlock"),
+    (errors.RemoteServiceError, "error"),
+]
+
+
+def _jsonable(value):
+    try:
+        json.dumps(value)
+        return value
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def _error_payload(exc):
+    kind = next((k for cls, k in _KINDS if isinstance(exc, cls)), "error")
+    return {"type": type(exc).__name__, "kind": kind, "message": str(exc),
+            "traceback": "".join(traceback.format_exception(exc)).rstrip()}
+
+
+def handle_python(params, respond):
+    """Main thread. Evaluates an expression (answering its value) or runs
+    statements (answering null) in the engine's shared namespace."""
+    from .server import engine_globals
+
+    code = params.get("code", "")
+    try:
+        try:
+            compiled = compile(code, "<control>", "eval")
+        except SyntaxError:
+            exec(compile(code, "<control>", "exec"), engine_globals)
+            value = None
+        else:
+            value = eval(compiled, engine_globals)
+        respond(True, json.dumps(_jsonable(value)))
+    except Exception as exc:
+        respond(False, json.dumps(_error_payload(exc)))
+
+
+def handle_call(params, respond):
+    """Main thread. Calls a client service on the path asked for ("sync",
+    "coroutine" or "async") and answers when the call completes. A failed call
+    is also logged to the console, as the engine logs its failed calls."""
+    from . import call_async_service_on_client, call_coroutine_service_on_client
+    from . import call_service_on_client
+
+    path = params.get("path", "sync")
+    client, service = params["client"], params["service"]
+    args = params.get("args", [])
+    timeout = params.get("timeout")
+    started, frame = time.monotonic(), native.frame_number()
+
+    def finish(value=None, exc=None):
+        outcome = {"path": path, "client": client, "service": service,
+                   "elapsed_s": time.monotonic() - started,
+                   "started_frame": frame, "finished_frame": native.frame_number()}
+        if exc is None:
+            outcome["value"] = _jsonable(value)
+            respond(True, json.dumps(outcome))
+        else:
+            outcome.update(_error_payload(exc))
+            ue.log_error(f"{path} call to {service!r} on client {client!r} failed: "
+                         f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+            respond(False, json.dumps(outcome))
+
+    def settle(outcome):
+        exc = outcome.exception()
+        finish(None if exc else outcome.result(), exc)
+
+    try:
+        if path == "sync":
+            finish(call_service_on_client(client, service, *args, timeout=timeout))
+        elif path == "coroutine":
+            call_coroutine_service_on_client(client, service, *args,
+                                             expiry=timeout).add_done_callback(settle)
+        elif path == "async":
+            call_async_service_on_client(client, service, *args,
+                                         expiry=timeout).add_done_callback(settle)
+        else:
+            raise ValueError(f"unknown call path {path!r} (sync, coroutine or async)")
+    except Exception as exc:
+        finish(exc=exc)
+
+
+def handle_registry(params, respond):
+    from . import registry
+
+    respond(True, json.dumps(registry.names()))
