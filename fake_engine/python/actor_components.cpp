@@ -1,5 +1,7 @@
 #include "fake_engine/python/actor_components.h"
 
+#include <algorithm>
+
 #include "fake_engine/python/embedded_interpreter.h"
 
 namespace py = pybind11;
@@ -25,11 +27,20 @@ void ActorComponents::attach(ActorId actor, py::object component) {
 
 void ActorComponents::tick(double delta_seconds) {
   // Copy: a tick may destroy actors, which ends their components' play.
-  std::vector<py::object> ticking;
+  std::vector<std::pair<ActorId, py::object>> ticking;
   for (const auto& [actor, list] : components_) {
-    ticking.insert(ticking.end(), list.begin(), list.end());
+    for (const auto& component : list) {
+      ticking.emplace_back(actor, component);
+    }
   }
-  for (const auto& component : ticking) {
+  for (const auto& [actor, component] : ticking) {
+    // A component whose play ended earlier in this loop is not ticked again.
+    const auto it = components_.find(actor);
+    if (it == components_.end() ||
+        std::none_of(it->second.begin(), it->second.end(),
+                     [&](const py::object& attached) { return attached.is(component); })) {
+      continue;
+    }
     call_hook(component, "tick", py::make_tuple(delta_seconds));
   }
 }

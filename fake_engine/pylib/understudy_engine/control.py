@@ -3,6 +3,7 @@ harness asks for that run Python on the main thread (engine-side code, calls
 to clients on each of the three paths). The C++ ControlServer calls these
 with a `respond(ok, json_text)` callable that answers the request."""
 
+import ast
 import json
 import time
 import traceback
@@ -36,19 +37,20 @@ def _error_payload(exc):
 
 
 def handle_python(params, respond):
-    """Main thread. Evaluates an expression (answering its value) or runs
-    statements (answering null) in the engine's shared namespace."""
+    """Main thread. Runs code in the engine's shared namespace; answers the
+    value of its last statement when that is an expression, else null."""
     from .server import engine_globals
 
     code = params.get("code", "")
     try:
-        try:
-            compiled = compile(code, "<control>", "eval")
-        except SyntaxError:
-            exec(compile(code, "<control>", "exec"), engine_globals)
-            value = None
-        else:
-            value = eval(compiled, engine_globals)
+        # Like an interactive prompt: statements run, and the value of a
+        # final expression is the answer.
+        tree = ast.parse(code, "<control>", "exec")
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(compile(tree, "<control>", "exec"), engine_globals)
+        value = None
+        if last is not None:
+            value = eval(compile(ast.Expression(last.value), "<control>", "eval"), engine_globals)
         respond(True, json.dumps(_jsonable(value)))
     except Exception as exc:
         respond(False, json.dumps(_error_payload(exc)))

@@ -157,8 +157,17 @@ class CoroutineScheduler:
         self._watched = still
 
     def cancel_all(self):
+        """The server is stopping: everything pending ends now, with the error
+        its connection's end gives it (nothing is dropped unanswered)."""
         for coroutine in self._coroutines:
+            coroutine.step()
             coroutine.cancel()
+            self._report_unobserved(coroutine)
+        for future, conn, _result, _started, _expiry, settle in self._watched:
+            settle(conn_closed=conn.closed)
+            if not future.done():
+                future.set_exception(InvalidStateError(f"{future.name} was cancelled"))
+            self._report_unobserved(future)
         self._coroutines = []
         self._watched = []
 

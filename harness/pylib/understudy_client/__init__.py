@@ -40,6 +40,13 @@ class ClientService(rpyc.Service):
         self.shutdown_notices = []  # invite_retry values received, oldest first
         self.server_shutdown = threading.Event()
         self.name_asked = threading.Event()
+        self.conn = None
+
+    def on_connect(self, conn):
+        # Services that call back into the engine use self.conn.root: it is
+        # set before the engine can call anything here, unlike the value
+        # connect() returns.
+        self.conn = conn
 
     def exposed_client_name(self):
         self.name_asked.set()

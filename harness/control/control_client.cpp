@@ -1,0 +1,152 @@
+#include "harness/control/control_client.h"
+
+namespace understudy::harness {
+
+namespace asio = boost::asio;
+using nlohmann::json;
+using stream_protocol = asio::local::stream_protocol;
+
+ControlClient::ControlClient(const std::filesystem::path& socket_path,
+                             std::chrono::milliseconds timeout)
+    : socket_(io_) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  boost::system::error_code error;
+  while (true) {
+    socket_.close(error);
+    socket_.connect(stream_protocol::endpoint(socket_path.string()), error);
+    if (!error) {
+      break;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      throw ControlError("could not connect to the engine's control socket " +
+                         socket_path.string() + " within " + std::to_string(timeout.count()) +
+                         " ms: " + error.message());
+    }
+    // The engine creates the socket shortly after it starts; retry briefly.
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  reader_ = std::thread([this] { read_loop(); });
+}
+
+ControlClient::~ControlClient() {
+  boost::system::error_code ignored;
+  socket_.shutdown(stream_protocol::socket::shutdown_both, ignored);
+  if (reader_.joinable()) {
+    reader_.join();
+  }
+  socket_.close(ignored);
+}
+
+void ControlClient::read_loop() {
+  asio::streambuf buffer;
+  std::string reason = "the engine closed the control channel";
+  while (true) {
+    boost::system::error_code error;
+    asio::read_until(socket_, buffer, '\n', error);
+    if (error) {
+      if (error != asio::error::eof) {
+        reason = "control channel read failed: " + error.message();
+      }
+      break;
+    }
+    std::istream in(&buffer);
+    std::string line;
+    std::getline(in, line);
+    json message = json::parse(line, nullptr, false);
+    std::lock_guard lock(mutex_);
+    if (message.is_object() && message.contains("event")) {
+      events_.push_back(ControlEvent{message.value("event", ""), message.value("data", json()),
+                                     std::chrono::steady_clock::now()});
+    } else if (message.is_object() && message.contains("id") && message["id"].is_number_integer()) {
+      const auto id = message["id"].get<std::int64_t>();
+      responses_[id] = std::move(message);
+    }
+    changed_.notify_all();
+  }
+  std::lock_guard lock(mutex_);
+  closed_ = true;
+  close_reason_ = reason;
+  changed_.notify_all();
+}
+
+std::int64_t ControlClient::send(json request) {
+  std::int64_t id = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (closed_) {
+      throw ControlError("cannot send '" + request.value("op", std::string("?")) +
+                         "': " + close_reason_);
+    }
+    id = next_id_++;
+  }
+  request["id"] = id;
+  const std::string line = request.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  std::lock_guard write_lock(write_mutex_);
+  boost::system::error_code error;
+  asio::write(socket_, asio::buffer(line), error);
+  if (error) {
+    throw ControlError("control channel write failed: " + error.message());
+  }
+  return id;
+}
+
+json ControlClient::await_response(std::int64_t id, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  const bool arrived = changed_.wait_for(lock, timeout, [&] {
+    return responses_.contains(id) || closed_;
+  });
+  if (const auto it = responses_.find(id); it != responses_.end()) {
+    json response = std::move(it->second);
+    responses_.erase(it);
+    return response;
+  }
+  if (!arrived) {
+    throw ControlError("no answer to control request " + std::to_string(id) + " within " +
+                       std::to_string(timeout.count()) + " ms (is the engine's main thread stuck?)");
+  }
+  throw ControlError("no answer to control request " + std::to_string(id) + ": " + close_reason_);
+}
+
+json ControlClient::request(json request, std::chrono::milliseconds timeout) {
+  return await_response(send(std::move(request)), timeout);
+}
+
+std::optional<ControlEvent> ControlClient::wait_event(
+    const std::function<bool(const ControlEvent&)>& match, std::chrono::milliseconds timeout,
+    std::size_t from, std::size_t* index_out) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::unique_lock lock(mutex_);
+  std::size_t checked = from;
+  while (true) {
+    for (; checked < events_.size(); ++checked) {
+      if (match(events_[checked])) {
+        if (index_out != nullptr) {
+          *index_out = checked;
+        }
+        return events_[checked];
+      }
+    }
+    if (closed_ || changed_.wait_until(lock, deadline) == std::cv_status::timeout) {
+      if (checked == events_.size()) {
+        return std::nullopt;
+      }
+    }
+  }
+}
+
+std::vector<ControlEvent> ControlClient::events() const {
+  std::lock_guard lock(mutex_);
+  return events_;
+}
+
+std::size_t ControlClient::event_count() const {
+  std::lock_guard lock(mutex_);
+  return events_.size();
+}
+
+bool ControlClient::connected() const {
+  std::lock_guard lock(mutex_);
+  return !closed_;
+}
+
+}  // namespace understudy::harness

@@ -1,0 +1,78 @@
+// ControlClient: the harness's end of an engine's control channel. Requests
+// are answered by id (in any order); events (console records, deadlock
+// reports) are kept in arrival order so that a scenario can wait for one.
+// Every wait takes a deadline and fails with a message saying what did not
+// arrive.
+#pragma once
+
+#include <boost/asio.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace understudy::harness {
+
+struct ControlEvent {
+  std::string kind;  // "console", "deadlock", ...
+  nlohmann::json data;
+  std::chrono::steady_clock::time_point received;
+};
+
+class ControlError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class ControlClient {
+ public:
+  // Connects, retrying until `timeout` while the engine creates its socket.
+  ControlClient(const std::filesystem::path& socket_path, std::chrono::milliseconds timeout);
+  ~ControlClient();
+  ControlClient(const ControlClient&) = delete;
+  ControlClient& operator=(const ControlClient&) = delete;
+
+  // Sends a request ({"op": ..., params}; the id is added) and waits for its
+  // response up to `timeout`. Returns the whole response object
+  // ({"ok": ..., "result" | "error": ...}). Throws ControlError on timeout or
+  // when the connection is gone.
+  nlohmann::json request(nlohmann::json request, std::chrono::milliseconds timeout);
+
+  // Sends a request and returns at once; `await_response(id, timeout)` later.
+  std::int64_t send(nlohmann::json request);
+  nlohmann::json await_response(std::int64_t id, std::chrono::milliseconds timeout);
+
+  // The first event at index >= `from` that `match` accepts, waiting up to
+  // `timeout`; nullopt on timeout. `index_out` receives its index.
+  std::optional<ControlEvent> wait_event(const std::function<bool(const ControlEvent&)>& match,
+                                         std::chrono::milliseconds timeout, std::size_t from = 0,
+                                         std::size_t* index_out = nullptr);
+  std::vector<ControlEvent> events() const;
+  std::size_t event_count() const;
+  bool connected() const;
+
+ private:
+  void read_loop();
+
+  boost::asio::io_context io_;
+  boost::asio::local::stream_protocol::socket socket_;
+  std::mutex write_mutex_;
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::map<std::int64_t, nlohmann::json> responses_;  // REQUIRES: mutex_ held
+  std::vector<ControlEvent> events_;                  // REQUIRES: mutex_ held
+  bool closed_ = false;                               // REQUIRES: mutex_ held
+  std::string close_reason_;                          // REQUIRES: mutex_ held
+  std::int64_t next_id_ = 1;                          // REQUIRES: mutex_ held
+  std::thread reader_;
+};
+
+}  // namespace understudy::harness

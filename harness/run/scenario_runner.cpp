@@ -1,0 +1,649 @@
+#include "harness/run/scenario_runner.h"
+
+#include <signal.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "harness/control/control_client.h"
+#include "harness/process/child_process.h"
+
+namespace understudy::harness {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+milliseconds ms(double seconds) { return milliseconds(static_cast<long long>(seconds * 1000.0)); }
+
+std::string fixed(double value, int digits = 3) {
+  std::ostringstream out;
+  out.precision(digits);
+  out << std::fixed << value;
+  return out.str();
+}
+
+// A step's expectation did not hold; the runner records it and stops.
+struct StepFailure {
+  reports::ExpectationResult result;
+};
+
+// The scenario could not run (a process did not start, the engine vanished).
+struct ScenarioError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class Run {
+ public:
+  Run(const Scenario& scenario, const RunSettings& settings)
+      : scenario_(scenario), settings_(settings), started_(Clock::now()) {
+    result_.name = scenario.name;
+    result_.file = scenario.file.string();
+    result_.tags = scenario.tags;
+    result_.repeat_index = settings.repeat_index;
+    result_.seed = settings.seed;
+  }
+
+  reports::ScenarioResult execute() {
+    std::filesystem::create_directories(settings_.work_dir);
+    try {
+      start_engine();
+      start_clients();
+      for (const auto& step : scenario_.steps) {
+        if (now_s() > scenario_.timeout_s) {
+          throw ScenarioError("the scenario ran longer than its timeout of " +
+                              fixed(scenario_.timeout_s, 1) + " s before step '" + step.title +
+                              "' (" + step.where.text() + ")");
+        }
+        run_step(step);
+      }
+      result_.status = reports::Status::kPassed;
+    } catch (const StepFailure& failure) {
+      result_.expectations.push_back(failure.result);
+      result_.status = reports::Status::kFailed;
+      result_.failure_message = failure.result.description + ": expected " +
+                                failure.result.expected + ", saw " + failure.result.seen + " (" +
+                                failure.result.where + ")";
+    } catch (const std::exception& e) {
+      result_.status = reports::Status::kError;
+      result_.failure_message = e.what();
+    }
+    finish();
+    result_.duration_s = now_s();
+    return result_;
+  }
+
+ private:
+  double now_s() const { return std::chrono::duration<double>(Clock::now() - started_).count(); }
+
+  std::string engine_log_hint() const {
+    return engine_ ? "engine log: " + engine_->log_path().string() : "engine not started";
+  }
+
+  // --- processes ---
+
+  void start_engine() {
+    const auto& e = scenario_.engine;
+    control_path_ = settings_.work_dir / "control.sock";
+    std::vector<std::string> argv = {settings_.engine_binary.string(),
+                                     "--port", "0",
+                                     "--control", control_path_.string(),
+                                     "--tick-hz", fixed(e.tick_hz, 3),
+                                     "--call-timeout", fixed(e.call_timeout, 3),
+                                     "--on-deadlock", e.on_deadlock};
+    if (e.faithful) {
+      argv.push_back("--faithful");
+    }
+    for (const auto& script : e.scripts) {
+      argv.push_back("--script");
+      argv.push_back(script.string());
+    }
+    argv.insert(argv.end(), e.args.begin(), e.args.end());
+    ProcessSpec spec{"engine", argv, {{"PYTHONPATH", python_path()}},
+                     settings_.work_dir / "engine.log", std::nullopt};
+    engine_ = std::make_unique<ChildProcess>(spec);
+    try {
+      control_ = std::make_unique<ControlClient>(control_path_, milliseconds(10000));
+      const auto address = control_->request(
+          {{"op", "python"}, {"code", "__import__('understudy_engine').rpc_server.address"}},
+          milliseconds(10000));
+      if (!address.value("ok", false) || !address["result"].is_string()) {
+        throw ScenarioError("the engine did not tell its RPC address: " + address.dump());
+      }
+      rpc_address_ = address["result"].get<std::string>();
+    } catch (const std::exception& error) {
+      throw ScenarioError(std::string("the engine did not start: ") + error.what() + " (" +
+                          engine_->describe_exit() + "; " + engine_log_hint() + ")");
+    }
+    timeline("process", "engine started", "harness", 0, "ok", {{"rpc", rpc_address_}});
+  }
+
+  std::string python_path() const {
+    std::string path = settings_.client_pylib.string();
+    if (const char* existing = std::getenv("PYTHONPATH"); existing != nullptr && *existing) {
+      path += ":" + std::string(existing);
+    }
+    return path;
+  }
+
+  void start_clients() {
+    std::map<std::string, int> expected;  // name -> registrations to wait for
+    for (const auto& client : scenario_.clients) {
+      for (int i = 0; i < client.count; ++i) {
+        const auto name = client.name(i);
+        std::vector<std::string> argv = {settings_.python.string(), client.script.string()};
+        argv.insert(argv.end(), client.args.begin(), client.args.end());
+        ProcessSpec spec{"client " + name,
+                         argv,
+                         {{"UNDERSTUDY_RPC", rpc_address_},
+                          {"UNDERSTUDY_CLIENT_NAME", name},
+                          {"UNDERSTUDY_SEED", std::to_string(settings_.seed)},
+                          {"PYTHONPATH", python_path()},
+                          {"PYTHONUNBUFFERED", "1"}},
+                         settings_.work_dir / ("client-" + sanitize(name) + "-" +
+                                               std::to_string(clients_.size()) + ".log"),
+                         std::nullopt};
+        clients_.push_back(std::make_unique<ChildProcess>(spec));
+        client_names_.push_back(name);
+        if (client.wait_registered) {
+          ++expected[name];
+        }
+      }
+    }
+    if (expected.empty()) {
+      return;
+    }
+    // Ready when the engine has registered every client (it logs each one).
+    const auto deadline = Clock::now() + ms(15.0 + 0.05 * static_cast<double>(clients_.size()));
+    std::map<std::string, int> seen;
+    std::size_t next = 0;
+    while (seen != expected) {
+      std::size_t index = 0;
+      auto event = control_->wait_event(
+          [](const ControlEvent& e) {
+            return e.kind == "console" &&
+                   e.data.value("text", std::string()).starts_with("client '") &&
+                   e.data.value("text", std::string()).find("' connected from") != std::string::npos;
+          },
+          milliseconds(100), next, &index);
+      if (event) {
+        next = index + 1;
+        const auto text = event->data.value("text", std::string());
+        const auto name = text.substr(8, text.find("' connected from") - 8);
+        if (expected.contains(name) && seen[name] < expected[name]) {
+          ++seen[name];
+        }
+        continue;
+      }
+      for (std::size_t i = 0; i < clients_.size(); ++i) {
+        if (!clients_[i]->running()) {
+          throw ScenarioError("client process '" + client_names_[i] + "' " +
+                              clients_[i]->describe_exit() + " before it registered; its log (" +
+                              clients_[i]->log_path().string() + ") ends with:\n" +
+                              clients_[i]->log_tail(20));
+        }
+      }
+      if (Clock::now() >= deadline) {
+        int registered = 0;
+        int wanted = 0;
+        for (const auto& [name, count] : expected) {
+          wanted += count;
+          registered += seen[name];
+        }
+        throw ScenarioError("only " + std::to_string(registered) + " of " +
+                            std::to_string(wanted) + " clients registered with the engine in time (" +
+                            engine_log_hint() + ")");
+      }
+    }
+    timeline("process", std::to_string(clients_.size()) + " clients registered", "harness", 0,
+             "ok");
+  }
+
+  static std::string sanitize(const std::string& name) {
+    std::string out;
+    for (char c : name) {
+      out += (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_') ? c : '_';
+    }
+    return out;
+  }
+
+  ChildProcess& client_named(const Step& step, const std::string& name) {
+    for (std::size_t i = clients_.size(); i-- > 0;) {  // newest first, as the engine picks
+      if (client_names_[i] == name) {
+        return *clients_[i];
+      }
+    }
+    throw ScenarioError("step '" + step.title + "' (" + step.where.text() +
+                        ") names client '" + name + "', which the scenario does not start");
+  }
+
+  void finish() {
+    if (control_ && control_->connected()) {
+      try {
+        const auto frames = control_->request({{"op", "frames"}}, milliseconds(2000));
+        if (frames.value("ok", false)) {
+          for (const auto& [key, value] : frames["result"].items()) {
+            if (value.is_number()) {
+              result_.metrics["engine." + key] = value.get<double>();
+            }
+          }
+        }
+        (void)control_->request({{"op", "stop"}}, milliseconds(2000));
+      } catch (const std::exception&) {
+        // The engine is stuck or gone: it is stopped by signal below.
+      }
+    }
+    collect_events();
+    bool engine_clean = true;
+    std::string engine_exit;
+    if (engine_) {
+      if (!engine_->wait_exit(milliseconds(10000))) {
+        engine_->stop(milliseconds(3000));
+        engine_clean = false;
+        engine_exit = "did not stop within 10 s of being asked; stopped by signal";
+      } else if (engine_->exit_code() != 0) {
+        engine_clean = false;
+        engine_exit = engine_->describe_exit();
+      }
+    }
+    for (auto& client : clients_) {
+      client->stop(milliseconds(2000));
+    }
+    if (!engine_clean && result_.status == reports::Status::kPassed) {
+      result_.status = reports::Status::kError;
+      result_.failure_message = "the engine " + engine_exit + " (" + engine_log_hint() + ")";
+    }
+    const bool failed = result_.status != reports::Status::kPassed;
+    if (engine_) {
+      result_.logs.push_back({"engine", engine_->log_path().string(),
+                              engine_->log_tail(failed ? 60 : 15)});
+    }
+    for (std::size_t i = 0; i < clients_.size(); ++i) {
+      const bool crashed = clients_[i]->exit_code().value_or(0) != 0 &&
+                           clients_[i]->exit_code().value_or(0) != 128 + SIGTERM;
+      if (failed || crashed || i < 2) {
+        result_.logs.push_back({"client " + client_names_[i], clients_[i]->log_path().string(),
+                                clients_[i]->log_tail(failed ? 30 : 10)});
+      }
+    }
+    result_.metrics["clients"] = static_cast<double>(clients_.size());
+  }
+
+  // Turns deadlock and error console events into timeline entries and cycles.
+  void collect_events() {
+    if (!control_) {
+      return;
+    }
+    for (const auto& event : control_->events()) {
+      const double at = std::chrono::duration<double>(event.received - started_).count();
+      if (event.kind == "deadlock") {
+        reports::DeadlockCycle cycle;
+        cycle.certain = event.data.value("certain", false);
+        cycle.summary = event.data.value("summary", std::string());
+        cycle.text = event.data.value("text", std::string());
+        cycle.frame = event.data.value("detected_frame", std::uint64_t{0});
+        cycle.at_s = at;
+        for (const auto& member : event.data.value("members", json::array())) {
+          cycle.members.push_back(member.get<std::string>());
+        }
+        result_.deadlocks.push_back(cycle);
+        result_.timeline.push_back({"deadlock", cycle.summary, "main", at, 0, "", {}});
+        for (const auto& edge : event.data.value("edges", json::array())) {
+          const double waited = edge.value("waited_seconds", 0.0);
+          result_.timeline.push_back({"wait",
+                                      edge.value("waiter", std::string()) + " waits for " +
+                                          edge.value("target", std::string()) + " (" +
+                                          edge.value("what", std::string()) + ")",
+                                      edge.value("waiter", std::string()), at - waited, waited,
+                                      "", {}});
+        }
+      } else if (event.kind == "console" && event.data.value("severity", "") == "error") {
+        auto text = event.data.value("text", std::string());
+        result_.timeline.push_back({"console", text.substr(0, text.find('\n')), "console", at, 0,
+                                    "error", {}});
+      }
+    }
+  }
+
+  void timeline(std::string kind, std::string name, std::string track, double duration,
+                std::string outcome, std::map<std::string, std::string> args = {}) {
+    result_.timeline.push_back({std::move(kind), std::move(name), std::move(track),
+                                now_s() - duration, duration, std::move(outcome), std::move(args)});
+  }
+
+  // --- steps ---
+
+  void run_step(const Step& step) {
+    const double begun = now_s();
+    const auto& a = step.action;
+    if (a == "call") {
+      check_call(step, step.params, control_->send(call_request(step)), begun);
+    } else if (a == "start_call") {
+      pending_calls_[step.params.value("label", step.title)] = {
+          control_->send(call_request(step)), begun, step.params};
+    } else if (a == "await_call") {
+      const auto label = step.params.value("label", std::string());
+      const auto it = pending_calls_.find(label);
+      if (it == pending_calls_.end()) {
+        throw ScenarioError("await_call at " + step.where.text() + " names call '" + label +
+                            "', which no start_call started");
+      }
+      check_call(step, it->second.call, it->second.id, it->second.begun);
+      pending_calls_.erase(it);
+    } else if (a == "python") {
+      const auto response = control_->request(
+          {{"op", "python"}, {"code", with_scenario_dir(step.params.get<std::string>())}}, ms(30));
+      check_outcome(step, response, now_s() - begun);
+    } else if (a == "wait") {
+      std::this_thread::sleep_for(ms(step.params.get<double>()));
+    } else if (a == "reload") {
+      const auto before = control_->event_count();
+      (void)control_->request({{"op", "reload"}}, milliseconds(5000));
+      auto done = control_->wait_event(
+          [](const ControlEvent& e) {
+            return e.kind == "console" &&
+                   e.data.value("text", std::string()).starts_with("domain reload: done");
+          },
+          milliseconds(15000), before);
+      if (!done) {
+        fail(step, "domain reload finishes", "no 'domain reload: done' record within 15 s");
+      }
+      timeline("fault", "domain reload", "main", now_s() - begun, "ok");
+    } else if (a == "kill_client" || a == "pause_client" || a == "resume_client") {
+      auto& client = client_named(step, step.params.value("name", std::string()));
+      int signal = a == "pause_client" ? SIGSTOP : a == "resume_client" ? SIGCONT : SIGKILL;
+      if (a == "kill_client" && step.params.value("signal", std::string("KILL")) == "TERM") {
+        signal = SIGTERM;
+      }
+      client.send_signal(signal);
+      if (a == "kill_client") {
+        client.wait_exit(milliseconds(5000));
+      }
+      timeline("fault", step.title, "client:" + step.params.value("name", std::string()), 0, "ok");
+    } else if (a == "expect_console") {
+      expect_console(step);
+    } else if (a == "expect_deadlock") {
+      expect_deadlock(step);
+    } else if (a == "expect_actors") {
+      expect_count(step, "world");
+    } else if (a == "expect_registry") {
+      expect_count(step, "registry");
+    }
+    timeline("step", step.title, "harness", now_s() - begun, "ok", {{"where", step.where.text()}});
+  }
+
+  json call_request(const Step& step) const {
+    json request = {{"op", "call"},
+                    {"client", step.params["client"]},
+                    {"service", step.params["service"]},
+                    {"args", step.params.value("args", json::array())},
+                    {"path", step.params.value("path", std::string("sync"))}};
+    if (step.params.contains("timeout")) {
+      request["timeout"] = step.params["timeout"];
+    }
+    return request;
+  }
+
+  // Engine-side code may name files beside the scenario as {scenario_dir}/...
+  std::string with_scenario_dir(std::string code) const {
+    const std::string key = "{scenario_dir}";
+    const auto dir = std::filesystem::absolute(scenario_.file).parent_path().string();
+    for (auto pos = code.find(key); pos != std::string::npos; pos = code.find(key, pos)) {
+      code.replace(pos, key.size(), dir);
+      pos += dir.size();
+    }
+    return code;
+  }
+
+  void check_call(const Step& step, const json& call, std::int64_t id, double begun) {
+    const double limit = call.value("timeout", scenario_.engine.call_timeout) + 15.0;
+    json response;
+    try {
+      response = control_->await_response(id, ms(limit));
+    } catch (const ControlError& e) {
+      fail(step, "the call to finish within " + fixed(limit, 1) + " s", e.what());
+    }
+    const json detail = response.value("ok", false) ? response["result"]
+                                                    : response["error"].value("detail", json());
+    const double elapsed = detail.value("elapsed_s", now_s() - begun);
+    const auto path = call.value("path", std::string("sync"));
+    latency(path + " call", elapsed * 1000.0);
+    result_.timeline.push_back({"call",
+                                path + " call " + call.value("client", std::string()) + "." +
+                                    call.value("service", std::string()),
+                                path == "sync" ? "main" : "harness", now_s() - elapsed, elapsed,
+                                outcome_of(response),
+                                {{"frames", std::to_string(detail.value("finished_frame", 0) -
+                                                           detail.value("started_frame", 0))}}});
+    check_outcome(step, response, elapsed);
+  }
+
+  static std::string outcome_of(const json& response) {
+    if (response.value("ok", false)) {
+      return "ok";
+    }
+    const auto& error = response["error"];
+    if (error.contains("detail") && error["detail"].is_object() && error["detail"].contains("kind")) {
+      return error["detail"]["kind"].get<std::string>();
+    }
+    return "error";
+  }
+
+  void check_outcome(const Step& step, const json& response, double elapsed) {
+    const auto& expect = step.expect;
+    const auto outcome = outcome_of(response);
+    const std::string message = response.value("ok", false)
+                                    ? std::string()
+                                    : response["error"].value("message", std::string());
+    const std::string wanted = expect.outcome.value_or("ok");
+    if (outcome != wanted) {
+      fail(step, "outcome " + wanted, "outcome " + outcome + (message.empty() ? "" : ": " + message));
+    }
+    if (expect.min_s && elapsed < *expect.min_s) {
+      fail(step, "it to take at least " + fixed(*expect.min_s) + " s",
+           "it took " + fixed(elapsed) + " s");
+    }
+    if (expect.max_s && elapsed > *expect.max_s) {
+      fail(step, "it to take at most " + fixed(*expect.max_s) + " s",
+           "it took " + fixed(elapsed) + " s");
+    }
+    if (expect.message_contains && message.find(*expect.message_contains) == std::string::npos) {
+      fail(step, "an error message containing '" + *expect.message_contains + "'",
+           "'" + message + "'");
+    }
+    if (expect.value) {
+      const json value = response.value("ok", false)
+                             ? (response["result"].is_object() && response["result"].contains("value")
+                                    ? response["result"]["value"]
+                                    : response["result"])
+                             : json();
+      if (value != *expect.value) {
+        fail(step, "value " + expect.value->dump(), "value " + value.dump());
+      }
+    }
+    pass(step, "outcome " + wanted, "outcome " + outcome + " after " + fixed(elapsed) + " s");
+  }
+
+  // expect_console {contains, severity, timeout, absent, min_count}: waits
+  // until at least min_count (default 1) matching records were written since
+  // the scenario started; with absent, checks that none was.
+  void expect_console(const Step& step) {
+    const auto contains = step.params.value("contains", std::string());
+    const auto severity = step.params.value("severity", std::string());
+    const bool absent = step.params.value("absent", false);
+    const int min_count = step.params.value("min_count", 1);
+    const double timeout = step.params.value("timeout", absent ? 0.0 : 5.0);
+    auto match = [&](const ControlEvent& e) {
+      return e.kind == "console" &&
+             (severity.empty() || e.data.value("severity", std::string()) == severity) &&
+             e.data.value("text", std::string()).find(contains) != std::string::npos;
+    };
+    const auto deadline = Clock::now() + ms(timeout);
+    int count = 0;
+    std::size_t from = 0;
+    std::optional<ControlEvent> first;
+    while (count < (absent ? 1 : min_count)) {
+      std::size_t index = 0;
+      const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
+      auto found = control_->wait_event(match, std::max(left, milliseconds(0)), from, &index);
+      if (!found) {
+        break;
+      }
+      first = first ? first : found;
+      ++count;
+      from = index + 1;
+    }
+    const std::string what = (severity.empty() ? "console record" : "console " + severity) +
+                             " containing '" + contains + "'";
+    if (absent && first) {
+      fail(step, "no " + what, "\"" + first->data.value("text", std::string()).substr(0, 300) + "\"");
+    }
+    if (!absent && count < min_count) {
+      fail(step, std::to_string(min_count) + " x " + what + " within " + fixed(timeout, 1) + " s",
+           std::to_string(count) + " among " + std::to_string(control_->event_count()) +
+               " events");
+    }
+    pass(step, absent ? "no " + what : std::to_string(min_count) + " x " + what,
+         std::to_string(count) + (first ? ": " + first->data.value("text", std::string()).substr(0, 200) : ""));
+  }
+
+  void expect_deadlock(const Step& step) {
+    const bool absent = step.params.value("absent", false);
+    const double timeout = step.params.value("timeout", absent ? 0.0 : 5.0);
+    auto found = control_->wait_event([](const ControlEvent& e) { return e.kind == "deadlock"; },
+                                      ms(timeout));
+    if (absent) {
+      if (found) {
+        fail(step, "no deadlock report", found->data.value("summary", std::string()));
+      }
+      pass(step, "no deadlock report", "none");
+      return;
+    }
+    if (!found) {
+      fail(step, "a deadlock report within " + fixed(timeout, 1) + " s", "none");
+    }
+    const auto& report = found->data;
+    const auto members = report.value("members", json::array());
+    for (const auto& wanted : step.params.value("members", json::array())) {
+      bool hit = false;
+      for (const auto& member : members) {
+        hit = hit || member.get<std::string>().starts_with(wanted.get<std::string>());
+      }
+      if (!hit) {
+        fail(step, "a deadlock cycle with member " + wanted.get<std::string>(),
+             "members " + members.dump());
+      }
+    }
+    if (step.params.contains("certain") &&
+        report.value("certain", false) != step.params["certain"].get<bool>()) {
+      fail(step, std::string("a ") + (step.params["certain"].get<bool>() ? "certain" : "potential") +
+                     " deadlock",
+           report.value("summary", std::string()));
+    }
+    if (step.params.contains("within_frames")) {
+      std::uint64_t formed = 0;
+      for (const auto& edge : report.value("edges", json::array())) {
+        formed = std::max(formed, edge.value("since_frame", std::uint64_t{0}));
+      }
+      const auto detected = report.value("detected_frame", std::uint64_t{0});
+      const auto limit = step.params["within_frames"].get<std::uint64_t>();
+      if (detected > formed + limit) {
+        fail(step, "the report within " + std::to_string(limit) + " frames of the cycle forming",
+             "cycle formed at frame " + std::to_string(formed) + ", reported at frame " +
+                 std::to_string(detected));
+      }
+    }
+    pass(step, "deadlock " + step.params.value("members", json::array()).dump(),
+         report.value("summary", std::string()));
+  }
+
+  // expect_actors and expect_registry: poll until the count matches or the deadline.
+  void expect_count(const Step& step, const std::string& op) {
+    const auto wanted = step.params.value("count", 1);
+    const double timeout = step.params.value("timeout", 5.0);
+    const auto deadline = Clock::now() + ms(timeout);
+    int seen = -1;
+    std::string detail;
+    while (true) {
+      const auto response = control_->request({{"op", op}}, ms(std::max(timeout, 5.0)));
+      if (!response.value("ok", false)) {
+        throw ScenarioError("engine query '" + op + "' failed: " + response.dump());
+      }
+      seen = 0;
+      detail.clear();
+      if (op == "world") {
+        const auto label = step.params.value("label", std::string());
+        const auto cls = step.params.value("class", std::string());
+        for (const auto& actor : response["result"]) {
+          if ((label.empty() || actor.value("label", std::string()) == label) &&
+              (cls.empty() || actor.value("class", std::string()) == cls)) {
+            ++seen;
+          }
+        }
+        detail = std::to_string(response["result"].size()) + " actors in the world";
+      } else {
+        const auto name = step.params.value("name", std::string());
+        seen = response["result"].value(name, 0);
+        detail = "registry " + response["result"].dump();
+      }
+      if (seen == wanted || Clock::now() >= deadline) {
+        break;
+      }
+      std::this_thread::sleep_for(milliseconds(50));
+    }
+    const std::string what = op == "world" ? "actors" : "connections";
+    if (seen != wanted) {
+      fail(step, std::to_string(wanted) + " " + what + " within " + fixed(timeout, 1) + " s",
+           std::to_string(seen) + " (" + detail + ")");
+    }
+    pass(step, std::to_string(wanted) + " " + what, std::to_string(seen));
+  }
+
+  [[noreturn]] void fail(const Step& step, const std::string& expected, const std::string& seen) {
+    throw StepFailure{{step.title, false, expected, seen, step.where.text() + "; " + engine_log_hint()}};
+  }
+
+  void pass(const Step& step, const std::string& expected, const std::string& seen) {
+    result_.expectations.push_back({step.title, true, expected, seen, step.where.text()});
+  }
+
+  void latency(const std::string& series, double value_ms) {
+    for (auto& s : result_.latencies) {
+      if (s.name == series) {
+        s.samples_ms.push_back(value_ms);
+        return;
+      }
+    }
+    result_.latencies.push_back({series, {value_ms}});
+  }
+
+  const Scenario& scenario_;
+  const RunSettings& settings_;
+  const Clock::time_point started_;
+  reports::ScenarioResult result_;
+  std::filesystem::path control_path_;
+  std::unique_ptr<ChildProcess> engine_;
+  std::unique_ptr<ControlClient> control_;
+  std::string rpc_address_;
+  std::vector<std::unique_ptr<ChildProcess>> clients_;
+  std::vector<std::string> client_names_;
+  struct PendingCall {
+    std::int64_t id;
+    double begun;
+    json call;  // the start_call step's parameters
+  };
+  std::map<std::string, PendingCall> pending_calls_;
+};
+
+}  // namespace
+
+reports::ScenarioResult run_scenario(const Scenario& scenario, const RunSettings& settings) {
+  return Run(scenario, settings).execute();
+}
+
+}  // namespace understudy::harness

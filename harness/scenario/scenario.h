@@ -1,0 +1,87 @@
+// Scenario: one scripted run against a fresh engine, as read from a scenario
+// file (TOML, see scenarios/README.md): engine settings, client processes,
+// and steps, each an action with an optional expectation.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace understudy::harness {
+
+// Where something came from in a scenario file, for error messages.
+struct SourceLocation {
+  std::filesystem::path file;
+  int line = 0;
+  std::string text() const { return file.string() + ":" + std::to_string(line); }
+};
+
+struct EngineSpec {
+  double tick_hz = 60;
+  double call_timeout = 30;
+  std::string on_deadlock = "report";
+  bool faithful = false;
+  std::vector<std::filesystem::path> scripts;  // resolved against the scenario's folder
+  std::vector<std::string> args;               // extra engine flags
+};
+
+struct ClientSpec {
+  std::string name_template = "client-{i}";  // {i} counts 0..count-1
+  std::filesystem::path script;
+  int count = 1;
+  std::vector<std::string> args;
+  bool wait_registered = true;
+  SourceLocation where;
+
+  std::string name(int index) const;
+};
+
+// What a step checks about the outcome of its action.
+struct Expectation {
+  std::optional<std::string> outcome;  // ok, error, timeout, deadlock, disconnected, no_client
+  std::optional<double> min_s;         // the action took at least this long
+  std::optional<double> max_s;         // ... and at most this long
+  std::optional<nlohmann::json> value;  // the call's or expression's result
+  std::optional<std::string> message_contains;
+};
+
+// One step. `action` names what it does; `params` holds the action's table.
+//   call / start_call {client, service, args, path, timeout, label}; await_call {label, timeout}
+//   python "code"; wait <seconds>; reload; kill_client {name, signal}; pause_client /
+//   resume_client {name}; expect_console {contains, severity, timeout, absent}
+//   expect_deadlock {members, certain, timeout, within_frames, absent}
+//   expect_actors {label, class, count, timeout}; expect_registry {name, count, timeout}
+struct Step {
+  std::string action;
+  nlohmann::json params;
+  Expectation expect;
+  std::string title;  // for reports: the step's `title`, else made from the action
+  SourceLocation where;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::vector<std::string> tags;
+  double timeout_s = 60;  // the whole scenario
+  EngineSpec engine;
+  std::vector<ClientSpec> clients;
+  std::vector<Step> steps;
+  std::filesystem::path file;
+
+  bool has_tag(const std::string& tag) const;
+};
+
+class ScenarioFileError : public std::runtime_error {
+ public:
+  ScenarioFileError(const SourceLocation& where, const std::string& problem)
+      : std::runtime_error(where.text() + ": " + problem) {}
+};
+
+// Reads and checks a scenario file. Throws ScenarioFileError naming file:line.
+Scenario parse_scenario_file(const std::filesystem::path& file);
+
+}  // namespace understudy::harness

@@ -1,0 +1,284 @@
+// Scenario files are TOML (toml++). Every problem is reported with the file
+// and line it comes from, and unknown keys are errors: a typo must not turn
+// into a check that silently never runs.
+#include <toml++/toml.h>
+
+#include <set>
+
+#include "harness/scenario/scenario.h"
+
+namespace understudy::harness {
+namespace {
+
+using nlohmann::json;
+
+SourceLocation at(const std::filesystem::path& file, const toml::node& node) {
+  return SourceLocation{file, static_cast<int>(node.source().begin.line)};
+}
+
+void allow_only(const std::filesystem::path& file, const toml::table& table,
+                const std::set<std::string>& allowed, const std::string& what) {
+  for (const auto& [key, node] : table) {
+    if (!allowed.contains(std::string(key.str()))) {
+      std::string list;
+      for (const auto& a : allowed) {
+        list += (list.empty() ? "" : ", ") + a;
+      }
+      throw ScenarioFileError(at(file, node), "unknown key '" + std::string(key.str()) + "' in " +
+                                                  what + " (allowed: " + list + ")");
+    }
+  }
+}
+
+json to_json(const toml::node& node) {
+  if (const auto* t = node.as_table()) {
+    json object = json::object();
+    for (const auto& [key, value] : *t) {
+      object[std::string(key.str())] = to_json(value);
+    }
+    return object;
+  }
+  if (const auto* a = node.as_array()) {
+    json array = json::array();
+    for (const auto& value : *a) {
+      array.push_back(to_json(value));
+    }
+    return array;
+  }
+  if (const auto* s = node.as_string()) return s->get();
+  if (const auto* i = node.as_integer()) return i->get();
+  if (const auto* f = node.as_floating_point()) return f->get();
+  if (const auto* b = node.as_boolean()) return b->get();
+  return nullptr;
+}
+
+template <class T>
+T required(const std::filesystem::path& file, const toml::table& table, const char* key,
+           const std::string& what) {
+  const auto* node = table.get(key);
+  if (node == nullptr) {
+    throw ScenarioFileError(at(file, table), what + " needs '" + key + "'");
+  }
+  auto value = node->value<T>();
+  if (!value) {
+    throw ScenarioFileError(at(file, *node), "'" + std::string(key) + "' in " + what +
+                                                 " has the wrong type");
+  }
+  return *value;
+}
+
+std::vector<std::string> strings(const std::filesystem::path& file, const toml::node* node,
+                                 const char* key) {
+  std::vector<std::string> result;
+  if (node == nullptr) {
+    return result;
+  }
+  const auto* array = node->as_array();
+  if (array == nullptr) {
+    throw ScenarioFileError(at(file, *node), "'" + std::string(key) + "' must be a list of strings");
+  }
+  for (const auto& item : *array) {
+    auto text = item.value<std::string>();
+    if (!text) {
+      throw ScenarioFileError(at(file, item), "'" + std::string(key) + "' must be a list of strings");
+    }
+    result.push_back(*text);
+  }
+  return result;
+}
+
+const std::set<std::string> kActions = {
+    "call",          "start_call",     "await_call",      "python",       "wait",
+    "reload",        "kill_client",    "pause_client",    "resume_client", "expect_console",
+    "expect_deadlock", "expect_actors", "expect_registry"};
+
+const std::set<std::string> kOutcomes = {"ok",           "error",    "timeout", "deadlock",
+                                         "disconnected", "no_client"};
+
+Expectation parse_expectation(const std::filesystem::path& file, const toml::table& table) {
+  allow_only(file, table, {"outcome", "min_s", "max_s", "value", "message_contains"}, "expect");
+  Expectation e;
+  if (const auto* node = table.get("outcome")) {
+    e.outcome = node->value<std::string>();
+    if (!e.outcome || !kOutcomes.contains(*e.outcome)) {
+      throw ScenarioFileError(at(file, *node),
+                              "expect.outcome must be one of ok, error, timeout, deadlock, "
+                              "disconnected, no_client");
+    }
+  }
+  if (const auto* node = table.get("min_s")) e.min_s = node->value<double>();
+  if (const auto* node = table.get("max_s")) e.max_s = node->value<double>();
+  if (const auto* node = table.get("value")) e.value = to_json(*node);
+  if (const auto* node = table.get("message_contains")) e.message_contains = node->value<std::string>();
+  return e;
+}
+
+Step parse_step(const std::filesystem::path& file, const toml::table& table, std::size_t index) {
+  Step step;
+  step.where = at(file, table);
+  for (const auto& [key, node] : table) {
+    const std::string name(key.str());
+    if (name == "expect") {
+      const auto* expect = node.as_table();
+      if (expect == nullptr) {
+        throw ScenarioFileError(at(file, node), "'expect' must be a table");
+      }
+      step.expect = parse_expectation(file, *expect);
+    } else if (name == "title") {
+      step.title = node.value<std::string>().value_or("");
+    } else if (kActions.contains(name)) {
+      if (!step.action.empty()) {
+        throw ScenarioFileError(at(file, node), "step " + std::to_string(index + 1) +
+                                                    " has two actions ('" + step.action + "' and '" +
+                                                    name + "'); give each its own [[steps]]");
+      }
+      step.action = name;
+      step.params = to_json(node);
+    } else {
+      std::string list;
+      for (const auto& a : kActions) {
+        list += (list.empty() ? "" : ", ") + a;
+      }
+      throw ScenarioFileError(at(file, node), "unknown key '" + name + "' in a step (actions: " +
+                                                  list + "; also title, expect)");
+    }
+  }
+  if (step.action.empty()) {
+    throw ScenarioFileError(step.where, "step " + std::to_string(index + 1) + " has no action");
+  }
+  const bool needs_table = step.action == "call" || step.action == "start_call" ||
+                           step.action == "await_call" || step.action.starts_with("expect_") ||
+                           step.action.ends_with("_client");
+  if (needs_table && !step.params.is_object()) {
+    throw ScenarioFileError(step.where, "'" + step.action + "' takes a table, e.g. " + step.action +
+                                            " = { ... }");
+  }
+  if ((step.action == "call" || step.action == "start_call") &&
+      (!step.params.contains("client") || !step.params.contains("service"))) {
+    throw ScenarioFileError(step.where, "'" + step.action + "' needs client and service");
+  }
+  if (step.action == "python" && !step.params.is_string()) {
+    throw ScenarioFileError(step.where, "'python' takes a string of code");
+  }
+  if (step.action == "wait" && !step.params.is_number()) {
+    throw ScenarioFileError(step.where, "'wait' takes a number of seconds");
+  }
+  if (step.title.empty()) {
+    step.title = step.action;
+    if (step.params.is_object() && step.params.contains("service")) {
+      step.title += " " + step.params.value("client", std::string()) + "." +
+                    step.params.value("service", std::string());
+    }
+  }
+  return step;
+}
+
+}  // namespace
+
+std::string ClientSpec::name(int index) const {
+  std::string result = name_template;
+  const auto pos = result.find("{i}");
+  if (pos != std::string::npos) {
+    result.replace(pos, 3, std::to_string(index));
+  }
+  return result;
+}
+
+bool Scenario::has_tag(const std::string& tag) const {
+  for (const auto& t : tags) {
+    if (t == tag) {
+      return true;
+    }
+  }
+  return false;
+}
+
+Scenario parse_scenario_file(const std::filesystem::path& file) {
+  toml::table root;
+  try {
+    root = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    throw ScenarioFileError(SourceLocation{file, static_cast<int>(e.source().begin.line)},
+                            std::string(e.description()));
+  }
+  allow_only(file, root, {"scenario", "engine", "clients", "steps"}, "the file");
+  const auto folder = file.parent_path();
+  Scenario scenario;
+  scenario.file = file;
+
+  const auto* meta = root.get_as<toml::table>("scenario");
+  if (meta == nullptr) {
+    throw ScenarioFileError(SourceLocation{file, 1}, "missing [scenario] table with a name");
+  }
+  allow_only(file, *meta, {"name", "description", "tags", "timeout"}, "[scenario]");
+  scenario.name = required<std::string>(file, *meta, "name", "[scenario]");
+  scenario.description = meta->get("description") ? meta->get("description")->value_or(std::string()) : "";
+  scenario.tags = strings(file, meta->get("tags"), "tags");
+  if (const auto* t = meta->get("timeout")) scenario.timeout_s = t->value<double>().value_or(60);
+
+  if (const auto* engine = root.get_as<toml::table>("engine")) {
+    allow_only(file, *engine, {"tick_hz", "call_timeout", "on_deadlock", "faithful", "scripts", "args"},
+               "[engine]");
+    auto& e = scenario.engine;
+    if (const auto* n = engine->get("tick_hz")) e.tick_hz = n->value<double>().value_or(e.tick_hz);
+    if (const auto* n = engine->get("call_timeout")) e.call_timeout = n->value<double>().value_or(e.call_timeout);
+    if (const auto* n = engine->get("faithful")) e.faithful = n->value<bool>().value_or(false);
+    if (const auto* n = engine->get("on_deadlock")) {
+      e.on_deadlock = n->value<std::string>().value_or("");
+      if (e.on_deadlock != "report" && e.on_deadlock != "fail-fast" && e.on_deadlock != "wait") {
+        throw ScenarioFileError(at(file, *n), "on_deadlock must be report, fail-fast or wait");
+      }
+    }
+    for (const auto& script : strings(file, engine->get("scripts"), "scripts")) {
+      const auto path = folder / script;
+      if (!std::filesystem::exists(path)) {
+        throw ScenarioFileError(at(file, *engine->get("scripts")),
+                                "engine script '" + script + "' not found (looked at " + path.string() + ")");
+      }
+      e.scripts.push_back(path);
+    }
+    e.args = strings(file, engine->get("args"), "args");
+  }
+
+  if (const auto* clients = root.get_as<toml::array>("clients")) {
+    for (const auto& node : *clients) {
+      const auto* table = node.as_table();
+      if (table == nullptr) {
+        throw ScenarioFileError(at(file, node), "[[clients]] entries must be tables");
+      }
+      allow_only(file, *table, {"name", "script", "count", "args", "wait_registered"}, "[[clients]]");
+      ClientSpec client;
+      client.where = at(file, *table);
+      client.name_template = required<std::string>(file, *table, "name", "[[clients]]");
+      const auto script = required<std::string>(file, *table, "script", "[[clients]]");
+      client.script = folder / script;
+      if (!std::filesystem::exists(client.script)) {
+        throw ScenarioFileError(client.where, "client script '" + script + "' not found (looked at " +
+                                                  client.script.string() + ")");
+      }
+      if (const auto* n = table->get("count")) client.count = static_cast<int>(n->value<int64_t>().value_or(1));
+      if (client.count < 1) {
+        throw ScenarioFileError(client.where, "count must be at least 1");
+      }
+      client.args = strings(file, table->get("args"), "args");
+      if (const auto* n = table->get("wait_registered")) client.wait_registered = n->value<bool>().value_or(true);
+      scenario.clients.push_back(std::move(client));
+    }
+  }
+
+  const auto* steps = root.get_as<toml::array>("steps");
+  if (steps == nullptr || steps->empty()) {
+    throw ScenarioFileError(SourceLocation{file, 1}, "a scenario needs at least one [[steps]]");
+  }
+  std::size_t index = 0;
+  for (const auto& node : *steps) {
+    const auto* table = node.as_table();
+    if (table == nullptr) {
+      throw ScenarioFileError(at(file, node), "[[steps]] entries must be tables");
+    }
+    scenario.steps.push_back(parse_step(file, *table, index++));
+  }
+  return scenario;
+}
+
+}  // namespace understudy::harness

@@ -1,0 +1,39 @@
+// Text handling shared by the report writers. Everything in a SuiteResult is
+// untrusted bytes: log tails carry whatever a crashing process printed, so
+// every writer passes text through here before it reaches a file.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace understudy::reports::detail {
+
+// Valid UTF-8 that XML 1.0 and HTML accept: invalid byte sequences become
+// U+FFFD, and the C0 controls other than tab, LF and CR become their Control
+// Pictures (U+2400 + c, so \x01 shows as "␁") rather than vanishing, because
+// a stray control byte in a log is often the clue.
+std::string sanitize_text(std::string_view text);
+
+// For XML and HTML element content and attribute values (sanitized, with
+// & < > " ' escaped). With `in_attribute`, tab/LF/CR become character
+// references so that attribute-value normalization keeps them.
+std::string escape_xml(std::string_view text, bool in_attribute = false);
+
+// Sanitized text as one or more CDATA sections: "]]>" cannot occur inside one,
+// so it is split across two sections.
+std::string cdata(std::string_view text);
+
+// "%.*f" without locale surprises.
+std::string fixed(double value, int decimals);
+// Compact, for tables: "12", "3.5", "0.0042", "1.25e+09".
+std::string number(double value);
+// For people: "840 ms", "2.31 s", "3 min 05 s".
+std::string duration(double seconds);
+
+// Writes the whole file or throws std::runtime_error naming it. Written to a
+// sibling temporary first and renamed, so a CI job collecting reports never
+// picks up a half-written one.
+void write_file(const std::filesystem::path& path, std::string_view contents);
+
+}  // namespace understudy::reports::detail

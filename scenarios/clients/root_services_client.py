@@ -1,0 +1,24 @@
+"""Uses every root service the engine offers and logs one line per check to
+the engine console (through the `log` service), so a scenario can expect them."""
+
+import signal
+import threading
+
+import understudy_client as uc
+
+client = uc.connect()
+root = client.root
+checks = {}
+root.execute("root_services_value = 6 * 7")
+checks["execute"] = root.execute("assert root_services_value == 42") is None
+ue = root.import_module("unreal_engine")
+checks["import_module"] = ue.get_editor_world().get_name() == "EditorWorld"
+checks["list"] = list(root.list((1, 2, 3))) == [1, 2, 3]
+checks["dict"] = dict(root.dict(a=1)) == {"a": 1}
+for name, ok in checks.items():
+    root.log(f"root service {name}: {'ok' if ok else 'FAILED'}", "warning" if not ok else "log")
+root.log("root services checked")
+stop = threading.Event()
+signal.signal(signal.SIGTERM, lambda *_: stop.set())
+stop.wait(60)
+client.close()
