@@ -197,6 +197,7 @@ svg text{font-family:var(--sans);font-size:11px}
 .cycle .num{fill:#dc2626;font-size:9px;font-weight:700}
 .cycle .flag{fill:#dc2626}.cycle .flag-text{fill:#fff;font-size:11px;font-weight:600}
 .legend{display:flex;gap:16px;flex-wrap:wrap;font-size:12px;color:var(--muted);margin-top:8px}
+.legend .hint{margin-left:auto}
 .legend i{display:inline-block;width:12px;height:12px;border-radius:3px;vertical-align:-2px;margin-right:5px}
 .legend i.bad{background:#fff;border:2px solid #7f1d1d}
 .legend i.cycle{background:none;border-left:2px dashed #dc2626;border-radius:0;width:4px}
@@ -512,7 +513,7 @@ std::string timeline_section(const ScenarioResult& scenario, std::size_t index) 
     svg += "<span><i class=\"cycle\"></i>deadlock cycle (arrow: waits for)</span>";
   }
   svg +=
-      "<span>bars: calls and waits with their duration; diamonds: instants; hover for "
+      "<span class=\"hint\">bars have durations, diamonds are instants; hover for "
       "details</span></div>";
   return svg;
 }

@@ -206,12 +206,17 @@ void write_file(const std::filesystem::path& path, std::string_view contents) {
     out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
     out.close();
     if (!out) {
-      throw std::runtime_error("cannot write report " + temporary.string());
+      std::error_code ignored;
+      std::filesystem::remove(temporary, ignored);
+      throw std::runtime_error("cannot write report " + path.string() + " (via " +
+                               temporary.string() + ")");
     }
   }
   std::error_code error;
   std::filesystem::rename(temporary, path, error);
   if (error) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
     throw std::runtime_error("cannot write report " + path.string() + ": " + error.message());
   }
 }

@@ -1,0 +1,1 @@
+raise RuntimeError("this client cannot start: missing configuration XYZZY")
