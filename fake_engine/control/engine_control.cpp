@@ -2,6 +2,7 @@
 
 #include <pybind11/pybind11.h>
 
+#include "fake_engine/python/client_calls.h"
 #include "fake_engine/python/embedded_interpreter.h"
 
 namespace py = pybind11;
@@ -91,11 +92,47 @@ void EngineControl::handle(const Request& request, Responder respond) {
     });
   } else if (op == "registry") {
     run_python_op(request, respond, "handle_registry");
-  } else if (op == "python" || op == "call") {
-    const char* function = op == "python" ? "handle_python" : "handle_call";
+  } else if (op == "python") {
     const Request copy = request;
-    post_for(engine_.queue(), request, respond, [this, copy, respond, function] {
-      run_python_op(copy, respond, function);
+    post_for(engine_.queue(), request, respond,
+             [this, copy, respond] { run_python_op(copy, respond, "handle_python"); });
+  } else if (op == "call") {
+    ClientCall call;
+    call.client = request.params.value("client", std::string());
+    call.service = request.params.value("service", std::string());
+    call.args = request.params.value("args", json::array());
+    const auto path = request.params.value("path", std::string("sync"));
+    if (path != "sync" && path != "coroutine" && path != "async") {
+      respond(encode_response_error(id, "BadRequest",
+                                    "unknown call path '" + path + "' (sync, coroutine or async)"));
+      return;
+    }
+    call.path = path == "sync" ? CallPath::kSync
+                : path == "coroutine" ? CallPath::kCoroutine
+                                      : CallPath::kAsync;
+    if (request.params.contains("timeout") && request.params["timeout"].is_number()) {
+      call.timeout_seconds = request.params["timeout"].get<double>();
+    }
+    post_for(engine_.queue(), request, respond, [call, id, respond] {
+      start_client_call(call, [call, id, respond](const CallOutcome& outcome) {
+        json detail = {{"path", call_path_name(call.path)},
+                       {"client", call.client},
+                       {"service", call.service},
+                       {"elapsed_s", outcome.elapsed_s},
+                       {"started_frame", outcome.started_frame},
+                       {"finished_frame", outcome.finished_frame}};
+        if (outcome.ok) {
+          detail["value"] = outcome.value;
+          respond(encode_response_ok(id, detail));
+          return;
+        }
+        detail["kind"] = outcome.kind;
+        detail["type"] = outcome.error_type;
+        detail["message"] = outcome.message;
+        json line = json::parse(encode_response_error(id, outcome.error_type, outcome.message));
+        line["error"]["detail"] = detail;
+        respond(line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+      });
     });
   } else if (op == "reload") {
     runtime_.request_reload();

@@ -1,5 +1,6 @@
 #include "fake_engine/core/frame_loop.h"
 
+#include <algorithm>
 #include <iostream>
 #include <thread>
 
@@ -40,8 +41,12 @@ std::uint64_t FrameLoop::run() {
   std::uint64_t frames = 0;
 
   while (!stop_.load()) {
-    idle_until(next_start);
-    if (stop_.load()) {
+    // A duration limit falling between frames ends the idle time there
+    // (the first frame always runs).
+    const auto deadline = settings_.max_duration ? loop_started + *settings_.max_duration
+                                                 : Clock::time_point::max();
+    idle_until(std::min(next_start, deadline));
+    if (stop_.load() || (frames > 0 && Clock::now() >= deadline)) {
       break;
     }
     const auto started = Clock::now();

@@ -31,7 +31,8 @@ understudy_engine
     *flags)` runs one that is expected to stop by itself and returns an
     EngineExit (returncode, stdout, stderr). Engines are stopped by their pid
     at teardown: SIGTERM, then SIGKILL after STOP_TIMEOUT; an engine that
-    needed SIGKILL, or that died during the test, fails the teardown.
+    died during the test, needed SIGKILL, or did not exit 0 after SIGTERM
+    fails the teardown.
 
 understudy_client
     A factory connecting in-process understudy_client clients:
@@ -49,6 +50,11 @@ client_process
     ready=<regex>, or at once (ready=None). Killed by pid at teardown.
 
 EngineProcess (what understudy_engine returns)
+    The harness talks to the engine over its own RPyC connection without
+    services: the engine logs that it "has no client_name()", and it never
+    shows in connected_clients(). execute() and actor_labels() need the main
+    thread, so they wait while it is blocked; the other queries do not.
+
     .address, .port, .socket_path, .pid, .log_path
     .execute(code, **names)        run code on the engine's main thread, in a
                                    fresh namespace holding `names`; returns the
@@ -56,14 +62,17 @@ EngineProcess (what understudy_engine returns)
     .execute_in_background(code, **names)   the same, as a concurrent Future
     .start_call(client, service, *args, path="sync"|"coroutine"|"async")
                                    engine-side code calls a client service on
-                                   the main thread; .wait() gives a CallOutcome
-                                   (value, error_type, error, elapsed, and the
-                                   console records marking its start and end)
+                                   the main thread; returns a PendingCall at
+                                   once: .started(), .ended() (console records),
+                                   .done(), .wait() giving a CallOutcome (value,
+                                   error_type: the engine-side error's class
+                                   name, error, elapsed, started, ended)
     .call_client(...)              start_call(...).wait()
     .connected_clients()           {name: live connections}
     .registered_clients()          [(name, pid of the peer process)]
     .actor_labels()                labels of the world's actors
-    .console(since=mark), .console_mark()
+    .console(since=mark), .console_mark()   ConsoleRecords: time (the engine's
+                                   clock), frame, thread, severity, text
     .wait_for_console(regex, timeout=WAIT_TIMEOUT, since=mark, severity=None)
     .assert_no_console(regex, since=mark)
     .wait_until(condition, expected, timeout=WAIT_TIMEOUT)
@@ -72,6 +81,9 @@ EngineProcess (what understudy_engine returns)
 ClientProcess (what client_process returns)
     .pid, .name, .log_path, .output(), .wait_for_output(regex, timeout),
     .send_signal(sig), .kill() (SIGKILL), .wait_exit(timeout)
+
+Waits raise UnderstudyTimeout, and ProcessDied when the process they wait on
+exits; both are AssertionErrors.
 
 Example
 -------
@@ -712,7 +724,11 @@ class EngineProcess(_Process):
                 return f"{self.describe()} died during the test with exit code {code}\n" + \
                     self.failure_context()
             return None
-        return self._terminate()
+        problem = self._terminate()
+        if problem is None and self.popen.returncode != 0:
+            problem = (f"{self.describe()} exited with code {self.popen.returncode} after SIGTERM"
+                       f" (expected 0: a clean stop)\n{self.failure_context()}")
+        return problem
 
 
 class ClientProcess(_Process):
