@@ -223,7 +223,8 @@ class RpcServer:
                 self._clients.pop(conn, None)
             conn.close()
             if not self._stopping.is_set():
-                ue.log(f"client {info.name!r} disconnected ({peer_text}, connection {conn_id})")
+                who = f"client {info.name!r}" if info.name is not None else "unnamed client"
+                ue.log(f"{who} disconnected ({peer_text}, connection {conn_id})")
 
     def _register(self, conn, info):
         """Asks the client its name, on this thread before serving it. A client
@@ -279,10 +280,13 @@ class RpcServer:
         self.registry.clear()
         self.monitor.stop()
         if self._lock_file is not None:
-            try:
-                os.unlink(self.settings["socket"])
-            except OSError:
-                pass
+            # Both files go while the lock is still held, so that no other
+            # engine can take the lock of a file that is about to vanish.
+            for path in (self.settings["socket"], self.settings["socket"] + ".lock"):
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
             self._lock_file.close()
             self._lock_file = None
         ue.log(f"rpc server on {self.address} stopped")

@@ -26,7 +26,10 @@ import sys
 import threading
 import time
 
+import socket
+
 import rpyc
+from rpyc.utils.factory import unix_connect
 
 DEFAULT_ADDRESS = "tcp://127.0.0.1:18861"
 
@@ -121,10 +124,9 @@ class EngineClient:
     def _open_once(self):
         kind, where, port = parse_address(self.address)
         if kind == "unix":
-            conn = rpyc.unix_connect(where, service=self.service, config=self.config)
+            conn = unix_connect(where, service=self.service, config=self.config)
         else:
             conn = rpyc.connect(where, port, service=self.service, config=self.config)
-            import socket
             conn._channel.stream.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.conn = conn
         self.connections_made += 1
