@@ -9,6 +9,8 @@
 #include <sstream>
 #include <thread>
 
+#include <boost/asio.hpp>
+
 #include "harness/control/control_client.h"
 #include "harness/process/child_process.h"
 
@@ -18,6 +20,15 @@ namespace {
 using nlohmann::json;
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
+
+// A loopback port nobody listens on now, for a server a scenario's engine
+// script starts (UNDERSTUDY_SCENARIO_PORT). The system picks it.
+int free_loopback_port() {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor acceptor(
+      io, boost::asio::ip::tcp::endpoint(boost::asio::ip::address_v4::loopback(), 0));
+  return acceptor.local_endpoint().port();
+}
 
 milliseconds ms(double seconds) { return milliseconds(static_cast<long long>(seconds * 1000.0)); }
 
@@ -104,8 +115,13 @@ class Run {
       argv.push_back(script.string());
     }
     argv.insert(argv.end(), e.args.begin(), e.args.end());
-    ProcessSpec spec{"engine", argv, {{"PYTHONPATH", python_path()}},
-                     settings_.work_dir / "engine.log", std::nullopt};
+    scenario_port_ = free_loopback_port();
+    ProcessSpec spec{"engine",
+                     argv,
+                     {{"PYTHONPATH", python_path()},
+                      {"UNDERSTUDY_SCENARIO_PORT", std::to_string(scenario_port_)}},
+                     settings_.work_dir / "engine.log",
+                     std::nullopt};
     engine_ = std::make_unique<ChildProcess>(spec);
     try {
       control_ = std::make_unique<ControlClient>(control_path_, milliseconds(10000));
@@ -143,6 +159,7 @@ class Run {
                          {{"UNDERSTUDY_RPC", rpc_address_},
                           {"UNDERSTUDY_CLIENT_NAME", name},
                           {"UNDERSTUDY_SEED", std::to_string(settings_.seed)},
+                          {"UNDERSTUDY_SCENARIO_PORT", std::to_string(scenario_port_)},
                           {"PYTHONPATH", python_path()},
                           {"PYTHONUNBUFFERED", "1"}},
                          settings_.work_dir / ("client-" + sanitize(name) + "-" +
@@ -578,14 +595,27 @@ class Run {
       detail.clear();
       if (op == "world") {
         const auto label = step.params.value("label", std::string());
+        const auto prefix = step.params.value("label_prefix", std::string());
         const auto cls = step.params.value("class", std::string());
+        std::map<std::string, int> labels;
         for (const auto& actor : response["result"]) {
-          if ((label.empty() || actor.value("label", std::string()) == label) &&
+          const auto actor_label = actor.value("label", std::string());
+          if ((label.empty() || actor_label == label) &&
+              (prefix.empty() || actor_label.starts_with(prefix)) &&
               (cls.empty() || actor.value("class", std::string()) == cls)) {
             ++seen;
+            ++labels[actor_label];
           }
         }
         detail = std::to_string(response["result"].size()) + " actors in the world";
+        if (step.params.value("unique", false)) {
+          for (const auto& [text, n] : labels) {
+            if (n > 1) {
+              fail(step, "each matching label exactly once",
+                   "'" + text + "' " + std::to_string(n) + " times (" + detail + ")");
+            }
+          }
+        }
       } else {
         const auto name = step.params.value("name", std::string());
         seen = response["result"].value(name, 0);
@@ -630,6 +660,7 @@ class Run {
   std::unique_ptr<ChildProcess> engine_;
   std::unique_ptr<ControlClient> control_;
   std::string rpc_address_;
+  int scenario_port_ = 0;  // a free loopback port for the scenario's own servers
   std::vector<std::unique_ptr<ChildProcess>> clients_;
   std::vector<std::string> client_names_;
   struct PendingCall {
