@@ -1,6 +1,7 @@
 #include "harness/run/scenario_runner.h"
 
 #include <signal.h>
+#include <stdlib.h>
 
 #include <chrono>
 #include <map>
@@ -100,7 +101,15 @@ class Run {
 
   void start_engine() {
     const auto& e = scenario_.engine;
-    control_path_ = settings_.work_dir / "control.sock";
+    // Unix socket paths are limited to 107 bytes, and work folders can be
+    // deep: the control socket lives in a short private folder of its own.
+    std::string pattern = (std::filesystem::temp_directory_path() / "understudy-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw ScenarioError("cannot create a folder for the control socket in " +
+                          std::filesystem::temp_directory_path().string());
+    }
+    control_dir_ = pattern;
+    control_path_ = control_dir_ / "control.sock";
     std::vector<std::string> argv = {settings_.engine_binary.string(),
                                      "--port", "0",
                                      "--control", control_path_.string(),
@@ -270,6 +279,10 @@ class Run {
     }
     for (auto& client : clients_) {
       client->stop(milliseconds(2000));
+    }
+    if (!control_dir_.empty()) {
+      std::error_code ignored;
+      std::filesystem::remove_all(control_dir_, ignored);
     }
     if (!engine_clean && result_.status == reports::Status::kPassed) {
       result_.status = reports::Status::kError;
@@ -656,6 +669,7 @@ class Run {
   const RunSettings& settings_;
   const Clock::time_point started_;
   reports::ScenarioResult result_;
+  std::filesystem::path control_dir_;
   std::filesystem::path control_path_;
   std::unique_ptr<ChildProcess> engine_;
   std::unique_ptr<ControlClient> control_;
