@@ -21,9 +21,6 @@ std::shared_ptr<PythonEngineState> engine_of(const WeakState& weak) {
   return state;
 }
 
-std::string python_thread_name() {
-  return py::str(py::module_::import("threading").attr("current_thread")().attr("name"));
-}
 
 const char* policy_name(DeadlockPolicy policy) {
   switch (policy) {
@@ -130,15 +127,16 @@ void install_understudy_engine_module(const std::shared_ptr<PythonEngineState>& 
 
   m.def(
       "wait_begin",
-      [weak](std::string waiter, std::string target, std::string what) -> py::tuple {
+      [weak](std::string waiter, std::string target, std::string what,
+             std::string thread) -> py::tuple {
         auto s = engine_of(weak);
         auto begun = s->waits.begin_wait(std::move(waiter), std::move(target), std::move(what),
-                                         python_thread_name(), s->loop.current_frame());
+                                         std::move(thread), s->loop.current_frame());
         return py::make_tuple(begun.id, begun.deadlock ? py::object(report_dict(*begun.deadlock))
                                                        : py::object(py::none()));
       },
-      py::arg("waiter"), py::arg("target"), py::arg("what"),
-      "Records a wait; returns (id, deadlock report or None).");
+      py::arg("waiter"), py::arg("target"), py::arg("what"), py::arg("thread"),
+      "Records a wait by `thread`; returns (id, deadlock report or None).");
   m.def("wait_end", [weak](std::uint64_t id) { engine_of(weak)->waits.end_wait(id); });
   m.def("forget_wait_node",
         [weak](const std::string& node) { engine_of(weak)->waits.forget_node(node); });

@@ -5,8 +5,6 @@ and the Unix socket transport."""
 import signal
 import stat
 
-import pytest
-
 ECHO = "clients/echo_client.py"
 
 

@@ -45,7 +45,7 @@ class ClientCalls:
         started = time.monotonic()
         conn, result = self._send(client, service, args, kwargs)
         result.set_expiry(timeout)
-        waiter = "main" if native.is_main_thread() else f"thread:{_thread_name()}"
+        waiter = "main" if native.is_main_thread() else f"thread:{threading.current_thread().name}"
         node = self._server.node_of(conn)
         wait = self._server.monitor.begin(waiter, node, service, wake=lambda: _wake(conn))
         try:
@@ -124,10 +124,6 @@ class ClientCalls:
         result.add_callback(lambda _: native.post_to_main_thread(settle, f"complete {service}"))
         self._scheduler.watch(future, conn, result, started, expiry, settle)
         return future
-
-
-def _thread_name():
-    return threading.current_thread().name
 
 
 def _slice(result):

@@ -72,10 +72,12 @@ class DeadlockMonitor:
         fail-fast decides this wait must end now."""
         if self.policy == "wait":
             return Wait(None, wake)
-        wait_id, report = native.wait_begin(waiter, target, what)
+        wait_id, report = native.wait_begin(waiter, target, what,
+                                            threading.current_thread().name)
         wait = Wait(wait_id, wake)
-        with self._lock:
-            self._waits[wait_id] = wait
+        if self.policy == "fail-fast":
+            with self._lock:
+                self._waits[wait_id] = wait
         if report is not None:
             timer = threading.Timer(self.CONFIRM_SECONDS, self._confirm, (report,))
             timer.daemon = True
@@ -88,8 +90,9 @@ class DeadlockMonitor:
         if wait_id is None:
             return
         native.wait_end(wait_id)
-        with self._lock:
-            self._waits.pop(wait_id, None)
+        if self.policy == "fail-fast":
+            with self._lock:
+                self._waits.pop(wait_id, None)
 
     def forget(self, node):
         if self.policy != "wait":

@@ -37,14 +37,18 @@ class ServerStartError(RuntimeError):
 
 
 class _ClientInfo:
-    __slots__ = ("conn_id", "name", "peer", "socket", "thread")
+    __slots__ = ("conn_id", "name", "node", "peer", "socket", "thread")
 
     def __init__(self, conn_id, peer, sock):
         self.conn_id = conn_id
-        self.name = None
         self.peer = peer
         self.socket = sock
         self.thread = threading.current_thread().name
+        self.set_name(None)
+
+    def set_name(self, name):
+        self.name = name
+        self.node = f"client:{name or 'anonymous'}#{self.conn_id}"
 
 
 def is_loopback(host):
@@ -90,10 +94,9 @@ class RpcServer:
     # --- hooks used by EngineConnection and the call paths ---
 
     def node_of(self, conn):
+        """The client's name in the wait-for graph: client:NAME#CONNECTION."""
         info = self._clients.get(conn)
-        if info is None:
-            return "client:?"
-        return f"client:{info.name or 'anonymous'}#{info.conn_id}"
+        return info.node if info is not None else "client:?"
 
     def info_of(self, conn):
         return self._clients.get(conn)
@@ -242,7 +245,7 @@ class RpcServer:
         except Exception as exc:
             ue.log_warning(f"client from {info.peer} failed to register: {exc!r}; closing it")
             return False
-        info.name = str(name)
+        info.set_name(str(name))
         self.registry.add(info.name, conn)
         ue.log(f"client {info.name!r} connected from {info.peer} (connection {info.conn_id})")
         return True
