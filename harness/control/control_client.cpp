@@ -57,6 +57,9 @@ void ControlClient::read_loop() {
     if (message.is_object() && message.contains("event")) {
       events_.push_back(ControlEvent{message.value("event", ""), message.value("data", json()),
                                      std::chrono::steady_clock::now()});
+      if (event_hook_) {
+        event_hook_(events_.back());
+      }
     } else if (message.is_object() && message.contains("id") && message["id"].is_number_integer()) {
       const auto id = message["id"].get<std::int64_t>();
       responses_[id] = std::move(message);
@@ -132,6 +135,11 @@ std::optional<ControlEvent> ControlClient::wait_event(
       }
     }
   }
+}
+
+void ControlClient::set_event_hook(std::function<void(const ControlEvent&)> hook) {
+  std::lock_guard lock(mutex_);
+  event_hook_ = std::move(hook);
 }
 
 std::vector<ControlEvent> ControlClient::events() const {

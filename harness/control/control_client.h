@@ -56,6 +56,10 @@ class ControlClient {
                                          std::chrono::milliseconds timeout, std::size_t from = 0,
                                          std::size_t* index_out = nullptr);
   std::vector<ControlEvent> events() const;
+
+  // Called on the reader thread for each event as it arrives (before it is
+  // stored); must be quick and must not call back into this client.
+  void set_event_hook(std::function<void(const ControlEvent&)> hook);
   std::size_t event_count() const;
   bool connected() const;
 
@@ -72,6 +76,7 @@ class ControlClient {
   bool closed_ = false;                               // REQUIRES: mutex_ held
   std::string close_reason_;                          // REQUIRES: mutex_ held
   std::int64_t next_id_ = 1;                          // REQUIRES: mutex_ held
+  std::function<void(const ControlEvent&)> event_hook_;  // REQUIRES: mutex_ held
   std::thread reader_;
 };
 

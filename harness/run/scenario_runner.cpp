@@ -6,6 +6,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <algorithm>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -146,6 +147,23 @@ class Run {
                           engine_->describe_exit() + "; " + engine_log_hint() + ")");
     }
     timeline("process", "engine started", "harness", 0, "ok", {{"rpc", rpc_address_}});
+    control_->set_event_hook([this](const ControlEvent& event) { on_event(event); });
+  }
+
+  // On the control reader thread. A deadlock report names the client
+  // processes in the cycle: ask each (ours only) for its stack now, while it
+  // is still stuck; understudy_client dumps every thread on SIGUSR1 into its log.
+  void on_event(const ControlEvent& event) {
+    if (event.kind != "deadlock" || !event.data.contains("client_pids")) {
+      return;
+    }
+    for (const auto& [node, pid] : event.data["client_pids"].items()) {
+      for (const pid_t ours : client_pids_) {
+        if (pid.is_number_integer() && pid.get<pid_t>() == ours) {
+          ::kill(ours, SIGUSR1);
+        }
+      }
+    }
   }
 
   std::string python_path() const {
@@ -176,6 +194,7 @@ class Run {
                          std::nullopt};
         clients_.push_back(std::make_unique<ChildProcess>(spec));
         client_names_.push_back(name);
+        client_pids_.push_back(clients_.back()->pid());
         if (client.wait_registered) {
           ++expected[name];
         }
@@ -321,6 +340,16 @@ class Run {
         for (const auto& member : event.data.value("members", json::array())) {
           cycle.members.push_back(member.get<std::string>());
         }
+        const json pids = event.data.value("client_pids", json::object());
+        for (const auto& [node, pid] : pids.items()) {
+          for (std::size_t i = 0; i < clients_.size(); ++i) {
+            if (pid.is_number_integer() && pid.get<pid_t>() == client_pids_[i]) {
+              cycle.text += "\n  client stack of " + node + " (pid " + std::to_string(client_pids_[i]) +
+                            ", from its log " + clients_[i]->log_path().string() + "):\n" +
+                            stack_dump_in(clients_[i]->log_path());
+            }
+          }
+        }
         result_.deadlocks.push_back(cycle);
         result_.timeline.push_back({"deadlock", cycle.summary, "main", at, 0, "", {}});
         for (const auto& edge : event.data.value("edges", json::array())) {
@@ -340,6 +369,23 @@ class Run {
     }
   }
 
+  // The last faulthandler dump ("Thread 0x...") in a client's log.
+  static std::string stack_dump_in(const std::filesystem::path& log) {
+    const auto text = tail_of_file(log, 200);
+    const auto start = text.rfind("Current thread 0x") != std::string::npos
+                           ? text.rfind("Thread 0x", text.rfind("Current thread 0x"))
+                           : text.rfind("Thread 0x");
+    if (start == std::string::npos) {
+      return "    (no stack dump in the log; is the client built on understudy_client?)\n";
+    }
+    std::string indented;
+    std::istringstream lines(text.substr(start));
+    for (std::string line; std::getline(lines, line);) {
+      indented += "    " + line + "\n";
+    }
+    return indented;
+  }
+
   void timeline(std::string kind, std::string name, std::string track, double duration,
                 std::string outcome, std::map<std::string, std::string> args = {}) {
     result_.timeline.push_back({std::move(kind), std::move(name), std::move(track),
@@ -352,7 +398,11 @@ class Run {
     const double begun = now_s();
     const auto& a = step.action;
     if (a == "call") {
-      check_call(step, step.params, control_->send(call_request(step)), begun);
+      // `count` repeats the call (each checked), e.g. to gather latency samples.
+      const int count = step.params.value("count", 1);
+      for (int i = 0; i < count; ++i) {
+        check_call(step, step.params, control_->send(call_request(step)), now_s());
+      }
     } else if (a == "start_call") {
       pending_calls_[step.params.value("label", step.title)] = {
           control_->send(call_request(step)), begun, step.params};
@@ -403,6 +453,8 @@ class Run {
       expect_count(step, "world");
     } else if (a == "expect_registry") {
       expect_count(step, "registry");
+    } else if (a == "expect_latency") {
+      expect_latency(step);
     }
     timeline("step", step.title, "harness", now_s() - begun, "ok", {{"where", step.where.text()}});
   }
@@ -592,6 +644,37 @@ class Run {
          report.value("summary", std::string()));
   }
 
+  // expect_latency {series, min_count, p50_max_ms, p99_max_ms, max_ms}: bounds
+  // on the samples a series gathered so far ("sync call", "async call", ...).
+  void expect_latency(const Step& step) {
+    const auto name = step.params.value("series", std::string("sync call"));
+    std::vector<double> samples;
+    for (const auto& series : result_.latencies) {
+      if (series.name == name) {
+        samples = series.samples_ms;
+      }
+    }
+    const auto min_count = step.params.value("min_count", std::size_t{1});
+    if (samples.size() < min_count) {
+      fail(step, "at least " + std::to_string(min_count) + " samples of '" + name + "'",
+           std::to_string(samples.size()));
+    }
+    std::sort(samples.begin(), samples.end());
+    auto at = [&](double q) {
+      return samples[static_cast<std::size_t>(q * static_cast<double>(samples.size() - 1))];
+    };
+    const std::string seen = "p50 " + fixed(at(0.5)) + " ms, p99 " + fixed(at(0.99)) +
+                             " ms, max " + fixed(samples.back()) + " ms over " +
+                             std::to_string(samples.size()) + " samples";
+    for (const auto& [key, q] : {std::pair{"p50_max_ms", 0.5}, std::pair{"p99_max_ms", 0.99},
+                                 std::pair{"max_ms", 1.0}}) {
+      if (step.params.contains(key) && at(q) > step.params[key].get<double>()) {
+        fail(step, std::string(key) + " " + fixed(step.params[key].get<double>()), seen);
+      }
+    }
+    pass(step, "latency of '" + name + "' within bounds", seen);
+  }
+
   // expect_actors and expect_registry: poll until the count matches or the deadline.
   void expect_count(const Step& step, const std::string& op) {
     const auto wanted = step.params.value("count", 1);
@@ -677,6 +760,7 @@ class Run {
   int scenario_port_ = 0;  // a free loopback port for the scenario's own servers
   std::vector<std::unique_ptr<ChildProcess>> clients_;
   std::vector<std::string> client_names_;
+  std::vector<pid_t> client_pids_;  // written before the event hook is set
   struct PendingCall {
     std::int64_t id;
     double begun;

@@ -53,7 +53,8 @@ struct Expectation {
 //   python "code"; wait <seconds>; reload; kill_client {name, signal}; pause_client /
 //   resume_client {name}; expect_console {contains, severity, timeout, absent}
 //   expect_deadlock {members, certain, timeout, within_frames, absent}
-//   expect_actors {label, class, count, timeout}; expect_registry {name, count, timeout}
+//   expect_actors {label, label_prefix, class, count, unique, timeout};
+//   expect_registry {name, count, timeout}; expect_latency {series, min_count, p50_max_ms, ...}
 struct Step {
   std::string action;
   nlohmann::json params;

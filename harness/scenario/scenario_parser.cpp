@@ -90,7 +90,7 @@ std::vector<std::string> strings(const std::filesystem::path& file, const toml::
 const std::set<std::string> kActions = {
     "call",          "start_call",     "await_call",      "python",       "wait",
     "reload",        "kill_client",    "pause_client",    "resume_client", "expect_console",
-    "expect_deadlock", "expect_actors", "expect_registry"};
+    "expect_deadlock", "expect_actors", "expect_registry", "expect_latency"};
 
 const std::set<std::string> kOutcomes = {"ok",           "error",    "timeout", "deadlock",
                                          "disconnected", "no_client"};

@@ -32,9 +32,11 @@ settings = dict(native.settings)
 registry = ClientRegistry()
 monitor = DeadlockMonitor(settings["on_deadlock"], settings["long_wait"])
 monitor.add_listener(lambda report: native.emit_event("deadlock", json.dumps(
-    {k: report[k] for k in ("certain", "members", "summary", "detected_frame", "edges", "text")})))
+    {k: report[k] for k in ("certain", "members", "summary", "detected_frame", "edges", "text",
+                            "client_pids")})))
 scheduler = CoroutineScheduler()
 rpc_server = RpcServer(settings, monitor, registry)
+monitor.pid_of_node = rpc_server.pid_of_node
 _calls = ClientCalls(rpc_server, scheduler, settings["call_timeout"])
 
 

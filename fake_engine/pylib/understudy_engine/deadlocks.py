@@ -47,6 +47,7 @@ class DeadlockMonitor:
         self._listeners = []
         self._waits = {}  # id -> Wait, for fail-fast wake-ups
         self._lock = threading.Lock()
+        self.pid_of_node = lambda node: None  # set by the server: client pids for reports
         self._watchdog = None
         self._stop = threading.Event()
 
@@ -109,6 +110,9 @@ class DeadlockMonitor:
 
     def _report(self, report):
         report["stacks"] = engine_stacks(report)
+        report["client_pids"] = {node: pid for node in report["members"]
+                                 if node.startswith("client:")
+                                 for pid in [self.pid_of_node(node)] if pid is not None}
         report["text"] = describe(report)
         self.reports.append(report)
         ue.log_error(report["text"])

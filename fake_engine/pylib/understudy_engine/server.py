@@ -101,6 +101,13 @@ class RpcServer:
     def info_of(self, conn):
         return self._clients.get(conn)
 
+    def pid_of_node(self, node):
+        """The client process behind a wait-for node, so that a harness can
+        ask it for its stack; None when unknown."""
+        with self._clients_lock:
+            infos = [info for info in self._clients.values() if info.node == node]
+        return peer_pid(infos[0]) if infos else None
+
     # --- lifecycle ---
 
     def start(self):
