@@ -93,6 +93,10 @@ int main(int argc, char** argv) {
   run->add_option("--seed", seed, "Seed for clients' randomness (repeat r uses seed + r)");
   run->add_option("--report-dir", report_dir, "Where reports and logs go")->capture_default_str();
   run->add_option("--engine", engine, "The understudy-engine binary")->capture_default_str();
+  std::string redis_url;
+  run->add_option("--redis-url", redis_url,
+                  "Use this Redis (redis://HOST:PORT) for scenarios that need one, instead of a "
+                  "private redis-server each; faults that stop or restart Redis then fail");
   auto* list = app.add_subcommand("list", "List the scenarios a run would select");
   add_selection(list);
 
@@ -171,6 +175,9 @@ int main(int argc, char** argv) {
   options.run.engine_binary = std::filesystem::absolute(engine);
   options.run.python = UNDERSTUDY_PYTHON_EXECUTABLE;
   options.run.client_pylib = UNDERSTUDY_CLIENT_PYLIB;
+  if (!redis_url.empty()) {
+    options.run.redis_url = redis_url;
+  }
   options.run.work_dir = std::filesystem::absolute(report_dir) / "runs";
   options.live_progress = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
   std::error_code ignored;

@@ -15,6 +15,7 @@
 
 #include "harness/control/control_client.h"
 #include "harness/process/child_process.h"
+#include "redis/redis_server.h"
 
 namespace understudy::harness {
 namespace {
@@ -65,6 +66,7 @@ class Run {
   reports::ScenarioResult execute() {
     std::filesystem::create_directories(settings_.work_dir);
     try {
+      start_redis();
       start_engine();
       start_clients();
       for (const auto& step : scenario_.steps) {
@@ -100,6 +102,41 @@ class Run {
 
   // --- processes ---
 
+  void start_redis() {
+    if (!scenario_.redis.enabled) {
+      return;
+    }
+    if (settings_.redis_url) {
+      redis_url_ = *settings_.redis_url;
+      return;
+    }
+    redis::RedisServerOptions options;
+    options.work_dir = settings_.work_dir / "redis";
+    options.keep_work_dir = true;
+    redis_ = std::make_unique<redis::RedisServer>(options);
+    redis_url_ = redis_->url();
+    timeline("process", "redis-server started", "redis", 0, "ok", {{"url", redis_url_}});
+  }
+
+  redis::RedisServer& private_redis(const Step& step) {
+    if (!redis_) {
+      throw ScenarioError("step '" + step.title + "' (" + step.where.text() +
+                          ") needs the scenario's private redis-server (" +
+                          (settings_.redis_url ? "--redis-url gives a shared one, which the "
+                                                 "harness does not stop or restart"
+                                               : "add [redis] enabled = true") +
+                          ")");
+    }
+    return *redis_;
+  }
+
+  std::map<std::string, std::string> redis_env() const {
+    if (redis_url_.empty()) {
+      return {};
+    }
+    return {{"UNDERSTUDY_REDIS_URL", redis_url_}};
+  }
+
   void start_engine() {
     const auto& e = scenario_.engine;
     // Unix socket paths are limited to 107 bytes, and work folders can be
@@ -132,6 +169,7 @@ class Run {
                       {"UNDERSTUDY_SCENARIO_PORT", std::to_string(scenario_port_)}},
                      settings_.work_dir / "engine.log",
                      std::nullopt};
+    spec.env.merge(redis_env());
     engine_ = std::make_unique<ChildProcess>(spec);
     try {
       control_ = std::make_unique<ControlClient>(control_path_, milliseconds(10000));
@@ -192,6 +230,7 @@ class Run {
                          settings_.work_dir / ("client-" + sanitize(name) + "-" +
                                                std::to_string(clients_.size()) + ".log"),
                          std::nullopt};
+        spec.env.merge(redis_env());
         clients_.push_back(std::make_unique<ChildProcess>(spec));
         client_names_.push_back(name);
         client_pids_.push_back(clients_.back()->pid());
@@ -320,6 +359,11 @@ class Run {
                                 clients_[i]->log_tail(failed ? 30 : 10)});
       }
     }
+    if (redis_) {
+      result_.logs.push_back({"redis-server", redis_->log_path().string(),
+                              redis_->log_tail(failed ? 30 : 5)});
+      redis_.reset();
+    }
     result_.metrics["clients"] = static_cast<double>(clients_.size());
   }
 
@@ -416,8 +460,19 @@ class Run {
       check_call(step, it->second.call, it->second.id, it->second.begun);
       pending_calls_.erase(it);
     } else if (a == "python") {
-      const auto response = control_->request(
-          {{"op", "python"}, {"code", with_scenario_dir(step.params.get<std::string>())}}, ms(30));
+      const json request = {{"op", "python"},
+                            {"code", with_scenario_dir(step.params.get<std::string>())}};
+      auto response = control_->request(request, ms(30));
+      // With expect.within_s the code is re-run until its value is the one
+      // expected (state that settles: messages still arriving, ...).
+      if (step.expect.within_s && step.expect.value) {
+        const auto deadline = Clock::now() + ms(*step.expect.within_s);
+        while (Clock::now() < deadline &&
+               !(response.value("ok", false) && response["result"] == *step.expect.value)) {
+          std::this_thread::sleep_for(milliseconds(50));
+          response = control_->request(request, ms(30));
+        }
+      }
       check_outcome(step, response, now_s() - begun);
     } else if (a == "wait") {
       std::this_thread::sleep_for(ms(step.params.get<double>()));
@@ -434,6 +489,19 @@ class Run {
         fail(step, "domain reload finishes", "no 'domain reload: done' record within 15 s");
       }
       timeline("fault", "domain reload", "main", now_s() - begun, "ok");
+    } else if (a == "stop_redis") {
+      private_redis(step).stop();
+      timeline("fault", "redis-server stopped", "redis", now_s() - begun, "ok");
+    } else if (a == "start_redis") {
+      private_redis(step).start();
+      timeline("fault", "redis-server started again", "redis", now_s() - begun, "ok");
+    } else if (a == "restart_redis") {
+      auto& server = private_redis(step);
+      server.stop();
+      const double down = step.params.is_object() ? step.params.value("down_s", 0.0) : 0.0;
+      std::this_thread::sleep_for(ms(down));
+      server.start();
+      timeline("fault", "redis-server restarted", "redis", now_s() - begun, "ok");
     } else if (a == "kill_client" || a == "pause_client" || a == "resume_client") {
       auto& client = client_named(step, step.params.value("name", std::string()));
       int signal = a == "pause_client" ? SIGSTOP : a == "resume_client" ? SIGCONT : SIGKILL;
@@ -757,6 +825,8 @@ class Run {
   std::unique_ptr<ChildProcess> engine_;
   std::unique_ptr<ControlClient> control_;
   std::string rpc_address_;
+  std::unique_ptr<redis::RedisServer> redis_;
+  std::string redis_url_;
   int scenario_port_ = 0;  // a free loopback port for the scenario's own servers
   std::vector<std::unique_ptr<ChildProcess>> clients_;
   std::vector<std::string> client_names_;

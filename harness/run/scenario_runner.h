@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
+#include <string>
 
 #include "harness/scenario/scenario.h"
 #include "reports/results.h"
@@ -16,6 +18,7 @@ struct RunSettings {
   std::filesystem::path python;        // Debian's interpreter, for client processes
   std::filesystem::path client_pylib;  // where understudy_client lives
   std::filesystem::path work_dir;      // this run's folder: logs, sockets
+  std::optional<std::string> redis_url;  // use this server instead of a private one
   std::uint64_t seed = 0;
   int repeat_index = 0;
 };

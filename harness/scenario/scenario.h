@@ -28,6 +28,10 @@ struct EngineSpec {
   std::vector<std::string> args;               // extra engine flags
 };
 
+struct RedisSpec {
+  bool enabled = false;  // a private redis-server (or the one given by --redis-url)
+};
+
 struct ClientSpec {
   std::string name_template = "client-{i}";  // {i} counts 0..count-1
   std::filesystem::path script;
@@ -46,11 +50,13 @@ struct Expectation {
   std::optional<double> max_s;         // ... and at most this long
   std::optional<nlohmann::json> value;  // the call's or expression's result
   std::optional<std::string> message_contains;
+  std::optional<double> within_s;  // python steps: re-run until `value` holds, up to this long
 };
 
 // One step. `action` names what it does; `params` holds the action's table.
 //   call / start_call {client, service, args, path, timeout, label}; await_call {label, timeout}
-//   python "code"; wait <seconds>; reload; kill_client {name, signal}; pause_client /
+//   python "code"; wait <seconds>; reload; stop_redis; start_redis; restart_redis {down_s};
+//   kill_client {name, signal}; pause_client /
 //   resume_client {name}; expect_console {contains, severity, timeout, absent}
 //   expect_deadlock {members, certain, timeout, within_frames, absent}
 //   expect_actors {label, label_prefix, class, count, unique, timeout};
@@ -69,6 +75,7 @@ struct Scenario {
   std::vector<std::string> tags;
   double timeout_s = 60;  // the whole scenario
   EngineSpec engine;
+  RedisSpec redis;
   std::vector<ClientSpec> clients;
   std::vector<Step> steps;
   std::filesystem::path file;

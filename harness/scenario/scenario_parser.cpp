@@ -89,14 +89,15 @@ std::vector<std::string> strings(const std::filesystem::path& file, const toml::
 
 const std::set<std::string> kActions = {
     "call",          "start_call",     "await_call",      "python",       "wait",
-    "reload",        "kill_client",    "pause_client",    "resume_client", "expect_console",
+    "reload",        "stop_redis",     "start_redis",     "restart_redis",        "kill_client",    "pause_client",    "resume_client", "expect_console",
     "expect_deadlock", "expect_actors", "expect_registry", "expect_latency"};
 
 const std::set<std::string> kOutcomes = {"ok",           "error",    "timeout", "deadlock",
                                          "disconnected", "no_client"};
 
 Expectation parse_expectation(const std::filesystem::path& file, const toml::table& table) {
-  allow_only(file, table, {"outcome", "min_s", "max_s", "value", "message_contains"}, "expect");
+  allow_only(file, table, {"outcome", "min_s", "max_s", "value", "message_contains", "within_s"},
+             "expect");
   Expectation e;
   if (const auto* node = table.get("outcome")) {
     e.outcome = node->value<std::string>();
@@ -110,6 +111,7 @@ Expectation parse_expectation(const std::filesystem::path& file, const toml::tab
   if (const auto* node = table.get("max_s")) e.max_s = node->value<double>();
   if (const auto* node = table.get("value")) e.value = to_json(*node);
   if (const auto* node = table.get("message_contains")) e.message_contains = node->value<std::string>();
+  if (const auto* node = table.get("within_s")) e.within_s = node->value<double>();
   return e;
 }
 
@@ -160,6 +162,9 @@ Step parse_step(const std::filesystem::path& file, const toml::table& table, std
   if (step.action == "python" && !step.params.is_string()) {
     throw ScenarioFileError(step.where, "'python' takes a string of code");
   }
+  if (step.action == "restart_redis" && !step.params.is_object() && !step.params.is_boolean()) {
+    throw ScenarioFileError(step.where, "'restart_redis' takes true or a table {down_s = ...}");
+  }
   if (step.action == "wait" && !step.params.is_number()) {
     throw ScenarioFileError(step.where, "'wait' takes a number of seconds");
   }
@@ -201,7 +206,7 @@ Scenario parse_scenario_file(const std::filesystem::path& file) {
     throw ScenarioFileError(SourceLocation{file, static_cast<int>(e.source().begin.line)},
                             std::string(e.description()));
   }
-  allow_only(file, root, {"scenario", "engine", "clients", "steps"}, "the file");
+  allow_only(file, root, {"scenario", "engine", "redis", "clients", "steps"}, "the file");
   const auto folder = file.parent_path();
   Scenario scenario;
   scenario.file = file;
@@ -238,6 +243,11 @@ Scenario parse_scenario_file(const std::filesystem::path& file) {
       e.scripts.push_back(path);
     }
     e.args = strings(file, engine->get("args"), "args");
+  }
+
+  if (const auto* redis = root.get_as<toml::table>("redis")) {
+    allow_only(file, *redis, {"enabled"}, "[redis]");
+    scenario.redis.enabled = redis->get("enabled") ? redis->get("enabled")->value_or(true) : true;
   }
 
   if (const auto* clients = root.get_as<toml::array>("clients")) {
