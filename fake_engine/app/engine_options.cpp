@@ -35,7 +35,18 @@ std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char
   app.add_option("--script", options.scripts,
                  "Engine-side Python script to run on the main thread after start (repeatable)")
       ->check(CLI::ExistingFile);
-  app.add_option("--frames", frames, "Stop after this many frames")->check(CLI::PositiveNumber);
+  app.add_option("--frames", frames, "Stop after this many frames")
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            try {
+              if (std::stoll(value) > 0) {
+                return {};
+              }
+            } catch (const std::exception&) {
+            }
+            return "must be a whole number of frames >= 1, got " + value;
+          },
+          "N>=1"));
   app.add_option("--seconds", seconds, "Stop after this many seconds")
       ->check(CLI::PositiveNumber);
   app.add_flag("--quiet", quiet, "Do not echo console records to stderr");

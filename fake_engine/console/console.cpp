@@ -60,7 +60,9 @@ std::optional<ConsoleRecord> Console::wait_for(
     std::uint64_t after) const {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::unique_lock lock(mutex_);
-  std::size_t checked = std::min<std::size_t>(after, records_.size());
+  // Record i has sequence i + 1: starting at index `after` skips every record
+  // up to that sequence, including ones not yet written.
+  std::size_t checked = after;
   while (true) {
     for (; checked < records_.size(); ++checked) {
       if (match(records_[checked])) {

@@ -1,0 +1,3 @@
+"""Imported by imports_neighbours.py from the script's own folder."""
+
+GREETING = "hello from beside the script"
