@@ -712,7 +712,7 @@ class Run {
          report.value("summary", std::string()));
   }
 
-  // expect_latency {series, min_count, p50_max_ms, p99_max_ms, max_ms}: bounds
+  // expect_latency {series, min_count, p50_min_ms, p50_max_ms, p99_max_ms, max_ms}: bounds
   // on the samples a series gathered so far ("sync call", "async call", ...).
   void expect_latency(const Step& step) {
     const auto name = step.params.value("series", std::string("sync call"));
@@ -739,6 +739,10 @@ class Run {
       if (step.params.contains(key) && at(q) > step.params[key].get<double>()) {
         fail(step, std::string(key) + " " + fixed(step.params[key].get<double>()), seen);
       }
+    }
+    // A lower bound shows a cost the original has (a poll interval, a frame).
+    if (step.params.contains("p50_min_ms") && at(0.5) < step.params["p50_min_ms"].get<double>()) {
+      fail(step, "p50 at least " + fixed(step.params["p50_min_ms"].get<double>()) + " ms", seen);
     }
     pass(step, "latency of '" + name + "' within bounds", seen);
   }

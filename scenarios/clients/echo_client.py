@@ -13,6 +13,8 @@ parser.add_argument("--tag", default="")
 parser.add_argument("--connect-delay", type=float, default=0.0)
 parser.add_argument("--reconnect", action="store_true")
 parser.add_argument("--hammer", type=int, default=0, help="engine calls to make after connecting")
+parser.add_argument("--bgthread", action="store_true",
+                    help="serve with rpyc.BgServingThread (polls, then sleeps 0.1 s)")
 options = parser.parse_args()
 
 
@@ -32,7 +34,8 @@ stop = threading.Event()
 signal.signal(signal.SIGTERM, lambda *_: stop.set())
 time.sleep(options.connect_delay)
 service = EchoService()
-client = uc.connect(service=service, reconnect=options.reconnect, retry_interval=0.2)
+client = uc.connect(service=service, reconnect=options.reconnect, retry_interval=0.2,
+                    serving="bgthread" if options.bgthread else "thread")
 print(f"{service.name}: connected", flush=True)
 for i in range(options.hammer):
     client.root.execute(
