@@ -77,6 +77,16 @@ std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char
                   "fail-fast: also fail the blocked call at once; wait: detect nothing")
       ->check(CLI::IsMember({"report", "fail-fast", "wait"}))
       ->capture_default_str();
+  bool no_public_attrs = false;
+  bool no_setattr = false;
+  rpc->add_flag("--no-public-attrs", no_public_attrs,
+                "Clients may reach only exposed_ attributes (RPyC's default; the original server "
+                "allowed public attributes)");
+  rpc->add_flag("--no-setattr", no_setattr,
+                "Clients may not set attributes on engine objects (the original allowed it)");
+  rpc->add_flag("--allow-pickle", options.rpc.allow_pickle,
+                "Let clients pickle objects across the connection (off, as in RPyC and the "
+                "original)");
   rpc->add_option("--long-wait", options.rpc.long_wait_seconds,
                   "Seconds after which a wait without a cycle is reported as a potential deadlock")
       ->check(CLI::PositiveNumber)
@@ -100,6 +110,8 @@ std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char
   }
   options.engine.echo_console = !quiet;
   options.rpc.enabled = !no_rpc;
+  options.rpc.allow_public_attrs = !no_public_attrs;
+  options.rpc.allow_setattr = !no_setattr;
   options.rpc.faithful = options.engine.loop.faithful;
   options.rpc.on_deadlock = on_deadlock == "fail-fast" ? DeadlockPolicy::kFailFast
                             : on_deadlock == "wait"    ? DeadlockPolicy::kWait

@@ -79,3 +79,20 @@ def test_list_and_dict_build_engine_containers(understudy_engine, understudy_cli
     engine_dict["b"] = 2
     assert dict(engine_dict.items()) == {"a": 1, "b": 2}
     assert dict(root.dict([("x", 1)]).items()) == {"x": 1}
+
+
+def test_protocol_configuration_follows_the_original_and_the_flags(understudy_engine,
+                                                                  understudy_client):
+    """The original server allowed public attributes and setattr (RPyC's
+    defaults do not); --no-public-attrs and --no-setattr restore RPyC's."""
+    understudy_engine()
+    ue = understudy_client("tool").root.import_module("unreal_engine")
+    ue.get_editor_world()  # a public attribute of an engine module
+    namespace = understudy_client("other").root.import_module("types").SimpleNamespace()
+    namespace.answer = 42
+    assert namespace.answer == 42
+
+    understudy_engine("--no-public-attrs", "--no-setattr")
+    strict = understudy_client("strict").root
+    with pytest.raises(AttributeError):
+        strict.import_module("unreal_engine").get_editor_world
