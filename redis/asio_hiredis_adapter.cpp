@@ -87,10 +87,10 @@ class AsioHiredisAdapter : public std::enable_shared_from_this<AsioHiredisAdapte
     armed_[direction] = true;
     const auto wait = direction == kRead ? asio::posix::descriptor_base::wait_read
                                          : asio::posix::descriptor_base::wait_write;
-    descriptor_.async_wait(wait, [self = shared_from_this(), direction](
-                                     const boost::system::error_code& error) {
-      self->on_ready(direction, error);
-    });
+    descriptor_.async_wait(
+        wait, [self = shared_from_this(), direction](const boost::system::error_code& error) {
+          self->on_ready(direction, error);
+        });
   }
 
   void on_ready(Direction direction, const boost::system::error_code& error) {
@@ -123,8 +123,7 @@ Status attach_to_asio(redisAsyncContext* context, boost::asio::io_context& io) {
     return {Status::Code::kInvalidState, "cannot attach a Redis context without a socket"};
   }
   if (context->ev.data != nullptr) {
-    return {Status::Code::kInvalidState,
-            "the Redis context already has an event library attached"};
+    return {Status::Code::kInvalidState, "the Redis context already has an event library attached"};
   }
   auto adapter = std::make_shared<AsioHiredisAdapter>(io, context);
   return adapter->install(adapter);

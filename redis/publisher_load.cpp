@@ -182,8 +182,9 @@ class Publisher {
   // Message n is due at start + (n-1)/rate: a late start catches up instead of
   // drifting, so the average rate holds.
   void arm_pace_timer() {
-    const auto due = start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
-                                  static_cast<double>(report_.last_seq) / options_.rate_per_publisher));
+    const auto due =
+        start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                     static_cast<double>(report_.last_seq) / options_.rate_per_publisher));
     pace_timer_.expires_at(due);
     pace_timer_.async_wait([this](const boost::system::error_code& error) {
       if (error || finished_) {
@@ -447,9 +448,8 @@ DeliveryAccount reconcile(const PublishReport& sent, const DeliveryLedger& recei
 }
 
 bool DeliveryAccount::exactly_once_in_order() const {
-  return foreign == 0 && std::all_of(publishers.begin(), publishers.end(), [](const auto& a) {
-           return a.exactly_once_in_order();
-         });
+  return foreign == 0 && std::all_of(publishers.begin(), publishers.end(),
+                                     [](const auto& a) { return a.exactly_once_in_order(); });
 }
 
 std::string DeliveryAccount::describe() const {

@@ -66,11 +66,11 @@ struct PublisherOptions {
 
 struct PublisherReport {
   int publisher = 0;
-  Status connect_status;      // the initial connect; if it failed nothing was sent
-  std::uint64_t last_seq = 0;  // the last sequence number sent; 0 if none
+  Status connect_status;           // the initial connect; if it failed nothing was sent
+  std::uint64_t last_seq = 0;      // the last sequence number sent; 0 if none
   std::uint64_t acknowledged = 0;  // the server answered with a receiver count
-  std::uint64_t unheard = 0;  // ... of 0: nobody was subscribed at that moment
-  std::uint64_t errors = 0;   // no receiver count: not connected, timeout, lost connection, ...
+  std::uint64_t unheard = 0;       // ... of 0: nobody was subscribed at that moment
+  std::uint64_t errors = 0;  // no receiver count: not connected, timeout, lost connection, ...
   std::vector<std::uint64_t> failed_seqs;   // the `errors`, by sequence number
   std::vector<std::uint64_t> unheard_seqs;  // the `unheard`, by sequence number
   std::map<Status::Code, std::uint64_t> errors_by_code;
@@ -115,9 +115,9 @@ class DeliveryLedger {
     Deliveries deliveries;
   };
   mutable std::mutex mutex_;
-  std::map<int, Track> tracks_;    // REQUIRES: mutex_ held
-  std::uint64_t foreign_ = 0;      // REQUIRES: mutex_ held
-  std::uint64_t total_ = 0;        // REQUIRES: mutex_ held
+  std::map<int, Track> tracks_;  // REQUIRES: mutex_ held
+  std::uint64_t foreign_ = 0;    // REQUIRES: mutex_ held
+  std::uint64_t total_ = 0;      // REQUIRES: mutex_ held
 };
 
 // Every sequence number 1..sent is either delivered or lost, and a lost one

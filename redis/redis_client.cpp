@@ -100,7 +100,8 @@ std::string to_string(const ConnectionEvent& event) {
     case Kind::kReconnectFailed:
       return "reconnect attempt " + attempt + " failed: " + event.status.to_string();
     case Kind::kResubscribed:
-      return event.status.is_ok() ? "resubscribed" : "resubscribe failed: " + event.status.to_string();
+      return event.status.is_ok() ? "resubscribed"
+                                  : "resubscribe failed: " + event.status.to_string();
     case Kind::kGaveUp:
       return "gave up reconnecting after " + attempt + " attempts: " + event.status.to_string();
   }
@@ -121,11 +122,12 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
 
   void connect(StatusCallback done) {
     if (state_ == State::kClosed) {
-      return complete(std::move(done), {Code::kClosed, "the client to " + endpoint_ + " is closed"});
+      return complete(std::move(done),
+                      {Code::kClosed, "the client to " + endpoint_ + " is closed"});
     }
     if (state_ != State::kIdle && state_ != State::kGaveUp) {
-      return complete(std::move(done),
-                      {Code::kInvalidState, "already " + describe_state() + " (" + endpoint_ + ")"});
+      return complete(std::move(done), {Code::kInvalidState,
+                                        "already " + describe_state() + " (" + endpoint_ + ")"});
     }
     state_ = State::kConnecting;
     start_attempt([this, done = std::move(done)](Status status) mutable {
@@ -155,9 +157,8 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
       auto callback = std::move(entry->second.done);
       pending_.erase(entry);
       return complete(std::move(callback),
-                      Status{Code::kDisconnected,
-                             "cannot send " + args.front() + " to " + endpoint_ + ": " +
-                                 context_error()});
+                      Status{Code::kDisconnected, "cannot send " + args.front() + " to " +
+                                                      endpoint_ + ": " + context_error()});
     }
     entry->second.timer.expires_after(options_.command_timeout);
     entry->second.timer.async_wait(
@@ -174,12 +175,13 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
       throw std::invalid_argument("RedisClient::subscribe needs at least one channel or pattern");
     }
     if (state_ == State::kClosed) {
-      return complete(std::move(done), {Code::kClosed, "the client to " + endpoint_ + " is closed"});
+      return complete(std::move(done),
+                      {Code::kClosed, "the client to " + endpoint_ + " is closed"});
     }
     if (state_ != State::kConnected) {
-      return complete(std::move(done), {Code::kNotConnected, "cannot subscribe: " +
-                                                                 describe_state() + " (" +
-                                                                 endpoint_ + ")"});
+      return complete(
+          std::move(done),
+          {Code::kNotConnected, "cannot subscribe: " + describe_state() + " (" + endpoint_ + ")"});
     }
     auto handler = std::make_shared<MessageHandler>(std::move(on_message));
     auto& table = patterns ? patterns_ : channels_;
@@ -221,7 +223,15 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
   const ClientOptions& options() const { return options_; }
 
  private:
-  enum class State { kIdle, kConnecting, kConnected, kReconnectWait, kReconnecting, kGaveUp, kClosed };
+  enum class State {
+    kIdle,
+    kConnecting,
+    kConnected,
+    kReconnectWait,
+    kReconnecting,
+    kGaveUp,
+    kClosed
+  };
 
   struct PendingCommand {
     PendingCommand(ReplyCallback callback, asio::io_context& io, std::string command_name)
@@ -234,7 +244,9 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
   struct PendingSubscribe {
     PendingSubscribe(bool is_pattern, std::set<std::string> awaited, StatusCallback callback,
                      asio::io_context& io)
-        : patterns(is_pattern), unconfirmed(std::move(awaited)), done(std::move(callback)),
+        : patterns(is_pattern),
+          unconfirmed(std::move(awaited)),
+          done(std::move(callback)),
           timer(io) {}
     bool patterns;
     std::set<std::string> unconfirmed;
@@ -474,10 +486,9 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
     const std::string name = std::move(entry->second.name);
     pending_.erase(entry);
     complete(std::move(done),
-             Status{Code::kTimeout, "timed out after " +
-                                        std::to_string(options_.command_timeout.count()) +
-                                        " ms waiting for the reply to " + name + " from " +
-                                        endpoint_});
+             Status{Code::kTimeout,
+                    "timed out after " + std::to_string(options_.command_timeout.count()) +
+                        " ms waiting for the reply to " + name + " from " + endpoint_});
   }
 
   // --- subscriptions ---
@@ -633,7 +644,7 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
   const ClientOptions options_;
   std::string endpoint_;
   State state_ = State::kIdle;
-  redisAsyncContext* context_ = nullptr;  // owned; null when hiredis has freed it or we did
+  redisAsyncContext* context_ = nullptr;      // owned; null when hiredis has freed it or we did
   std::function<void(Status)> attempt_done_;  // set while a connect attempt is in flight
   asio::steady_timer connect_timer_;
   asio::steady_timer reconnect_timer_;
@@ -649,9 +660,13 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
 RedisClient::RedisClient(boost::asio::io_context& io, ClientOptions options)
     : impl_(std::make_shared<Impl>(io, std::move(options))) {}
 
-RedisClient::~RedisClient() { impl_->close(); }
+RedisClient::~RedisClient() {
+  impl_->close();
+}
 
-void RedisClient::connect(StatusCallback done) { impl_->connect(std::move(done)); }
+void RedisClient::connect(StatusCallback done) {
+  impl_->connect(std::move(done));
+}
 
 void RedisClient::command(std::vector<std::string> args, ReplyCallback done) {
   impl_->command(std::move(args), std::move(done));
@@ -685,12 +700,20 @@ void RedisClient::set_event_handler(EventHandler handler) {
   impl_->set_event_handler(std::move(handler));
 }
 
-void RedisClient::close() { impl_->close(); }
+void RedisClient::close() {
+  impl_->close();
+}
 
-bool RedisClient::connected() const { return impl_->connected(); }
+bool RedisClient::connected() const {
+  return impl_->connected();
+}
 
-std::string RedisClient::endpoint() const { return impl_->endpoint(); }
+std::string RedisClient::endpoint() const {
+  return impl_->endpoint();
+}
 
-const ClientOptions& RedisClient::options() const { return impl_->options(); }
+const ClientOptions& RedisClient::options() const {
+  return impl_->options();
+}
 
 }  // namespace understudy::redis

@@ -124,8 +124,7 @@ class RedisClient {
   // subscriptions are kept (and re-made after each reconnect) from this call
   // on, even if `done` reports a failure; only a kNotConnected failure means
   // nothing was recorded.
-  void subscribe(std::vector<std::string> channels, MessageHandler on_message,
-                 StatusCallback done);
+  void subscribe(std::vector<std::string> channels, MessageHandler on_message, StatusCallback done);
   void psubscribe(std::vector<std::string> patterns, MessageHandler on_message,
                   StatusCallback done);
 

@@ -30,7 +30,9 @@ constexpr std::chrono::milliseconds kProbeTimeout{500};
 // After SIGKILL, only a process stuck in the kernel takes longer than this.
 constexpr std::chrono::milliseconds kKillDeadline{5000};
 
-std::string errno_text(int error) { return std::strerror(error); }
+std::string errno_text(int error) {
+  return std::strerror(error);
+}
 
 class Socket {
  public:
@@ -197,10 +199,10 @@ RedisServer::RedisServer(RedisServerOptions options) : options_(std::move(option
         return;
       } catch (const std::runtime_error&) {
         // Lost the race for the port to another process: pick another one.
-        const bool clash = process_ && !process_->running() &&
-                           (file_contains(log_path(), "Address already in use") ||
-                            file_contains(work_dir_ / "redis-server.stdout.log",
-                                          "Address already in use"));
+        const bool clash =
+            process_ && !process_->running() &&
+            (file_contains(log_path(), "Address already in use") ||
+             file_contains(work_dir_ / "redis-server.stdout.log", "Address already in use"));
         if (!clash || attempt >= attempts) {
           throw;
         }
@@ -228,11 +230,17 @@ RedisServer::~RedisServer() {
   }
 }
 
-std::string RedisServer::url() const { return "redis://127.0.0.1:" + std::to_string(port_); }
+std::string RedisServer::url() const {
+  return "redis://127.0.0.1:" + std::to_string(port_);
+}
 
-pid_t RedisServer::pid() const { return process_ ? process_->pid() : -1; }
+pid_t RedisServer::pid() const {
+  return process_ ? process_->pid() : -1;
+}
 
-bool RedisServer::running() { return process_ && process_->running(); }
+bool RedisServer::running() {
+  return process_ && process_->running();
+}
 
 std::string RedisServer::log_tail(std::size_t lines) const {
   std::string text = harness::tail_of_file(log_path(), lines);
@@ -293,8 +301,8 @@ void RedisServer::launch_and_wait_ready() {
       if (info.answered && info.text.find(own_pid) != std::string::npos) {
         return;
       }
-      seen = "PONG, but INFO server did not name pid " + std::to_string(process_->pid()) +
-             " (" + (info.answered ? "another process answers" : info.text) + ")";
+      seen = "PONG, but INFO server did not name pid " + std::to_string(process_->pid()) + " (" +
+             (info.answered ? "another process answers" : info.text) + ")";
     } else {
       seen = ping.answered ? "reply " + printable(ping.text) : ping.text;
     }
@@ -355,8 +363,8 @@ void RedisServer::resume() {
 
 void RedisServer::fail(const std::string& what) const {
   throw std::runtime_error(options_.name + " on 127.0.0.1:" + std::to_string(port_) + ": " + what +
-                           "\nconfig: " + config_path().string() + "\nlog: " +
-                           log_path().string() + "\n" + log_tail());
+                           "\nconfig: " + config_path().string() + "\nlog: " + log_path().string() +
+                           "\n" + log_tail());
 }
 
 }  // namespace understudy::redis

@@ -53,7 +53,7 @@ struct RedisServerOptions {
 class RedisServer {
  public:
   explicit RedisServer(RedisServerOptions options = {});  // starts it; throws
-  ~RedisServer();  // stops it; never throws
+  ~RedisServer();                                         // stops it; never throws
   RedisServer(const RedisServer&) = delete;
   RedisServer& operator=(const RedisServer&) = delete;
 

@@ -52,7 +52,7 @@ std::string_view to_string(Status::Code code);
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit, like std::optional
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit, like std::optional
   Result(Status status) : status_(std::move(status)) {  // NOLINT
     if (status_.is_ok()) {
       throw std::logic_error("Result built from an ok Status carries no value");

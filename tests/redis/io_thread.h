@@ -75,8 +75,7 @@ class IoThread {
 
  private:
   template <class Future>
-  static void wait(const Future& future, std::string_view what,
-                   std::chrono::milliseconds timeout) {
+  static void wait(const Future& future, std::string_view what, std::chrono::milliseconds timeout) {
     if (future.wait_for(timeout) != std::future_status::ready) {
       throw std::runtime_error("timed out after " + std::to_string(timeout.count()) +
                                " ms waiting for " + std::string(what));

@@ -2,14 +2,15 @@
 // subscriber: every message accounted for, exactly once and in per-publisher
 // order when nothing goes wrong, and lost-and-why when the server restarts.
 #define BOOST_TEST_MODULE redis_publisher_load
+#include "redis/publisher_load.h"
+
+#include <atomic>
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
-#include <atomic>
 #include <chrono>
 #include <future>
 #include <string>
 
-#include "redis/publisher_load.h"
 #include "redis/redis_server.h"
 #include "tests/redis/io_thread.h"
 #include "tests/redis/test_client.h"
@@ -161,7 +162,8 @@ BOOST_AUTO_TEST_CASE(messages_sent_across_a_restart_are_each_delivered_or_lost_w
   options.client.reconnect.initial_delay = 20ms;
   options.client.reconnect.max_delay = 100ms;
 
-  auto load = std::async(std::launch::async, [&] { return understudy::redis::run_publishers(options); });
+  auto load =
+      std::async(std::launch::async, [&] { return understudy::redis::run_publishers(options); });
   BOOST_REQUIRE(poll_until([&] { return subscriber.ledger().total_received() >= 200; },
                            "200 messages before the restart"));
   redis.server.restart();
@@ -172,7 +174,8 @@ BOOST_AUTO_TEST_CASE(messages_sent_across_a_restart_are_each_delivered_or_lost_w
 
   const auto account = understudy::redis::reconcile(report, subscriber.ledger());
   BOOST_TEST_MESSAGE(report.describe() << "\n" << account.describe());
-  BOOST_TEST_CONTEXT(report.describe() << "\n" << account.describe() << "\nsubscriber: "
+  BOOST_TEST_CONTEXT(report.describe() << "\n"
+                                       << account.describe() << "\nsubscriber: "
                                        << subscriber.client().describe_events()) {
     BOOST_TEST(subscriber.client().count_events(Kind::kResubscribed) == 1u);
     BOOST_TEST(account.foreign == 0u);

@@ -2,6 +2,8 @@
 // pub/sub order, server errors as values, deadlines on commands and connects,
 // and reconnection that resubscribes.
 #define BOOST_TEST_MODULE redis_client
+#include "redis/redis_client.h"
+
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -14,7 +16,6 @@
 #include <string>
 #include <vector>
 
-#include "redis/redis_client.h"
 #include "redis/redis_server.h"
 #include "tests/redis/io_thread.h"
 #include "tests/redis/test_client.h"

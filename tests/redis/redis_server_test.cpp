@@ -2,6 +2,8 @@
 // with the config it promises, restarted on the same port, stopped by its
 // own pid, and failing with messages that point at its log.
 #define BOOST_TEST_MODULE redis_server
+#include "redis/redis_server.h"
+
 #include <hiredis/hiredis.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -15,7 +17,6 @@
 #include <memory>
 #include <string>
 
-#include "redis/redis_server.h"
 #include "tests/support/deadline.h"
 #include "tests/support/temp_dir.h"
 
@@ -26,7 +27,9 @@ using understudy::redis::RedisServerOptions;
 
 namespace {
 
-bool pid_exists(pid_t pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno != ESRCH); }
+bool pid_exists(pid_t pid) {
+  return pid > 0 && (::kill(pid, 0) == 0 || errno != ESRCH);
+}
 
 // One command over blocking hiredis, independent of the client under test
 // elsewhere. The reply as text: "PONG", "(nil)", "a b c" for arrays, or
@@ -76,10 +79,9 @@ class PortSquatter {
     address.sin_port = htons(static_cast<std::uint16_t>(port));
     int yes = 1;
     ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    BOOST_REQUIRE_MESSAGE(
-        ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-            ::listen(fd_, 1) == 0,
-        "cannot hold port " << port << ": " << std::strerror(errno));
+    BOOST_REQUIRE_MESSAGE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+                              ::listen(fd_, 1) == 0,
+                          "cannot hold port " << port << ": " << std::strerror(errno));
   }
   ~PortSquatter() { ::close(fd_); }
   PortSquatter(const PortSquatter&) = delete;

@@ -60,7 +60,9 @@ class TestClient {
 
   redis::Result<long long> publish(const std::string& channel, const std::string& message) {
     return loop_.await<redis::Result<long long>>(
-        [this, channel, message](auto done) { client_->publish(channel, message, std::move(done)); },
+        [this, channel, message](auto done) {
+          client_->publish(channel, message, std::move(done));
+        },
         "the reply to PUBLISH " + channel);
   }
 
