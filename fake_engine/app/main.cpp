@@ -61,6 +61,7 @@ int run_engine(const EngineOptions& options) {
     engine.console().add_listener([server](const ConsoleRecord& record) {
       server->broadcast(control::encode_event("console", control::to_json(record)));
     });
+    control_handler.set_event_sink([server](std::string line) { server->broadcast(std::move(line)); });
     runtime.set_event_sink([server](const std::string& kind, const std::string& json_text) {
       server->broadcast(control::encode_event(
           kind, nlohmann::json::parse(json_text, nullptr, /*allow_exceptions=*/false)));

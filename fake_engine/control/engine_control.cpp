@@ -113,20 +113,23 @@ void EngineControl::handle(const Request& request, Responder respond) {
     if (request.params.contains("timeout") && request.params["timeout"].is_number()) {
       call.timeout_seconds = request.params["timeout"].get<double>();
     }
-    post_for(engine_.queue(), request, respond, [call, id, respond] {
-      start_client_call(call, [call, id, respond](const CallOutcome& outcome) {
+    post_for(engine_.queue(), request, respond, [this, call, id, respond] {
+      start_client_call(call, [this, call, id, respond](const CallOutcome& outcome) {
         json detail = {{"path", call_path_name(call.path)},
                        {"client", call.client},
                        {"service", call.service},
                        {"elapsed_s", outcome.elapsed_s},
                        {"started_frame", outcome.started_frame},
                        {"finished_frame", outcome.finished_frame}};
+        detail["kind"] = outcome.kind;
+        if (events_) {
+          events_(encode_event("call", detail));
+        }
         if (outcome.ok) {
           detail["value"] = outcome.value;
           respond(encode_response_ok(id, detail));
           return;
         }
-        detail["kind"] = outcome.kind;
         detail["type"] = outcome.error_type;
         detail["message"] = outcome.message;
         json line = json::parse(encode_response_error(id, outcome.error_type, outcome.message));

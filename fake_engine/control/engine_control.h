@@ -21,11 +21,16 @@ class EngineControl : public ControlHandler {
 
   void handle(const Request& request, Responder respond) override;
 
+  // Where "call" events go (every connection of the control server): a call's
+  // outcome is announced to everyone watching, not only to who asked.
+  void set_event_sink(std::function<void(std::string line)> sink) { events_ = std::move(sink); }
+
  private:
   void run_python_op(const Request& request, Responder respond, const char* function);
 
   Engine& engine_;
   PythonRuntime& runtime_;
+  std::function<void(std::string line)> events_;
 };
 
 // Engine state as JSON, shared with tests and benchmarks.
