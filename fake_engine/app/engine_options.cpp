@@ -47,8 +47,7 @@ std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char
             return "must be a whole number of frames >= 1, got " + value;
           },
           "N>=1"));
-  app.add_option("--seconds", seconds, "Stop after this many seconds")
-      ->check(CLI::PositiveNumber);
+  app.add_option("--seconds", seconds, "Stop after this many seconds")->check(CLI::PositiveNumber);
   app.add_flag("--quiet", quiet, "Do not echo console records to stderr");
   app.add_option("--control", options.control_socket,
                  "Unix socket for the harness's control channel (JSON lines; mode 0600)");
@@ -57,7 +56,8 @@ std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char
   bool no_rpc = false;
   std::string on_deadlock = "report";
   rpc->add_flag("--no-rpc", no_rpc, "Do not start the RPyC server");
-  rpc->add_option("--host", options.rpc.host, "Address to listen on (loopback only, unless --allow-remote)")
+  rpc->add_option("--host", options.rpc.host,
+                  "Address to listen on (loopback only, unless --allow-remote)")
       ->capture_default_str();
   rpc->add_option("--port", options.rpc.port,
                   "TCP port; 0 picks a free one. The address is printed on stdout as one JSON line")

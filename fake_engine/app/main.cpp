@@ -24,8 +24,8 @@ void print_summary(Engine& engine, std::uint64_t frames) {
   std::fprintf(stderr,
                "understudy-engine: stopped after %llu frames; frame work p50 %.3f ms, p99 %.3f ms, "
                "max %.3f ms; late frames %llu\n",
-               static_cast<unsigned long long>(frames), s.work_p50_ms, s.work_p99_ms,
-               s.work_max_ms, static_cast<unsigned long long>(s.late_frames));
+               static_cast<unsigned long long>(frames), s.work_p50_ms, s.work_p99_ms, s.work_max_ms,
+               static_cast<unsigned long long>(s.late_frames));
 }
 
 int run_engine(const EngineOptions& options) {
@@ -49,10 +49,9 @@ int run_engine(const EngineOptions& options) {
   }
 
   Engine engine(options.engine);
-  PythonRuntime runtime(
-      EngineParts{engine.affinity(), engine.queue(), engine.console(), engine.world(),
-                  engine.loop(), engine.waits()},
-      options.rpc);
+  PythonRuntime runtime(EngineParts{engine.affinity(), engine.queue(), engine.console(),
+                                    engine.world(), engine.loop(), engine.waits()},
+                        options.rpc);
   control::EngineControl control_handler(engine, runtime);
   std::optional<control::ControlServer> control_server;
   if (options.control_socket) {
@@ -61,7 +60,8 @@ int run_engine(const EngineOptions& options) {
     engine.console().add_listener([server](const ConsoleRecord& record) {
       server->broadcast(control::encode_event("console", control::to_json(record)));
     });
-    control_handler.set_event_sink([server](std::string line) { server->broadcast(std::move(line)); });
+    control_handler.set_event_sink(
+        [server](std::string line) { server->broadcast(std::move(line)); });
     runtime.set_event_sink([server](const std::string& kind, const std::string& json_text) {
       server->broadcast(control::encode_event(
           kind, nlohmann::json::parse(json_text, nullptr, /*allow_exceptions=*/false)));

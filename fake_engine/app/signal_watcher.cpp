@@ -16,7 +16,9 @@ SignalWatcher::SignalWatcher(std::initializer_list<int> signals) {
   pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
 }
 
-SignalWatcher::~SignalWatcher() { stop(); }
+SignalWatcher::~SignalWatcher() {
+  stop();
+}
 
 void SignalWatcher::start(std::function<void(int)> on_signal) {
   running_.store(true);

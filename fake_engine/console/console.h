@@ -63,7 +63,7 @@ class Console {
   const std::chrono::steady_clock::time_point created_ = std::chrono::steady_clock::now();
   mutable std::mutex mutex_;
   mutable std::condition_variable appended_;
-  std::vector<ConsoleRecord> records_;    // REQUIRES: mutex_ held
+  std::vector<ConsoleRecord> records_;      // REQUIRES: mutex_ held
   std::vector<ConsoleListener> listeners_;  // REQUIRES: mutex_ held
 };
 

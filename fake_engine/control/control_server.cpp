@@ -21,12 +21,13 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
 
   // Any thread.
   void send(std::string line) {
-    asio::post(socket_.get_executor(), [self = shared_from_this(), line = std::move(line)]() mutable {
-      self->outbox_.push_back(std::move(line));
-      if (self->outbox_.size() == 1) {
-        self->write_next();
-      }
-    });
+    asio::post(socket_.get_executor(),
+               [self = shared_from_this(), line = std::move(line)]() mutable {
+                 self->outbox_.push_back(std::move(line));
+                 if (self->outbox_.size() == 1) {
+                   self->write_next();
+                 }
+               });
   }
 
   void close() {
@@ -98,7 +99,9 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
 ControlServer::ControlServer(std::filesystem::path socket_path, ControlHandler& handler)
     : socket_path_(std::move(socket_path)), handler_(handler), acceptor_(io_) {}
 
-ControlServer::~ControlServer() { stop(); }
+ControlServer::~ControlServer() {
+  stop();
+}
 
 void ControlServer::start() {
   std::error_code ignored;

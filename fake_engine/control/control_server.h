@@ -6,7 +6,6 @@
 #pragma once
 
 #include <boost/asio.hpp>
-
 #include <filesystem>
 #include <functional>
 #include <memory>

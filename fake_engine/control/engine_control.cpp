@@ -36,18 +36,21 @@ json to_json(const WaitEdge& edge) {
 }
 
 json to_json(const FrameStatsSummary& s) {
-  return {{"frames", s.frames},           {"work_mean_ms", s.work_mean_ms},
-          {"work_p50_ms", s.work_p50_ms}, {"work_p99_ms", s.work_p99_ms},
-          {"work_max_ms", s.work_max_ms}, {"lateness_p99_ms", s.lateness_p99_ms},
-          {"lateness_max_ms", s.lateness_max_ms}, {"late_frames", s.late_frames}};
+  return {{"frames", s.frames},
+          {"work_mean_ms", s.work_mean_ms},
+          {"work_p50_ms", s.work_p50_ms},
+          {"work_p99_ms", s.work_p99_ms},
+          {"work_max_ms", s.work_max_ms},
+          {"lateness_p99_ms", s.lateness_p99_ms},
+          {"lateness_max_ms", s.lateness_max_ms},
+          {"late_frames", s.late_frames}};
 }
 
 namespace {
 // Posts a main-thread job for a request; if the engine is stopping and takes
 // no more jobs, answers the request with that error instead of never.
 template <class Job>
-void post_for(MainThreadQueue& queue, const Request& request, const Responder& respond,
-              Job job) {
+void post_for(MainThreadQueue& queue, const Request& request, const Responder& respond, Job job) {
   auto done = queue.post("control: " + request.op, std::move(job));
   if (done.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
     try {
@@ -107,7 +110,7 @@ void EngineControl::handle(const Request& request, Responder respond) {
                                     "unknown call path '" + path + "' (sync, coroutine or async)"));
       return;
     }
-    call.path = path == "sync" ? CallPath::kSync
+    call.path = path == "sync"        ? CallPath::kSync
                 : path == "coroutine" ? CallPath::kCoroutine
                                       : CallPath::kAsync;
     if (request.params.contains("timeout") && request.params["timeout"].is_number()) {
@@ -151,8 +154,7 @@ void EngineControl::handle(const Request& request, Responder respond) {
   }
 }
 
-void EngineControl::run_python_op(const Request& request, Responder respond,
-                                  const char* function) {
+void EngineControl::run_python_op(const Request& request, Responder respond, const char* function) {
   const auto id = request.id;
   py::gil_scoped_acquire gil;
   try {

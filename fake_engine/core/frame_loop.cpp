@@ -7,8 +7,8 @@
 namespace understudy {
 namespace {
 // Unity's editor drained its main-thread queue for at most 1/90 s per update.
-constexpr auto kFaithfulDrainBudget = std::chrono::duration_cast<Clock::duration>(
-    std::chrono::duration<double>(1.0 / 90.0));
+constexpr auto kFaithfulDrainBudget =
+    std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / 90.0));
 }  // namespace
 
 FrameLoop::FrameLoop(MainThreadQueue& queue, MainThreadAffinity& affinity,
@@ -43,8 +43,8 @@ std::uint64_t FrameLoop::run() {
   while (!stop_.load()) {
     // A duration limit falling between frames ends the idle time there
     // (the first frame always runs).
-    const auto deadline = settings_.max_duration ? loop_started + *settings_.max_duration
-                                                 : Clock::time_point::max();
+    const auto deadline =
+        settings_.max_duration ? loop_started + *settings_.max_duration : Clock::time_point::max();
     idle_until(std::min(next_start, deadline));
     if (stop_.load() || (frames > 0 && Clock::now() >= deadline)) {
       break;

@@ -22,9 +22,9 @@
 namespace understudy {
 
 struct FrameLoopSettings {
-  double tick_hz = 60.0;  // frames per second; 0 runs frames back to back
-  bool faithful = false;  // drain jobs only at frame start, for at most 1/90 s
-  std::optional<std::uint64_t> max_frames;     // stop after this many frames
+  double tick_hz = 60.0;                    // frames per second; 0 runs frames back to back
+  bool faithful = false;                    // drain jobs only at frame start, for at most 1/90 s
+  std::optional<std::uint64_t> max_frames;  // stop after this many frames
   std::optional<Clock::duration> max_duration;  // stop after this long
 };
 

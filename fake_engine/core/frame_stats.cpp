@@ -4,7 +4,9 @@
 
 namespace understudy {
 namespace {
-double to_ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double to_ms(Clock::duration d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
 
 double percentile_ms(std::vector<Clock::duration> values, double fraction) {
   if (values.empty()) {

@@ -47,7 +47,7 @@ struct DrainResult {
 struct QueueCounters {
   std::uint64_t posted = 0;
   std::uint64_t run = 0;
-  std::uint64_t rejected = 0;  // posted after close()
+  std::uint64_t rejected = 0;          // posted after close()
   Clock::duration total_queue_wait{};  // posted -> started, summed over run jobs
   Clock::duration max_queue_wait{};
 };
@@ -106,10 +106,10 @@ class MainThreadQueue {
   const MainThreadAffinity& affinity_;
   mutable std::mutex mutex_;
   std::condition_variable wakeup_;
-  std::deque<Job> jobs_;            // REQUIRES: mutex_ held
-  bool closed_ = false;             // REQUIRES: mutex_ held
-  bool woken_ = false;              // REQUIRES: mutex_ held
-  QueueCounters counters_;          // REQUIRES: mutex_ held
+  std::deque<Job> jobs_;    // REQUIRES: mutex_ held
+  bool closed_ = false;     // REQUIRES: mutex_ held
+  bool woken_ = false;      // REQUIRES: mutex_ held
+  QueueCounters counters_;  // REQUIRES: mutex_ held
 };
 
 template <class F>

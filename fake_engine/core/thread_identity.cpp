@@ -4,7 +4,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-
 namespace understudy {
 namespace {
 thread_local std::string t_thread_name;
@@ -26,12 +25,17 @@ std::string current_thread_name() {
 }
 
 WrongThreadError::WrongThreadError(std::string_view api, std::string_view calling_thread)
-    : std::logic_error(std::string(api) + " must be called on the engine's main thread (called from '" +
+    : std::logic_error(std::string(api) +
+                       " must be called on the engine's main thread (called from '" +
                        std::string(calling_thread) + "')") {}
 
-void MainThreadAffinity::claim() { owner_.store(std::this_thread::get_id()); }
+void MainThreadAffinity::claim() {
+  owner_.store(std::this_thread::get_id());
+}
 
-void MainThreadAffinity::release() { owner_.store(std::thread::id{}); }
+void MainThreadAffinity::release() {
+  owner_.store(std::thread::id{});
+}
 
 bool MainThreadAffinity::is_main_thread() const {
   return owner_.load() == std::this_thread::get_id();

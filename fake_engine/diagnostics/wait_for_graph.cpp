@@ -28,8 +28,13 @@ WaitForGraph::BeginResult WaitForGraph::begin_wait(std::string waiter, std::stri
                                                    std::string what, std::string thread,
                                                    std::uint64_t frame) {
   std::lock_guard lock(mutex_);
-  WaitEdge edge{next_id_++, std::move(waiter), std::move(target), std::move(what),
-                std::move(thread), std::chrono::steady_clock::now(), frame};
+  WaitEdge edge{next_id_++,
+                std::move(waiter),
+                std::move(target),
+                std::move(what),
+                std::move(thread),
+                std::chrono::steady_clock::now(),
+                frame};
   BeginResult result{edge.id, std::nullopt};
   // The new edge waiter -> target closes a cycle if target already reaches waiter.
   if (auto path = find_path(edge.target, edge.waiter)) {
@@ -70,9 +75,9 @@ std::vector<DeadlockReport> WaitForGraph::take_long_waits(
   const auto now = std::chrono::steady_clock::now();
   std::vector<DeadlockReport> reports;
   for (const auto& edge : edges_) {
-    const bool known = std::find(reported_long_.begin(), reported_long_.end(), edge.id) !=
-                           reported_long_.end() ||
-                       std::find(in_cycle_.begin(), in_cycle_.end(), edge.id) != in_cycle_.end();
+    const bool known =
+        std::find(reported_long_.begin(), reported_long_.end(), edge.id) != reported_long_.end() ||
+        std::find(in_cycle_.begin(), in_cycle_.end(), edge.id) != in_cycle_.end();
     if (known || now - edge.since < threshold) {
       continue;
     }

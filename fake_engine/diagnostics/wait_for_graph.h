@@ -67,10 +67,10 @@ class WaitForGraph {
                                                  const std::string& to) const;
 
   mutable std::mutex mutex_;
-  std::vector<WaitEdge> edges_;                // REQUIRES: mutex_ held
-  std::vector<std::uint64_t> reported_long_;   // REQUIRES: mutex_ held
-  std::vector<std::uint64_t> in_cycle_;        // REQUIRES: mutex_ held
-  std::uint64_t next_id_ = 1;                  // REQUIRES: mutex_ held
+  std::vector<WaitEdge> edges_;               // REQUIRES: mutex_ held
+  std::vector<std::uint64_t> reported_long_;  // REQUIRES: mutex_ held
+  std::vector<std::uint64_t> in_cycle_;       // REQUIRES: mutex_ held
+  std::uint64_t next_id_ = 1;                 // REQUIRES: mutex_ held
 };
 
 }  // namespace understudy

@@ -4,9 +4,8 @@
 // use (understudy_engine), so both behave the same way.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 

@@ -58,8 +58,9 @@ std::optional<std::string> check_script(const std::filesystem::path& script) {
     if (e.matches(PyExc_SyntaxError)) {
       const py::object value = e.value();
       const auto line = py::getattr(value, "lineno", py::none());
-      return script.string() + ":" + (line.is_none() ? std::string("?") : py::str(line).cast<std::string>()) +
-             ": " + py::str(py::getattr(value, "msg", value)).cast<std::string>();
+      return script.string() + ":" +
+             (line.is_none() ? std::string("?") : py::str(line).cast<std::string>()) + ": " +
+             py::str(py::getattr(value, "msg", value)).cast<std::string>();
     }
     return script.string() + ": " + std::string(e.what());
   }

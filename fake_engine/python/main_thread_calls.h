@@ -18,8 +18,7 @@ namespace understudy {
 // Python's TimeoutError; the job still runs later.
 // REQUIRES: GIL held (released while waiting).
 pybind11::object run_python_on_main_thread(MainThreadQueue& queue, pybind11::object fn,
-                                           std::string name,
-                                           std::optional<double> timeout_seconds);
+                                           std::string name, std::optional<double> timeout_seconds);
 
 // Queues `fn()` to run on the main thread and returns at once. An exception it
 // raises is logged to the console with its traceback.

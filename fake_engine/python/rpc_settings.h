@@ -17,9 +17,9 @@ enum class DeadlockPolicy {
 struct RpcSettings {
   bool enabled = true;
   std::string host = "127.0.0.1";
-  int port = 18861;                   // 0: pick a free port and print it
-  std::optional<std::string> socket;  // a Unix socket path instead of TCP
-  bool allow_remote = false;          // allow binding to a non-loopback address
+  int port = 18861;                    // 0: pick a free port and print it
+  std::optional<std::string> socket;   // a Unix socket path instead of TCP
+  bool allow_remote = false;           // allow binding to a non-loopback address
   double call_timeout_seconds = 30.0;  // RPyC's sync_request_timeout
   DeadlockPolicy on_deadlock = DeadlockPolicy::kReport;
   double long_wait_seconds = 2.0;  // a wait this long without a cycle is a potential deadlock

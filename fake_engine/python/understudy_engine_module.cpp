@@ -21,7 +21,6 @@ std::shared_ptr<PythonEngineState> engine_of(const WeakState& weak) {
   return state;
 }
 
-
 const char* policy_name(DeadlockPolicy policy) {
   switch (policy) {
     case DeadlockPolicy::kReport:

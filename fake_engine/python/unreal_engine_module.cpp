@@ -58,11 +58,14 @@ std::string class_name_of(const py::object& cls) {
   if (py::isinstance<py::str>(cls)) {
     return cls.cast<std::string>();
   }
-  throw py::type_error("expected an unreal_engine class (e.g. unreal_engine.classes.Character), got " +
-                       py::repr(cls).cast<std::string>());
+  throw py::type_error(
+      "expected an unreal_engine class (e.g. unreal_engine.classes.Character), got " +
+      py::repr(cls).cast<std::string>());
 }
 
-std::string message_text(const py::object& message) { return py::str(message); }
+std::string message_text(const py::object& message) {
+  return py::str(message);
+}
 
 void define_types(py::module_& m) {
   // Types are registered with pybind11 once per process; later engines (unit
@@ -75,7 +78,8 @@ void define_types(py::module_& m) {
   }
   py::class_<ClassHandle>(m, "UClass")
       .def("get_name", [](const ClassHandle& c) { return c.name; })
-      .def("__repr__", [](const ClassHandle& c) { return "<unreal_engine.UClass '" + c.name + "'>"; })
+      .def("__repr__",
+           [](const ClassHandle& c) { return "<unreal_engine.UClass '" + c.name + "'>"; })
       .def("__eq__", [](const ClassHandle& a, const ClassHandle& b) { return a.name == b.name; })
       .def("__hash__", [](const ClassHandle& c) { return std::hash<std::string>{}(c.name); });
 
@@ -148,7 +152,8 @@ void define_types(py::module_& m) {
       .def_property_readonly("id", [](const ActorHandle& a) { return a.id; })
       .def("__eq__",
            [](const ActorHandle& a, const py::object& other) {
-             return py::isinstance<ActorHandle>(other) && other.cast<const ActorHandle&>().id == a.id;
+             return py::isinstance<ActorHandle>(other) &&
+                    other.cast<const ActorHandle&>().id == a.id;
            })
       .def("__hash__", [](const ActorHandle& a) { return std::hash<ActorId>{}(a.id); })
       .def("__repr__", [](const ActorHandle& a) {

@@ -64,7 +64,7 @@ class World {
 
   std::optional<Actor> find(ActorId id) const;
   std::vector<Actor> find_by_label(std::string_view label) const;
-  std::vector<Actor> actors() const;  // in spawn order
+  std::vector<Actor> actors() const;                          // in spawn order
   std::size_t count(std::string_view class_name = {}) const;  // of that class or a subclass
 
   // Called on the main thread after each change.

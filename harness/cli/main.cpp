@@ -1,7 +1,7 @@
 // understudy: runs scenario suites against the stand-in engine.
-#include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -80,7 +80,8 @@ int main(int argc, char** argv) {
   auto add_selection = [&](CLI::App* sub) {
     sub->add_option("paths", paths, "Scenario files or folders")->required();
     sub->add_option("--filter", filter, "Only scenarios whose name matches this regex");
-    sub->add_option("--tag", tags, "Only scenarios with this tag (repeatable; default: all but 'slow')");
+    sub->add_option("--tag", tags,
+                    "Only scenarios with this tag (repeatable; default: all but 'slow')");
     sub->add_option("--shard", shard,
                     "Run shard I of N (1-based), e.g. 2/4; default from TEST_SHARD_INDEX (0-based) "
                     "and TEST_TOTAL_SHARDS");
@@ -113,8 +114,8 @@ int main(int argc, char** argv) {
     try {
       selection.filter = std::regex(filter);
     } catch (const std::regex_error& e) {
-      std::cerr << "understudy: error: --filter '" << filter << "' is not a valid regex: " << e.what()
-                << "\n";
+      std::cerr << "understudy: error: --filter '" << filter
+                << "' is not a valid regex: " << e.what() << "\n";
       return kExitUsage;
     }
   }
@@ -159,7 +160,8 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   if (!std::filesystem::exists(engine)) {
-    std::cerr << "understudy: error: engine binary " << engine << " not found (build it, or pass --engine)\n";
+    std::cerr << "understudy: error: engine binary " << engine
+              << " not found (build it, or pass --engine)\n";
     return kExitUsage;
   }
 

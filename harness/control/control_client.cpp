@@ -95,9 +95,8 @@ std::int64_t ControlClient::send(json request) {
 
 json ControlClient::await_response(std::int64_t id, std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
-  const bool arrived = changed_.wait_for(lock, timeout, [&] {
-    return responses_.contains(id) || closed_;
-  });
+  const bool arrived =
+      changed_.wait_for(lock, timeout, [&] { return responses_.contains(id) || closed_; });
   if (const auto it = responses_.find(id); it != responses_.end()) {
     json response = std::move(it->second);
     responses_.erase(it);
@@ -105,7 +104,8 @@ json ControlClient::await_response(std::int64_t id, std::chrono::milliseconds ti
   }
   if (!arrived) {
     throw ControlError("no answer to control request " + std::to_string(id) + " within " +
-                       std::to_string(timeout.count()) + " ms (is the engine's main thread stuck?)");
+                       std::to_string(timeout.count()) +
+                       " ms (is the engine's main thread stuck?)");
   }
   throw ControlError("no answer to control request " + std::to_string(id) + ": " + close_reason_);
 }

@@ -6,14 +6,13 @@
 #pragma once
 
 #include <boost/asio.hpp>
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <thread>
@@ -71,11 +70,11 @@ class ControlClient {
   std::mutex write_mutex_;
   mutable std::mutex mutex_;
   std::condition_variable changed_;
-  std::map<std::int64_t, nlohmann::json> responses_;  // REQUIRES: mutex_ held
-  std::vector<ControlEvent> events_;                  // REQUIRES: mutex_ held
-  bool closed_ = false;                               // REQUIRES: mutex_ held
-  std::string close_reason_;                          // REQUIRES: mutex_ held
-  std::int64_t next_id_ = 1;                          // REQUIRES: mutex_ held
+  std::map<std::int64_t, nlohmann::json> responses_;     // REQUIRES: mutex_ held
+  std::vector<ControlEvent> events_;                     // REQUIRES: mutex_ held
+  bool closed_ = false;                                  // REQUIRES: mutex_ held
+  std::string close_reason_;                             // REQUIRES: mutex_ held
+  std::int64_t next_id_ = 1;                             // REQUIRES: mutex_ held
   std::function<void(const ControlEvent&)> event_hook_;  // REQUIRES: mutex_ held
   std::thread reader_;
 };

@@ -159,7 +159,8 @@ std::string ChildProcess::describe_exit() {
     return "exited with code " + std::to_string(WEXITSTATUS(*status_));
   }
   const char* name = sigabbrev_np(WTERMSIG(*status_));
-  return std::string("killed by SIG") + (name != nullptr ? name : std::to_string(WTERMSIG(*status_)).c_str());
+  return std::string("killed by SIG") +
+         (name != nullptr ? name : std::to_string(WTERMSIG(*status_)).c_str());
 }
 
 void ChildProcess::send_signal(int signal) {

@@ -19,10 +19,10 @@
 namespace understudy::harness {
 
 struct ProcessSpec {
-  std::string name;                          // "engine", "client worker-3"
-  std::vector<std::string> argv;             // argv[0] is the program path
-  std::map<std::string, std::string> env;    // added to (or replacing in) the harness's environment
-  std::filesystem::path log_path;            // stdout and stderr go here
+  std::string name;                        // "engine", "client worker-3"
+  std::vector<std::string> argv;           // argv[0] is the program path
+  std::map<std::string, std::string> env;  // added to (or replacing in) the harness's environment
+  std::filesystem::path log_path;          // stdout and stderr go here
   std::optional<std::filesystem::path> cwd;
 };
 
@@ -39,7 +39,7 @@ class ChildProcess {
   const std::string& name() const { return spec_.name; }
   const std::filesystem::path& log_path() const { return spec_.log_path; }
 
-  bool running();                 // reaps it if it has exited
+  bool running();                  // reaps it if it has exited
   std::optional<int> exit_code();  // once exited: the code, or 128+signal
   std::string describe_exit();     // "exited with code 2", "killed by SIGKILL", "running"
 

@@ -3,15 +3,14 @@
 #include <signal.h>
 #include <stdlib.h>
 
+#include <algorithm>
+#include <boost/asio.hpp>
 #include <chrono>
 #include <map>
 #include <memory>
-#include <algorithm>
 #include <regex>
 #include <sstream>
 #include <thread>
-
-#include <boost/asio.hpp>
 
 #include "harness/control/control_client.h"
 #include "harness/process/child_process.h"
@@ -33,7 +32,9 @@ int free_loopback_port() {
   return acceptor.local_endpoint().port();
 }
 
-milliseconds ms(double seconds) { return milliseconds(static_cast<long long>(seconds * 1000.0)); }
+milliseconds ms(double seconds) {
+  return milliseconds(static_cast<long long>(seconds * 1000.0));
+}
 
 std::string fixed(double value, int digits = 3) {
   std::ostringstream out;
@@ -149,11 +150,16 @@ class Run {
     control_dir_ = pattern;
     control_path_ = control_dir_ / "control.sock";
     std::vector<std::string> argv = {settings_.engine_binary.string(),
-                                     "--port", "0",
-                                     "--control", control_path_.string(),
-                                     "--tick-hz", fixed(e.tick_hz, 3),
-                                     "--call-timeout", fixed(e.call_timeout, 3),
-                                     "--on-deadlock", e.on_deadlock};
+                                     "--port",
+                                     "0",
+                                     "--control",
+                                     control_path_.string(),
+                                     "--tick-hz",
+                                     fixed(e.tick_hz, 3),
+                                     "--call-timeout",
+                                     fixed(e.call_timeout, 3),
+                                     "--on-deadlock",
+                                     e.on_deadlock};
     if (e.faithful) {
       argv.push_back("--faithful");
     }
@@ -252,7 +258,8 @@ class Run {
           [](const ControlEvent& e) {
             return e.kind == "console" &&
                    e.data.value("text", std::string()).starts_with("client '") &&
-                   e.data.value("text", std::string()).find("' connected from") != std::string::npos;
+                   e.data.value("text", std::string()).find("' connected from") !=
+                       std::string::npos;
           },
           milliseconds(100), next, &index);
       if (event) {
@@ -279,9 +286,9 @@ class Run {
           wanted += count;
           registered += seen[name];
         }
-        throw ScenarioError("only " + std::to_string(registered) + " of " +
-                            std::to_string(wanted) + " clients registered with the engine in time (" +
-                            engine_log_hint() + ")");
+        throw ScenarioError("only " + std::to_string(registered) + " of " + std::to_string(wanted) +
+                            " clients registered with the engine in time (" + engine_log_hint() +
+                            ")");
       }
     }
     timeline("process", std::to_string(clients_.size()) + " clients registered", "harness", 0,
@@ -302,8 +309,8 @@ class Run {
         return *clients_[i];
       }
     }
-    throw ScenarioError("step '" + step.title + "' (" + step.where.text() +
-                        ") names client '" + name + "', which the scenario does not start");
+    throw ScenarioError("step '" + step.title + "' (" + step.where.text() + ") names client '" +
+                        name + "', which the scenario does not start");
   }
 
   void finish() {
@@ -348,8 +355,8 @@ class Run {
     }
     const bool failed = result_.status != reports::Status::kPassed;
     if (engine_) {
-      result_.logs.push_back({"engine", engine_->log_path().string(),
-                              engine_->log_tail(failed ? 60 : 15)});
+      result_.logs.push_back(
+          {"engine", engine_->log_path().string(), engine_->log_tail(failed ? 60 : 15)});
     }
     for (std::size_t i = 0; i < clients_.size(); ++i) {
       const bool crashed = clients_[i]->exit_code().value_or(0) != 0 &&
@@ -360,8 +367,8 @@ class Run {
       }
     }
     if (redis_) {
-      result_.logs.push_back({"redis-server", redis_->log_path().string(),
-                              redis_->log_tail(failed ? 30 : 5)});
+      result_.logs.push_back(
+          {"redis-server", redis_->log_path().string(), redis_->log_tail(failed ? 30 : 5)});
       redis_.reset();
     }
     result_.metrics["clients"] = static_cast<double>(clients_.size());
@@ -388,8 +395,9 @@ class Run {
         for (const auto& [node, pid] : pids.items()) {
           for (std::size_t i = 0; i < clients_.size(); ++i) {
             if (pid.is_number_integer() && pid.get<pid_t>() == client_pids_[i]) {
-              cycle.text += "\n  client stack of " + node + " (pid " + std::to_string(client_pids_[i]) +
-                            ", from its log " + clients_[i]->log_path().string() + "):\n" +
+              cycle.text += "\n  client stack of " + node + " (pid " +
+                            std::to_string(client_pids_[i]) + ", from its log " +
+                            clients_[i]->log_path().string() + "):\n" +
                             stack_dump_in(clients_[i]->log_path());
             }
           }
@@ -402,13 +410,16 @@ class Run {
                                       edge.value("waiter", std::string()) + " waits for " +
                                           edge.value("target", std::string()) + " (" +
                                           edge.value("what", std::string()) + ")",
-                                      edge.value("waiter", std::string()), at - waited, waited,
-                                      "", {}});
+                                      edge.value("waiter", std::string()),
+                                      at - waited,
+                                      waited,
+                                      "",
+                                      {}});
         }
       } else if (event.kind == "console" && event.data.value("severity", "") == "error") {
         auto text = event.data.value("text", std::string());
-        result_.timeline.push_back({"console", text.substr(0, text.find('\n')), "console", at, 0,
-                                    "error", {}});
+        result_.timeline.push_back(
+            {"console", text.substr(0, text.find('\n')), "console", at, 0, "error", {}});
       }
     }
   }
@@ -448,8 +459,8 @@ class Run {
         check_call(step, step.params, control_->send(call_request(step)), now_s());
       }
     } else if (a == "start_call") {
-      pending_calls_[step.params.value("label", step.title)] = {
-          control_->send(call_request(step)), begun, step.params};
+      pending_calls_[step.params.value("label", step.title)] = {control_->send(call_request(step)),
+                                                                begun, step.params};
     } else if (a == "await_call") {
       const auto label = step.params.value("label", std::string());
       const auto it = pending_calls_.find(label);
@@ -566,7 +577,9 @@ class Run {
     result_.timeline.push_back({"call",
                                 path + " call " + call.value("client", std::string()) + "." +
                                     call.value("service", std::string()),
-                                path == "sync" ? "main" : "harness", now_s() - elapsed, elapsed,
+                                path == "sync" ? "main" : "harness",
+                                now_s() - elapsed,
+                                elapsed,
                                 outcome_of(response),
                                 {{"frames", std::to_string(detail.value("finished_frame", 0) -
                                                            detail.value("started_frame", 0))}}});
@@ -578,7 +591,8 @@ class Run {
       return "ok";
     }
     const auto& error = response["error"];
-    if (error.contains("detail") && error["detail"].is_object() && error["detail"].contains("kind")) {
+    if (error.contains("detail") && error["detail"].is_object() &&
+        error["detail"].contains("kind")) {
       return error["detail"]["kind"].get<std::string>();
     }
     return "error";
@@ -592,7 +606,8 @@ class Run {
                                     : response["error"].value("message", std::string());
     const std::string wanted = expect.outcome.value_or("ok");
     if (outcome != wanted) {
-      fail(step, "outcome " + wanted, "outcome " + outcome + (message.empty() ? "" : ": " + message));
+      fail(step, "outcome " + wanted,
+           "outcome " + outcome + (message.empty() ? "" : ": " + message));
     }
     if (expect.min_s && elapsed < *expect.min_s) {
       fail(step, "it to take at least " + fixed(*expect.min_s) + " s",
@@ -607,11 +622,11 @@ class Run {
            "'" + message + "'");
     }
     if (expect.value) {
-      const json value = response.value("ok", false)
-                             ? (response["result"].is_object() && response["result"].contains("value")
-                                    ? response["result"]["value"]
-                                    : response["result"])
-                             : json();
+      const json value = response.value("ok", false) ? (response["result"].is_object() &&
+                                                                response["result"].contains("value")
+                                                            ? response["result"]["value"]
+                                                            : response["result"])
+                                                     : json();
       if (value != *expect.value) {
         fail(step, "value " + expect.value->dump(), "value " + value.dump());
       }
@@ -651,15 +666,16 @@ class Run {
     const std::string what = (severity.empty() ? "console record" : "console " + severity) +
                              " containing '" + contains + "'";
     if (absent && first) {
-      fail(step, "no " + what, "\"" + first->data.value("text", std::string()).substr(0, 300) + "\"");
+      fail(step, "no " + what,
+           "\"" + first->data.value("text", std::string()).substr(0, 300) + "\"");
     }
     if (!absent && count < min_count) {
       fail(step, std::to_string(min_count) + " x " + what + " within " + fixed(timeout, 1) + " s",
-           std::to_string(count) + " among " + std::to_string(control_->event_count()) +
-               " events");
+           std::to_string(count) + " among " + std::to_string(control_->event_count()) + " events");
     }
     pass(step, absent ? "no " + what : std::to_string(min_count) + " x " + what,
-         std::to_string(count) + (first ? ": " + first->data.value("text", std::string()).substr(0, 200) : ""));
+         std::to_string(count) +
+             (first ? ": " + first->data.value("text", std::string()).substr(0, 200) : ""));
   }
 
   void expect_deadlock(const Step& step) {
@@ -691,8 +707,9 @@ class Run {
     }
     if (step.params.contains("certain") &&
         report.value("certain", false) != step.params["certain"].get<bool>()) {
-      fail(step, std::string("a ") + (step.params["certain"].get<bool>() ? "certain" : "potential") +
-                     " deadlock",
+      fail(step,
+           std::string("a ") + (step.params["certain"].get<bool>() ? "certain" : "potential") +
+               " deadlock",
            report.value("summary", std::string()));
     }
     if (step.params.contains("within_frames")) {
@@ -731,11 +748,11 @@ class Run {
     auto at = [&](double q) {
       return samples[static_cast<std::size_t>(q * static_cast<double>(samples.size() - 1))];
     };
-    const std::string seen = "p50 " + fixed(at(0.5)) + " ms, p99 " + fixed(at(0.99)) +
-                             " ms, max " + fixed(samples.back()) + " ms over " +
-                             std::to_string(samples.size()) + " samples";
-    for (const auto& [key, q] : {std::pair{"p50_max_ms", 0.5}, std::pair{"p99_max_ms", 0.99},
-                                 std::pair{"max_ms", 1.0}}) {
+    const std::string seen = "p50 " + fixed(at(0.5)) + " ms, p99 " + fixed(at(0.99)) + " ms, max " +
+                             fixed(samples.back()) + " ms over " + std::to_string(samples.size()) +
+                             " samples";
+    for (const auto& [key, q] :
+         {std::pair{"p50_max_ms", 0.5}, std::pair{"p99_max_ms", 0.99}, std::pair{"max_ms", 1.0}}) {
       if (step.params.contains(key) && at(q) > step.params[key].get<double>()) {
         fail(step, std::string(key) + " " + fixed(step.params[key].get<double>()), seen);
       }
@@ -803,7 +820,8 @@ class Run {
   }
 
   [[noreturn]] void fail(const Step& step, const std::string& expected, const std::string& seen) {
-    throw StepFailure{{step.title, false, expected, seen, step.where.text() + "; " + engine_log_hint()}};
+    throw StepFailure{
+        {step.title, false, expected, seen, step.where.text() + "; " + engine_log_hint()}};
   }
 
   void pass(const Step& step, const std::string& expected, const std::string& seen) {

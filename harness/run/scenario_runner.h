@@ -15,9 +15,9 @@ namespace understudy::harness {
 
 struct RunSettings {
   std::filesystem::path engine_binary;
-  std::filesystem::path python;        // Debian's interpreter, for client processes
-  std::filesystem::path client_pylib;  // where understudy_client lives
-  std::filesystem::path work_dir;      // this run's folder: logs, sockets
+  std::filesystem::path python;          // Debian's interpreter, for client processes
+  std::filesystem::path client_pylib;    // where understudy_client lives
+  std::filesystem::path work_dir;        // this run's folder: logs, sockets
   std::optional<std::string> redis_url;  // use this server instead of a private one
   std::uint64_t seed = 0;
   int repeat_index = 0;

@@ -123,8 +123,7 @@ reports::SuiteResult run_suite(const std::vector<Scenario>& scenarios, const Sui
       RunSettings settings = options.run;
       settings.repeat_index = job.repeat;
       settings.seed = options.seed + static_cast<std::uint64_t>(job.repeat);
-      settings.work_dir = options.run.work_dir /
-                          folder_name(i, *job.scenario, job.repeat);
+      settings.work_dir = options.run.work_dir / folder_name(i, *job.scenario, job.repeat);
       {
         std::lock_guard lock(print_mutex);
         if (options.live_progress) {
@@ -135,15 +134,15 @@ reports::SuiteResult run_suite(const std::vector<Scenario>& scenarios, const Sui
       auto result = run_scenario(*job.scenario, settings);
       std::lock_guard lock(print_mutex);
       const auto finished = ++done;
-      const char* word = result.status == reports::Status::kPassed  ? "PASS"
+      const char* word = result.status == reports::Status::kPassed   ? "PASS"
                          : result.status == reports::Status::kFailed ? "FAIL"
                                                                      : "ERROR";
       if (options.live_progress) {
         progress << "\r\033[K";
       }
       progress << "[" << finished << "/" << jobs.size() << "] " << word << " " << result.name
-               << (options.repeat > 1 ? " [repeat " + std::to_string(job.repeat) + "]" : "")
-               << " (" << static_cast<int>(result.duration_s * 1000) / 1000.0 << " s)\n";
+               << (options.repeat > 1 ? " [repeat " + std::to_string(job.repeat) + "]" : "") << " ("
+               << static_cast<int>(result.duration_s * 1000) / 1000.0 << " s)\n";
       if (result.status != reports::Status::kPassed) {
         progress << "    " << result.failure_message << "\n";
         if (!result.logs.empty()) {
@@ -162,7 +161,8 @@ reports::SuiteResult run_suite(const std::vector<Scenario>& scenarios, const Sui
   for (auto& w : workers) {
     w.join();
   }
-  suite.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  suite.duration_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return suite;
 }
 

@@ -19,8 +19,8 @@ namespace understudy::harness {
 struct Selection {
   std::optional<std::regex> filter;  // on the scenario name
   std::string filter_text;
-  std::vector<std::string> tags;     // any of them; empty: all but "slow"
-  int shard_index = 0;               // 0-based
+  std::vector<std::string> tags;  // any of them; empty: all but "slow"
+  int shard_index = 0;            // 0-based
   int shard_count = 1;
 };
 
@@ -29,12 +29,13 @@ struct SuiteOptions {
   int repeat = 1;
   int jobs = 1;
   std::uint64_t seed = 0;
-  RunSettings run;  // work_dir is the suite's folder; each run gets a subfolder
+  RunSettings run;             // work_dir is the suite's folder; each run gets a subfolder
   bool live_progress = false;  // rewrite one status line (a terminal without NO_COLOR)
 };
 
 // Every *.toml under the paths (files are taken as given), sorted.
-std::vector<std::filesystem::path> find_scenario_files(const std::vector<std::filesystem::path>& paths);
+std::vector<std::filesystem::path> find_scenario_files(
+    const std::vector<std::filesystem::path>& paths);
 
 // Parses all files; problems are collected (file:line: message) rather than
 // stopping at the first.

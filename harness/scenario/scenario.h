@@ -3,9 +3,8 @@
 // and steps, each an action with an optional expectation.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,9 +44,9 @@ struct ClientSpec {
 
 // What a step checks about the outcome of its action.
 struct Expectation {
-  std::optional<std::string> outcome;  // ok, error, timeout, deadlock, disconnected, no_client
-  std::optional<double> min_s;         // the action took at least this long
-  std::optional<double> max_s;         // ... and at most this long
+  std::optional<std::string> outcome;   // ok, error, timeout, deadlock, disconnected, no_client
+  std::optional<double> min_s;          // the action took at least this long
+  std::optional<double> max_s;          // ... and at most this long
   std::optional<nlohmann::json> value;  // the call's or expression's result
   std::optional<std::string> message_contains;
   std::optional<double> within_s;  // python steps: re-run until `value` holds, up to this long

@@ -45,10 +45,14 @@ json to_json(const toml::node& node) {
     }
     return array;
   }
-  if (const auto* s = node.as_string()) return s->get();
-  if (const auto* i = node.as_integer()) return i->get();
-  if (const auto* f = node.as_floating_point()) return f->get();
-  if (const auto* b = node.as_boolean()) return b->get();
+  if (const auto* s = node.as_string())
+    return s->get();
+  if (const auto* i = node.as_integer())
+    return i->get();
+  if (const auto* f = node.as_floating_point())
+    return f->get();
+  if (const auto* b = node.as_boolean())
+    return b->get();
   return nullptr;
 }
 
@@ -61,8 +65,8 @@ T required(const std::filesystem::path& file, const toml::table& table, const ch
   }
   auto value = node->value<T>();
   if (!value) {
-    throw ScenarioFileError(at(file, *node), "'" + std::string(key) + "' in " + what +
-                                                 " has the wrong type");
+    throw ScenarioFileError(at(file, *node),
+                            "'" + std::string(key) + "' in " + what + " has the wrong type");
   }
   return *value;
 }
@@ -75,12 +79,14 @@ std::vector<std::string> strings(const std::filesystem::path& file, const toml::
   }
   const auto* array = node->as_array();
   if (array == nullptr) {
-    throw ScenarioFileError(at(file, *node), "'" + std::string(key) + "' must be a list of strings");
+    throw ScenarioFileError(at(file, *node),
+                            "'" + std::string(key) + "' must be a list of strings");
   }
   for (const auto& item : *array) {
     auto text = item.value<std::string>();
     if (!text) {
-      throw ScenarioFileError(at(file, item), "'" + std::string(key) + "' must be a list of strings");
+      throw ScenarioFileError(at(file, item),
+                              "'" + std::string(key) + "' must be a list of strings");
     }
     result.push_back(*text);
   }
@@ -88,12 +94,14 @@ std::vector<std::string> strings(const std::filesystem::path& file, const toml::
 }
 
 const std::set<std::string> kActions = {
-    "call",          "start_call",     "await_call",      "python",       "wait",
-    "reload",        "stop_redis",     "start_redis",     "restart_redis",        "kill_client",    "pause_client",    "resume_client", "expect_console",
-    "expect_deadlock", "expect_actors", "expect_registry", "expect_latency"};
+    "call",           "start_call",      "await_call",    "python",
+    "wait",           "reload",          "stop_redis",    "start_redis",
+    "restart_redis",  "kill_client",     "pause_client",  "resume_client",
+    "expect_console", "expect_deadlock", "expect_actors", "expect_registry",
+    "expect_latency"};
 
-const std::set<std::string> kOutcomes = {"ok",           "error",    "timeout", "deadlock",
-                                         "disconnected", "no_client"};
+const std::set<std::string> kOutcomes = {"ok",       "error",        "timeout",
+                                         "deadlock", "disconnected", "no_client"};
 
 Expectation parse_expectation(const std::filesystem::path& file, const toml::table& table) {
   allow_only(file, table, {"outcome", "min_s", "max_s", "value", "message_contains", "within_s"},
@@ -107,11 +115,16 @@ Expectation parse_expectation(const std::filesystem::path& file, const toml::tab
                               "disconnected, no_client");
     }
   }
-  if (const auto* node = table.get("min_s")) e.min_s = node->value<double>();
-  if (const auto* node = table.get("max_s")) e.max_s = node->value<double>();
-  if (const auto* node = table.get("value")) e.value = to_json(*node);
-  if (const auto* node = table.get("message_contains")) e.message_contains = node->value<std::string>();
-  if (const auto* node = table.get("within_s")) e.within_s = node->value<double>();
+  if (const auto* node = table.get("min_s"))
+    e.min_s = node->value<double>();
+  if (const auto* node = table.get("max_s"))
+    e.max_s = node->value<double>();
+  if (const auto* node = table.get("value"))
+    e.value = to_json(*node);
+  if (const auto* node = table.get("message_contains"))
+    e.message_contains = node->value<std::string>();
+  if (const auto* node = table.get("within_s"))
+    e.within_s = node->value<double>();
   return e;
 }
 
@@ -130,9 +143,9 @@ Step parse_step(const std::filesystem::path& file, const toml::table& table, std
       step.title = node.value<std::string>().value_or("");
     } else if (kActions.contains(name)) {
       if (!step.action.empty()) {
-        throw ScenarioFileError(at(file, node), "step " + std::to_string(index + 1) +
-                                                    " has two actions ('" + step.action + "' and '" +
-                                                    name + "'); give each its own [[steps]]");
+        throw ScenarioFileError(
+            at(file, node), "step " + std::to_string(index + 1) + " has two actions ('" +
+                                step.action + "' and '" + name + "'); give each its own [[steps]]");
       }
       step.action = name;
       step.params = to_json(node);
@@ -152,8 +165,8 @@ Step parse_step(const std::filesystem::path& file, const toml::table& table, std
                            step.action == "await_call" || step.action.starts_with("expect_") ||
                            step.action.ends_with("_client");
   if (needs_table && !step.params.is_object()) {
-    throw ScenarioFileError(step.where, "'" + step.action + "' takes a table, e.g. " + step.action +
-                                            " = { ... }");
+    throw ScenarioFileError(
+        step.where, "'" + step.action + "' takes a table, e.g. " + step.action + " = { ... }");
   }
   if ((step.action == "call" || step.action == "start_call") &&
       (!step.params.contains("client") || !step.params.contains("service"))) {
@@ -217,17 +230,23 @@ Scenario parse_scenario_file(const std::filesystem::path& file) {
   }
   allow_only(file, *meta, {"name", "description", "tags", "timeout"}, "[scenario]");
   scenario.name = required<std::string>(file, *meta, "name", "[scenario]");
-  scenario.description = meta->get("description") ? meta->get("description")->value_or(std::string()) : "";
+  scenario.description =
+      meta->get("description") ? meta->get("description")->value_or(std::string()) : "";
   scenario.tags = strings(file, meta->get("tags"), "tags");
-  if (const auto* t = meta->get("timeout")) scenario.timeout_s = t->value<double>().value_or(60);
+  if (const auto* t = meta->get("timeout"))
+    scenario.timeout_s = t->value<double>().value_or(60);
 
   if (const auto* engine = root.get_as<toml::table>("engine")) {
-    allow_only(file, *engine, {"tick_hz", "call_timeout", "on_deadlock", "faithful", "scripts", "args"},
+    allow_only(file, *engine,
+               {"tick_hz", "call_timeout", "on_deadlock", "faithful", "scripts", "args"},
                "[engine]");
     auto& e = scenario.engine;
-    if (const auto* n = engine->get("tick_hz")) e.tick_hz = n->value<double>().value_or(e.tick_hz);
-    if (const auto* n = engine->get("call_timeout")) e.call_timeout = n->value<double>().value_or(e.call_timeout);
-    if (const auto* n = engine->get("faithful")) e.faithful = n->value<bool>().value_or(false);
+    if (const auto* n = engine->get("tick_hz"))
+      e.tick_hz = n->value<double>().value_or(e.tick_hz);
+    if (const auto* n = engine->get("call_timeout"))
+      e.call_timeout = n->value<double>().value_or(e.call_timeout);
+    if (const auto* n = engine->get("faithful"))
+      e.faithful = n->value<bool>().value_or(false);
     if (const auto* n = engine->get("on_deadlock")) {
       e.on_deadlock = n->value<std::string>().value_or("");
       if (e.on_deadlock != "report" && e.on_deadlock != "fail-fast" && e.on_deadlock != "wait") {
@@ -237,8 +256,9 @@ Scenario parse_scenario_file(const std::filesystem::path& file) {
     for (const auto& script : strings(file, engine->get("scripts"), "scripts")) {
       const auto path = folder / script;
       if (!std::filesystem::exists(path)) {
-        throw ScenarioFileError(at(file, *engine->get("scripts")),
-                                "engine script '" + script + "' not found (looked at " + path.string() + ")");
+        throw ScenarioFileError(
+            at(file, *engine->get("scripts")),
+            "engine script '" + script + "' not found (looked at " + path.string() + ")");
       }
       e.scripts.push_back(path);
     }
@@ -256,22 +276,26 @@ Scenario parse_scenario_file(const std::filesystem::path& file) {
       if (table == nullptr) {
         throw ScenarioFileError(at(file, node), "[[clients]] entries must be tables");
       }
-      allow_only(file, *table, {"name", "script", "count", "args", "wait_registered"}, "[[clients]]");
+      allow_only(file, *table, {"name", "script", "count", "args", "wait_registered"},
+                 "[[clients]]");
       ClientSpec client;
       client.where = at(file, *table);
       client.name_template = required<std::string>(file, *table, "name", "[[clients]]");
       const auto script = required<std::string>(file, *table, "script", "[[clients]]");
       client.script = folder / script;
       if (!std::filesystem::exists(client.script)) {
-        throw ScenarioFileError(client.where, "client script '" + script + "' not found (looked at " +
-                                                  client.script.string() + ")");
+        throw ScenarioFileError(
+            client.where,
+            "client script '" + script + "' not found (looked at " + client.script.string() + ")");
       }
-      if (const auto* n = table->get("count")) client.count = static_cast<int>(n->value<int64_t>().value_or(1));
+      if (const auto* n = table->get("count"))
+        client.count = static_cast<int>(n->value<int64_t>().value_or(1));
       if (client.count < 1) {
         throw ScenarioFileError(client.where, "count must be at least 1");
       }
       client.args = strings(file, table->get("args"), "args");
-      if (const auto* n = table->get("wait_registered")) client.wait_registered = n->value<bool>().value_or(true);
+      if (const auto* n = table->get("wait_registered"))
+        client.wait_registered = n->value<bool>().value_or(true);
       scenario.clients.push_back(std::move(client));
     }
   }

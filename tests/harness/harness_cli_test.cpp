@@ -65,8 +65,8 @@ Outcome run_understudy(const std::vector<std::string>& args, const fs::path& dir
   outcome.log = spec.log_path;
   outcome.output = read_file(spec.log_path);
   BOOST_TEST_REQUIRE(exited, "understudy did not finish within " << deadline.count()
-                                                                   << " ms; its output:\n"
-                                                                   << outcome.output);
+                                                                 << " ms; its output:\n"
+                                                                 << outcome.output);
   outcome.exit_code = process.exit_code().value_or(-1);
   return outcome;
 }
@@ -122,20 +122,21 @@ BOOST_AUTO_TEST_CASE(failing_expectation_fails_with_what_was_expected_and_seen) 
 
 BOOST_AUTO_TEST_CASE(unknown_key_is_a_file_line_error_with_exit_code_2) {
   TempDir dir;
-  const auto out = run_understudy({"run", (kScenarios / "bad/unknown_key.toml").string(),
-                                   "--report-dir", dir.path.string()},
-                                  dir.path);
+  const auto out = run_understudy(
+      {"run", (kScenarios / "bad/unknown_key.toml").string(), "--report-dir", dir.path.string()},
+      dir.path);
   BOOST_TEST(out.exit_code == 2, "exit code " << out.exit_code << "; output:\n" << out.output);
   CHECK_CONTAINS(out.output, "unknown_key.toml:5: unknown key 'expect_actor'");
 }
 
 BOOST_AUTO_TEST_CASE(broken_toml_is_a_file_line_error_with_exit_code_2) {
   TempDir dir;
-  const auto out = run_understudy({"list", (kScenarios / "bad/broken_syntax.toml").string()},
-                                  dir.path);
+  const auto out =
+      run_understudy({"list", (kScenarios / "bad/broken_syntax.toml").string()}, dir.path);
   BOOST_TEST(out.exit_code == 2, "exit code " << out.exit_code << "; output:\n" << out.output);
   BOOST_TEST(std::regex_search(out.output, std::regex("broken_syntax\\.toml:[3-5]: ")),
-             "no file:line in:\n" << out.output);
+             "no file:line in:\n"
+                 << out.output);
 }
 
 BOOST_AUTO_TEST_CASE(client_crashing_at_start_is_reported_with_its_log_tail) {
@@ -177,12 +178,13 @@ void interrupt_and_check_nothing_survives(int signal) {
   const auto engine_log = read_file(dir.path / "reports/runs/0-linger/engine.log");
   std::smatch match;
   BOOST_TEST_REQUIRE(std::regex_search(engine_log, match, std::regex("\"pid\": (\\d+)")),
-                     "no engine pid in its log:\n" << engine_log);
+                     "no engine pid in its log:\n"
+                         << engine_log);
   pids.insert(std::stoi(match[1]));
 
   ::kill(harness.pid(), signal);
-  BOOST_TEST_REQUIRE(harness.wait_exit(10s), "the harness did not exit within 10 s of signal "
-                                                 << signal);
+  BOOST_TEST_REQUIRE(harness.wait_exit(10s),
+                     "the harness did not exit within 10 s of signal " << signal);
   const auto gone_by = std::chrono::steady_clock::now() + 10s;
   std::set<pid_t> alive = pids;
   while (!alive.empty() && std::chrono::steady_clock::now() < gone_by) {
@@ -192,8 +194,8 @@ void interrupt_and_check_nothing_survives(int signal) {
   for (const pid_t pid : alive) {
     ::kill(pid, SIGKILL);  // do not leave it behind even when the test fails
   }
-  BOOST_TEST(alive.empty(), alive.size() << " of " << pids.size()
-                                         << " processes outlived the harness by 10 s");
+  BOOST_TEST(alive.empty(),
+             alive.size() << " of " << pids.size() << " processes outlived the harness by 10 s");
 }
 
 BOOST_AUTO_TEST_CASE(sigterm_to_the_harness_leaves_no_process_behind) {
@@ -222,9 +224,9 @@ BOOST_AUTO_TEST_CASE(shards_partition_the_suite_exactly) {
   // The environment variables Bazel and other runners set (0-based index).
   std::multiset<std::string> from_env;
   for (int i = 0; i < 2; ++i) {
-    const auto shard = run_understudy({"list", kShippedScenarios.string()}, dir.path,
-                                      {{"TEST_TOTAL_SHARDS", "2"},
-                                       {"TEST_SHARD_INDEX", std::to_string(i)}});
+    const auto shard =
+        run_understudy({"list", kShippedScenarios.string()}, dir.path,
+                       {{"TEST_TOTAL_SHARDS", "2"}, {"TEST_SHARD_INDEX", std::to_string(i)}});
     for (const auto& name : listed(shard.output)) {
       from_env.insert(name);
     }
