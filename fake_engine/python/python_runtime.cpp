@@ -7,12 +7,7 @@ namespace py = pybind11;
 namespace understudy {
 
 PythonEngineState::PythonEngineState(const EngineParts& parts, RpcSettings rpc_settings)
-    : affinity(parts.affinity),
-      queue(parts.queue),
-      console(parts.console),
-      world(parts.world),
-      loop(parts.loop),
-      waits(parts.waits),
+    : EngineParts(parts),
       rpc(std::move(rpc_settings)),
       tickers([&c = parts.console](const std::string& message) { c.error(message); }),
       components([&c = parts.console](const std::string& message) { c.error(message); }),

@@ -38,17 +38,12 @@ struct EngineParts {
   WaitForGraph& waits;
 };
 
-// What Python objects of the `unreal_engine` module reach. They hold it
-// weakly, so that an object kept past the engine's shutdown fails cleanly.
-struct PythonEngineState {
+// What Python objects of the `unreal_engine` module reach: the engine parts,
+// and the Python side's own state. They hold it weakly, so that an object kept
+// past the engine's shutdown fails cleanly.
+struct PythonEngineState : EngineParts {
   PythonEngineState(const EngineParts& parts, RpcSettings rpc);
 
-  MainThreadAffinity& affinity;
-  MainThreadQueue& queue;
-  Console& console;
-  World& world;
-  FrameLoop& loop;
-  WaitForGraph& waits;
   const RpcSettings rpc;
   TickerRegistry tickers;
   ActorComponents components;
