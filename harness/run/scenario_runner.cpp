@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "harness/control/control_client.h"
+#include "harness/load/line_load.h"
 #include "harness/process/child_process.h"
 #include "redis/redis_server.h"
 
@@ -534,6 +535,8 @@ class Run {
       expect_count(step, "registry");
     } else if (a == "expect_latency") {
       expect_latency(step);
+    } else if (a == "line_load") {
+      line_load(step);
     }
     timeline("step", step.title, "harness", now_s() - begun, "ok", {{"where", step.where.text()}});
   }
@@ -727,6 +730,47 @@ class Run {
     }
     pass(step, "deadlock " + step.params.value("members", json::array()).dump(),
          report.value("summary", std::string()));
+  }
+
+  // line_load {connections, lines, rate, concurrency, prefix}: Asio clients
+  // send lines to the scenario port (the engine's spawn server). Every line
+  // sent is recorded; a connection that fails is a failed step.
+  void line_load(const Step& step) {
+    LineLoadOptions options;
+    options.port = scenario_port_;
+    options.connections = step.params.value("connections", 1);
+    options.lines_per_connection = step.params.value("lines", 10);
+    options.lines_per_second = step.params.value("rate", 0.0);
+    options.concurrency = step.params.value("concurrency", 256);
+    options.prefix = step.params.value("prefix", std::string("line"));
+    const auto report = run_line_load(options);
+    result_.metrics["line_load.lines_sent"] += static_cast<double>(report.lines_sent);
+    result_.metrics["line_load.connections"] += static_cast<double>(report.connections_opened);
+    result_.metrics["line_load.seconds"] += report.seconds;
+    if (report.seconds > 0 && report.lines_sent > 0) {
+      result_.metrics["line_load.lines_per_second"] =
+          static_cast<double>(report.lines_sent) / report.seconds;
+    }
+    timeline("load", step.title, "harness", report.seconds,
+             report.connections_failed ? "error" : "ok",
+             {{"lines_sent", std::to_string(report.lines_sent)}});
+    const auto wanted =
+        static_cast<std::int64_t>(options.connections) * options.lines_per_connection;
+    if (report.connections_failed > 0 || report.lines_sent != wanted) {
+      std::string errors;
+      for (const auto& e : report.errors) {
+        errors += "; " + e;
+      }
+      fail(step,
+           std::to_string(options.connections) + " connections sending " + std::to_string(wanted) +
+               " lines",
+           std::to_string(report.connections_failed) + " connections failed, " +
+               std::to_string(report.lines_sent) + " lines sent" + errors);
+    }
+    pass(step, std::to_string(wanted) + " lines sent",
+         std::to_string(report.lines_sent) + " lines over " +
+             std::to_string(report.connections_opened) + " connections in " +
+             fixed(report.seconds) + " s");
   }
 
   // expect_latency {series, min_count, p50_min_ms, p50_max_ms, p99_max_ms, max_ms}: bounds
