@@ -23,9 +23,11 @@ for task in asyncio.all_tasks(ue_asyncio.loop):
 async def wait_for_redis():
     while True:
         client = aioredis.from_url(URL, socket_connect_timeout=2)
+        subscribed = False
         try:
             pubsub = client.pubsub()
             await pubsub.subscribe(CHANNEL)
+            subscribed = True
             ue.log(f"subscribed to redis channel {CHANNEL}, waiting for messages ...")
             async for message in pubsub.listen():
                 if message["type"] != "message":
@@ -36,8 +38,11 @@ async def wait_for_redis():
                     label = text.split(" spawn ", 1)[1]
                     ue.get_editor_world().actor_spawn(ue.classes.Character).set_actor_label(label)
         except (RedisConnectionError, OSError) as error:
-            ue.log_warning(f"redis subscriber lost its connection ({error}); reconnecting")
-            await asyncio.sleep(0.1)
+            if subscribed:
+                ue.log_warning(f"redis subscriber lost its connection ({error}); reconnecting")
+            else:
+                ue.log_error(f"redis subscriber cannot reach {URL} ({error}); retrying")
+            await asyncio.sleep(0.1 if subscribed else 0.5)
         finally:
             await client.close()
 
