@@ -8,6 +8,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -15,6 +16,7 @@
 #include "harness/control/control_client.h"
 #include "harness/load/line_load.h"
 #include "harness/process/child_process.h"
+#include "redis/publisher_load.h"
 #include "redis/redis_server.h"
 
 namespace understudy::harness {
@@ -315,6 +317,9 @@ class Run {
   }
 
   void finish() {
+    if (publisher_thread_.joinable()) {
+      publisher_thread_.join();  // bounded: the publishers have their count and timeouts
+    }
     if (control_ && control_->connected()) {
       try {
         const auto frames = control_->request({{"op", "frames"}}, milliseconds(2000));
@@ -537,6 +542,10 @@ class Run {
       expect_latency(step);
     } else if (a == "line_load") {
       line_load(step);
+    } else if (a == "publish_load") {
+      publish_load(step);
+    } else if (a == "expect_delivery") {
+      expect_delivery(step);
     }
     timeline("step", step.title, "harness", now_s() - begun, "ok", {{"where", step.where.text()}});
   }
@@ -773,6 +782,138 @@ class Run {
              fixed(report.seconds) + " s");
   }
 
+  // publish_load {publishers, count, rate, channel, in_flight, background}:
+  // hiredis publishers (redis/publisher_load.h) send "pub=<i> seq=<n>"
+  // messages to the scenario's Redis; with background = true the step
+  // returns at once and expect_delivery waits for the publishers.
+  void publish_load(const Step& step) {
+    redis::PublisherOptions options;
+    const auto [host, port] = redis_address(step);
+    options.host = host;
+    options.port = port;
+    options.client.host = host;
+    options.client.port = port;
+    options.channel = step.params.value("channel", std::string("understudy"));
+    options.publishers = step.params.value("publishers", 1);
+    options.count = step.params.value("count", std::uint64_t{100});
+    options.rate_per_publisher = step.params.value("rate", 0.0);
+    options.max_in_flight = step.params.value("in_flight", std::size_t{1});
+    if (publisher_thread_.joinable()) {
+      throw ScenarioError("publish_load at " + step.where.text() +
+                          " starts while another background publish_load still runs");
+    }
+    auto run = [this, options, title = step.title] {
+      const auto started = now_s();
+      auto report = redis::run_publishers(options);
+      std::lock_guard lock(publish_mutex_);
+      publish_report_ = std::move(report);
+      publish_seconds_ = now_s() - started;
+    };
+    if (step.params.value("background", false)) {
+      publisher_thread_ = std::thread(run);
+      return;
+    }
+    run();
+    record_publish_metrics(step);
+  }
+
+  void record_publish_metrics(const Step& step) {
+    std::lock_guard lock(publish_mutex_);
+    if (!publish_report_) {
+      return;
+    }
+    result_.metrics["publish.sent"] = static_cast<double>(publish_report_->sent());
+    result_.metrics["publish.acknowledged"] = static_cast<double>(publish_report_->acknowledged());
+    result_.metrics["publish.errors"] = static_cast<double>(publish_report_->errors());
+    result_.metrics["publish.seconds"] = publish_seconds_;
+    timeline("load", step.title, "redis", publish_seconds_, "ok",
+             {{"sent", std::to_string(publish_report_->sent())}});
+  }
+
+  std::pair<std::string, int> redis_address(const Step& step) const {
+    if (redis_url_.empty()) {
+      throw ScenarioError("step '" + step.title + "' (" + step.where.text() +
+                          ") needs Redis: add [redis] enabled = true");
+    }
+    // redis://HOST:PORT
+    const auto rest = redis_url_.substr(redis_url_.find("://") + 3);
+    const auto colon = rest.rfind(':');
+    return {rest.substr(0, colon), std::stoi(rest.substr(colon + 1))};
+  }
+
+  // expect_delivery {timeout, exactly_once}: reconciles what the publishers
+  // sent with what the engine's subscriber received (subscriber_accounting):
+  // every message is delivered or lost for a named reason. With exactly_once
+  // (default) all must be delivered once, in order; otherwise losses are
+  // allowed only where pub/sub loses by design (not published, nobody
+  // subscribed), never in transit, and never duplicated or reordered.
+  void expect_delivery(const Step& step) {
+    if (publisher_thread_.joinable()) {
+      publisher_thread_.join();
+      record_publish_metrics(step);
+    }
+    std::optional<redis::PublishReport> sent;
+    {
+      std::lock_guard lock(publish_mutex_);
+      sent = publish_report_;
+    }
+    if (!sent) {
+      throw ScenarioError("expect_delivery at " + step.where.text() +
+                          " has no publish_load before it");
+    }
+    const bool exactly_once = step.params.value("exactly_once", true);
+    const double timeout = step.params.value("timeout", 10.0);
+    const auto deadline = Clock::now() + ms(timeout);
+    redis::DeliveryAccount account;
+    while (true) {
+      const auto response = control_->request(
+          {{"op", "python"},
+           {"code", "import subscriber_accounting as a\n{k: v for k, v in a.received.items()}"}},
+          ms(30));
+      if (!response.value("ok", false)) {
+        throw ScenarioError("the engine's subscriber_accounting cannot be read: " +
+                            response.dump());
+      }
+      redis::DeliveryLedger ledger;
+      for (const auto& [publisher, seqs] : response["result"].items()) {
+        for (const auto& seq : seqs) {
+          ledger.record(
+              redis::format_load_message(std::stoi(publisher), seq.get<std::uint64_t>(), ""));
+        }
+      }
+      account = redis::reconcile(*sent, ledger);
+      bool settled = account.exactly_once_in_order();
+      if (!exactly_once) {
+        settled = true;
+        for (const auto& p : account.publishers) {
+          settled = settled && p.lost_in_transit == 0;
+        }
+      }
+      if (settled || Clock::now() >= deadline) {
+        break;
+      }
+      std::this_thread::sleep_for(milliseconds(100));
+    }
+    std::uint64_t lost_not_published = 0;
+    std::uint64_t lost_no_subscriber = 0;
+    for (const auto& p : account.publishers) {
+      lost_not_published += p.lost_not_published;
+      lost_no_subscriber += p.lost_no_subscriber;
+      if (p.duplicates > 0 || p.out_of_order > 0 || p.never_sent > 0 || p.lost_in_transit > 0 ||
+          (exactly_once && !p.exactly_once_in_order())) {
+        fail(step,
+             exactly_once ? "every message delivered exactly once, in order"
+                          : "no message lost in transit, duplicated or reordered",
+             account.describe());
+      }
+    }
+    result_.metrics["delivery.lost_not_published"] = static_cast<double>(lost_not_published);
+    result_.metrics["delivery.lost_no_subscriber"] = static_cast<double>(lost_no_subscriber);
+    pass(step,
+         exactly_once ? "exactly once, in order" : "losses only where pub/sub loses by design",
+         account.describe());
+  }
+
   // expect_latency {series, min_count, p50_min_ms, p50_max_ms, p99_max_ms, max_ms}: bounds
   // on the samples a series gathered so far ("sync call", "async call", ...).
   void expect_latency(const Step& step) {
@@ -892,6 +1033,10 @@ class Run {
   std::unique_ptr<ControlClient> control_;
   std::string rpc_address_;
   std::unique_ptr<redis::RedisServer> redis_;
+  std::thread publisher_thread_;  // a background publish_load
+  std::mutex publish_mutex_;
+  std::optional<redis::PublishReport> publish_report_;  // REQUIRES: publish_mutex_ held
+  double publish_seconds_ = 0;                          // REQUIRES: publish_mutex_ held
   std::string redis_url_;
   int scenario_port_ = 0;  // a free loopback port for the scenario's own servers
   std::vector<std::unique_ptr<ChildProcess>> clients_;
