@@ -114,6 +114,15 @@ void define_types(py::module_& m) {
              }
              return py::cast(ActorHandle{w.state, found.front().id});
            })
+      .def(
+          "actor_count",
+          [](const WorldHandle& w, const py::object& cls) {
+            auto state = engine_for(w.state, "UWorld.actor_count");
+            return state->world.count(cls.is_none() ? std::string() : class_name_of(cls));
+          },
+          py::arg("cls") = py::none(),
+          "How many actors of that class (or a subclass) exist; all of them without a class. "
+          "Cheaper than len(all_actors()) in a large world.")
       .def("get_name", [](const WorldHandle&) { return std::string("EditorWorld"); });
 
   py::class_<ActorHandle>(m, "UObject")
@@ -121,8 +130,13 @@ void define_types(py::module_& m) {
            [](const ActorHandle& a) { return actor_of(a, "UObject.get_actor_label").label; })
       .def("set_actor_label",
            [](const ActorHandle& a, const std::string& label) {
-             actor_of(a, "UObject.set_actor_label");
-             engine_for(a.state, "UObject.set_actor_label")->world.set_label(a.id, label);
+             // The hot path of the spawn server: one lookup, no copy of the actor.
+             auto state = engine_for(a.state, "UObject.set_actor_label");
+             try {
+               state->world.set_label(a.id, label);
+             } catch (const NoSuchActorError& e) {
+               throw std::runtime_error(std::string("UObject.set_actor_label: ") + e.what());
+             }
            })
       .def("get_name", [](const ActorHandle& a) { return actor_of(a, "UObject.get_name").name; })
       .def("get_class",

@@ -13,7 +13,7 @@ from unreal_engine.classes import Character
 
 HOST = "127.0.0.1"
 PORT = int(os.environ.get("UNDERSTUDY_SCENARIO_PORT", "8885"))
-MAX_LINE = int(os.environ.get("SPAWN_SERVER_MAX_LINE", "1024"))
+MAX_LINE = int(os.environ.get("SPAWN_SERVER_MAX_LINE", "65536"))  # asyncio's own default
 
 for task in asyncio.all_tasks(ue_asyncio.loop):
     task.cancel()
