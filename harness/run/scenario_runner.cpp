@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -542,6 +543,8 @@ class Run {
       expect_latency(step);
     } else if (a == "line_load") {
       line_load(step);
+    } else if (a == "expect_lines_spawned") {
+      expect_lines_spawned(step);
     } else if (a == "publish_load") {
       publish_load(step);
     } else if (a == "expect_delivery") {
@@ -753,6 +756,13 @@ class Run {
     options.concurrency = step.params.value("concurrency", 256);
     options.prefix = step.params.value("prefix", std::string("line"));
     const auto report = run_line_load(options);
+    // The exact labels the spawn server must turn into actors (the sender's
+    // line format), for expect_lines_spawned.
+    for (int c = 0; c < options.connections; ++c) {
+      for (int n = 0; n < options.lines_per_connection; ++n) {
+        lines_sent_.insert(options.prefix + "-" + std::to_string(c) + "-" + std::to_string(n));
+      }
+    }
     result_.metrics["line_load.lines_sent"] += static_cast<double>(report.lines_sent);
     result_.metrics["line_load.connections"] += static_cast<double>(report.connections_opened);
     result_.metrics["line_load.seconds"] += report.seconds;
@@ -780,6 +790,53 @@ class Run {
          std::to_string(report.lines_sent) + " lines over " +
              std::to_string(report.connections_opened) + " connections in " +
              fixed(report.seconds) + " s");
+  }
+
+  // expect_lines_spawned {timeout}: every line the line_load steps sent is
+  // the label of exactly one actor; missing and duplicated labels are named.
+  void expect_lines_spawned(const Step& step) {
+    const double timeout = step.params.value("timeout", 20.0);
+    const auto deadline = Clock::now() + ms(timeout);
+    std::vector<std::string> missing;
+    std::vector<std::string> doubled;
+    while (true) {
+      const auto world = control_->request({{"op", "world"}}, ms(std::max(timeout, 5.0)));
+      std::map<std::string, int> labels;
+      for (const auto& actor : world.value("result", json::array())) {
+        const auto label = actor.value("label", std::string());
+        if (lines_sent_.contains(label)) {
+          ++labels[label];
+        }
+      }
+      missing.clear();
+      doubled.clear();
+      for (const auto& line : lines_sent_) {
+        const auto it = labels.find(line);
+        if (it == labels.end()) {
+          missing.push_back(line);
+        } else if (it->second > 1) {
+          doubled.push_back(line + " x" + std::to_string(it->second));
+        }
+      }
+      if ((missing.empty() && doubled.empty()) || Clock::now() >= deadline) {
+        break;
+      }
+      std::this_thread::sleep_for(milliseconds(100));
+    }
+    auto first = [](const std::vector<std::string>& names) {
+      std::string text;
+      for (std::size_t i = 0; i < names.size() && i < 10; ++i) {
+        text += (i ? ", " : "") + names[i];
+      }
+      return text + (names.size() > 10 ? ", ..." : "");
+    };
+    if (!missing.empty() || !doubled.empty()) {
+      fail(step, std::to_string(lines_sent_.size()) + " lines, each exactly one actor",
+           std::to_string(missing.size()) + " lines without an actor (" + first(missing) + "), " +
+               std::to_string(doubled.size()) + " with several (" + first(doubled) + ")");
+    }
+    pass(step, std::to_string(lines_sent_.size()) + " lines, each exactly one actor",
+         "all " + std::to_string(lines_sent_.size()) + " labels present once");
   }
 
   // publish_load {publishers, count, rate, channel, in_flight, background}:
@@ -1033,7 +1090,8 @@ class Run {
   std::unique_ptr<ControlClient> control_;
   std::string rpc_address_;
   std::unique_ptr<redis::RedisServer> redis_;
-  std::thread publisher_thread_;  // a background publish_load
+  std::set<std::string> lines_sent_;  // every line the line_load steps sent
+  std::thread publisher_thread_;      // a background publish_load
   std::mutex publish_mutex_;
   std::optional<redis::PublishReport> publish_report_;  // REQUIRES: publish_mutex_ held
   double publish_seconds_ = 0;                          // REQUIRES: publish_mutex_ held

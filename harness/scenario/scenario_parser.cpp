@@ -93,12 +93,27 @@ std::vector<std::string> strings(const std::filesystem::path& file, const toml::
   return result;
 }
 
-const std::set<std::string> kActions = {
-    "call",           "start_call",      "await_call",    "python",
-    "wait",           "reload",          "stop_redis",    "start_redis",
-    "restart_redis",  "kill_client",     "pause_client",  "resume_client",
-    "expect_console", "expect_deadlock", "expect_actors", "expect_registry",
-    "expect_latency", "line_load",       "publish_load",  "expect_delivery"};
+const std::set<std::string> kActions = {"call",
+                                        "start_call",
+                                        "await_call",
+                                        "python",
+                                        "wait",
+                                        "reload",
+                                        "stop_redis",
+                                        "start_redis",
+                                        "restart_redis",
+                                        "kill_client",
+                                        "pause_client",
+                                        "resume_client",
+                                        "expect_console",
+                                        "expect_deadlock",
+                                        "expect_actors",
+                                        "expect_registry",
+                                        "expect_latency",
+                                        "line_load",
+                                        "publish_load",
+                                        "expect_delivery",
+                                        "expect_lines_spawned"};
 
 const std::set<std::string> kOutcomes = {"ok",       "error",        "timeout",
                                          "deadlock", "disconnected", "no_client"};
@@ -164,7 +179,8 @@ Step parse_step(const std::filesystem::path& file, const toml::table& table, std
   const bool needs_table = step.action == "call" || step.action == "start_call" ||
                            step.action == "await_call" || step.action.starts_with("expect_") ||
                            step.action.ends_with("_client") || step.action.ends_with("_load") ||
-                           step.action == "expect_delivery";
+                           step.action == "expect_delivery" ||
+                           step.action == "expect_lines_spawned";
   if (needs_table && !step.params.is_object()) {
     throw ScenarioFileError(
         step.where, "'" + step.action + "' takes a table, e.g. " + step.action + " = { ... }");
