@@ -109,7 +109,6 @@ void install_understudy_engine_module(const std::shared_ptr<PythonEngineState>& 
     py::gil_scoped_release release;
     return s->queue.drain().jobs_run;
   });
-  m.def("main_thread_queue_depth", [weak] { return engine_of(weak)->queue.depth(); });
   m.def("is_main_thread", [weak] { return engine_of(weak)->affinity.is_main_thread(); });
   m.def("frame_number", [weak] { return engine_of(weak)->loop.current_frame(); });
   m.def("request_stop", [weak] { engine_of(weak)->loop.request_stop(); });

@@ -109,7 +109,6 @@ int main(int argc, char** argv) {
 
   Selection selection;
   selection.tags = tags;
-  selection.filter_text = filter;
   if (!filter.empty()) {
     try {
       selection.filter = std::regex(filter);

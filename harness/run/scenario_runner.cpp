@@ -19,6 +19,7 @@
 #include "harness/process/child_process.h"
 #include "redis/publisher_load.h"
 #include "redis/redis_server.h"
+#include "reports/detail/stats.h"
 
 namespace understudy::harness {
 namespace {
@@ -986,21 +987,22 @@ class Run {
       fail(step, "at least " + std::to_string(min_count) + " samples of '" + name + "'",
            std::to_string(samples.size()));
     }
-    std::sort(samples.begin(), samples.end());
-    auto at = [&](double q) {
-      return samples[static_cast<std::size_t>(q * static_cast<double>(samples.size() - 1))];
-    };
-    const std::string seen = "p50 " + fixed(at(0.5)) + " ms, p99 " + fixed(at(0.99)) + " ms, max " +
-                             fixed(samples.back()) + " ms over " + std::to_string(samples.size()) +
-                             " samples";
-    for (const auto& [key, q] :
-         {std::pair{"p50_max_ms", 0.5}, std::pair{"p99_max_ms", 0.99}, std::pair{"max_ms", 1.0}}) {
-      if (step.params.contains(key) && at(q) > step.params[key].get<double>()) {
+    // The same percentiles the reports show (reports/detail/stats.h), so that
+    // a failed bound and the HTML report never disagree.
+    const auto summary = reports::detail::summarize(samples);
+    const std::string seen = "p50 " + fixed(summary.p50) + " ms, p99 " + fixed(summary.p99) +
+                             " ms, max " + fixed(summary.max) + " ms over " +
+                             std::to_string(summary.count) + " samples";
+    for (const auto& [key, value] :
+         {std::pair{"p50_max_ms", summary.p50}, std::pair{"p99_max_ms", summary.p99},
+          std::pair{"max_ms", summary.max}}) {
+      if (step.params.contains(key) && value > step.params[key].get<double>()) {
         fail(step, std::string(key) + " " + fixed(step.params[key].get<double>()), seen);
       }
     }
     // A lower bound shows a cost the original has (a poll interval, a frame).
-    if (step.params.contains("p50_min_ms") && at(0.5) < step.params["p50_min_ms"].get<double>()) {
+    if (step.params.contains("p50_min_ms") &&
+        summary.p50 < step.params["p50_min_ms"].get<double>()) {
       fail(step, "p50 at least " + fixed(step.params["p50_min_ms"].get<double>()) + " ms", seen);
     }
     pass(step, "latency of '" + name + "' within bounds", seen);

@@ -18,9 +18,8 @@ namespace understudy::harness {
 
 struct Selection {
   std::optional<std::regex> filter;  // on the scenario name
-  std::string filter_text;
-  std::vector<std::string> tags;  // any of them; empty: all but "slow"
-  int shard_index = 0;            // 0-based
+  std::vector<std::string> tags;     // any of them; empty: all but "slow"
+  int shard_index = 0;               // 0-based
   int shard_count = 1;
 };
 
