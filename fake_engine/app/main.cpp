@@ -52,7 +52,11 @@ int run_engine(const EngineOptions& options) {
   PythonRuntime runtime(EngineParts{engine.affinity(), engine.queue(), engine.console(),
                                     engine.world(), engine.loop(), engine.waits()},
                         options.rpc);
-  control::EngineControl control_handler(engine, runtime);
+  // Calls to clients for stress runs (control ops load_start/load_stop); idle otherwise.
+  ClientCallLoad client_call_load;
+  engine.loop().add_frame_task(
+      "client call load", [&client_call_load](const FrameTick&) { client_call_load.on_frame(); });
+  control::EngineControl control_handler(engine, runtime, client_call_load);
   std::optional<control::ControlServer> control_server;
   if (options.control_socket) {
     control_server.emplace(*options.control_socket, control_handler);

@@ -39,6 +39,7 @@ json to_json(const FrameStatsSummary& s) {
   return {{"frames", s.frames},
           {"work_mean_ms", s.work_mean_ms},
           {"work_p50_ms", s.work_p50_ms},
+          {"work_p90_ms", s.work_p90_ms},
           {"work_p99_ms", s.work_p99_ms},
           {"work_max_ms", s.work_max_ms},
           {"lateness_p99_ms", s.lateness_p99_ms},
@@ -81,7 +82,11 @@ void EngineControl::handle(const Request& request, Responder respond) {
     }
     respond(encode_response_ok(id, edges));
   } else if (op == "frames") {
-    json result = to_json(engine_.loop().stats().summary());
+    // {"since": N}: only frames after frame N (those still in the stats window).
+    json result = request.params.contains("since")
+                      ? to_json(engine_.loop().stats().summary_since(
+                            request.params.value("since", std::uint64_t{0})))
+                      : to_json(engine_.loop().stats().summary());
     result["current_frame"] = engine_.loop().current_frame();
     result["queue_depth"] = engine_.queue().depth();
     respond(encode_response_ok(id, result));
@@ -140,6 +145,26 @@ void EngineControl::handle(const Request& request, Responder respond) {
         respond(line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
       });
     });
+  } else if (op == "load_start") {
+    CallLoadPlan plan;
+    try {
+      plan = CallLoadPlan::from_json(request.params);
+    } catch (const std::invalid_argument& e) {
+      respond(encode_response_error(id, "BadRequest", e.what()));
+      return;
+    }
+    post_for(engine_.queue(), request, respond, [this, plan, id, respond] {
+      try {
+        load_.start(plan);
+        respond(encode_response_ok(
+            id, {{"load", "started"}, {"frame", engine_.loop().current_frame()}}));
+      } catch (const std::exception& e) {
+        respond(encode_response_error(id, "LoadError", e.what()));
+      }
+    });
+  } else if (op == "load_stop") {
+    post_for(engine_.queue(), request, respond,
+             [this, id, respond] { respond(encode_response_ok(id, load_.stop())); });
   } else if (op == "reload") {
     runtime_.request_reload();
     respond(encode_response_ok(id, {{"reload", "requested"}}));
@@ -150,7 +175,7 @@ void EngineControl::handle(const Request& request, Responder respond) {
     respond(encode_response_error(id, "UnknownOp",
                                   "unknown op '" + op +
                                       "' (ping, console, waits, frames, registry, world, python, "
-                                      "call, reload, stop)"));
+                                      "call, load_start, load_stop, reload, stop)"));
   }
 }
 

@@ -5,19 +5,23 @@
 // engine state (the world, engine-side Python, calls to clients) is a
 // main-thread job that answers when it has run.
 //
-// Operations: ping, console {after}, waits, frames, registry, world, python
-// {code}, call {path, client, service, args, timeout}, reload, stop.
+// Operations: ping, console {after}, waits, frames {since}, registry, world,
+// python {code}, call {path, client, service, args, timeout}, load_start
+// {clients, service, paths: {sync|coroutine|async: {rate, depth}}, timeout},
+// load_stop, reload, stop.
 #pragma once
 
 #include "fake_engine/app/engine.h"
 #include "fake_engine/control/control_server.h"
+#include "fake_engine/load/client_call_load.h"
 #include "fake_engine/python/python_runtime.h"
 
 namespace understudy::control {
 
 class EngineControl : public ControlHandler {
  public:
-  EngineControl(Engine& engine, PythonRuntime& runtime) : engine_(engine), runtime_(runtime) {}
+  EngineControl(Engine& engine, PythonRuntime& runtime, ClientCallLoad& load)
+      : engine_(engine), runtime_(runtime), load_(load) {}
 
   void handle(const Request& request, Responder respond) override;
 
@@ -30,6 +34,7 @@ class EngineControl : public ControlHandler {
 
   Engine& engine_;
   PythonRuntime& runtime_;
+  ClientCallLoad& load_;
   std::function<void(std::string line)> events_;
 };
 

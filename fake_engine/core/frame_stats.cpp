@@ -22,6 +22,7 @@ double percentile_ms(std::vector<Clock::duration> values, double fraction) {
 void FrameStats::add(const FrameRecord& record, Clock::duration period) {
   std::lock_guard lock(mutex_);
   ++frames_;
+  period_ = period;
   total_work_ += record.work;
   max_work_ = std::max(max_work_, record.work);
   max_lateness_ = std::max(max_lateness_, record.lateness);
@@ -51,6 +52,37 @@ FrameStatsSummary FrameStats::summary() const {
     lateness.push_back(r.lateness);
   }
   s.work_p50_ms = percentile_ms(work, 0.50);
+  s.work_p90_ms = percentile_ms(work, 0.90);
+  s.work_p99_ms = percentile_ms(work, 0.99);
+  s.lateness_p99_ms = percentile_ms(lateness, 0.99);
+  return s;
+}
+
+FrameStatsSummary FrameStats::summary_since(std::uint64_t frame) const {
+  std::lock_guard lock(mutex_);
+  FrameStatsSummary s;
+  std::vector<Clock::duration> work;
+  std::vector<Clock::duration> lateness;
+  Clock::duration total{};
+  for (const auto& r : recent_) {
+    if (r.number <= frame) {
+      continue;
+    }
+    work.push_back(r.work);
+    lateness.push_back(r.lateness);
+    total += r.work;
+    if (period_ > Clock::duration::zero() && r.lateness > period_) {
+      ++s.late_frames;
+    }
+    s.work_max_ms = std::max(s.work_max_ms, to_ms(r.work));
+    s.lateness_max_ms = std::max(s.lateness_max_ms, to_ms(r.lateness));
+  }
+  s.frames = work.size();
+  if (!work.empty()) {
+    s.work_mean_ms = to_ms(total) / static_cast<double>(work.size());
+  }
+  s.work_p50_ms = percentile_ms(work, 0.50);
+  s.work_p90_ms = percentile_ms(work, 0.90);
   s.work_p99_ms = percentile_ms(work, 0.99);
   s.lateness_p99_ms = percentile_ms(lateness, 0.99);
   return s;

@@ -23,6 +23,7 @@ struct FrameStatsSummary {
   std::uint64_t frames = 0;
   double work_mean_ms = 0;
   double work_p50_ms = 0;
+  double work_p90_ms = 0;
   double work_p99_ms = 0;
   double work_max_ms = 0;
   double lateness_p99_ms = 0;
@@ -38,6 +39,9 @@ class FrameStats {
 
   void add(const FrameRecord& record, Clock::duration period);
   FrameStatsSummary summary() const;
+  // The frames numbered after `frame` that are still in the window (a stress
+  // run's frames: how much its traffic stretched them).
+  FrameStatsSummary summary_since(std::uint64_t frame) const;
   std::vector<FrameRecord> recent(std::size_t count) const;
 
  private:
@@ -49,6 +53,7 @@ class FrameStats {
   Clock::duration total_work_{};    // REQUIRES: mutex_ held
   Clock::duration max_work_{};      // REQUIRES: mutex_ held
   Clock::duration max_lateness_{};  // REQUIRES: mutex_ held
+  Clock::duration period_{};        // REQUIRES: mutex_ held
 };
 
 }  // namespace understudy

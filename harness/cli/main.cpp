@@ -5,10 +5,13 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 
 #include "harness/process/child_process.h"
 #include "harness/run/suite_runner.h"
+#include "harness/stress/stress_runner.h"
 #include "reports/report_set.h"
+#include "reports/stress_writer.h"
 
 using namespace understudy;
 using namespace understudy::harness;
@@ -60,7 +63,9 @@ int main(int argc, char** argv) {
       "  understudy run scenarios/                      the suite (all but tag 'slow')\n"
       "  understudy run scenarios/ --tag deadlock -j2   deadlock scenarios, two at a time\n"
       "  understudy run scenarios/x.toml --repeat 50    hunt a flaky interleaving\n"
-      "  understudy list scenarios/ --shard 1/3         what shard 1 of 3 would run\n\n"
+      "  understudy list scenarios/ --shard 1/3         what shard 1 of 3 would run\n"
+      "  understudy stress --clients 1,16,64            throughput and latency against "
+      "baselines\n\n"
       "Exit codes: 0 all passed, 1 some failed, 2 usage or scenario-file errors."};
   app.require_subcommand(1);
 
@@ -101,10 +106,168 @@ int main(int argc, char** argv) {
   auto* list = app.add_subcommand("list", "List the scenarios a run would select");
   add_selection(list);
 
+  StressOptions stress_options;
+  std::string stress_clients = "8";
+  std::string engine_paths = "sync,coroutine,async";
+  double stress_seconds = 5;
+  bool no_plain = false;
+  bool no_loopback = false;
+  auto* stress = app.add_subcommand(
+      "stress",
+      "Load the engine with many client processes on every call path, beside a plain RPyC "
+      "server and raw loopback TCP doing the same, and report throughput, latency "
+      "percentiles, frame times, memory per client and the ratios");
+  stress
+      ->add_option("--clients", stress_clients,
+                   "Client counts, one step each: 64, or a sweep 1,4,16,64")
+      ->capture_default_str();
+  stress
+      ->add_option("--connections-per-process", stress_options.connections_per_process,
+                   "Clients per worker process (a thousand clients fit in a few dozen "
+                   "processes)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  stress
+      ->add_option("--mix", stress_options.mix,
+                   "Client-to-engine paths and weights: execute (needs the main thread), cheap "
+                   "(root.list, on the connection thread), pipeline (rpyc.async_ calls in "
+                   "flight); '' for none")
+      ->capture_default_str();
+  stress
+      ->add_option("--rate", stress_options.rate,
+                   "Client paths: calls per second per client, open loop (latency from each "
+                   "call's due time); 0 = closed loop")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  stress
+      ->add_option("--pipeline-depth", stress_options.pipeline_depth,
+                   "rpyc.async_ calls in flight per pipeline")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  stress
+      ->add_option("--engine-paths", engine_paths,
+                   "Engine-to-client paths: any of sync,coroutine,async, or none")
+      ->capture_default_str();
+  stress
+      ->add_option("--engine-rate", stress_options.engine_rate,
+                   "Engine paths: calls per second per path in all, open loop; 0 = closed loop")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  stress
+      ->add_option("--engine-depth", stress_options.engine_depth,
+                   "Engine paths, closed loop: calls in flight per client (coroutine, async)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  stress->add_option("--duration", stress_seconds, "Seconds of load per step")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  stress->add_option("--tick-hz", stress_options.tick_hz, "The engine's frame rate")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  stress->add_flag("--faithful", stress_options.faithful,
+                   "Run the engine as the original does (requests wait for a frame)");
+  stress->add_flag("--no-plain", no_plain, "Skip the plain RPyC baseline");
+  stress->add_flag("--no-loopback", no_loopback, "Skip the loopback TCP baseline");
+  stress
+      ->add_option("--spawn", stress_options.spawn,
+                   "fork: worker processes forked from a launcher that imported rpyc once; "
+                   "exec: each its own interpreter")
+      ->check(CLI::IsMember({"fork", "exec"}))
+      ->capture_default_str();
+  stress->add_option("--seed", stress_options.seed, "Seed for the clients' path choices");
+  stress->add_option("--report-dir", report_dir, "Where stress.json, stress.html and logs go")
+      ->capture_default_str();
+  stress->add_option("--engine", engine, "The understudy-engine binary")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? kExitPassed : kExitUsage;
+  }
+
+  if (stress->parsed()) {
+    stress_options.clients.clear();
+    std::stringstream list_text(stress_clients);
+    for (std::string item; std::getline(list_text, item, ',');) {
+      char* end = nullptr;
+      const long n = std::strtol(item.c_str(), &end, 10);
+      if (item.empty() || *end != '\0' || n < 1 || n > 100000) {
+        std::cerr << "understudy: error: --clients takes counts like 64 or 1,4,16,64, got '"
+                  << stress_clients << "'\n";
+        return kExitUsage;
+      }
+      stress_options.clients.push_back(static_cast<int>(n));
+    }
+    std::stringstream mix_text(stress_options.mix);
+    for (std::string item; std::getline(mix_text, item, ',');) {
+      const auto colon = item.find(':');
+      const auto name = item.substr(0, colon);
+      if (name != "execute" && name != "cheap" && name != "pipeline") {
+        std::cerr << "understudy: error: unknown client path '" << name
+                  << "' in --mix (execute, cheap, pipeline)\n";
+        return kExitUsage;
+      }
+      if (colon != std::string::npos) {
+        char* end = nullptr;
+        const double weight = std::strtod(item.c_str() + colon + 1, &end);
+        if (*end != '\0' || !(weight > 0)) {
+          std::cerr << "understudy: error: --mix weight of '" << name
+                    << "' must be a positive number, got '" << item.substr(colon + 1) << "'\n";
+          return kExitUsage;
+        }
+      }
+    }
+    stress_options.engine_paths.clear();
+    if (engine_paths != "none" && !engine_paths.empty()) {
+      std::stringstream paths_text(engine_paths);
+      for (std::string item; std::getline(paths_text, item, ',');) {
+        if (item != "sync" && item != "coroutine" && item != "async") {
+          std::cerr << "understudy: error: --engine-paths takes sync, coroutine, async or none, "
+                       "got '"
+                    << item << "'\n";
+          return kExitUsage;
+        }
+        stress_options.engine_paths.push_back(item);
+      }
+    }
+    if (!std::filesystem::exists(engine)) {
+      std::cerr << "understudy: error: engine binary " << engine
+                << " not found (build it, or pass --engine)\n";
+      return kExitUsage;
+    }
+    std::signal(SIGINT, on_terminate);
+    std::signal(SIGTERM, on_terminate);
+    std::signal(SIGPIPE, SIG_IGN);
+    stress_options.duration =
+        std::chrono::milliseconds(static_cast<std::int64_t>(stress_seconds * 1000));
+    stress_options.plain_baseline = !no_plain;
+    stress_options.loopback_baseline = !no_loopback;
+    stress_options.engine_binary = std::filesystem::absolute(engine);
+    stress_options.python = UNDERSTUDY_PYTHON_EXECUTABLE;
+    stress_options.pylib = UNDERSTUDY_CLIENT_PYLIB;
+    stress_options.work_dir = std::filesystem::absolute(report_dir) / "stress-logs";
+    stress_options.live_progress = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+    std::error_code ignored;
+    std::filesystem::remove_all(stress_options.work_dir, ignored);
+    auto report = run_stress(stress_options, std::cout);
+    report.command_line = [&] {
+      std::string text;
+      for (int i = 0; i < argc; ++i) {
+        text += (i ? " " : "") + std::string(argv[i]);
+      }
+      return text;
+    }();
+    reports::write_stress_reports(report, report_dir);
+    if (!report.comparisons.empty()) {
+      std::cout << "understudy stress: against the baselines (engine / baseline)\n";
+      for (const auto& c : report.comparisons) {
+        std::cout << "  " << c.clients << " clients, " << c.what << " vs " << c.baseline << ": "
+                  << c.ratio << "\n";
+      }
+    }
+    std::cout << "understudy: reports: " << (report_dir / "stress.html").string() << ", "
+              << (report_dir / "stress.json").string() << "\n";
+    return report.failed ? kExitFailed : kExitPassed;
   }
 
   Selection selection;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdio>
+#include <stdexcept>
 
 namespace understudy::measure {
 
@@ -69,6 +70,48 @@ std::uint64_t LatencyHistogram::quantile(double q) const {
     }
   }
   return max_;
+}
+
+nlohmann::json LatencyHistogram::to_json() const {
+  nlohmann::json buckets = nlohmann::json::array();
+  for (std::size_t i = 0; i < buckets_.size(); ++i) {
+    if (buckets_[i] != 0) {
+      buckets.push_back({i, buckets_[i]});
+    }
+  }
+  return {{"count", count_},
+          {"min", min()},
+          {"max", max_},
+          {"sum", static_cast<double>(sum_)},
+          {"buckets", std::move(buckets)}};
+}
+
+LatencyHistogram LatencyHistogram::from_json(const nlohmann::json& value) {
+  LatencyHistogram h;
+  try {
+    for (const auto& bucket : value.at("buckets")) {
+      const auto index = bucket.at(0).get<std::size_t>();
+      if (index >= h.buckets_.size()) {
+        throw std::invalid_argument("bucket index " + std::to_string(index) + " out of range");
+      }
+      h.buckets_[index] += bucket.at(1).get<std::uint64_t>();
+    }
+    h.count_ = value.at("count").get<std::uint64_t>();
+    h.max_ = value.at("max").get<std::uint64_t>();
+    h.min_ = h.count_ ? value.at("min").get<std::uint64_t>() : UINT64_MAX;
+    h.sum_ = value.at("sum").get<double>();
+  } catch (const nlohmann::json::exception& e) {
+    throw std::invalid_argument(std::string("not a latency histogram: ") + e.what());
+  }
+  std::uint64_t total = 0;
+  for (const auto n : h.buckets_) {
+    total += n;
+  }
+  if (total != h.count_) {
+    throw std::invalid_argument("latency histogram buckets hold " + std::to_string(total) +
+                                " values but its count says " + std::to_string(h.count_));
+  }
+  return h;
 }
 
 std::string format_duration(std::uint64_t nanoseconds) {

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace understudy::measure {
@@ -34,6 +35,13 @@ class LatencyHistogram {
 
   // "p50 1.2 ms, p90 ..., p99 ..., p99.9 ..., max ... (n = 1234)"
   std::string summary() const;
+
+  // Exact round trip through JSON ({"count", "min", "max", "sum", "buckets":
+  // [[index, count], ...]} with only the non-empty buckets), so that a
+  // histogram recorded in another process (the engine) merges exactly.
+  nlohmann::json to_json() const;
+  // Throws std::invalid_argument naming what is wrong with `value`.
+  static LatencyHistogram from_json(const nlohmann::json& value);
 
  private:
   static std::size_t index_of(std::uint64_t value);

@@ -94,3 +94,32 @@ BOOST_AUTO_TEST_CASE(summary_reads_as_durations) {
   BOOST_TEST(format_duration(4'560'000) == "4.56 ms");
   BOOST_TEST(format_duration(30'000'000'000) == "30.00 s");
 }
+
+BOOST_AUTO_TEST_CASE(a_histogram_survives_json_exactly) {
+  std::mt19937_64 random(11);
+  std::lognormal_distribution<double> latency(11.0, 2.5);
+  LatencyHistogram h;
+  for (int i = 0; i < 5'000; ++i) {
+    h.record(static_cast<std::uint64_t>(latency(random)));
+  }
+  const auto copy = LatencyHistogram::from_json(nlohmann::json::parse(h.to_json().dump()));
+  BOOST_TEST(copy.count() == h.count());
+  BOOST_TEST(copy.min() == h.min());
+  BOOST_TEST(copy.max() == h.max());
+  for (const double q : {0.5, 0.9, 0.99, 0.999, 1.0}) {
+    BOOST_TEST(copy.quantile(q) == h.quantile(q));
+  }
+  const auto empty = LatencyHistogram::from_json(LatencyHistogram().to_json());
+  BOOST_TEST(empty.count() == 0u);
+  BOOST_TEST(empty.min() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(json_that_is_not_a_histogram_is_refused_with_the_reason) {
+  auto bad = LatencyHistogram().to_json();
+  bad["count"] = 3;
+  BOOST_CHECK_EXCEPTION(LatencyHistogram::from_json(bad), std::invalid_argument,
+                        [](const std::invalid_argument& e) {
+                          return std::string(e.what()).find("count says 3") != std::string::npos;
+                        });
+  BOOST_CHECK_THROW(LatencyHistogram::from_json(nlohmann::json::object()), std::invalid_argument);
+}

@@ -1,0 +1,99 @@
+// The results of a stress run (`understudy stress`): per target (the engine,
+// the plain RPyC baseline, raw loopback TCP) and client count, each path's
+// throughput and latency distribution, what the load did to the engine's
+// frames and memory, and warnings about anything that makes a figure less
+// than the truth (a saturated load generator, a busy machine). Plain data;
+// stress_writer.h turns it into JSON and a self-contained HTML page.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace understudy::reports {
+
+struct LatencyPoint {
+  double quantile = 0;  // 0.5, 0.9, ...
+  double ms = 0;
+};
+
+struct StressPathResult {
+  std::string name;  // "execute", "cheap", "pipeline", "sync", "coroutine", "async", "ping-pong"
+  std::string direction;  // "client -> engine", "engine -> client", "loopback"
+  std::string mode;       // "closed loop", "open loop 200/s", "depth 8"
+  std::uint64_t calls = 0;
+  std::uint64_t ok = 0;
+  std::uint64_t errors = 0;
+  std::uint64_t timeouts = 0;
+  std::uint64_t disconnected = 0;
+  std::uint64_t in_flight_at_end = 0;
+  double per_second = 0;  // completed without error
+  double mean_ms = 0;
+  double p50_ms = 0;
+  double p90_ms = 0;
+  double p99_ms = 0;
+  double p999_ms = 0;
+  double max_ms = 0;
+  std::vector<LatencyPoint> distribution;  // quantile curve, for the HTML
+  // From when the call was sent rather than when it was due: differs for
+  // the engine's open-loop paths, whose calls go out at the next frame.
+  double sent_p50_ms = 0;
+  double sent_p99_ms = 0;
+};
+
+struct StressFrames {
+  std::uint64_t frames = 0;
+  double work_p50_ms = 0;
+  double work_p90_ms = 0;
+  double work_p99_ms = 0;
+  double work_max_ms = 0;
+  double lateness_p99_ms = 0;
+  double lateness_max_ms = 0;
+  std::uint64_t late_frames = 0;
+};
+
+struct StressStep {
+  std::string target;  // "engine", "plain RPyC", "loopback TCP"
+  int clients = 0;
+  int processes = 0;
+  double seconds = 0;  // how long the load ran
+  std::vector<StressPathResult> paths;
+  double total_per_second = 0;
+  double registration_seconds = 0;  // all clients connected and registered
+  std::uint64_t rss_before_bytes = 0;
+  std::uint64_t rss_registered_bytes = 0;
+  double memory_per_client_bytes = 0;
+  int threads_before = 0;
+  int threads_registered = 0;
+  int fds_before = 0;
+  int fds_registered = 0;
+  double target_cpu_seconds = 0;  // the engine's (or plain server's) CPU during the load
+  double machine_busy = 0;        // 0..1, all CPUs, during the load
+  bool has_frames = false;
+  StressFrames frames;
+  std::vector<std::string> warnings;
+  std::vector<std::string> error_examples;
+  std::string log_dir;
+};
+
+// One figure of the engine beside its baseline from the same run.
+struct StressComparison {
+  int clients = 0;
+  std::string what;      // "throughput, all paths", "execute p50"
+  std::string baseline;  // "plain RPyC", "loopback TCP"
+  double engine = 0;
+  double base = 0;
+  std::string unit;  // "calls/s", "ms"
+  double ratio = 0;  // engine / base
+};
+
+struct StressReport {
+  std::string command_line;
+  std::string settings;  // a readable summary of the options
+  std::vector<StressStep> steps;
+  std::vector<StressComparison> comparisons;
+  std::vector<std::string> warnings;  // for the whole run
+  bool failed = false;                // a target could not run, or calls failed
+};
+
+}  // namespace understudy::reports
