@@ -58,17 +58,46 @@ py::object run_python_on_main_thread(MainThreadQueue& queue, py::object fn, std:
   return result->get();
 }
 
-void post_python_to_main_thread(MainThreadQueue& queue, Console& console, py::object fn,
-                                std::string name) {
-  auto callable = std::make_shared<GilSafeObject>(std::move(fn));
-  (void)queue.post(name, [callable, &console, name] {
-    py::gil_scoped_acquire gil;
-    try {
-      callable->get()();
-    } catch (py::error_already_set& e) {
-      console.error("main-thread job '" + name + "' raised:\n" + format_python_error(e));
+void PythonJobBatch::post(py::object fn, std::string name) {
+  std::lock_guard lock(mutex_);
+  jobs_.emplace_back(std::move(fn), std::move(name));
+  if (!scheduled_) {
+    schedule();
+  }
+}
+
+void PythonJobBatch::schedule() {
+  scheduled_ = true;
+  // If the engine takes no more jobs (it is stopping), the batch never runs
+  // and its jobs are dropped with it, as queued jobs are.
+  (void)queue_.post("python jobs", [this] { run_batch(); });
+}
+
+void PythonJobBatch::run_batch() {
+  py::gil_scoped_acquire gil;
+  std::size_t left = 0;
+  {
+    std::lock_guard lock(mutex_);
+    left = jobs_.size();
+  }
+  for (; left > 0; --left) {
+    std::pair<py::object, std::string> job;
+    {
+      std::lock_guard lock(mutex_);
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
     }
-  });
+    try {
+      job.first();
+    } catch (py::error_already_set& e) {
+      console_.error("main-thread job '" + job.second + "' raised:\n" + format_python_error(e));
+    }
+  }
+  std::lock_guard lock(mutex_);
+  scheduled_ = false;
+  if (!jobs_.empty()) {
+    schedule();
+  }
 }
 
 }  // namespace understudy

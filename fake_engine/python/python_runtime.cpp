@@ -11,7 +11,8 @@ PythonEngineState::PythonEngineState(const EngineParts& parts, RpcSettings rpc_s
       rpc(std::move(rpc_settings)),
       tickers([&c = parts.console](const std::string& message) { c.error(message); }),
       components([&c = parts.console](const std::string& message) { c.error(message); }),
-      frame_hook(pybind11::none()) {}
+      frame_hook(pybind11::none()),
+      python_jobs(parts.queue, parts.console) {}
 
 PythonRuntime::PythonRuntime(const EngineParts& parts, RpcSettings rpc)
     : state_(std::make_shared<PythonEngineState>(parts, std::move(rpc))) {

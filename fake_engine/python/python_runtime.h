@@ -22,6 +22,7 @@
 #include "fake_engine/core/thread_identity.h"
 #include "fake_engine/diagnostics/wait_for_graph.h"
 #include "fake_engine/python/actor_components.h"
+#include "fake_engine/python/main_thread_calls.h"
 #include "fake_engine/python/rpc_settings.h"
 #include "fake_engine/python/ticker_registry.h"
 #include "fake_engine/world/world.h"
@@ -48,6 +49,7 @@ struct PythonEngineState : EngineParts {
   TickerRegistry tickers;
   ActorComponents components;
   pybind11::object frame_hook;  // understudy_engine's per-frame work (coroutines), or None
+  PythonJobBatch python_jobs;   // _understudy_engine.post_to_main_thread
   std::atomic<bool> reload_requested{false};
   // Where events from Python (deadlock reports) go: the control channel.
   std::function<void(const std::string& kind, const std::string& json)> event_sink;

@@ -99,8 +99,7 @@ void install_understudy_engine_module(const std::shared_ptr<PythonEngineState>& 
   m.def(
       "post_to_main_thread",
       [weak](py::object fn, std::string name) {
-        auto s = engine_of(weak);
-        post_python_to_main_thread(s->queue, s->console, std::move(fn), std::move(name));
+        engine_of(weak)->python_jobs.post(std::move(fn), std::move(name));
       },
       py::arg("fn"), py::arg("name") = "job", "Queues fn() for the main thread; returns at once.");
   m.def("drain_main_thread_queue", [weak] {

@@ -569,33 +569,53 @@ class TargetStep {
     }
   }
 
+  // One warning per kind, however many workers it concerns, naming the worst.
   void warn_about(const CollectorSnapshot& snap) {
+    int saturated = 0;
+    double worst_cpu = 0;
+    int late = 0;
+    double worst_lag = 0;
+    int lost = 0;
+    int done = 0;
     for (const auto& s : snap.summaries) {
       if (s.value("phase", "") != "done") {
         continue;
       }
-      const auto worker = s.value("worker", -1);
+      ++done;
       const double wall = s.value("wall_seconds", 0.0);
-      const double cpu = s.value("cpu_seconds", 0.0);
-      if (wall > 0 && cpu / wall > kSaturatedCpu) {
-        step_.warnings.push_back("worker process " + std::to_string(worker) + " used " +
-                                 percent(cpu / wall) +
-                                 " of a core: the load generator itself was saturated, so "
-                                 "client-side figures understate what the target can do "
-                                 "(use more processes, fewer connections per process)");
+      const double cpu = wall > 0 ? s.value("cpu_seconds", 0.0) / wall : 0.0;
+      if (cpu > kSaturatedCpu) {
+        ++saturated;
       }
-      if (o_.rate > 0 && s.value("send_lag_p99_ns", 0.0) > kLateSendNs) {
-        step_.warnings.push_back(
-            "worker process " + std::to_string(worker) + " sent calls late (p99 " +
-            measure::format_duration(s.value("send_lag_p99_ns", 0ULL)) +
-            " after they were due): it could not keep the rate; latencies count from the due "
-            "time, so the lateness is in them");
+      worst_cpu = std::max(worst_cpu, cpu);
+      const double lag = s.value("send_lag_p99_ns", 0.0);
+      if (o_.rate > 0 && lag > kLateSendNs) {
+        ++late;
       }
-      if (s.value("dead_connections", 0) > 0) {
-        step_.warnings.push_back("worker process " + std::to_string(worker) + " lost " +
-                                 std::to_string(s.value("dead_connections", 0)) +
-                                 " connection(s) during the load");
-      }
+      worst_lag = std::max(worst_lag, lag);
+      lost += s.value("dead_connections", 0);
+    }
+    const auto of_workers = [&](int n) {
+      return std::to_string(n) + " of " + std::to_string(done) + " worker processes";
+    };
+    if (saturated > 0) {
+      step_.warnings.push_back(of_workers(saturated) + " used more than " + percent(kSaturatedCpu) +
+                               " of a core (the busiest " + percent(worst_cpu) +
+                               "): the load generator itself was saturated, so client-side "
+                               "figures understate what the target can do (use more processes "
+                               "and fewer connections per process)");
+    }
+    if (late > 0) {
+      step_.warnings.push_back(
+          of_workers(late) + " sent calls late (worst p99 " +
+          measure::format_duration(static_cast<std::uint64_t>(worst_lag)) +
+          " after they were due): they could not keep the rate; latencies count from the due "
+          "time, so the lateness is in them");
+    }
+    if (lost > 0) {
+      step_.warnings.push_back(std::to_string(lost) +
+                               " client connection(s) were lost during "
+                               "the load");
     }
     if (step_.machine_busy > kBusyMachine) {
       step_.warnings.push_back(

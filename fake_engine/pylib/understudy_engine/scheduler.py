@@ -144,8 +144,11 @@ class CoroutineScheduler:
             else:
                 self._coroutines.append(coroutine)
         now = time.monotonic()
-        still = []
-        for entry in self._watched:
+        # Settling runs done-callbacks, which may start new calls (and watch
+        # them): those wait for the next step, or a pipeline that keeps its
+        # calls in flight would keep this loop, and the frame, going forever.
+        watched, self._watched = self._watched, []
+        for entry in watched:
             future, conn, result, started, expiry, settle = entry
             if not future.done() and (conn.closed or result._is_ready or
                                       (expiry is not None and now - started >= expiry)):
@@ -153,8 +156,7 @@ class CoroutineScheduler:
             if future.done():
                 self._report_unobserved(future)
             else:
-                still.append(entry)
-        self._watched = still
+                self._watched.append(entry)
 
     def cancel_all(self):
         """The server is stopping: everything pending ends now, with the error
