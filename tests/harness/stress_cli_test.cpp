@@ -183,3 +183,27 @@ BOOST_AUTO_TEST_CASE(bad_options_are_refused_with_what_is_wrong) {
   BOOST_TEST(out.exit_code == 2);
   BOOST_TEST(out.output.find("weight") != std::string::npos, out.output);
 }
+
+// A thousand clients fit on a small machine as many connections per process:
+// every connection is a client of its own to the engine (its own name, its
+// own connection thread there).
+BOOST_AUTO_TEST_CASE(many_connections_per_process_are_each_a_registered_client) {
+  TempDir dir;
+  const auto out = run_stress(
+      {"--clients", "32", "--connections-per-process", "8", "--duration", "1", "--mix", "cheap",
+       "--engine-paths", "sync", "--engine-rate", "64", "--no-plain", "--no-loopback"},
+      dir.path);
+  BOOST_TEST_REQUIRE(out.exit_code == 0, "exit " << out.exit_code << "; output:\n" << out.output);
+  const auto report = read_report(dir.path, out.output);
+  const auto* engine = find_step(report, "engine");
+  BOOST_TEST_REQUIRE(engine != nullptr, report.dump(2));
+  BOOST_TEST((*engine)["clients"] == 32);
+  BOOST_TEST((*engine)["processes"] == 4);
+  const auto& memory = (*engine)["memory"];
+  BOOST_TEST(memory["threads_registered"].get<int>() >= memory["threads_before"].get<int>() + 32);
+  BOOST_TEST(memory["per_client_bytes"].get<double>() > 0);
+  const auto* sync = find_path(*engine, "sync");
+  BOOST_TEST_REQUIRE(sync != nullptr);
+  BOOST_TEST((*sync)["ok"].get<int>() > 0);
+  BOOST_TEST((*sync)["ok"] == (*sync)["calls"]);
+}
