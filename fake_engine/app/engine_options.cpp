@@ -51,6 +51,11 @@ std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char
   app.add_flag("--quiet", quiet, "Do not echo console records to stderr");
   app.add_option("--control", options.control_socket,
                  "Unix socket for the harness's control channel (JSON lines; mode 0600)");
+  app.add_option("--gil-switch-interval", options.gil_switch_interval_seconds,
+                 "Seconds a thread may keep the GIL while another waits for it "
+                 "(sys.setswitchinterval; Python's default, 0.005, as the original engines). "
+                 "Lower values let the main thread in sooner among many busy client threads")
+      ->check(CLI::Range(1e-6, 1.0));
 
   auto* rpc = app.add_option_group("RPC server", "The RPyC server clients connect to");
   bool no_rpc = false;

@@ -17,6 +17,9 @@ struct EngineOptions {
   RpcSettings rpc;
   std::vector<std::filesystem::path> scripts;  // run in order on the main thread after start
   std::optional<std::filesystem::path> control_socket;  // the harness's control channel
+  // sys.setswitchinterval: how long a thread may hold the GIL while another
+  // waits. nullopt keeps Python's 5 ms, as the original engines do.
+  std::optional<double> gil_switch_interval_seconds;
 };
 
 // What parsing the command line decided: run with options, or exit now with

@@ -41,6 +41,9 @@ int run_engine(const EngineOptions& options) {
     python_argv[0] = options.scripts.front().string();
   }
   EmbeddedInterpreter interpreter(python_argv);
+  if (options.gil_switch_interval_seconds) {
+    py::module_::import("sys").attr("setswitchinterval")(*options.gil_switch_interval_seconds);
+  }
   for (const auto& script : options.scripts) {
     if (auto problem = check_script(script)) {
       std::cerr << "understudy-engine: error: " << *problem << '\n';

@@ -166,6 +166,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   stress->add_flag("--faithful", stress_options.faithful,
                    "Run the engine as the original does (requests wait for a frame)");
+  stress
+      ->add_option("--engine-arg", stress_options.engine_args,
+                   "A further understudy-engine flag (repeatable), e.g. "
+                   "--engine-arg=--gil-switch-interval=0.001")
+      ->allow_extra_args(false);
   stress->add_flag("--no-plain", no_plain, "Skip the plain RPyC baseline");
   stress->add_flag("--no-loopback", no_loopback, "Skip the loopback TCP baseline");
   stress

@@ -129,6 +129,7 @@ Target start_engine(const StressOptions& o, const std::filesystem::path& dir,
   if (o.faithful) {
     argv.push_back("--faithful");
   }
+  argv.insert(argv.end(), o.engine_args.begin(), o.engine_args.end());
   t.process = std::make_unique<ChildProcess>(ProcessSpec{
       "engine", argv, {{"PYTHONPATH", python_path(o)}}, dir / "engine.log", std::nullopt});
   try {
@@ -764,8 +765,11 @@ std::string describe(const StressOptions& o) {
   s << " "
     << (o.engine_rate > 0 ? "open loop at " + reports::detail::number(o.engine_rate) + "/s"
                           : "closed loop, depth " + std::to_string(o.engine_depth))
-    << "; engine at " << o.tick_hz << " Hz" << (o.faithful ? ", --faithful" : "") << "; seed "
-    << o.seed;
+    << "; engine at " << o.tick_hz << " Hz" << (o.faithful ? ", --faithful" : "");
+  for (const auto& a : o.engine_args) {
+    s << " " << a;
+  }
+  s << "; seed " << o.seed;
   return s.str();
 }
 

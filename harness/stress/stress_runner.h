@@ -39,6 +39,7 @@ struct StressOptions {
   std::chrono::milliseconds duration{5000};
   double tick_hz = 60;
   bool faithful = false;
+  std::vector<std::string> engine_args;  // more understudy-engine flags, as given
   bool plain_baseline = true;
   bool loopback_baseline = true;
   std::string spawn =
