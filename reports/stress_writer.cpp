@@ -105,7 +105,7 @@ body{font:14px/1.45 system-ui,sans-serif;color:var(--fg);margin:24px auto;max-wi
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}h3{font-size:15px;margin:18px 0 6px}
 .muted{color:var(--muted)}code{font-size:12px;background:#f3f4f6;padding:1px 4px;border-radius:3px}
 table{border-collapse:collapse;margin:6px 0 12px;font-variant-numeric:tabular-nums}
-th,td{border-bottom:1px solid var(--line);padding:4px 10px;text-align:right}
+th,td{border-bottom:1px solid var(--line);padding:4px 10px;text-align:right;white-space:nowrap}
 th:first-child,td:first-child,th.l,td.l{text-align:left}
 .warn{color:var(--warn)}.bad{color:var(--bad);font-weight:600}.good{color:var(--ok)}
 ul.warnings li{color:var(--warn)}
@@ -168,8 +168,9 @@ std::string throughput_chart(const StressReport& report) {
     svg += "<path d=\"" + path + "\" fill=\"none\" stroke-width=\"2\" stroke=\"" +
            kColours[colour % kColours.size()] + "\"/>";
     svg += "<text x=\"" + fixed(left + 8, 0) + "\" y=\"" +
-           fixed(topm + 12 + 14 * static_cast<double>(colour), 0) + "\" fill=\"" +
-           kColours[colour % kColours.size()] + "\">" + h(target) + " (calls/s)</text>";
+           fixed(topm + 12 + 14 * static_cast<double>(colour), 0) +
+           "\" style=\"fill:" + kColours[colour % kColours.size()] + "\">" + h(target) +
+           " (calls/s)</text>";
     ++colour;
   }
   return svg + "</svg>";
@@ -231,8 +232,8 @@ std::string distribution_chart(const StressStep& step) {
       const auto& c = kColours[colour % kColours.size()];
       svg += "<path d=\"" + path + "\" fill=\"none\" stroke-width=\"2\" stroke=\"" + c + "\"/>";
       svg += "<text x=\"" + fixed(left + 8, 0) + "\" y=\"" +
-             fixed(topm + 12 + 14 * static_cast<double>(colour), 0) + "\" fill=\"" + c + "\">" +
-             h(p.name) + "</text>";
+             fixed(topm + 12 + 14 * static_cast<double>(colour), 0) + "\" style=\"fill:" + c +
+             "\">" + h(p.name) + "</text>";
     }
     ++colour;
   }

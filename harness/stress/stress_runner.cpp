@@ -718,11 +718,6 @@ void compare(reports::StressReport& report) {
         }
         report.comparisons.push_back({clients, ep.name + " p50", "plain RPyC", ep.p50_ms,
                                       pp->p50_ms, "ms", ep.p50_ms / pp->p50_ms});
-        if (ep.sent_p50_ms != ep.p50_ms && pp->sent_p50_ms > 0) {
-          report.comparisons.push_back({clients, ep.name + " p50 from send", "plain RPyC",
-                                        ep.sent_p50_ms, pp->sent_p50_ms, "ms",
-                                        ep.sent_p50_ms / pp->sent_p50_ms});
-        }
         if (pp->per_second > 0) {
           report.comparisons.push_back({clients, ep.name + " throughput", "plain RPyC",
                                         ep.per_second, pp->per_second, "calls/s",
