@@ -364,6 +364,9 @@ std::string stress_to_html(const StressReport& report) {
       page += "<p class=muted>Logs: <code>" + h(s.log_dir) + "</code></p>";
     }
   }
+  page +=
+      "<p class=muted>The engine and the plain server under load run any code a client sends "
+      "(<code>execute</code>, netrefs); they listened on 127.0.0.1 only. See SECURITY.md.</p>";
   return page + "</body></html>\n";
 }
 
