@@ -56,6 +56,13 @@ def wait_closed_by_peer(sock, timeout=CLOSE_TIMEOUT):
                          f"{timeout} s; expected it to close it")
 
 
+@pytest.fixture(autouse=True)
+def no_ambient_token(monkeypatch):
+    """The hostile bytes must reach the RPyC layer, not the token check: a
+    token from the environment is ignored here; tests that want one say so."""
+    monkeypatch.delenv("UNDERSTUDY_AUTH_TOKEN_FILE", raising=False)
+
+
 @pytest.fixture
 def hostile_socket():
     sockets = []
