@@ -11,6 +11,8 @@ import threading
 import time
 import zlib
 
+import pytest
+
 from conftest import record_figure, wait_closed_by_peer
 
 HEADER = struct.Struct("!LB")  # RPyC's channel frame header: length, compressed
@@ -175,3 +177,23 @@ def test_limits_are_flags_and_faithful_keeps_them(understudy_engine, hostile_soc
         raise AssertionError("with both limits at 0 the engine closed the connection; stock "
                              "RPyC would still be waiting for the 4 GiB it was promised")
     stock.assert_no_console(r"^closing connection from", since=mark)
+
+
+@pytest.mark.parametrize("mode", [(), ("--faithful",)], ids=["default", "faithful"])
+def test_garbage_instead_of_a_reply_fails_the_call_at_once(understudy_engine, client_process,
+                                                           mode):
+    """The main thread waits for the client's reply and may be the thread
+    that reads the garbage: the call fails as a disconnect, not after the
+    call timeout, and the connection's receive lock is not left held."""
+    engine = start_engine(understudy_engine, *mode)
+    garbler = client_process("clients/garbling_client.py", name="garbler")
+    mark = engine.console_mark()
+    outcome = engine.call_client("garbler", "garble", timeout=10)
+    assert outcome.error_type == "ClientDisconnectedError", outcome
+    assert outcome.elapsed < 1.0, f"the call failed after {outcome.elapsed:.3f} s, not at once"
+    engine.wait_for_console(r"^closing connection from 127\.0\.0\.1:\d+: undecodable message of "
+                            r"100 bytes", since=mark, severity="warning")
+    garbler.wait_for_output(r"the engine closed the connection$")
+    engine.wait_for_clients({})
+    record_figure(f"rpc: call answered with garbage fails after (s, {mode or 'default'})",
+                  f"{outcome.elapsed:.4f}")

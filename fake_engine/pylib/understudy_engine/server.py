@@ -251,7 +251,8 @@ class RpcServer:
         if sock.family == socket.AF_UNIX:
             peer_text = unix_peer_text(sock)
         else:
-            peer_text = f"{peer[0]}:{peer[1]}"
+            host = f"[{peer[0]}]" if ":" in peer[0] else peer[0]
+            peer_text = f"{host}:{peer[1]}"
         refused = self._admit(sock, peer_text)
         if refused is not None:
             self._refuse(peer_text, refused)
