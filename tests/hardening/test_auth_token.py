@@ -5,6 +5,7 @@ closed with a console line naming them, while the engine keeps serving the
 others. The harness's own connection (engine.execute) sends the token too."""
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,15 @@ def test_a_token_file_others_can_read_is_warned_about(understudy_engine, token_f
     engine = understudy_engine("--auth-token-file", str(token_file))
     engine.wait_for_console(r"is readable by other users \(mode 0644\); chmod 600 it",
                             severity="warning")
+
+
+def test_a_peer_still_owing_its_token_does_not_hold_up_a_stop(understudy_engine, hostile_socket,
+                                                              token_file):
+    engine = understudy_engine("--auth-token-file", str(token_file))
+    silent = hostile_socket(engine.port)
+    engine.wait_until(lambda: silent.getpeername(), "the silent peer to be connected")
+    started = time.monotonic()
+    assert engine.stop() == 0
+    took = time.monotonic() - started
+    assert took < 2.0, f"the engine took {took:.3f} s to stop beside a silent peer"
+    engine.assert_no_console(r"did not stop")

@@ -47,10 +47,16 @@ def read_token_file(path):
 
 
 class TokenAuthenticator:
-    def __init__(self, token, deadline):
-        """`token`: bytes; `deadline`: seconds a client has to send it."""
+    # A client still sending its token when the server stops is dropped
+    # within this, so that stopping does not wait for the deadline.
+    STOP_CHECK_INTERVAL = 0.1
+
+    def __init__(self, token, deadline, stopping=None):
+        """`token`: bytes; `deadline`: seconds a client has to send it;
+        `stopping`: a threading.Event set when the server stops."""
         self._expected = token + b"\n"
         self.deadline = deadline
+        self._stopping = stopping
 
     def __call__(self, sock):
         received = self._read(sock, len(self._expected))
@@ -64,13 +70,17 @@ class TokenAuthenticator:
         frame."""
         deadline = time.monotonic() + self.deadline
         data = b""
+        poller = select.poll()
+        poller.register(sock.fileno(), select.POLLIN)
         while len(data) < count:
+            if self._stopping is not None and self._stopping.is_set():
+                raise AuthenticationError("the server is stopping")
             left = deadline - time.monotonic()
-            poller = select.poll()
-            poller.register(sock.fileno(), select.POLLIN)
-            if left <= 0 or not poller.poll(max(1, int(left * 1000))):
+            if left <= 0:
                 what = "no auth token" if not data else "an incomplete auth token"
                 raise AuthenticationError(f"{what} within {self.deadline:g} s")
+            if not poller.poll(max(1, int(min(left, self.STOP_CHECK_INTERVAL) * 1000))):
+                continue
             try:
                 chunk = sock.recv(count - len(data))
             except OSError as exc:

@@ -148,7 +148,8 @@ class RpcServer:
             raise ServerStartError(str(exc)) from None
         if warning:
             ue.log_warning(warning)
-        return TokenAuthenticator(token, self.settings["frame_deadline"] or 10.0)
+        return TokenAuthenticator(token, self.settings["frame_deadline"] or 10.0,
+                                  stopping=self._stopping)
 
     def _listen_tcp(self, host, port):
         if not is_loopback(host):
@@ -232,7 +233,7 @@ class RpcServer:
     def _refuse(peer_text, reason):
         ue.log_warning(f"closing connection from {peer_text}: {reason}")
 
-    def _admit(self, sock, peer_text):
+    def _admit(self, sock):
         """None if the peer may speak RPyC, else why not."""
         if sock.family == socket.AF_UNIX:
             try:
@@ -253,7 +254,7 @@ class RpcServer:
         else:
             host = f"[{peer[0]}]" if ":" in peer[0] else peer[0]
             peer_text = f"{host}:{peer[1]}"
-        refused = self._admit(sock, peer_text)
+        refused = self._admit(sock)
         if refused is not None:
             self._refuse(peer_text, refused)
             sock.close()
