@@ -58,7 +58,12 @@ async def new_client_connected(reader, writer):
                 line_started = loop.time()
             pending += chunk
             *lines, rest = pending.split(b"\n")
-            for line in lines:
+            # Lines before an over-long one still count, as with asyncio's
+            # readuntil(limit=MAX_LINE).
+            too_long = next((i for i, line in enumerate(lines) if len(line) > MAX_LINE), None)
+            if too_long is None and len(rest) > MAX_LINE:
+                too_long = len(lines)
+            for line in lines[:too_long]:
                 try:
                     label = line.decode("utf-8")
                 except UnicodeDecodeError as error:
@@ -67,15 +72,15 @@ async def new_client_connected(reader, writer):
                     label = line.decode("utf-8", errors="replace")
                 spawn(label.rstrip("\r"))
                 spawned += 1
-            if lines:
-                line_started = loop.time()
-            pending = bytearray(rest)
-            if len(pending) > MAX_LINE:
+            if too_long is not None:
                 ue.log_warning(f"closing connection from {peer}: it sent a line longer than "
                                f"{MAX_LINE} bytes")
                 writer.write(f"error: line longer than {MAX_LINE} bytes\n".encode())
                 await writer.drain()
                 break
+            if lines:
+                line_started = loop.time()
+            pending = bytearray(rest)
     except ConnectionError as error:
         ue.log_warning(f"client {peer} connection error: {error!r}")
     finally:

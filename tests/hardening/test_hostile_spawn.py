@@ -10,6 +10,8 @@ import socket
 import threading
 from pathlib import Path
 
+import pytest
+
 from conftest import record_figure, wait_closed_by_peer
 
 SPAWN_SERVER = Path(__file__).resolve().parents[2] / "scenarios" / "engine" / "tcp_spawn_server.py"
@@ -46,19 +48,23 @@ def disconnected_line(engine, sock, since):
     return int(re.search(r"after (\d+) lines", record.text).group(1))
 
 
+@pytest.mark.parametrize("end", [b"", b"\n"], ids=["unfinished", "finished"])
 def test_an_over_long_line_gets_an_error_and_is_closed(understudy_engine, bystander,
-                                                       hostile_socket):
+                                                       hostile_socket, end):
+    """Finished or not: a line that ends after more than 65536 bytes spans
+    reads, and must not spawn an actor when its newline finally comes."""
     engine, port = start_spawn_server(understudy_engine)
     with bystander(engine) as watch:
         mark = engine.console_mark()
         sock = hostile_socket(port)
-        sock.sendall(b"ok-line\n" + b"x" * 100_000)
+        sock.sendall(b"ok-line\n" + b"x" * 100_000 + end)
         sock.settimeout(5)
         assert sock.recv(200) == b"error: line longer than 65536 bytes\n"
         took = wait_closed_by_peer(sock)
         closing_line(engine, sock, r"it sent a line longer than 65536 bytes$", mark)
         assert disconnected_line(engine, sock, mark) == 1
         watch.check()
+    assert "x" * 100 not in "".join(engine.actor_labels())
     record_figure("spawn: over-long line closed after the error line (s)", f"{took:.4f}")
 
 
