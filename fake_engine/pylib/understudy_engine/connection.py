@@ -78,13 +78,15 @@ class EngineConnection(rpyc.Connection):
         try:
             return super().serve(timeout, wait_for_lock)
         except _GarbledMessage as exc:
-            # RPyC 5.x's serve() keeps the receive lock when dispatching
-            # raises; give it back so that no other thread waits on a dead
-            # connection, then close as for a peer that went away.
+            # The socket closes first: nothing the peer sent after the garbage
+            # (a reply another thread is waiting for) may be read. Then the
+            # receive lock, which RPyC 5.x's serve() keeps when dispatching
+            # raises, goes back, so that no other thread waits on a dead
+            # connection, which closes as for a peer that went away.
+            rejected = self._channel.reject(str(exc))
             self._recvlock.release()
             with self._recv_event:
                 self._recv_event.notify_all()
-            rejected = self._channel.reject(str(exc))
             self.close()
             raise rejected from None
 
