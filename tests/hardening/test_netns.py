@@ -26,7 +26,22 @@ _TAG = os.getpid() % 100000
 NAMESPACE = f"understudy-hard-{_TAG}"
 HOST_LINK = f"ushh{_TAG}"  # interface names: at most 15 bytes
 NS_LINK = f"ushn{_TAG}"
-SUBNET = os.getpid() % 256
+
+
+def _free_subnet():
+    """A 10.213.N.0/30 no interface here uses (another run's, say)."""
+    try:
+        used = subprocess.run(["ip", "-o", "-4", "addr"], capture_output=True, text=True).stdout
+    except OSError:
+        used = ""
+    for step in range(256):
+        n = (os.getpid() + step) % 256
+        if f"10.213.{n}." not in used:
+            return n
+    return os.getpid() % 256
+
+
+SUBNET = _free_subnet()
 HOST_ADDRESS = f"10.213.{SUBNET}.1"
 NS_ADDRESS = f"10.213.{SUBNET}.2"
 
