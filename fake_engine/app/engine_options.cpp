@@ -92,6 +92,20 @@ std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char
   rpc->add_flag("--allow-pickle", options.rpc.allow_pickle,
                 "Let clients pickle objects across the connection (off, as in RPyC and the "
                 "original)");
+  rpc->add_option("--max-frame-bytes", options.rpc.max_frame_bytes,
+                  "Largest RPyC frame a client may send; a bigger one closes its connection "
+                  "(0: no limit, as stock RPyC)")
+      ->capture_default_str();
+  rpc->add_option("--frame-deadline", options.rpc.frame_deadline_seconds,
+                  "Seconds a frame that has started arriving has to arrive completely, else its "
+                  "connection is closed (0: wait forever, as stock RPyC)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  rpc->add_option("--auth-token-file", options.rpc.auth_token_file,
+                  "Every TCP client must first send the secret in this file (understudy_client "
+                  "and the harness read it from UNDERSTUDY_AUTH_TOKEN_FILE)")
+      ->envname("UNDERSTUDY_AUTH_TOKEN_FILE")
+      ->check(CLI::ExistingFile);
   rpc->add_option("--long-wait", options.rpc.long_wait_seconds,
                   "Seconds after which a wait without a cycle is reported as a potential deadlock")
       ->check(CLI::PositiveNumber)

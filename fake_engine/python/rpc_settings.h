@@ -3,6 +3,7 @@
 // out-of-process API; these settings reach it as `understudy_engine.settings`.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -28,6 +29,14 @@ struct RpcSettings {
   bool allow_public_attrs = true;  // as the original server
   bool allow_setattr = true;
   bool allow_pickle = false;
+  // Limits on what one peer can make the server do (SECURITY.md): a frame
+  // announcing more bytes is refused, and a frame that has started arriving
+  // must be complete within the deadline. 0 disables either (stock RPyC).
+  std::uint64_t max_frame_bytes = 64 * 1024 * 1024;
+  double frame_deadline_seconds = 10.0;
+  // A file holding a shared secret every TCP client must send before RPyC
+  // traffic; unset: no authentication (loopback only is the protection).
+  std::optional<std::string> auth_token_file;
 };
 
 }  // namespace understudy

@@ -74,6 +74,9 @@ py::dict settings_dict(const RpcSettings& rpc) {
   d["allow_public_attrs"] = rpc.allow_public_attrs;
   d["allow_setattr"] = rpc.allow_setattr;
   d["allow_pickle"] = rpc.allow_pickle;
+  d["max_frame_bytes"] = rpc.max_frame_bytes;
+  d["frame_deadline"] = rpc.frame_deadline_seconds;
+  d["auth_token_file"] = rpc.auth_token_file ? py::cast(*rpc.auth_token_file) : py::none();
   return d;
 }
 

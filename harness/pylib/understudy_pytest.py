@@ -27,7 +27,12 @@ understudy_engine
     A factory: `engine = understudy_engine("--call-timeout", "2")` starts an
     engine with those extra command-line flags and returns an EngineProcess
     once it printed its listening line. `socket=True` listens on a Unix socket
-    in a private temp directory instead of TCP. `understudy_engine.run_to_exit(
+    in a private temp directory instead of TCP; `env={...}` adds environment
+    variables; `control=True` opens the engine's control channel (see
+    EngineProcess.frame()). An engine with --auth-token-file (or
+    $UNDERSTUDY_AUTH_TOKEN_FILE) gets the token from the harness's own
+    connection, the understudy_client fixture and client_process scripts
+    (through $UNDERSTUDY_AUTH_TOKEN_FILE). `understudy_engine.run_to_exit(
     *flags)` runs one that is expected to stop by itself and returns an
     EngineExit (returncode, stdout, stderr). Engines are stopped by their pid
     at teardown: SIGTERM, then SIGKILL after STOP_TIMEOUT; an engine that
@@ -76,6 +81,9 @@ EngineProcess (what understudy_engine returns)
     .wait_for_console(regex, timeout=WAIT_TIMEOUT, since=mark, severity=None)
     .assert_no_console(regex, since=mark)
     .wait_until(condition, expected, timeout=WAIT_TIMEOUT)
+    .frame(), .control_request(op, **params)   the current frame number and
+                                   any control-channel request (control=True);
+                                   not through the RPC port
     .reload() (SIGHUP), .wait_reloaded(), .stop(), .kill()
 
 ClientProcess (what client_process returns)
@@ -122,6 +130,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -132,7 +141,9 @@ from pathlib import Path
 
 import pytest
 import rpyc
-import rpyc.utils.factory
+
+import understudy_client as client_library  # the fixture below takes the module's name
+from understudy_client import AUTH_TOKEN_FILE_ENV
 
 STARTUP_TIMEOUT = 10.0  # an engine prints its listening line, a client registers
 WAIT_TIMEOUT = 5.0  # a console record, a log line, a condition
@@ -373,6 +384,16 @@ class PendingCall:
 
 # --- processes ---
 
+def _flag_value(flags, name):
+    """The value after `name` in a command line, or None."""
+    flags = [str(f) for f in flags]
+    for i, flag in enumerate(flags):
+        if flag == name and i + 1 < len(flags):
+            return flags[i + 1]
+        if flag.startswith(name + "="):
+            return flag[len(name) + 1:]
+    return None
+
 def _unique_label(directory, stem):
     for n in itertools.count(1):
         label = f"{stem}-{n}"
@@ -464,12 +485,18 @@ class EngineExit:
 class EngineProcess(_Process):
     """A running understudy-engine. See the module docstring for its API."""
 
-    def __init__(self, binary, flags, directory, label, socket_path=None):
+    def __init__(self, binary, flags, directory, label, socket_path=None, env=None,
+                 control_path=None):
         super().__init__(directory)
         self.binary = str(binary)
         self.flags = list(flags)
         self.label = label
         self.socket_path = socket_path
+        self.extra_env = dict(env or {})
+        self.control_path = control_path
+        self.auth_token_file = _flag_value(self.flags, "--auth-token-file") or \
+            self.extra_env.get(AUTH_TOKEN_FILE_ENV) or os.environ.get(AUTH_TOKEN_FILE_ENV)
+        self._control_requests = itertools.count(1)
         self.log_path = self.directory / f"{label}.log"
         self.stdout_path = self.directory / f"{label}.stdout"
         self.console_log = ConsoleLog(self.log_path)
@@ -488,7 +515,12 @@ class EngineProcess(_Process):
             flags = ["--socket", str(self.socket_path), *flags]
         elif "--port" not in flags and "--socket" not in flags:
             flags = ["--port", "0", *flags]
+        if self.control_path is not None:
+            flags = ["--control", str(self.control_path), *flags]
         return [self.binary, *flags]
+
+    def environment(self):
+        return {**os.environ, **self.extra_env}
 
     def describe(self):
         where = f", {self.address}" if self.address else ""
@@ -498,7 +530,8 @@ class EngineProcess(_Process):
     def start(self, timeout=STARTUP_TIMEOUT):
         with open(self.stdout_path, "wb") as out, open(self.log_path, "wb") as err:
             self.popen = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=out,
-                                          stderr=err, cwd=self.directory)
+                                          stderr=err, cwd=self.directory,
+                                          env=self.environment())
         self.wait_listening(1, timeout)
         return self
 
@@ -571,12 +604,8 @@ class EngineProcess(_Process):
             if self._conn is None or self._conn.closed:
                 self.check_alive("connecting to it")
                 config = {"sync_request_timeout": CALL_TIMEOUT, "allow_public_attrs": True}
-                if self.address.startswith("unix://"):
-                    path = self.address[len("unix://"):]
-                    self._conn = rpyc.utils.factory.unix_connect(path, config=config)
-                else:
-                    host, port = self.address[len("tcp://"):].rsplit(":", 1)
-                    self._conn = rpyc.connect(host, int(port), config=config)
+                self._conn = client_library.open_connection(
+                    self.address, config=config, auth_token_file=self.auth_token_file)
                 self._probe_ns = None
             return self._conn
 
@@ -689,6 +718,52 @@ class EngineProcess(_Process):
     def wait_until(self, condition, expected, timeout=WAIT_TIMEOUT, seen=None):
         return wait_until(condition, expected, timeout, context=self, seen=seen)
 
+    # --- the control channel (an engine started with control=True) ---
+
+    def control_request(self, op, timeout=WAIT_TIMEOUT, **params):
+        """One request on the engine's control channel (JSON lines on a Unix
+        socket, answered off the main thread for ping and frames); the
+        response's result. It never goes through the RPC port, so it works
+        while that port is under attack."""
+        if self.control_path is None:
+            raise RuntimeError(f"{self.label} has no control channel: start it with "
+                               "understudy_engine(..., control=True)")
+        request_id = next(self._control_requests)
+        line = json.dumps({"id": request_id, "op": op, **params}).encode() + b"\n"
+        deadline = time.monotonic() + timeout
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(timeout)
+            sock.connect(str(self.control_path))
+            sock.sendall(line)
+            buffered = b""
+            while True:
+                newline = buffered.find(b"\n")
+                if newline >= 0:
+                    message = json.loads(buffered[:newline])
+                    buffered = buffered[newline + 1:]
+                    if message.get("id") != request_id:
+                        continue  # an event
+                    if not message.get("ok"):
+                        raise AssertionError(f"control request {op} failed: {message}\n"
+                                             f"{self.failure_context()}")
+                    return message["result"]
+                sock.settimeout(max(0.01, deadline - time.monotonic()))
+                try:
+                    chunk = sock.recv(65536)
+                except socket.timeout:
+                    chunk = None
+                if not chunk:
+                    self.check_alive(f"waiting for the answer to control request {op}")
+                    raise UnderstudyTimeout(
+                        f"no answer to control request {op} from {self.label} within {timeout} s"
+                        f" (connection {'timed out' if chunk is None else 'closed'})\n"
+                        f"{self.failure_context()}")
+                buffered += chunk
+
+    def frame(self):
+        """The engine's current frame number, asked over the control channel."""
+        return self.control_request("ping")["frame"]
+
     # --- lifecycle ---
 
     def reload(self):
@@ -756,6 +831,8 @@ class ClientProcess(_Process):
         env["PYTHONUNBUFFERED"] = "1"
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         env["UNDERSTUDY_RPC"] = self.engine.address
+        if self.engine.auth_token_file:
+            env[AUTH_TOKEN_FILE_ENV] = str(self.engine.auth_token_file)
         if self.name is not None:
             env["UNDERSTUDY_CLIENT_NAME"] = self.name
         env.update(self.extra_env)
@@ -853,26 +930,35 @@ class _EngineFactory:
             return Path(directory) / "engine.sock"
         return None if socket in (None, False) else Path(socket)
 
-    def _make(self, flags, socket):
+    def _control_path(self, control):
+        if not control:
+            return None
+        directory = tempfile.mkdtemp(prefix="understudy-control-")
+        self._temp_dirs.append(directory)
+        return Path(directory) / "control.sock"
+
+    def _make(self, flags, socket, env=None, control=False):
         engine = EngineProcess(_engine_binary(self._request.config), flags, self._directory,
                                _unique_label(self._directory, "engine"),
-                               socket_path=self._socket_path(socket))
+                               socket_path=self._socket_path(socket), env=env,
+                               control_path=self._control_path(control))
         self.engines.append(engine)
         _track(self._request, engine)
         return engine
 
-    def __call__(self, *flags, socket=None, timeout=STARTUP_TIMEOUT):
+    def __call__(self, *flags, socket=None, timeout=STARTUP_TIMEOUT, env=None, control=False):
         """Starts an engine with extra command-line flags; see the module docstring."""
-        return self._make(flags, socket).start(timeout)
+        return self._make(flags, socket, env, control).start(timeout)
 
-    def run_to_exit(self, *flags, socket=None, timeout=STARTUP_TIMEOUT):
+    def run_to_exit(self, *flags, socket=None, timeout=STARTUP_TIMEOUT, env=None):
         """Runs an engine that should stop by itself (a bad flag, a taken port);
         returns an EngineExit."""
-        engine = self._make(flags, socket)
+        engine = self._make(flags, socket, env)
         engine.expected_exit = True
         with open(engine.stdout_path, "wb") as out, open(engine.log_path, "wb") as err:
             engine.popen = subprocess.Popen(engine.command(), stdin=subprocess.DEVNULL,
-                                            stdout=out, stderr=err, cwd=self._directory)
+                                            stdout=out, stderr=err, cwd=self._directory,
+                                            env=engine.environment())
         code = engine.wait_exit(timeout)
         return EngineExit(code, engine.stdout_path.read_text(errors="replace"),
                           engine.log_path.read_text(errors="replace"), engine.log_path)
@@ -904,14 +990,13 @@ def understudy_client(understudy_engine):
     """Connects in-process understudy_client clients to an engine (by default
     the one started last): understudy_client(name, service=None, engine=None,
     **connect_kwargs) returns a registered EngineClient."""
-    import understudy_client as client_library
-
     clients = []
 
     def connect(name="client", service=None, engine=None, **kwargs):
         engine = engine or understudy_engine.latest
         kwargs.setdefault("stack_dump_signal", None)  # pytest's process keeps its signals
         kwargs.setdefault("timeout", STARTUP_TIMEOUT)
+        kwargs.setdefault("auth_token_file", engine.auth_token_file)
         client = client_library.connect(name, service=service, address=engine.address, **kwargs)
         clients.append(client)
         return client

@@ -143,6 +143,19 @@ class Run {
     return {{"UNDERSTUDY_REDIS_URL", redis_url_}};
   }
 
+  // An engine that requires a token (--auth-token-file among its args) gets
+  // clients that send it: understudy_client reads the file this names. A
+  // token file set in the harness's own environment reaches both already.
+  std::map<std::string, std::string> auth_env() const {
+    const auto& args = scenario_.engine.args;
+    for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+      if (args[i] == "--auth-token-file") {
+        return {{"UNDERSTUDY_AUTH_TOKEN_FILE", std::filesystem::absolute(args[i + 1]).string()}};
+      }
+    }
+    return {};
+  }
+
   void start_engine() {
     const auto& e = scenario_.engine;
     // Unix socket paths are limited to 107 bytes, and work folders can be
@@ -242,6 +255,7 @@ class Run {
                                                std::to_string(clients_.size()) + ".log"),
                          std::nullopt};
         spec.env.merge(redis_env());
+        spec.env.merge(auth_env());
         clients_.push_back(std::make_unique<ChildProcess>(spec));
         client_names_.push_back(name);
         client_pids_.push_back(clients_.back()->pid());

@@ -6,10 +6,25 @@ import signal
 import threading
 
 import rpyc
+from rpyc.core.stream import SocketStream
+from rpyc.utils.factory import connect_stream
+
+
+def tcp_connect(host, port, service=rpyc.VoidService):
+    """rpyc.connect, plus the engine's auth token first when it requires one
+    (--auth-token-file; $UNDERSTUDY_AUTH_TOKEN_FILE names the file): the
+    token and a newline, before any RPyC traffic (SECURITY.md)."""
+    stream = SocketStream.connect(host, port)
+    token_file = os.environ.get("UNDERSTUDY_AUTH_TOKEN_FILE")
+    if token_file:
+        with open(token_file, "rb") as f:
+            stream.sock.sendall(f.read().strip() + b"\n")
+    return connect_stream(stream, service)
+
 
 address = os.environ["UNDERSTUDY_RPC"].removeprefix("tcp://")
 host, port = address.rsplit(":", 1)
-conn = rpyc.connect(host, int(port))
+conn = tcp_connect(host, int(port))
 conn.root.execute(
     "import unreal_engine as ue\n"
     "ue.get_editor_world().actor_spawn(ue.classes.Actor).set_actor_label('from plain client')")

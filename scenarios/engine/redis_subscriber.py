@@ -47,4 +47,8 @@ async def wait_for_redis():
             await client.close()
 
 
-asyncio.ensure_future(wait_for_redis())
+# The loop holds its tasks weakly: a task waiting on a socket only it refers
+# to can be garbage-collected mid-await ("Task was destroyed but it is
+# pending!"), silently ending the subscription. This script's namespace goes
+# away once it has run, so the task is kept by the module that outlives it.
+subscriber_accounting.subscriber_task = asyncio.ensure_future(wait_for_redis())

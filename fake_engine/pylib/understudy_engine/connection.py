@@ -12,12 +12,18 @@ back to receiving at once.
 
 With faithful=True the connection dispatches exactly as stock 5.x does (the
 request waits for the main thread on the reader thread), to reproduce what
-users of the original see."""
+users of the original see.
+
+A message the peer garbled (not brine, an unknown message type, a reply that
+does not unbox) closes this connection only, logged with the peer and the
+reason by the connection's BoundedChannel; stock RPyC raises it out of
+whichever thread happened to be receiving, with the connection's receive lock
+still held."""
 
 import sys
 
 import rpyc
-from rpyc.core import consts
+from rpyc.core import brine, consts
 
 import _understudy_engine as native
 import unreal_engine as ue
@@ -53,13 +59,57 @@ def main_thread_api(target):
     return None
 
 
+class _GarbledMessage(Exception):
+    """The peer sent a frame that is not a valid RPyC message."""
+
+
 class EngineConnection(rpyc.Connection):
     """`hooks` is the server: it knows this connection's client name, the
-    deadlock monitor and whether dispatch is faithful."""
+    deadlock monitor and whether dispatch is faithful. `channel` is a
+    BoundedChannel."""
 
     def __init__(self, root, channel, config, hooks):
         self._hooks = hooks
         super().__init__(root, channel, config)
+        if self._bind_threads:
+            raise ValueError("EngineConnection does not support RPyC's bind_threads")
+
+    def serve(self, timeout=1, wait_for_lock=True):
+        try:
+            return super().serve(timeout, wait_for_lock)
+        except _GarbledMessage as exc:
+            # The socket closes first: nothing the peer sent after the garbage
+            # (a reply another thread is waiting for) may be read. Then the
+            # receive lock, which RPyC 5.x's serve() keeps when dispatching
+            # raises, goes back, so that no other thread waits on a dead
+            # connection, which closes as for a peer that went away.
+            rejected = self._channel.reject(str(exc))
+            self._recvlock.release()
+            with self._recv_event:
+                self._recv_event.notify_all()
+            self.close()
+            raise rejected from None
+
+    def _dispatch(self, data):
+        # RPyC 5.3's Connection._dispatch without bind_threads, with what the
+        # peer can get wrong turned into _GarbledMessage.
+        try:
+            msg, seq, args = brine.load(data)
+        except Exception as exc:
+            raise _GarbledMessage(f"undecodable message of {len(data)} bytes "
+                                  f"({type(exc).__name__}: {exc})") from None
+        if msg == consts.MSG_REQUEST:
+            self._dispatch_request(seq, args)
+            return
+        if msg not in (consts.MSG_REPLY, consts.MSG_EXCEPTION):
+            raise _GarbledMessage(f"unknown message type {msg!r}")
+        is_exc = msg == consts.MSG_EXCEPTION
+        try:
+            obj = self._unbox_exc(args) if is_exc else self._unbox(args)
+        except Exception as exc:
+            raise _GarbledMessage(f"malformed {'exception' if is_exc else 'reply'} "
+                                  f"({type(exc).__name__}: {exc})") from None
+        self._seq_request_callback(msg, seq, is_exc, obj)
 
     def _main_thread_call(self, handler, args):
         """(api, callable) when this request must run on the main thread."""

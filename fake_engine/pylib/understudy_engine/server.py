@@ -6,7 +6,13 @@ client_name() before serving it, and registers it.
 It listens on 127.0.0.1:18861 by default, or on a Unix socket (mode 0600,
 with a lock file so that only one engine serves a path). Binding to an
 address that is not loopback is refused unless allow_remote is set: whoever
-reaches this port can run arbitrary code in the engine through `execute`."""
+reaches this port can run arbitrary code in the engine through `execute`.
+
+One peer cannot take the server down (SECURITY.md): its frames are bounded in
+size and time (channel.py), a message it garbles closes its connection only,
+a Unix-socket peer of another user is refused (SO_PEERCRED), and with a token
+file every TCP client must first send the token (auth.py). Each refusal is a
+console warning "closing connection from PEER: REASON"."""
 
 import builtins
 import errno
@@ -22,12 +28,14 @@ import threading
 import time
 
 import rpyc
-from rpyc.core.channel import Channel
 from rpyc.core.stream import SocketStream
+from rpyc.utils.authenticators import AuthenticationError
 
 import _understudy_engine as native
 import unreal_engine as ue
 
+from .auth import TokenAuthenticator, TokenFileError, read_token_file, same_user_peer
+from .channel import BoundedChannel
 from .connection import EngineConnection
 from .service import EngineService
 
@@ -89,6 +97,7 @@ class RpcServer:
         self._threads = []
         self._clients_lock = threading.Lock()
         self._conn_ids = itertools.count(1)
+        self._authenticator = None
         self.address = None
 
     # --- hooks used by EngineConnection and the call paths ---
@@ -116,6 +125,7 @@ class RpcServer:
         if self.settings["socket"]:
             self._listen_unix(self.settings["socket"])
         else:
+            self._authenticator = self._token_authenticator()
             self._listen_tcp(self.settings["host"], self.settings["port"])
         self._accept_thread = threading.Thread(target=self._accept_loop, name="rpc-accept",
                                                daemon=True)
@@ -126,6 +136,20 @@ class RpcServer:
         print(json.dumps({"understudy": "listening", "rpc": self.address, "pid": os.getpid()}),
               file=sys.__stdout__, flush=True)
         ue.log(f"rpc server listening on {self.address}")
+
+    def _token_authenticator(self):
+        """Read at every start, so that a reload picks up a new token."""
+        path = self.settings.get("auth_token_file")
+        if not path:
+            return None
+        try:
+            token, warning = read_token_file(path)
+        except TokenFileError as exc:
+            raise ServerStartError(str(exc)) from None
+        if warning:
+            ue.log_warning(warning)
+        return TokenAuthenticator(token, self.settings["frame_deadline"] or 10.0,
+                                  stopping=self._stopping)
 
     def _listen_tcp(self, host, port):
         if not is_loopback(host):
@@ -205,13 +229,42 @@ class RpcServer:
                 self._threads.append(thread)
             thread.start()
 
+    @staticmethod
+    def _refuse(peer_text, reason):
+        ue.log_warning(f"closing connection from {peer_text}: {reason}")
+
+    def _admit(self, sock):
+        """None if the peer may speak RPyC, else why not."""
+        if sock.family == socket.AF_UNIX:
+            try:
+                refused, _ = same_user_peer(sock)
+            except OSError as exc:
+                return f"cannot tell which user connected: {exc.strerror}"
+            return refused
+        if self._authenticator is not None:
+            try:
+                self._authenticator(sock)
+            except AuthenticationError as exc:
+                return str(exc)
+        return None
+
     def _serve_client(self, sock, peer, conn_id):
-        peer_text = peer if isinstance(peer, str) and peer else (
-            f"{peer[0]}:{peer[1]}" if peer else "unix socket")
+        if sock.family == socket.AF_UNIX:
+            peer_text = unix_peer_text(sock)
+        else:
+            host = f"[{peer[0]}]" if ":" in peer[0] else peer[0]
+            peer_text = f"{host}:{peer[1]}"
+        refused = self._admit(sock)
+        if refused is not None:
+            self._refuse(peer_text, refused)
+            sock.close()
+            return
         info = _ClientInfo(conn_id, peer_text, sock)
+        channel = BoundedChannel(SocketStream(sock), peer_text, self.settings["max_frame_bytes"],
+                                 self.settings["frame_deadline"], self._refuse)
         try:
-            conn = EngineConnection(EngineService(self.engine_globals),
-                                    Channel(SocketStream(sock)), self._config, hooks=self)
+            conn = EngineConnection(EngineService(self.engine_globals), channel, self._config,
+                                    hooks=self)
         except Exception as exc:
             ue.log_warning(f"rpc connection {conn_id} from {peer_text} failed to start: {exc!r}")
             sock.close()
@@ -247,7 +300,8 @@ class RpcServer:
                    "it can call the engine but the engine cannot call it")
             return True
         except (EOFError, OSError) as exc:
-            ue.log_warning(f"client from {info.peer} went away before registering: {exc!r}")
+            if conn._channel.rejection is None:  # else the refusal was logged already
+                ue.log_warning(f"client from {info.peer} went away before registering: {exc!r}")
             return False
         except Exception as exc:
             ue.log_warning(f"client from {info.peer} failed to register: {exc!r}; closing it")
@@ -310,6 +364,16 @@ class RpcServer:
             result.set_expiry(self.SHUTDOWN_NOTICE_EXPIRY)
         except Exception:
             pass  # a client that cannot take the notice is closed anyway
+
+
+def unix_peer_text(sock):
+    """A Unix-socket peer as log lines name it: its pid and uid, which the
+    kernel vouches for."""
+    try:
+        _, (pid, uid) = same_user_peer(sock)
+        return f"unix socket peer pid {pid} uid {uid}"
+    except OSError:
+        return "unix socket peer"
 
 
 def peer_pid(info):

@@ -16,7 +16,10 @@ library adds what the shipped Unity clients did and what a test harness needs:
 
 The engine's address comes from the arguments, else $UNDERSTUDY_RPC
 ("tcp://127.0.0.1:18861" or "unix:///path"), else 127.0.0.1:18861; the
-name from the arguments, else $UNDERSTUDY_CLIENT_NAME.
+name from the arguments, else $UNDERSTUDY_CLIENT_NAME. When the engine runs
+with --auth-token-file, TCP clients first send the token in that file: the
+file comes from the arguments (auth_token_file=), else
+$UNDERSTUDY_AUTH_TOKEN_FILE.
 """
 
 import faulthandler
@@ -26,12 +29,12 @@ import sys
 import threading
 import time
 
-import socket
-
 import rpyc
-from rpyc.utils.factory import unix_connect
+from rpyc.core.stream import SocketStream
+from rpyc.utils.factory import connect_stream, unix_connect
 
 DEFAULT_ADDRESS = "tcp://127.0.0.1:18861"
+AUTH_TOKEN_FILE_ENV = "UNDERSTUDY_AUTH_TOKEN_FILE"
 
 
 class ClientService(rpyc.Service):
@@ -71,6 +74,36 @@ def parse_address(address=None):
     return "tcp", host.strip("[]") or "127.0.0.1", int(port)
 
 
+def auth_token(path=None):
+    """The engine's shared secret (bytes) from the file `path`, else from the
+    file $UNDERSTUDY_AUTH_TOKEN_FILE names; None when neither is set."""
+    path = path or os.environ.get(AUTH_TOKEN_FILE_ENV)
+    if not path:
+        return None
+    with open(path, "rb") as f:
+        token = f.read().strip()
+    if not token:
+        raise ValueError(f"the auth token file {path} is empty")
+    return token
+
+
+def open_connection(address=None, service=rpyc.VoidService, config=None, auth_token_file=None):
+    """A plain RPyC connection to the engine, not served by anyone. Over TCP
+    the auth token (see auth_token()) goes first, when there is one."""
+    kind, where, port = parse_address(address)
+    if kind == "unix":
+        return unix_connect(where, service=service, config=config or {})
+    token = auth_token(auth_token_file)
+    stream = SocketStream.connect(where, port, nodelay=True)
+    try:
+        if token is not None:
+            stream.sock.sendall(token + b"\n")
+        return connect_stream(stream, service=service, config=config or {})
+    except BaseException:
+        stream.close()
+        raise
+
+
 def dump_stacks_on(signum=signal.SIGUSR1, file=None):
     """Every thread's stack to `file` (stderr) when `signum` arrives."""
     faulthandler.register(signum, file=file or sys.stderr, all_threads=True)
@@ -83,9 +116,10 @@ class EngineClient:
     connection is live; `wait_connected(timeout)` waits for one."""
 
     def __init__(self, service, address=None, config=None, serving="thread", reconnect=False,
-                 retry_interval=1.0, on_connect=None):
+                 retry_interval=1.0, on_connect=None, auth_token_file=None):
         self.service = service
         self.address = address
+        self.auth_token_file = auth_token_file
         self.config = {"allow_public_attrs": True, "sync_request_timeout": 30, **(config or {})}
         self.serving = serving
         self.reconnect = reconnect
@@ -122,12 +156,7 @@ class EngineClient:
                 time.sleep(min(0.1, self.retry_interval))
 
     def _open_once(self):
-        kind, where, port = parse_address(self.address)
-        if kind == "unix":
-            conn = unix_connect(where, service=self.service, config=self.config)
-        else:
-            conn = rpyc.connect(where, port, service=self.service, config=self.config)
-            conn._channel.stream.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        conn = open_connection(self.address, self.service, self.config, self.auth_token_file)
         self.conn = conn
         self.connections_made += 1
         self.service.server_shutdown.clear()
@@ -149,8 +178,15 @@ class EngineClient:
         engine can call it by name as soon as connect() returns. The engine
         asks client_name() and registers the client before it serves any
         other request; a ping sent after the answer is served after that."""
-        if not self.service.name_asked.wait(timeout):
-            raise ConnectionError(f"the engine did not ask this client's name within {timeout} s")
+        deadline = time.monotonic() + timeout
+        while not self.service.name_asked.wait(0.05):
+            if conn.closed:
+                raise ConnectionError(
+                    "the engine closed the connection before asking this client's name (a "
+                    "missing or wrong auth token? the engine's console says why)")
+            if time.monotonic() >= deadline:
+                raise ConnectionError(
+                    f"the engine did not ask this client's name within {timeout} s")
         conn.ping(timeout=timeout)
 
     def _serve(self, conn):
@@ -204,7 +240,7 @@ class EngineClient:
 
 def connect(name=None, service=None, address=None, config=None, serving="thread",
             reconnect=False, retry_interval=1.0, on_connect=None, timeout=10.0,
-            stack_dump_signal=signal.SIGUSR1):
+            stack_dump_signal=signal.SIGUSR1, auth_token_file=None):
     """Connects to the engine and serves the connection on a thread.
 
     `service` is a ClientService instance (one is made from `name` if not
@@ -217,8 +253,9 @@ def connect(name=None, service=None, address=None, config=None, serving="thread"
         dump_stacks_on(stack_dump_signal)
     client = EngineClient(service, address=address, config=config, serving=serving,
                           reconnect=reconnect, retry_interval=retry_interval,
-                          on_connect=on_connect)
+                          on_connect=on_connect, auth_token_file=auth_token_file)
     return client.open(timeout=timeout)
 
 
-__all__ = ["ClientService", "EngineClient", "connect", "dump_stacks_on", "parse_address"]
+__all__ = ["ClientService", "EngineClient", "auth_token", "connect", "dump_stacks_on",
+           "open_connection", "parse_address"]

@@ -7,8 +7,21 @@ import threading
 import time
 
 import rpyc
-from rpyc.utils.factory import unix_connect
+from rpyc.core.stream import SocketStream
+from rpyc.utils.factory import connect_stream, unix_connect
 
+
+
+def tcp_connect(host, port, service=rpyc.VoidService):
+    """rpyc.connect, plus the engine's auth token first when it requires one
+    (--auth-token-file; $UNDERSTUDY_AUTH_TOKEN_FILE names the file): the
+    token and a newline, before any RPyC traffic (SECURITY.md)."""
+    stream = SocketStream.connect(host, port)
+    token_file = os.environ.get("UNDERSTUDY_AUTH_TOKEN_FILE")
+    if token_file:
+        with open(token_file, "rb") as f:
+            stream.sock.sendall(f.read().strip() + b"\n")
+    return connect_stream(stream, service)
 
 class PlainService(rpyc.Service):
     def exposed_client_name(self):
@@ -24,7 +37,7 @@ def main():
         conn = unix_connect(address[len("unix://"):], service=PlainService)
     else:
         host, port = address[len("tcp://"):].rsplit(":", 1)
-        conn = rpyc.connect(host, int(port), service=PlainService)
+        conn = tcp_connect(host, int(port), service=PlainService)
     threading.Thread(target=conn.serve_all, name="serve", daemon=True).start()
     print(f"{time.monotonic():.6f} connected to {address}", flush=True)
     while not conn.closed:

@@ -1,0 +1,129 @@
+"""BoundedChannel: RPyC's Channel with limits on what one peer can make the
+engine's server do.
+
+Stock RPyC 5.x reads a frame header (`!LB`: length, compressed flag) and then
+exactly that many bytes, whatever the length says and however long they take:
+a header announcing 4 GiB makes a connection thread collect bytes until memory
+runs out, and a peer that stops mid-frame (or sends a byte a second) keeps it
+blocked forever. Here a frame longer than `max_frame_bytes` (also once
+inflated) is refused at its header, and a frame that has started arriving must
+be complete within `frame_deadline` seconds. Either limit at 0 behaves as
+stock RPyC.
+
+A refused peer is logged once, naming its address and the reason, and its
+socket is closed at once; the caller gets PeerRejected, an EOFError, so that
+RPyC closes the connection as it does for a peer that went away."""
+
+import select
+import socket
+import time
+import zlib
+
+from rpyc.core.channel import Channel
+
+
+class PeerRejected(EOFError):
+    """The server closed a connection because of what its peer sent."""
+
+
+def describe_size(count):
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if count >= size and count % size == 0:
+            return f"{count // size} {unit}"
+    return f"{count} bytes"
+
+
+class BoundedChannel(Channel):
+    # Stock RPyC reads in chunks of this size too (consts.STREAM_CHUNK).
+    READ_CHUNK = 64000
+
+    __slots__ = ("peer", "max_frame_bytes", "frame_deadline", "rejection", "_on_reject")
+
+    def __init__(self, stream, peer, max_frame_bytes, frame_deadline, on_reject):
+        """`peer` names the other end in log lines ("127.0.0.1:5555");
+        `on_reject(peer, reason)` logs a rejection."""
+        super().__init__(stream)
+        self.peer = peer
+        self.max_frame_bytes = max_frame_bytes
+        self.frame_deadline = frame_deadline
+        self.rejection = None  # why the peer was refused, once it was
+        self._on_reject = on_reject
+
+    def reject(self, reason):
+        """Logs why the peer is refused, closes its socket, and returns the
+        PeerRejected for the caller to raise. Only the first reason is logged."""
+        if self.rejection is None:
+            self.rejection = reason
+            self._on_reject(self.peer, reason)
+        self.stream.close()
+        return PeerRejected(f"connection from {self.peer} closed: {reason}")
+
+    def recv(self):
+        # The deadline starts when the frame starts: RPyC polls for readable
+        # data before it calls recv(), so an idle connection is not timed.
+        deadline = time.monotonic() + self.frame_deadline if self.frame_deadline else None
+        header = self._read(self.FRAME_HEADER.size, deadline, "header")
+        length, compressed = self.FRAME_HEADER.unpack(header)
+        if self.max_frame_bytes and length > self.max_frame_bytes:
+            raise self.reject(f"frame of {length} bytes exceeds the "
+                              f"{describe_size(self.max_frame_bytes)} limit")
+        data = self._read(length + len(self.FLUSHER), deadline, "payload")[:-len(self.FLUSHER)]
+        if compressed:
+            data = self._inflate(data)
+        return data
+
+    def _inflate(self, data):
+        limit = self.max_frame_bytes
+        inflater = zlib.decompressobj()
+        try:
+            # One byte over the limit is enough to know it is over.
+            data = inflater.decompress(data, limit + 1 if limit else 0)
+        except zlib.error as exc:
+            raise self.reject(f"compressed frame does not inflate ({exc})") from None
+        if limit and (len(data) > limit or inflater.unconsumed_tail):
+            raise self.reject(f"compressed frame inflates beyond the {describe_size(limit)} "
+                              "limit")
+        if not inflater.eof:
+            raise self.reject("compressed frame is truncated")
+        return data
+
+    def _read(self, count, deadline, what):
+        """Exactly `count` bytes, or EOFError. Chunks are kept as they arrive,
+        so a frame that announces much and sends little costs little."""
+        sock = self.stream.sock
+        chunks = []
+        missing = count
+        while missing > 0:
+            try:
+                # Non-blocking first: the data is usually there already, and
+                # this keeps the common case at one system call.
+                chunk = sock.recv(min(self.READ_CHUNK, missing), socket.MSG_DONTWAIT)
+            except (BlockingIOError, InterruptedError):
+                self._wait_readable(sock, deadline, count - missing, what)
+                continue
+            except OSError as exc:
+                self.stream.close()
+                raise EOFError(exc) from None
+            if not chunk:
+                self.stream.close()
+                raise EOFError("connection closed by peer")
+            chunks.append(chunk)
+            missing -= len(chunk)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+    def _wait_readable(self, sock, deadline, received, what):
+        timeout_ms = None
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise self.reject(f"frame incomplete after the {self.frame_deadline:g} s frame "
+                                  f"deadline ({received} bytes of its {what} arrived)")
+            timeout_ms = max(1, int(left * 1000))
+        poller = select.poll()
+        try:
+            poller.register(sock.fileno(), select.POLLIN)
+            poller.poll(timeout_ms)
+        except InterruptedError:
+            pass
+        except ValueError:  # closed by another thread (the server stopping)
+            raise EOFError("stream has been closed") from None

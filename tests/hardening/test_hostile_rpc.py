@@ -1,0 +1,199 @@
+"""Hostile bytes on the RPC port. Each test attacks a real engine over a raw
+socket while a real client (the bystander) keeps calling it, and checks that
+the engine closes the attacker's connection, says why in a console line
+naming the attacker's address and port, keeps ticking, and keeps answering
+the bystander with normal results."""
+
+import random
+import re
+import struct
+import threading
+import time
+import zlib
+
+import pytest
+
+from conftest import record_figure, wait_closed_by_peer
+
+HEADER = struct.Struct("!LB")  # RPyC's channel frame header: length, compressed
+DEADLINE = 1.0  # --frame-deadline for these tests, so that they stay fast
+
+
+def start_engine(understudy_engine, *flags):
+    return understudy_engine("--frame-deadline", str(DEADLINE), *flags, control=True)
+
+
+def closing_line(engine, sock, reason, since):
+    """The console record refusing `sock`'s connection with `reason` (a regex)."""
+    host, port = sock.getsockname()[:2]
+    return engine.wait_for_console(
+        rf"^closing connection from {re.escape(host)}:{port}: {reason}", since=since,
+        severity="warning")
+
+
+def test_a_frame_announcing_4_gib_is_refused_at_its_header(understudy_engine, bystander,
+                                                           hostile_socket):
+    engine = start_engine(understudy_engine)
+    with bystander(engine) as watch:
+        mark = engine.console_mark()
+        sock = hostile_socket(engine.port)
+        sock.sendall(HEADER.pack(0xFFFFFFFF, 0))
+        took = wait_closed_by_peer(sock)
+        closing_line(engine, sock, r"frame of 4294967295 bytes exceeds the 64 MiB limit$", mark)
+        time.sleep(0.3)  # the bystander keeps going after the attack too
+        figures = watch.check()
+    assert took < 0.5, f"the engine took {took:.3f} s to drop a 4 GiB frame header"
+    record_figure("rpc: drop a 4 GiB frame header (s)", f"{took:.4f}")
+    record_figure("rpc: 4 GiB header, bystander", figures)
+
+
+def test_random_bytes_close_only_that_connection(understudy_engine, bystander, hostile_socket):
+    """Random bytes, and random payloads behind a header that passes the size
+    check (plain and "compressed"), so that every path through the channel
+    and the decoder sees garbage."""
+    engine = start_engine(understudy_engine)
+    generator = random.Random(7)
+    attacks = []
+    for _ in range(3):
+        payload = generator.randbytes(4096)
+        attacks += [payload, HEADER.pack(len(payload), 0) + payload + b"\n",
+                    HEADER.pack(len(payload), 1) + payload + b"\n"]
+    with bystander(engine) as watch:
+        for number, attack in enumerate(attacks):
+            mark = engine.console_mark()
+            sock = hostile_socket(engine.port)
+            sock.sendall(attack)
+            took = wait_closed_by_peer(sock, DEADLINE + CLOSE_MARGIN)
+            line = closing_line(engine, sock, r"\S", mark)
+            record_figure(f"rpc: random bytes #{number} closed after (s)", f"{took:.4f}: "
+                          f"{line.text}")
+        figures = watch.check()
+    record_figure("rpc: random bytes, bystander", figures)
+
+
+CLOSE_MARGIN = 1.0  # the engine closes a timed-out frame within this of its deadline
+
+
+def test_a_valid_frame_of_garbage_is_an_undecodable_message(understudy_engine, bystander,
+                                                            hostile_socket):
+    engine = start_engine(understudy_engine)
+    payload = b"\xfe" * 100  # no brine tag: not a message
+    with bystander(engine) as watch:
+        mark = engine.console_mark()
+        sock = hostile_socket(engine.port)
+        sock.sendall(HEADER.pack(len(payload), 0) + payload + b"\n")
+        took = wait_closed_by_peer(sock)
+        closing_line(engine, sock, r"undecodable message of 100 bytes", mark)
+        watch.check()
+    assert took < 0.5, f"the engine took {took:.3f} s to drop an undecodable message"
+    record_figure("rpc: drop an undecodable message (s)", f"{took:.4f}")
+
+
+def test_a_compression_bomb_is_refused(understudy_engine, bystander, hostile_socket):
+    engine = start_engine(understudy_engine)
+    bomb = zlib.compress(bytes(100 << 20), 9)  # 100 MiB of zeros in ~100 KiB
+    with bystander(engine) as watch:
+        mark = engine.console_mark()
+        sock = hostile_socket(engine.port)
+        sock.sendall(HEADER.pack(len(bomb), 1) + bomb + b"\n")
+        took = wait_closed_by_peer(sock)
+        closing_line(engine, sock, r"compressed frame inflates beyond the 64 MiB limit$", mark)
+        watch.check()
+    record_figure("rpc: drop a 100 MiB compression bomb (s)", f"{took:.4f}")
+
+
+def test_a_truncated_frame_is_dropped_at_the_frame_deadline(understudy_engine, bystander,
+                                                            hostile_socket):
+    engine = start_engine(understudy_engine)
+    with bystander(engine) as watch:
+        mark = engine.console_mark()
+        sock = hostile_socket(engine.port)
+        sock.sendall(HEADER.pack(1000, 0) + b"x" * 10)
+        took = wait_closed_by_peer(sock)
+        closing_line(engine, sock, r"frame incomplete after the 1 s frame deadline \(10 bytes of "
+                                   r"its payload arrived\)$", mark)
+        figures = watch.check()
+    assert DEADLINE - 0.05 <= took <= DEADLINE + CLOSE_MARGIN, (
+        f"the truncated frame was dropped after {took:.3f} s; expected about the {DEADLINE} s "
+        "deadline")
+    record_figure("rpc: truncated frame dropped after (s, deadline 1)", f"{took:.4f}")
+    record_figure("rpc: truncated frame, bystander", figures)
+
+
+def test_a_byte_a_second_is_dropped_at_the_frame_deadline(understudy_engine, bystander,
+                                                          hostile_socket):
+    engine = understudy_engine("--frame-deadline", "2.5", control=True)
+    frame = HEADER.pack(20, 0) + b"x" * 20 + b"\n"
+    with bystander(engine) as watch:
+        mark = engine.console_mark()
+        sock = hostile_socket(engine.port)
+        stop = threading.Event()
+
+        def send_slowly():
+            for byte in frame:
+                try:
+                    sock.sendall(bytes([byte]))
+                except OSError:
+                    return
+                if stop.wait(1.0):
+                    return
+
+        sender = threading.Thread(target=send_slowly, daemon=True)
+        sender.start()
+        try:
+            took = wait_closed_by_peer(sock, 5.0)
+        finally:
+            stop.set()
+            sender.join(timeout=2)
+        closing_line(engine, sock, r"frame incomplete after the 2\.5 s frame deadline \(3 bytes "
+                                   r"of its header arrived\)$", mark)
+        figures = watch.check()
+    assert 2.5 - 0.05 <= took <= 2.5 + CLOSE_MARGIN, (
+        f"the slow sender was dropped after {took:.3f} s; expected the 2.5 s deadline")
+    record_figure("rpc: slowloris (1 byte/s) dropped after (s, deadline 2.5)", f"{took:.4f}")
+    record_figure("rpc: slowloris, bystander", figures)
+
+
+def test_limits_are_flags_and_faithful_keeps_them(understudy_engine, hostile_socket):
+    """--faithful is stock RPyC's dispatch, not stock RPyC's lack of limits:
+    it still refuses the 4 GiB header. Only both limits at 0 read like stock
+    RPyC: the connection waits for the announced bytes."""
+    faithful = understudy_engine("--faithful", "--max-frame-bytes", "1024")
+    mark = faithful.console_mark()
+    sock = hostile_socket(faithful.port)
+    sock.sendall(HEADER.pack(2048, 0))
+    wait_closed_by_peer(sock)
+    closing_line(faithful, sock, r"frame of 2048 bytes exceeds the 1 KiB limit$", mark)
+
+    stock = understudy_engine("--faithful", "--max-frame-bytes", "0", "--frame-deadline", "0")
+    mark = stock.console_mark()
+    sock = hostile_socket(stock.port)
+    sock.sendall(HEADER.pack(0xFFFFFFFF, 0) + b"x" * 10)
+    try:
+        wait_closed_by_peer(sock, 1.5)
+    except AssertionError:
+        pass  # still open, as stock RPyC leaves it
+    else:
+        raise AssertionError("with both limits at 0 the engine closed the connection; stock "
+                             "RPyC would still be waiting for the 4 GiB it was promised")
+    stock.assert_no_console(r"^closing connection from", since=mark)
+
+
+@pytest.mark.parametrize("mode", [(), ("--faithful",)], ids=["default", "faithful"])
+def test_garbage_instead_of_a_reply_fails_the_call_at_once(understudy_engine, client_process,
+                                                           mode):
+    """The main thread waits for the client's reply and may be the thread
+    that reads the garbage: the call fails as a disconnect, not after the
+    call timeout, and the connection's receive lock is not left held."""
+    engine = start_engine(understudy_engine, *mode)
+    garbler = client_process("clients/garbling_client.py", name="garbler")
+    mark = engine.console_mark()
+    outcome = engine.call_client("garbler", "garble", timeout=10)
+    assert outcome.error_type == "ClientDisconnectedError", outcome
+    assert outcome.elapsed < 1.0, f"the call failed after {outcome.elapsed:.3f} s, not at once"
+    engine.wait_for_console(r"^closing connection from 127\.0\.0\.1:\d+: undecodable message of "
+                            r"100 bytes", since=mark, severity="warning")
+    garbler.wait_for_output(r"the engine closed the connection$")
+    engine.wait_for_clients({})
+    record_figure(f"rpc: call answered with garbage fails after (s, {mode or 'default'})",
+                  f"{outcome.elapsed:.4f}")
