@@ -74,13 +74,18 @@ void PythonJobBatch::schedule() {
 }
 
 void PythonJobBatch::run_batch() {
+  // Short jobs share one GIL hold; once a batch has run this long, the rest
+  // go back in the queue as a batch of their own, so that a job that blocks
+  // (a synchronous call to a client) is paced by the queue like any job.
+  constexpr auto kBatchTime = std::chrono::milliseconds(1);
   py::gil_scoped_acquire gil;
+  const auto started = Clock::now();
   std::size_t left = 0;
   {
     std::lock_guard lock(mutex_);
     left = jobs_.size();
   }
-  for (; left > 0; --left) {
+  for (; left > 0 && Clock::now() - started < kBatchTime; --left) {
     std::pair<py::object, std::string> job;
     {
       std::lock_guard lock(mutex_);

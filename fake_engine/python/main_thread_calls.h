@@ -29,8 +29,9 @@ pybind11::object run_python_on_main_thread(MainThreadQueue& queue, pybind11::obj
 // runs the Python jobs waiting by then. Under load this saves a GIL hand-off
 // between threads per job, the costliest part of a main-thread request; a
 // job posted alone costs what it did. A batch runs at most the jobs waiting
-// when it starts, then queues the next batch behind whatever else is queued,
-// so frames and other jobs are never starved.
+// when it starts, and for about a millisecond, then queues the next batch
+// behind whatever else is queued, so frames, other jobs and the queue's own
+// pacing of long jobs are not bypassed.
 class PythonJobBatch {
  public:
   PythonJobBatch(MainThreadQueue& queue, Console& console) : queue_(queue), console_(console) {}
