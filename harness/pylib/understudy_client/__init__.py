@@ -113,7 +113,9 @@ class EngineClient:
             try:
                 self._open_once()
                 return self
-            except OSError as exc:
+            # EOFError: the engine closed the connection while registering it
+            # (a domain reload at that moment); it is back in a moment.
+            except (OSError, EOFError) as exc:
                 if time.monotonic() >= deadline:
                     kind, where, port = parse_address(self.address)
                     raise ConnectionError(
@@ -169,7 +171,7 @@ class EngineClient:
             try:
                 self._open_once()
                 return
-            except OSError:
+            except (OSError, EOFError):  # another reload while reconnecting: try again
                 continue
 
     def wait_connected(self, timeout):
