@@ -208,6 +208,27 @@ BOOST_AUTO_TEST_CASE(a_job_overrunning_the_idle_time_makes_the_next_frame_late) 
   BOOST_TEST(summary.interval_max_ms >= 60.0, "longest interval " << summary.interval_max_ms);
 }
 
+BOOST_AUTO_TEST_CASE(a_frame_starts_between_two_jobs_that_each_overrun_a_frame) {
+  // Two synchronous calls to clients that stopped answering, queued together,
+  // must not hold the main thread for both: the second runs in a later frame.
+  FrameLoop loop(queue, affinity, LoopSettings(50).max_frames(5));
+  std::vector<std::string> events;
+  loop.add_frame_task("post two slow jobs on frame 2", [&](const FrameTick& tick) {
+    if (tick.number == 2) {
+      for (const char* name : {"slow a", "slow b"}) {
+        (void)queue.post(name, [&events, &loop, name] {
+          std::this_thread::sleep_for(30ms);  // a frame and a half
+          events.push_back(std::string(name) + " in frame " + std::to_string(loop.current_frame()));
+        });
+      }
+    }
+  });
+  loop.run();
+
+  const std::vector<std::string> expected{"slow a in frame 2", "slow b in frame 3"};
+  BOOST_TEST(events == expected, "seen " << describe(events));
+}
+
 BOOST_AUTO_TEST_CASE(request_stop_from_another_thread_ends_the_idle_wait_at_once) {
   // At 1 Hz the loop idles a whole second after frame 1; a stop must not wait for it.
   LoopThread runner(LoopSettings(1));
