@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -121,6 +122,8 @@ struct FaultMatrix::Impl {
   std::vector<HarnessCall> calls;
   std::vector<std::int64_t> reload_requests;
   std::vector<std::thread> redis_restarts;
+  std::mutex redis_mutex;
+  std::vector<std::string> redis_errors;  // REQUIRES: redis_mutex held until joined
   std::size_t load_turn = 0;
   double last_load_s = -1;
   FaultMatrixOutcome out;
@@ -272,8 +275,14 @@ struct FaultMatrix::Impl {
         actions.push_back({fault.at_s, [this, text, down = fault.down_s] {
                              fault_event(text, "redis");
                              // On its own thread: the schedule keeps its time meanwhile.
-                             redis_restarts.emplace_back(
-                                 [this, down] { host.restart_redis(down); });
+                             redis_restarts.emplace_back([this, down] {
+                               try {
+                                 host.restart_redis(down);
+                               } catch (const std::exception& e) {
+                                 std::lock_guard lock(redis_mutex);
+                                 redis_errors.push_back(e.what());
+                               }
+                             });
                            }});
         break;
     }
@@ -305,6 +314,9 @@ struct FaultMatrix::Impl {
     }
     for (auto& thread : redis_restarts) {
       thread.join();  // bounded: RedisServer's start waits for PING with a deadline
+    }
+    for (const auto& error : redis_errors) {
+      broken("redis-server to come back after its planned restart; " + error);
     }
   }
 
