@@ -448,7 +448,7 @@ class Run {
     }
   }
 
-  // The last faulthandler dump ("Thread 0x...") in a client's log.
+  // The last stack dump (faulthandler's format, "Thread 0x...") in a client's log.
   static std::string stack_dump_in(const std::filesystem::path& log) {
     const auto text = tail_of_file(log, 200);
     const auto start = text.rfind("Current thread 0x") != std::string::npos

@@ -19,7 +19,6 @@ The engine's address comes from the arguments, else $UNDERSTUDY_RPC
 name from the arguments, else $UNDERSTUDY_CLIENT_NAME.
 """
 
-import faulthandler
 import os
 import signal
 import sys
@@ -71,9 +70,46 @@ def parse_address(address=None):
     return "tcp", host.strip("[]") or "127.0.0.1", int(port)
 
 
+def dump_stacks(file=None, current_frame=None):
+    """Every thread's stack to `file` (stderr), in faulthandler's format, the
+    calling thread last (from `current_frame` when given: a signal handler
+    passes the frame it interrupted)."""
+    out = file or sys.stderr
+    current = threading.get_ident()
+    frames = sys._current_frames()
+    if current_frame is not None:
+        frames[current] = current_frame
+    order = [ident for ident in frames if ident != current] + [current]
+    text = []
+    for ident in order:
+        frame = frames.get(ident)
+        if frame is None:
+            continue
+        label = "Current thread" if ident == current else "Thread"
+        text.append(f"{label} 0x{ident:016x} (most recent call first):")
+        while frame is not None:
+            text.append(f'  File "{frame.f_code.co_filename}", line {frame.f_lineno} '
+                        f"in {frame.f_code.co_name}")
+            frame = frame.f_back
+        text.append("")
+    data = ("\n".join(text) + "\n").encode(errors="replace")
+    try:
+        # Straight to the descriptor: the handler may interrupt a print on
+        # this very stream, whose buffer would refuse a reentrant write.
+        os.write(out.fileno(), data)
+    except (AttributeError, OSError, ValueError):
+        out.write(data.decode())
+        out.flush()
+
+
 def dump_stacks_on(signum=signal.SIGUSR1, file=None):
-    """Every thread's stack to `file` (stderr) when `signum` arrives."""
-    faulthandler.register(signum, file=file or sys.stderr, all_threads=True)
+    """Every thread's stack to `file` (stderr) when `signum` arrives.
+
+    A Python handler, run by the main thread holding the GIL (a blocked wait
+    is interrupted for it), rather than faulthandler.register: that one walks
+    the threads without the GIL, and crashed a client with SIGSEGV in the
+    fault matrix while its threads came and went."""
+    signal.signal(signum, lambda _signum, frame: dump_stacks(file, frame))
 
 
 class EngineClient:
@@ -223,4 +259,5 @@ def connect(name=None, service=None, address=None, config=None, serving="thread"
     return client.open(timeout=timeout)
 
 
-__all__ = ["ClientService", "EngineClient", "connect", "dump_stacks_on", "parse_address"]
+__all__ = ["ClientService", "EngineClient", "connect", "dump_stacks", "dump_stacks_on",
+           "parse_address"]
