@@ -85,7 +85,7 @@ void FrameLoop::idle_until(Clock::time_point next_start) {
   }
 }
 
-void FrameLoop::run_frame(const FrameTick& tick, Clock::duration lateness) {
+void FrameLoop::run_frame(FrameTick tick, Clock::duration lateness) {
   const auto started = Clock::now();
   frame_.store(tick.number);
   // Faithful: Unity's 1/90 s. Otherwise a frame's time, so that long jobs
@@ -94,6 +94,7 @@ void FrameLoop::run_frame(const FrameTick& tick, Clock::duration lateness) {
   const auto budget =
       settings_.faithful || period() == Clock::duration::zero() ? kFaithfulDrainBudget : period();
   const auto drained = queue_.drain(budget);
+  tick.jobs_overran = Clock::now() - started > std::max(period(), kFaithfulDrainBudget);
   for (auto& [name, task] : tasks_) {
     try {
       task(tick);

@@ -229,6 +229,20 @@ BOOST_AUTO_TEST_CASE(a_frame_starts_between_two_jobs_that_each_overrun_a_frame) 
   BOOST_TEST(events == expected, "seen " << describe(events));
 }
 
+BOOST_AUTO_TEST_CASE(a_frame_whose_jobs_overran_it_says_so_to_its_tasks) {
+  // Frame tasks put off their own long work (a domain reload) on such frames.
+  FrameLoop loop(queue, affinity, LoopSettings(50).faithful().max_frames(2));
+  (void)queue.post("slow job", [] { std::this_thread::sleep_for(30ms); });
+  std::vector<bool> overran;
+  loop.add_frame_task("record",
+                      [&](const FrameTick& tick) { overran.push_back(tick.jobs_overran); });
+  loop.run();
+
+  BOOST_REQUIRE_EQUAL(overran.size(), 2u);
+  BOOST_TEST(overran[0], "frame 1 ran a 30 ms job at 50 frames a second");
+  BOOST_TEST(!overran[1]);
+}
+
 BOOST_AUTO_TEST_CASE(request_stop_from_another_thread_ends_the_idle_wait_at_once) {
   // At 1 Hz the loop idles a whole second after frame 1; a stop must not wait for it.
   LoopThread runner(LoopSettings(1));
