@@ -69,6 +69,7 @@ ordered_json scenario_json(const ScenarioResult& scenario) {
           {"failure_message", scenario.failure_message},
           {"repeat_index", scenario.repeat_index},
           {"seed", scenario.seed},
+          {"fault_schedule", scenario.fault_schedule},
           {"expectations", array_of(scenario.expectations, expectation_json)},
           {"timeline", array_of(scenario.timeline, event_json)},
           {"deadlocks", array_of(scenario.deadlocks, deadlock_json)},

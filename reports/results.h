@@ -73,6 +73,9 @@ struct ScenarioResult {
   std::map<std::string, double> metrics;  // "frames", "frame_work_p99_ms", "messages_lost", ...
   int repeat_index = 0;                   // with --repeat N: 0..N-1
   std::uint64_t seed = 0;
+  // The faults a fault_matrix step planned from the seed, one per line, so
+  // that a failure can be replayed with `--seed`; empty without one.
+  std::string fault_schedule;
 };
 
 struct SuiteResult {

@@ -19,8 +19,10 @@ std::string_view severity_name(Severity severity) {
   return "log";
 }
 
-Console::Console(std::function<std::uint64_t()> frame_source, bool echo)
-    : frame_source_(std::move(frame_source)), echo_(echo) {}
+Console::Console(std::function<std::uint64_t()> frame_source, bool echo, std::size_t kept_records)
+    : frame_source_(std::move(frame_source)),
+      echo_(echo),
+      kept_records_(std::max<std::size_t>(kept_records, 1)) {}
 
 void Console::write(Severity severity, std::string text) {
   ConsoleRecord record;
@@ -33,8 +35,13 @@ void Console::write(Severity severity, std::string text) {
   std::vector<ConsoleListener> listeners;
   {
     std::lock_guard lock(mutex_);
-    record.sequence = records_.size() + 1;
+    record.sequence = dropped_ + records_.size() + 1;
     records_.push_back(record);
+    ++counts_[static_cast<std::size_t>(severity)];
+    if (records_.size() > kept_records_) {
+      records_.pop_front();
+      ++dropped_;
+    }
     listeners = listeners_;
     if (echo_) {
       // One fprintf per record, under the lock, so lines from threads never interleave.
@@ -51,7 +58,7 @@ void Console::write(Severity severity, std::string text) {
 
 std::vector<ConsoleRecord> Console::records(std::uint64_t after) const {
   std::lock_guard lock(mutex_);
-  const auto first = std::min<std::size_t>(after, records_.size());
+  const auto first = std::min<std::uint64_t>(std::max(after, dropped_) - dropped_, records_.size());
   return {records_.begin() + static_cast<std::ptrdiff_t>(first), records_.end()};
 }
 
@@ -60,13 +67,14 @@ std::optional<ConsoleRecord> Console::wait_for(
     std::uint64_t after) const {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::unique_lock lock(mutex_);
-  // Record i has sequence i + 1: starting at index `after` skips every record
-  // up to that sequence, including ones not yet written.
-  std::size_t checked = after;
+  // Sequences, not indices: records may be dropped from the front meanwhile.
+  std::uint64_t next = after + 1;
   while (true) {
-    for (; checked < records_.size(); ++checked) {
-      if (match(records_[checked])) {
-        return records_[checked];
+    next = std::max(next, dropped_ + 1);
+    for (; next <= dropped_ + records_.size(); ++next) {
+      const auto& record = records_[static_cast<std::size_t>(next - dropped_ - 1)];
+      if (match(record)) {
+        return record;
       }
     }
     if (std::chrono::steady_clock::now() >= deadline) {
@@ -83,8 +91,7 @@ void Console::add_listener(ConsoleListener listener) {
 
 std::size_t Console::count(Severity severity) const {
   std::lock_guard lock(mutex_);
-  return static_cast<std::size_t>(std::count_if(
-      records_.begin(), records_.end(), [&](const auto& r) { return r.severity == severity; }));
+  return counts_[static_cast<std::size_t>(severity)];
 }
 
 }  // namespace understudy

@@ -1,6 +1,9 @@
 // Console: the engine's output log. Log, warning and error records, each with
 // the frame number, the thread that wrote it and the time. Records are echoed
-// to stderr and kept, so that tests and the harness can query and wait for them.
+// to stderr and the most recent ones kept (as editors' consoles keep a
+// bounded history), so that tests and the harness can query and wait for
+// them; listeners see every record. Unbounded, every client connecting and
+// disconnecting grew a long-running engine by two records for good.
 //
 // Any thread may write and read: like Unreal's UE_LOG, logging is allowed from
 // worker threads (RPyC's `log` service runs on connection threads).
@@ -9,6 +12,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -35,19 +39,23 @@ using ConsoleListener = std::function<void(const ConsoleRecord&)>;
 
 class Console {
  public:
-  // `frame_source` tells the current frame number; `echo` prints each record to stderr.
-  Console(std::function<std::uint64_t()> frame_source, bool echo);
+  static constexpr std::size_t kDefaultKeptRecords = 20000;
+
+  // `frame_source` tells the current frame number; `echo` prints each record
+  // to stderr; the newest `kept_records` records are kept.
+  Console(std::function<std::uint64_t()> frame_source, bool echo,
+          std::size_t kept_records = kDefaultKeptRecords);
 
   void write(Severity severity, std::string text);
   void log(std::string text) { write(Severity::kLog, std::move(text)); }
   void warning(std::string text) { write(Severity::kWarning, std::move(text)); }
   void error(std::string text) { write(Severity::kError, std::move(text)); }
 
-  // Records with sequence > `after`, oldest first.
+  // Kept records with sequence > `after`, oldest first.
   std::vector<ConsoleRecord> records(std::uint64_t after = 0) const;
 
   // Blocks until a record with sequence > `after` satisfies `match`, or the
-  // timeout passes. Returns the first such record.
+  // timeout passes. Returns the first such record (among those still kept).
   std::optional<ConsoleRecord> wait_for(const std::function<bool(const ConsoleRecord&)>& match,
                                         std::chrono::milliseconds timeout,
                                         std::uint64_t after = 0) const;
@@ -55,15 +63,19 @@ class Console {
   // Called on the writing thread after each record is stored, outside the lock.
   void add_listener(ConsoleListener listener);
 
+  // Records of that severity ever written, kept or not.
   std::size_t count(Severity severity) const;
 
  private:
   const std::function<std::uint64_t()> frame_source_;
   const bool echo_;
   const std::chrono::steady_clock::time_point created_ = std::chrono::steady_clock::now();
+  const std::size_t kept_records_;
   mutable std::mutex mutex_;
   mutable std::condition_variable appended_;
-  std::vector<ConsoleRecord> records_;      // REQUIRES: mutex_ held
+  std::deque<ConsoleRecord> records_;       // REQUIRES: mutex_ held; sequences dropped_+1 ...
+  std::uint64_t dropped_ = 0;               // REQUIRES: mutex_ held; records no longer kept
+  std::size_t counts_[3] = {};              // REQUIRES: mutex_ held; by severity, ever written
   std::vector<ConsoleListener> listeners_;  // REQUIRES: mutex_ held
 };
 

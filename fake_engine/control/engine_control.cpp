@@ -44,7 +44,8 @@ json to_json(const FrameStatsSummary& s) {
           {"work_max_ms", s.work_max_ms},
           {"lateness_p99_ms", s.lateness_p99_ms},
           {"lateness_max_ms", s.lateness_max_ms},
-          {"late_frames", s.late_frames}};
+          {"late_frames", s.late_frames},
+          {"interval_max_ms", s.interval_max_ms}};
 }
 
 namespace {

@@ -31,6 +31,10 @@ struct FrameLoopSettings {
 struct FrameTick {
   std::uint64_t number = 0;  // 1 for the first frame
   double delta_seconds = 0;  // since the previous frame started (one period for the first)
+  // This frame's jobs already took longer than a frame: long work of the
+  // frame tasks' own (a domain reload) should wait for the next frame rather
+  // than hold the main thread on top of them.
+  bool jobs_overran = false;
 };
 
 // Receives errors thrown by frame tasks; the loop keeps running.
@@ -64,7 +68,7 @@ class FrameLoop {
 
  private:
   void idle_until(Clock::time_point next_start);
-  void run_frame(const FrameTick& tick, Clock::duration lateness);
+  void run_frame(FrameTick tick, Clock::duration lateness);
 
   MainThreadQueue& queue_;
   MainThreadAffinity& affinity_;

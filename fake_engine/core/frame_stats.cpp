@@ -26,6 +26,7 @@ void FrameStats::add(const FrameRecord& record, Clock::duration period) {
   total_work_ += record.work;
   max_work_ = std::max(max_work_, record.work);
   max_lateness_ = std::max(max_lateness_, record.lateness);
+  max_interval_s_ = std::max(max_interval_s_, record.delta_seconds);
   if (period > Clock::duration::zero() && record.lateness > period) {
     ++late_frames_;
   }
@@ -42,6 +43,7 @@ FrameStatsSummary FrameStats::summary() const {
   s.late_frames = late_frames_;
   s.work_max_ms = to_ms(max_work_);
   s.lateness_max_ms = to_ms(max_lateness_);
+  s.interval_max_ms = max_interval_s_ * 1000.0;
   if (frames_ > 0) {
     s.work_mean_ms = to_ms(total_work_) / static_cast<double>(frames_);
   }

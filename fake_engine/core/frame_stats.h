@@ -29,6 +29,9 @@ struct FrameStatsSummary {
   double lateness_p99_ms = 0;
   double lateness_max_ms = 0;
   std::uint64_t late_frames = 0;  // started more than one period after their schedule
+  // The longest time between two frame starts over the whole run: it also
+  // covers main-thread jobs run between frames, which no frame's work counts.
+  double interval_max_ms = 0;
 };
 
 // Keeps the most recent frames for percentiles, and whole-run totals.
@@ -54,6 +57,7 @@ class FrameStats {
   Clock::duration max_work_{};      // REQUIRES: mutex_ held
   Clock::duration max_lateness_{};  // REQUIRES: mutex_ held
   Clock::duration period_{};        // REQUIRES: mutex_ held
+  double max_interval_s_ = 0;       // REQUIRES: mutex_ held
 };
 
 }  // namespace understudy

@@ -93,7 +93,10 @@ bool PythonRuntime::run_script(const std::filesystem::path& script) {
 
 void PythonRuntime::tick(const FrameTick& frame) {
   py::gil_scoped_acquire gil;
-  if (state_->reload_requested.exchange(false)) {
+  // After jobs that overran the frame (a synchronous call that timed out),
+  // the reload waits a frame: the two together held the main thread past the
+  // call timeout in the fault matrix.
+  if (!frame.jobs_overran && state_->reload_requested.exchange(false)) {
     reload();
   }
   state_->tickers.tick(frame.delta_seconds);

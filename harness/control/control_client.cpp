@@ -110,6 +110,19 @@ json ControlClient::await_response(std::int64_t id, std::chrono::milliseconds ti
   throw ControlError("no answer to control request " + std::to_string(id) + ": " + close_reason_);
 }
 
+std::optional<json> ControlClient::try_response(std::int64_t id) {
+  std::lock_guard lock(mutex_);
+  if (const auto it = responses_.find(id); it != responses_.end()) {
+    json response = std::move(it->second);
+    responses_.erase(it);
+    return response;
+  }
+  if (closed_) {
+    throw ControlError("no answer to control request " + std::to_string(id) + ": " + close_reason_);
+  }
+  return std::nullopt;
+}
+
 json ControlClient::request(json request, std::chrono::milliseconds timeout) {
   return await_response(send(std::move(request)), timeout);
 }

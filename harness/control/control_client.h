@@ -48,6 +48,9 @@ class ControlClient {
   // Sends a request and returns at once; `await_response(id, timeout)` later.
   std::int64_t send(nlohmann::json request);
   nlohmann::json await_response(std::int64_t id, std::chrono::milliseconds timeout);
+  // The response to `id` if it has arrived (taken, as await_response does);
+  // never waits. Throws ControlError when the connection is gone without it.
+  std::optional<nlohmann::json> try_response(std::int64_t id);
 
   // The first event at index >= `from` that `match` accepts, waiting up to
   // `timeout`; nullopt on timeout. `index_out` receives its index.

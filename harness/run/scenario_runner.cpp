@@ -15,8 +15,10 @@
 #include <thread>
 
 #include "harness/control/control_client.h"
+#include "harness/faults/fault_matrix.h"
 #include "harness/load/line_load.h"
 #include "harness/process/child_process.h"
+#include "harness/soak/connection_soak.h"
 #include "redis/publisher_load.h"
 #include "redis/redis_server.h"
 #include "reports/detail/stats.h"
@@ -219,6 +221,7 @@ class Run {
     if (event.kind != "deadlock" || !event.data.contains("client_pids")) {
       return;
     }
+    std::lock_guard lock(pids_mutex_);
     for (const auto& [node, pid] : event.data["client_pids"].items()) {
       for (const pid_t ours : client_pids_) {
         if (pid.is_number_integer() && pid.get<pid_t>() == ours) {
@@ -241,24 +244,7 @@ class Run {
     for (const auto& client : scenario_.clients) {
       for (int i = 0; i < client.count; ++i) {
         const auto name = client.name(i);
-        std::vector<std::string> argv = {settings_.python.string(), client.script.string()};
-        argv.insert(argv.end(), client.args.begin(), client.args.end());
-        ProcessSpec spec{"client " + name,
-                         argv,
-                         {{"UNDERSTUDY_RPC", rpc_address_},
-                          {"UNDERSTUDY_CLIENT_NAME", name},
-                          {"UNDERSTUDY_SEED", std::to_string(settings_.seed)},
-                          {"UNDERSTUDY_SCENARIO_PORT", std::to_string(scenario_port_)},
-                          {"PYTHONPATH", python_path()},
-                          {"PYTHONUNBUFFERED", "1"}},
-                         settings_.work_dir / ("client-" + sanitize(name) + "-" +
-                                               std::to_string(clients_.size()) + ".log"),
-                         std::nullopt};
-        spec.env.merge(redis_env());
-        spec.env.merge(auth_env());
-        clients_.push_back(std::make_unique<ChildProcess>(spec));
-        client_names_.push_back(name);
-        client_pids_.push_back(clients_.back()->pid());
+        start_client_process(name, client.script, client.args);
         if (client.wait_registered) {
           ++expected[name];
         }
@@ -312,6 +298,31 @@ class Run {
     }
     timeline("process", std::to_string(clients_.size()) + " clients registered", "harness", 0,
              "ok");
+  }
+
+  // A client process of the run: stopped and its log reported at the end.
+  ChildProcess& start_client_process(const std::string& name, const std::filesystem::path& script,
+                                     const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {settings_.python.string(), script.string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    ProcessSpec spec{"client " + name,
+                     argv,
+                     {{"UNDERSTUDY_RPC", rpc_address_},
+                      {"UNDERSTUDY_CLIENT_NAME", name},
+                      {"UNDERSTUDY_SEED", std::to_string(settings_.seed)},
+                      {"UNDERSTUDY_SCENARIO_PORT", std::to_string(scenario_port_)},
+                      {"PYTHONPATH", python_path()},
+                      {"PYTHONUNBUFFERED", "1"}},
+                     settings_.work_dir / ("client-" + sanitize(name) + "-" +
+                                           std::to_string(clients_.size()) + ".log"),
+                     std::nullopt};
+    spec.env.merge(redis_env());
+    spec.env.merge(auth_env());
+    clients_.push_back(std::make_unique<ChildProcess>(spec));
+    client_names_.push_back(name);
+    std::lock_guard lock(pids_mutex_);
+    client_pids_.push_back(clients_.back()->pid());
+    return *clients_.back();
   }
 
   static std::string sanitize(const std::string& name) {
@@ -393,6 +404,11 @@ class Run {
           {"redis-server", redis_->log_path().string(), redis_->log_tail(failed ? 30 : 5)});
       redis_.reset();
     }
+    if (!result_.fault_schedule.empty()) {
+      result_.logs.push_back({"fault schedule (seed " + std::to_string(settings_.seed) + ")",
+                              (settings_.work_dir / "fault-matrix" / "schedule.txt").string(),
+                              result_.fault_schedule});
+    }
     result_.metrics["clients"] = static_cast<double>(clients_.size());
   }
 
@@ -446,7 +462,7 @@ class Run {
     }
   }
 
-  // The last faulthandler dump ("Thread 0x...") in a client's log.
+  // The last stack dump (faulthandler's format, "Thread 0x...") in a client's log.
   static std::string stack_dump_in(const std::filesystem::path& log) {
     const auto text = tail_of_file(log, 200);
     const auto start = text.rfind("Current thread 0x") != std::string::npos
@@ -564,6 +580,10 @@ class Run {
       publish_load(step);
     } else if (a == "expect_delivery") {
       expect_delivery(step);
+    } else if (a == "fault_matrix") {
+      fault_matrix(step);
+    } else if (a == "connection_soak") {
+      connection_soak(step);
     }
     timeline("step", step.title, "harness", now_s() - begun, "ok", {{"where", step.where.text()}});
   }
@@ -986,6 +1006,118 @@ class Run {
          account.describe());
   }
 
+  // fault_matrix {duration, faults, clients, kinds, ...}: the faults planned
+  // from the run's seed, under load, then the invariants (harness/faults/).
+  void fault_matrix(const Step& step) {
+    const auto& p = step.params;
+    FaultMatrixOptions options;
+    options.spec.duration_s = p.value("duration", options.spec.duration_s);
+    options.spec.faults = p.value("faults", options.spec.faults);
+    options.spec.clients = p.value("clients", options.spec.clients);
+    if (p.contains("kinds")) {
+      options.spec.kinds.clear();
+      for (const auto& kind : p["kinds"]) {
+        options.spec.kinds.push_back(fault_kind_from_name(kind.get<std::string>()));
+      }
+    }
+    options.spec.hold_s = p.value("hold_s", options.spec.hold_s);
+    options.spec.pause_max_s = p.value("pause_max_s", options.spec.pause_max_s);
+    options.spec.restart_after_s = p.value("restart_after_s", options.spec.restart_after_s);
+    options.spec.redis_down_max_s = p.value("redis_down_max_s", options.spec.redis_down_max_s);
+    options.client_name = p.value("client_name", options.client_name);
+    options.client_script = p.value("script", std::string());
+    options.load_interval_s = p.value("load_interval_s", options.load_interval_s);
+    options.max_load_in_flight = p.value("max_in_flight", options.max_load_in_flight);
+    options.settle_s = p.value("settle_s", options.settle_s);
+    const bool wants_redis = std::find(options.spec.kinds.begin(), options.spec.kinds.end(),
+                                       FaultKind::kRestartRedis) != options.spec.kinds.end();
+    FaultMatrixHost host{*control_,
+                         [this](const std::string& name, const std::filesystem::path& script,
+                                const std::vector<std::string>& args) -> ChildProcess& {
+                           return start_client_process(name, script, args);
+                         },
+                         {},
+                         scenario_.engine.call_timeout,
+                         scenario_.engine.tick_hz,
+                         [this] { return now_s(); },
+                         settings_.work_dir,
+                         engine_log_hint()};
+    if (wants_redis) {
+      auto& server = private_redis(step);
+      host.restart_redis = [&server](double down_s) {
+        server.stop();
+        std::this_thread::sleep_for(ms(down_s));
+        server.start();
+      };
+    }
+    const double begun = now_s();
+    FaultMatrix matrix(host, options, settings_.seed);
+    result_.fault_schedule = matrix.schedule_text();
+    auto outcome = matrix.run();
+    result_.timeline.insert(result_.timeline.end(), outcome.timeline.begin(),
+                            outcome.timeline.end());
+    for (const auto& [key, value] : outcome.metrics) {
+      result_.metrics[key] = value;
+    }
+    timeline("fault", "fault matrix", "harness", now_s() - begun, "ok");
+    if (!outcome.broken.empty()) {
+      std::string seen;
+      for (const auto& b : outcome.broken) {
+        seen += (seen.empty() ? "" : "; ") + b;
+      }
+      fail(step,
+           "every invariant to hold after the fault schedule (replay it with --seed " +
+               std::to_string(settings_.seed) + ")",
+           seen);
+    }
+    std::string held;
+    for (const auto& c : outcome.checked) {
+      held += (held.empty() ? "" : "; ") + c;
+    }
+    pass(step, "every invariant holds after " + std::to_string(outcome.schedule.size()) + " faults",
+         held);
+  }
+
+  // connection_soak {processes, cycles, warmup_cycles, rounds | duration, rss_mib, ...}:
+  // connect/call/disconnect rounds; after each, the engine's fds and threads
+  // back at the baseline and its RSS within rss_mib of it (harness/soak/).
+  void connection_soak(const Step& step) {
+    const auto& p = step.params;
+    ConnectionSoakOptions options;
+    options.script = p.value("script", std::string());
+    options.processes = p.value("processes", options.processes);
+    options.cycles = p.value("cycles", options.cycles);
+    options.warmup_cycles = p.value("warmup_cycles", options.warmup_cycles);
+    options.rounds = p.value("rounds", options.rounds);
+    options.duration_s = p.value("duration", options.duration_s);
+    options.rss_mib = p.value("rss_mib", options.rss_mib);
+    options.settle_s = p.value("settle_s", options.settle_s);
+    options.calls = p.value("calls", options.calls);
+    ConnectionSoakHost host{*control_,
+                            engine_->pid(),
+                            [this](const std::string& name, const std::filesystem::path& script,
+                                   const std::vector<std::string>& args) -> ChildProcess& {
+                              return start_client_process(name, script, args);
+                            },
+                            [this] { return now_s(); },
+                            scenario_.engine.call_timeout,
+                            engine_log_hint()};
+    auto outcome = ConnectionSoak(host, options).run();
+    result_.timeline.insert(result_.timeline.end(), outcome.timeline.begin(),
+                            outcome.timeline.end());
+    for (const auto& [key, value] : outcome.metrics) {
+      result_.metrics[key] = value;
+    }
+    if (!outcome.broken.empty()) {
+      fail(step, "the engine's resources back at the baseline after every round",
+           outcome.broken.front() + (outcome.summary.empty() ? "" : "; " + outcome.summary));
+    }
+    pass(step,
+         "fds and threads exactly at the baseline, RSS within " + fixed(options.rss_mib, 1) +
+             " MiB, after every round",
+         outcome.summary);
+  }
+
   // expect_latency {series, min_count, p50_min_ms, p50_max_ms, p99_max_ms, max_ms}: bounds
   // on the samples a series gathered so far ("sync call", "async call", ...).
   void expect_latency(const Step& step) {
@@ -1115,7 +1247,8 @@ class Run {
   int scenario_port_ = 0;  // a free loopback port for the scenario's own servers
   std::vector<std::unique_ptr<ChildProcess>> clients_;
   std::vector<std::string> client_names_;
-  std::vector<pid_t> client_pids_;  // written before the event hook is set
+  std::mutex pids_mutex_;           // steps start clients while the event hook reads
+  std::vector<pid_t> client_pids_;  // REQUIRES: pids_mutex_ held
   struct PendingCall {
     std::int64_t id;
     double begun;

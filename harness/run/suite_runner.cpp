@@ -143,6 +143,9 @@ reports::SuiteResult run_suite(const std::vector<Scenario>& scenarios, const Sui
       progress << "[" << finished << "/" << jobs.size() << "] " << word << " " << result.name
                << (options.repeat > 1 ? " [repeat " + std::to_string(job.repeat) + "]" : "") << " ("
                << static_cast<int>(result.duration_s * 1000) / 1000.0 << " s)\n";
+      if (!result.fault_schedule.empty()) {
+        progress << "    " << result.fault_schedule;
+      }
       if (result.status != reports::Status::kPassed) {
         progress << "    " << result.failure_message << "\n";
         if (!result.logs.empty()) {

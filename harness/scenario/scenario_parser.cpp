@@ -3,6 +3,7 @@
 // into a check that silently never runs.
 #include <toml++/toml.h>
 
+#include <map>
 #include <set>
 
 #include "harness/scenario/scenario.h"
@@ -113,7 +114,20 @@ const std::set<std::string> kActions = {"call",
                                         "line_load",
                                         "publish_load",
                                         "expect_delivery",
-                                        "expect_lines_spawned"};
+                                        "expect_lines_spawned",
+                                        "fault_matrix",
+                                        "connection_soak"};
+
+// The keys of the steps that take many (a misspelt one must not be ignored).
+const std::map<std::string, std::set<std::string>> kActionKeys = {
+    {"fault_matrix",
+     {"duration", "faults", "clients", "kinds", "hold_s", "pause_max_s", "restart_after_s",
+      "redis_down_max_s", "client_name", "script", "load_interval_s", "max_in_flight", "settle_s"}},
+    {"connection_soak",
+     {"processes", "cycles", "warmup_cycles", "rounds", "duration", "script", "rss_mib", "settle_s",
+      "calls"}}};
+
+const std::set<std::string> kFaultKinds = {"kill", "pause", "reload", "restart_redis"};
 
 const std::set<std::string> kOutcomes = {"ok",       "error",        "timeout",
                                          "deadlock", "disconnected", "no_client"};
@@ -176,11 +190,11 @@ Step parse_step(const std::filesystem::path& file, const toml::table& table, std
   if (step.action.empty()) {
     throw ScenarioFileError(step.where, "step " + std::to_string(index + 1) + " has no action");
   }
-  const bool needs_table = step.action == "call" || step.action == "start_call" ||
-                           step.action == "await_call" || step.action.starts_with("expect_") ||
-                           step.action.ends_with("_client") || step.action.ends_with("_load") ||
-                           step.action == "expect_delivery" ||
-                           step.action == "expect_lines_spawned";
+  const bool needs_table =
+      step.action == "call" || step.action == "start_call" || step.action == "await_call" ||
+      step.action.starts_with("expect_") || step.action.ends_with("_client") ||
+      step.action.ends_with("_load") || step.action == "expect_delivery" ||
+      step.action == "expect_lines_spawned" || kActionKeys.contains(step.action);
   if (needs_table && !step.params.is_object()) {
     throw ScenarioFileError(
         step.where, "'" + step.action + "' takes a table, e.g. " + step.action + " = { ... }");
@@ -188,6 +202,40 @@ Step parse_step(const std::filesystem::path& file, const toml::table& table, std
   if ((step.action == "call" || step.action == "start_call") &&
       (!step.params.contains("client") || !step.params.contains("service"))) {
     throw ScenarioFileError(step.where, "'" + step.action + "' needs client and service");
+  }
+  if (const auto keys = kActionKeys.find(step.action); keys != kActionKeys.end()) {
+    for (const auto& [key, value] : step.params.items()) {
+      if (!keys->second.contains(key)) {
+        std::string list;
+        for (const auto& k : keys->second) {
+          list += (list.empty() ? "" : ", ") + k;
+        }
+        throw ScenarioFileError(
+            step.where, "unknown key '" + key + "' in " + step.action + " (allowed: " + list + ")");
+      }
+    }
+    if (!step.params.contains("script")) {
+      throw ScenarioFileError(step.where, "'" + step.action +
+                                              "' needs script, the client script relative to "
+                                              "this file");
+    }
+    const auto script = file.parent_path() / step.params["script"].get<std::string>();
+    if (!std::filesystem::exists(script)) {
+      throw ScenarioFileError(step.where, "client script '" +
+                                              step.params["script"].get<std::string>() +
+                                              "' not found (looked at " + script.string() + ")");
+    }
+    step.params["script"] = script.string();
+  }
+  if (step.action == "fault_matrix") {
+    for (const auto& kind : step.params.value("kinds", json::array())) {
+      if (!kind.is_string() || !kFaultKinds.contains(kind.get<std::string>())) {
+        throw ScenarioFileError(step.where,
+                                "fault_matrix kinds are kill, pause, reload and "
+                                "restart_redis; saw " +
+                                    kind.dump());
+      }
+    }
   }
   if (step.action == "python" && !step.params.is_string()) {
     throw ScenarioFileError(step.where, "'python' takes a string of code");

@@ -241,3 +241,62 @@ BOOST_AUTO_TEST_CASE(bad_shard_argument_is_a_usage_error) {
   BOOST_TEST(out.exit_code == 2);
   CHECK_CONTAINS(out.output, "--shard takes I/N");
 }
+
+namespace {
+
+// The fault schedule `understudy run` printed: the lines after its header.
+std::string printed_schedule(const std::string& output) {
+  const auto start = output.find("fault schedule for seed");
+  if (start == std::string::npos) {
+    return {};
+  }
+  std::istringstream lines(output.substr(start));
+  std::string schedule;
+  std::string line;
+  std::getline(lines, line);
+  schedule += line + "\n";
+  while (std::getline(lines, line) && line.find("  t=") != std::string::npos) {
+    schedule += line + "\n";
+  }
+  return schedule;
+}
+
+Outcome run_tiny_matrix(const TempDir& dir, const std::string& seed, const std::string& folder) {
+  return run_understudy({"run", (kScenarios / "good/fault_matrix_tiny.toml").string(), "--seed",
+                         seed, "--report-dir", (dir.path / folder).string()},
+                        dir.path, {}, 120s);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_same_seed_replays_the_same_fault_schedule_and_another_seed_does_not) {
+  TempDir dir;
+  const auto first = run_tiny_matrix(dir, "7", "first");
+  const auto again = run_tiny_matrix(dir, "7", "again");
+  const auto other = run_tiny_matrix(dir, "8", "other");
+  for (const auto* out : {&first, &again, &other}) {
+    // The invariants hold, whichever schedule ran.
+    BOOST_TEST(out->exit_code == 0, "exit code " << out->exit_code << "; output:\n" << out->output);
+  }
+  const auto schedule = printed_schedule(first.output);
+  BOOST_TEST_REQUIRE(!schedule.empty(), "no fault schedule printed in:\n" << first.output);
+  CHECK_CONTAINS(schedule, "fault schedule for seed 7 (4 faults)");
+  BOOST_TEST(schedule == printed_schedule(again.output));
+  BOOST_TEST(schedule != printed_schedule(other.output), "seeds 7 and 8 planned the same faults:\n"
+                                                             << schedule);
+  CHECK_CONTAINS(printed_schedule(other.output), "fault schedule for seed 8");
+  // The report keeps the schedule for whoever reads it later.
+  CHECK_CONTAINS(read_file(dir.path / "first" / "results.json"), "fault schedule for seed 7");
+}
+
+BOOST_AUTO_TEST_CASE(a_misspelt_fault_matrix_key_is_a_file_line_error) {
+  TempDir dir;
+  const auto file = dir.path / "misspelt.toml";
+  std::ofstream(file) << "[scenario]\nname = \"x\"\n\n[[steps]]\nfault_matrix = { script = \""
+                      << (kShippedScenarios / "clients/fault_matrix_client.py").string()
+                      << "\", faults = 3, duraton = 2 }\n";
+  const auto out = run_understudy({"run", file.string()}, dir.path);
+  BOOST_TEST(out.exit_code == 2, "exit code " << out.exit_code << "; output:\n" << out.output);
+  CHECK_CONTAINS(out.output, "misspelt.toml:4");
+  CHECK_CONTAINS(out.output, "unknown key 'duraton' in fault_matrix");
+}

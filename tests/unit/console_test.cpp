@@ -69,6 +69,28 @@ BOOST_AUTO_TEST_CASE(records_carry_frame_thread_severity_and_sequence) {
   BOOST_TEST(console.records(99).empty());
 }
 
+BOOST_AUTO_TEST_CASE(only_the_newest_records_are_kept_and_sequences_and_counts_go_on) {
+  name_current_thread("test-main");
+  Console small([] { return std::uint64_t{0}; }, /*echo=*/false, /*kept_records=*/3);
+  for (int i = 1; i <= 5; ++i) {
+    small.log("line " + std::to_string(i));
+  }
+  small.error("last");
+  const auto kept = small.records();
+  BOOST_REQUIRE_EQUAL(kept.size(), 3u);
+  BOOST_TEST(kept.front().sequence == 4u);
+  BOOST_TEST(kept.front().text == "line 4");
+  BOOST_TEST(kept.back().sequence == 6u);
+  BOOST_TEST(small.records(1).size() == 3u, "asking for dropped records gives the kept ones");
+  BOOST_TEST(small.records(5).size() == 1u);
+  BOOST_TEST(small.count(Severity::kLog) == 5u, "counts cover dropped records too");
+  BOOST_TEST(small.count(Severity::kError) == 1u);
+  const auto found = small.wait_for(
+      [](const ConsoleRecord& r) { return r.text.starts_with("line"); }, 0ms, /*after=*/0);
+  BOOST_REQUIRE(found.has_value());
+  BOOST_TEST(found->text == "line 4", "the first kept match");
+}
+
 BOOST_AUTO_TEST_CASE(wait_for_returns_a_record_written_by_another_thread) {
   const auto started = std::chrono::steady_clock::now();
   std::thread writer([&] {

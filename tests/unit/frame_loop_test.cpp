@@ -203,6 +203,44 @@ BOOST_AUTO_TEST_CASE(a_job_overrunning_the_idle_time_makes_the_next_frame_late) 
   const auto summary = loop.stats().summary();
   BOOST_TEST(summary.late_frames >= 1u);
   BOOST_TEST(summary.lateness_max_ms >= 40.0);
+  // No frame's work holds the idle job, but the interval between frames does.
+  BOOST_TEST(summary.work_max_ms < 60.0);
+  BOOST_TEST(summary.interval_max_ms >= 60.0, "longest interval " << summary.interval_max_ms);
+}
+
+BOOST_AUTO_TEST_CASE(a_frame_starts_between_two_jobs_that_each_overrun_a_frame) {
+  // Two synchronous calls to clients that stopped answering, queued together,
+  // must not hold the main thread for both: the second runs in a later frame.
+  FrameLoop loop(queue, affinity, LoopSettings(50).max_frames(5));
+  std::vector<std::string> events;
+  loop.add_frame_task("post two slow jobs on frame 2", [&](const FrameTick& tick) {
+    if (tick.number == 2) {
+      for (const char* name : {"slow a", "slow b"}) {
+        (void)queue.post(name, [&events, &loop, name] {
+          std::this_thread::sleep_for(30ms);  // a frame and a half
+          events.push_back(std::string(name) + " in frame " + std::to_string(loop.current_frame()));
+        });
+      }
+    }
+  });
+  loop.run();
+
+  const std::vector<std::string> expected{"slow a in frame 2", "slow b in frame 3"};
+  BOOST_TEST(events == expected, "seen " << describe(events));
+}
+
+BOOST_AUTO_TEST_CASE(a_frame_whose_jobs_overran_it_says_so_to_its_tasks) {
+  // Frame tasks put off their own long work (a domain reload) on such frames.
+  FrameLoop loop(queue, affinity, LoopSettings(50).faithful().max_frames(2));
+  (void)queue.post("slow job", [] { std::this_thread::sleep_for(30ms); });
+  std::vector<bool> overran;
+  loop.add_frame_task("record",
+                      [&](const FrameTick& tick) { overran.push_back(tick.jobs_overran); });
+  loop.run();
+
+  BOOST_REQUIRE_EQUAL(overran.size(), 2u);
+  BOOST_TEST(overran[0], "frame 1 ran a 30 ms job at 50 frames a second");
+  BOOST_TEST(!overran[1]);
 }
 
 BOOST_AUTO_TEST_CASE(request_stop_from_another_thread_ends_the_idle_wait_at_once) {

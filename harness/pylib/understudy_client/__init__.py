@@ -22,7 +22,6 @@ file comes from the arguments (auth_token_file=), else
 $UNDERSTUDY_AUTH_TOKEN_FILE.
 """
 
-import faulthandler
 import os
 import signal
 import sys
@@ -104,9 +103,46 @@ def open_connection(address=None, service=rpyc.VoidService, config=None, auth_to
         raise
 
 
+def dump_stacks(file=None, current_frame=None):
+    """Every thread's stack to `file` (stderr), in faulthandler's format, the
+    calling thread last (from `current_frame` when given: a signal handler
+    passes the frame it interrupted)."""
+    out = file or sys.stderr
+    current = threading.get_ident()
+    frames = sys._current_frames()
+    if current_frame is not None:
+        frames[current] = current_frame
+    order = [ident for ident in frames if ident != current] + [current]
+    text = []
+    for ident in order:
+        frame = frames.get(ident)
+        if frame is None:
+            continue
+        label = "Current thread" if ident == current else "Thread"
+        text.append(f"{label} 0x{ident:016x} (most recent call first):")
+        while frame is not None:
+            text.append(f'  File "{frame.f_code.co_filename}", line {frame.f_lineno} '
+                        f"in {frame.f_code.co_name}")
+            frame = frame.f_back
+        text.append("")
+    data = ("\n".join(text) + "\n").encode(errors="replace")
+    try:
+        # Straight to the descriptor: the handler may interrupt a print on
+        # this very stream, whose buffer would refuse a reentrant write.
+        os.write(out.fileno(), data)
+    except (AttributeError, OSError, ValueError):
+        out.write(data.decode())
+        out.flush()
+
+
 def dump_stacks_on(signum=signal.SIGUSR1, file=None):
-    """Every thread's stack to `file` (stderr) when `signum` arrives."""
-    faulthandler.register(signum, file=file or sys.stderr, all_threads=True)
+    """Every thread's stack to `file` (stderr) when `signum` arrives.
+
+    A Python handler, run by the main thread holding the GIL (a blocked wait
+    is interrupted for it), rather than faulthandler.register: that one walks
+    the threads without the GIL, and crashed a client with SIGSEGV in the
+    fault matrix while its threads came and went."""
+    signal.signal(signum, lambda _signum, frame: dump_stacks(file, frame))
 
 
 class EngineClient:
@@ -147,7 +183,9 @@ class EngineClient:
             try:
                 self._open_once()
                 return self
-            except OSError as exc:
+            # EOFError: the engine closed the connection while registering it
+            # (a domain reload at that moment); it is back in a moment.
+            except (OSError, EOFError) as exc:
                 if time.monotonic() >= deadline:
                     kind, where, port = parse_address(self.address)
                     raise ConnectionError(
@@ -205,7 +243,7 @@ class EngineClient:
             try:
                 self._open_once()
                 return
-            except OSError:
+            except (OSError, EOFError):  # another reload while reconnecting: try again
                 continue
 
     def wait_connected(self, timeout):
@@ -257,5 +295,5 @@ def connect(name=None, service=None, address=None, config=None, serving="thread"
     return client.open(timeout=timeout)
 
 
-__all__ = ["ClientService", "EngineClient", "auth_token", "connect", "dump_stacks_on",
-           "open_connection", "parse_address"]
+__all__ = ["ClientService", "EngineClient", "auth_token", "connect", "dump_stacks",
+           "dump_stacks_on", "open_connection", "parse_address"]

@@ -1,0 +1,615 @@
+#include "harness/faults/fault_matrix.h"
+
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "harness/control/control_client.h"
+#include "harness/process/child_process.h"
+
+namespace understudy::harness {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+std::string fixed(double value, int digits = 3) {
+  std::ostringstream out;
+  out.precision(digits);
+  out << std::fixed << value;
+  return out.str();
+}
+
+milliseconds ms(double seconds) {
+  return milliseconds(static_cast<long long>(seconds * 1000.0));
+}
+
+// A few names out of many, for failure messages.
+std::string first_of(const std::vector<std::string>& names) {
+  std::string text;
+  for (std::size_t i = 0; i < names.size() && i < 8; ++i) {
+    text += (i ? ", " : "") + names[i];
+  }
+  return text + (names.size() > 8 ? ", ..." : "");
+}
+
+// One engine->client call the harness made.
+struct HarnessCall {
+  std::int64_t id = 0;
+  int client = 0;
+  std::string path;
+  std::string label;  // the actor the client spawns for it, on the coroutine and async paths
+  bool spawns = false;
+  double sent_s = 0;
+  double deadline_s = 0;  // an outcome must arrive by then
+  std::string outcome;    // empty until it arrives
+};
+
+// One process that ran under a client's name.
+struct Incarnation {
+  ChildProcess* process = nullptr;
+  bool killed_by_schedule = false;
+};
+
+// A step of the schedule, at its time from the start of the matrix.
+struct TimedAction {
+  double at_s;
+  std::function<void()> run;
+};
+
+// What a client's ledger says about the actors it spawned itself.
+struct Ledger {
+  std::set<std::string> attempted;
+  std::set<std::string> done;
+  std::size_t errors = 0;
+};
+
+Ledger read_ledger(const std::filesystem::path& path) {
+  Ledger ledger;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream words(line);
+    std::string what;
+    std::string label;
+    words >> what >> label;
+    if (what == "attempt") {
+      ledger.attempted.insert(label);
+    } else if (what == "done") {
+      ledger.done.insert(label);
+    } else if (what == "error") {
+      ++ledger.errors;
+    }
+  }
+  return ledger;
+}
+
+}  // namespace
+
+std::string describe_schedule(const std::vector<PlannedFault>& schedule,
+                              const std::vector<std::string>& client_names, std::uint64_t seed) {
+  std::string text = "fault schedule for seed " + std::to_string(seed) + " (" +
+                     std::to_string(schedule.size()) + " faults):\n";
+  for (const auto& fault : schedule) {
+    const auto name = fault.client >= 0 && fault.client < static_cast<int>(client_names.size())
+                          ? client_names[static_cast<std::size_t>(fault.client)]
+                          : std::string();
+    text += "  " + fault.describe(name) + "\n";
+  }
+  return text;
+}
+
+struct FaultMatrix::Impl {
+  Impl(FaultMatrixHost& h, const FaultMatrixOptions& o, std::uint64_t s)
+      : host(h), options(o), seed(s) {}
+
+  FaultMatrixHost& host;
+  const FaultMatrixOptions& options;
+  std::uint64_t seed;
+  Clock::time_point started = Clock::now();
+  double started_scenario_s = 0;
+  std::size_t events_at_start = 0;
+  std::vector<std::string> names;
+  std::vector<std::filesystem::path> ledgers;
+  std::vector<std::vector<Incarnation>> incarnations;  // per client, oldest first
+  std::vector<HarnessCall> calls;
+  std::vector<std::int64_t> reload_requests;
+  std::vector<std::thread> redis_restarts;
+  std::mutex redis_mutex;
+  std::vector<std::string> redis_errors;  // REQUIRES: redis_mutex held until joined
+  std::size_t load_turn = 0;
+  double last_load_s = -1;
+  FaultMatrixOutcome out;
+
+  double now_s() const { return std::chrono::duration<double>(Clock::now() - started).count(); }
+
+  void broken(std::string what) { out.broken.push_back(std::move(what)); }
+  void held(std::string what) { out.checked.push_back(std::move(what)); }
+
+  void fault_event(const std::string& name, const std::string& track) {
+    out.timeline.push_back({"fault", name, track, host.now_s(), 0, "ok", {}});
+  }
+
+  std::string log_of(int client) const {
+    return incarnations[static_cast<std::size_t>(client)].back().process->log_path().string();
+  }
+
+  ChildProcess& current(int client) {
+    return *incarnations[static_cast<std::size_t>(client)].back().process;
+  }
+
+  void start_client(int client) {
+    const auto i = static_cast<std::size_t>(client);
+    auto& process = host.start_client(
+        names[i], options.client_script,
+        {"--ledger", ledgers[i].string(), "--call-timeout", fixed(host.call_timeout_s)});
+    incarnations[i].push_back({&process, false});
+  }
+
+  // Every client registered exactly once (a killed one's connection gone).
+  bool all_registered(double timeout_s, std::string* seen) {
+    const auto deadline = Clock::now() + ms(timeout_s);
+    while (true) {
+      const auto response = host.control.request({{"op", "registry"}}, milliseconds(5000));
+      bool all = response.value("ok", false);
+      for (const auto& name : names) {
+        all = all && response["result"].value(name, 0) == 1;
+      }
+      *seen = response.value("result", json::object()).dump();
+      if (all || Clock::now() >= deadline) {
+        return all;
+      }
+      std::this_thread::sleep_for(milliseconds(50));
+    }
+  }
+
+  void send_call(int client, const std::string& path, const std::string& label, double hold_s) {
+    HarnessCall call;
+    call.client = client;
+    call.path = path;
+    call.label = label;
+    call.spawns = path != "sync";  // a callback on the sync path is the re-entrant deadlock
+    call.sent_s = now_s();
+    // Sync calls run one at a time on the main thread: one may wait behind
+    // every other call in flight, each bounded by the call timeout.
+    call.deadline_s =
+        call.sent_s + hold_s + 5.0 + host.call_timeout_s * (options.max_load_in_flight + 3);
+    call.id = host.control.send({{"op", "call"},
+                                 {"client", names[static_cast<std::size_t>(client)]},
+                                 {"service", "hold"},
+                                 {"args", json::array({label, hold_s, call.spawns})},
+                                 {"path", path},
+                                 {"timeout", host.call_timeout_s}});
+    calls.push_back(call);
+  }
+
+  static std::string outcome_of(const json& response) {
+    if (response.value("ok", false)) {
+      return "ok";
+    }
+    const auto& error = response["error"];
+    if (error.contains("detail") && error["detail"].is_object() &&
+        error["detail"].contains("kind")) {
+      return error["detail"]["kind"].get<std::string>();
+    }
+    return "error";
+  }
+
+  std::size_t poll_calls() {
+    std::size_t in_flight = 0;
+    for (auto& call : calls) {
+      if (!call.outcome.empty()) {
+        continue;
+      }
+      if (auto response = host.control.try_response(call.id)) {
+        call.outcome = outcome_of(*response);
+        out.metrics["fault_matrix.calls." + call.path + "." + call.outcome] += 1;
+      } else {
+        ++in_flight;
+      }
+    }
+    return in_flight;
+  }
+
+  void send_load_call() {
+    static const char* const kPaths[] = {"sync", "coroutine", "async"};
+    const auto n = load_turn++;
+    const int client = static_cast<int>(n % names.size());
+    const std::string path = kPaths[(n / names.size()) % 3];
+    send_call(client, path, "e2c." + std::to_string(n), 0.01);
+    last_load_s = now_s();
+  }
+
+  std::vector<TimedAction> actions_for(const PlannedFault& fault, std::size_t number) {
+    std::vector<TimedAction> actions;
+    const int c = fault.client;
+    const auto text = fault.describe(c >= 0 ? names[static_cast<std::size_t>(c)] : "");
+    const auto label = "fault." + std::to_string(number);
+    switch (fault.kind) {
+      case FaultKind::kKill:
+        actions.push_back({fault.at_s, [this, c, fault, label] {
+                             send_call(c, fault.path, label, fault.hold_s);
+                           }});
+        actions.push_back({fault.at_s + fault.into_call_s, [this, c, text] {
+                             current(c).send_signal(SIGKILL);
+                             incarnations[static_cast<std::size_t>(c)].back().killed_by_schedule =
+                                 true;
+                             fault_event(text, "client:" + names[static_cast<std::size_t>(c)]);
+                           }});
+        actions.push_back({fault.at_s + fault.into_call_s + fault.restart_after_s, [this, c] {
+                             // SIGKILL takes effect at once; the wait only reaps it.
+                             current(c).wait_exit(milliseconds(2000));
+                             start_client(c);
+                             fault_event("started " + names[static_cast<std::size_t>(c)] + " again",
+                                         "client:" + names[static_cast<std::size_t>(c)]);
+                           }});
+        break;
+      case FaultKind::kPause:
+        actions.push_back({fault.at_s, [this, c, fault, label] {
+                             send_call(c, fault.path, label, fault.hold_s);
+                           }});
+        actions.push_back({fault.at_s + fault.into_call_s, [this, c, text] {
+                             current(c).send_signal(SIGSTOP);
+                             fault_event(text, "client:" + names[static_cast<std::size_t>(c)]);
+                           }});
+        actions.push_back({fault.at_s + fault.into_call_s + fault.pause_s, [this, c] {
+                             current(c).send_signal(SIGCONT);
+                             fault_event("resumed " + names[static_cast<std::size_t>(c)],
+                                         "client:" + names[static_cast<std::size_t>(c)]);
+                           }});
+        break;
+      case FaultKind::kReload:
+        actions.push_back({fault.at_s, [this, text] {
+                             reload_requests.push_back(host.control.send({{"op", "reload"}}));
+                             fault_event(text, "main");
+                           }});
+        break;
+      case FaultKind::kRestartRedis:
+        actions.push_back({fault.at_s, [this, text, down = fault.down_s] {
+                             fault_event(text, "redis");
+                             // On its own thread: the schedule keeps its time meanwhile.
+                             redis_restarts.emplace_back([this, down] {
+                               try {
+                                 host.restart_redis(down);
+                               } catch (const std::exception& e) {
+                                 std::lock_guard lock(redis_mutex);
+                                 redis_errors.push_back(e.what());
+                               }
+                             });
+                           }});
+        break;
+    }
+    return actions;
+  }
+
+  void run_schedule() {
+    std::vector<TimedAction> actions;
+    double end_s = options.spec.duration_s;
+    for (std::size_t i = 0; i < out.schedule.size(); ++i) {
+      for (auto& action : actions_for(out.schedule[i], i)) {
+        end_s = std::max(end_s, action.at_s);
+        actions.push_back(std::move(action));
+      }
+    }
+    std::stable_sort(actions.begin(), actions.end(),
+                     [](const TimedAction& a, const TimedAction& b) { return a.at_s < b.at_s; });
+    std::size_t next = 0;
+    while (next < actions.size() || now_s() < end_s) {
+      while (next < actions.size() && actions[next].at_s <= now_s()) {
+        actions[next++].run();
+      }
+      const auto in_flight = poll_calls();
+      if (in_flight < static_cast<std::size_t>(options.max_load_in_flight) &&
+          now_s() - last_load_s >= options.load_interval_s) {
+        send_load_call();
+      }
+      std::this_thread::sleep_for(milliseconds(2));
+    }
+    for (auto& thread : redis_restarts) {
+      thread.join();  // bounded: RedisServer's start waits for PING with a deadline
+    }
+    for (const auto& error : redis_errors) {
+      broken("redis-server to come back after its planned restart; " + error);
+    }
+  }
+
+  void check_calls() {
+    while (poll_calls() > 0) {
+      double last_deadline = 0;
+      for (const auto& call : calls) {
+        if (call.outcome.empty()) {
+          last_deadline = std::max(last_deadline, call.deadline_s);
+        }
+      }
+      if (now_s() > last_deadline) {
+        break;
+      }
+      std::this_thread::sleep_for(milliseconds(10));
+    }
+    std::vector<std::string> hanging;
+    std::map<std::string, int> ok_by_path;
+    for (const auto& call : calls) {
+      if (call.outcome.empty()) {
+        hanging.push_back(call.path + " call " + names[static_cast<std::size_t>(call.client)] +
+                          ".hold(" + call.label + ") sent at t=" + fixed(call.sent_s) + " s");
+      } else if (call.outcome == "ok") {
+        ++ok_by_path[call.path];
+      }
+    }
+    out.metrics["fault_matrix.calls"] = static_cast<double>(calls.size());
+    if (!hanging.empty()) {
+      broken(std::to_string(hanging.size()) + " of " + std::to_string(calls.size()) +
+             " engine->client calls had no outcome by their deadline (nothing may hang "
+             "silently): " +
+             first_of(hanging) + " (" + host.engine_log_hint + ")");
+    } else {
+      held("all " + std::to_string(calls.size()) +
+           " engine->client calls ended (ok, error, timeout or disconnected)");
+    }
+    for (const char* path : {"sync", "coroutine", "async"}) {
+      if (ok_by_path[path] == 0) {
+        broken(std::string("at least one ") + path +
+               " call to succeed between the faults; none did (" + host.engine_log_hint + ")");
+      }
+    }
+  }
+
+  void check_clients() {
+    std::string registry;
+    if (!all_registered(options.settle_s, &registry)) {
+      broken("every client registered exactly once within " + fixed(options.settle_s, 1) +
+             " s of the last fault; the registry holds " + registry + " (" + host.engine_log_hint +
+             ")");
+    }
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const int c = static_cast<int>(i);
+      for (std::size_t k = 0; k + 1 < incarnations[i].size(); ++k) {
+        auto& gone = incarnations[i][k];
+        if (!gone.killed_by_schedule || gone.process->exit_code() != 128 + SIGKILL) {
+          broken("client " + names[i] + " (pid " + std::to_string(gone.process->pid()) +
+                 ") ended only by the schedule's SIGKILL; it " + gone.process->describe_exit() +
+                 " (its log: " + gone.process->log_path().string() + ")");
+        }
+      }
+      if (!current(c).running()) {
+        broken("client " + names[i] + " alive at the end; it " + current(c).describe_exit() +
+               " without the schedule killing it (its log: " + log_of(c) + ")");
+        continue;
+      }
+      const auto status = host.control.request({{"op", "call"},
+                                                {"client", names[i]},
+                                                {"service", "status"},
+                                                {"args", json::array()},
+                                                {"path", "sync"},
+                                                {"timeout", host.call_timeout_s}},
+                                               ms(host.call_timeout_s + 10));
+      if (!status.value("ok", false)) {
+        broken("client " + names[i] + " to answer status() at the end; " + status.dump() +
+               " (its log: " + log_of(c) + ")");
+        continue;
+      }
+      const auto value =
+          json::parse(status["result"].value("value", std::string("{}")), nullptr, false);
+      if (!value.is_object()) {
+        broken("client " + names[i] + "'s status() to be a JSON object; it was " +
+               status["result"].dump() + " (its log: " + log_of(c) + ")");
+        continue;
+      }
+      const double in_flight = value.value("in_flight_s", 0.0);
+      // Its own calls expire after the call timeout; a longer one is stuck.
+      if (in_flight > host.call_timeout_s + 1.0) {
+        broken("client " + names[i] + "'s own engine call to end within the call timeout; it has " +
+               "been in flight " + fixed(in_flight) + " s (its log: " + log_of(c) + ")");
+      }
+      out.metrics["fault_matrix.client_calls_done"] += value.value("done", 0.0);
+      out.metrics["fault_matrix.client_calls_failed"] += value.value("errors", 0.0);
+    }
+    // A clean stop, so that the ledgers are final before the world is read.
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      auto& process = current(static_cast<int>(i));
+      if (!process.running()) {
+        continue;
+      }
+      process.send_signal(SIGTERM);
+      if (!process.wait_exit(milliseconds(8000)) || process.exit_code() != 0) {
+        broken("client " + names[i] + " to stop cleanly on SIGTERM within 8 s; it " +
+               process.describe_exit() + " (its log: " + log_of(static_cast<int>(i)) + ")");
+      }
+    }
+    std::size_t killed = 0;
+    for (const auto& list : incarnations) {
+      killed += list.size() - 1;
+    }
+    out.metrics["fault_matrix.clients_killed"] = static_cast<double>(killed);
+    held(std::to_string(names.size()) + " clients back and answering at the end, " +
+         std::to_string(killed) + " killed by the schedule and started again");
+  }
+
+  bool matrix_label(const std::string& label) const {
+    if (label.starts_with("e2c.") || label.starts_with("fault.")) {
+      return true;
+    }
+    return std::any_of(names.begin(), names.end(),
+                       [&](const std::string& name) { return label.starts_with(name + "."); });
+  }
+
+  void check_actors() {
+    std::set<std::string> attempted;
+    std::set<std::string> done;
+    for (const auto& path : ledgers) {
+      auto ledger = read_ledger(path);
+      attempted.merge(ledger.attempted);
+      done.merge(ledger.done);
+    }
+    const auto client_done = done.size();
+    for (const auto& call : calls) {
+      if (call.spawns) {
+        attempted.insert(call.label);
+        if (call.outcome == "ok") {
+          done.insert(call.label);
+        }
+      }
+    }
+    const auto world = host.control.request({{"op", "world"}}, milliseconds(10000));
+    std::map<std::string, int> in_world;
+    for (const auto& actor : world.value("result", json::array())) {
+      const auto label = actor.value("label", std::string());
+      if (matrix_label(label)) {
+        ++in_world[label];
+      }
+    }
+    std::vector<std::string> lost;
+    std::vector<std::string> doubled;
+    std::vector<std::string> unasked;
+    std::size_t uncertain = 0;  // attempted, in the world, but its caller never heard back
+    for (const auto& label : done) {
+      if (!in_world.contains(label)) {
+        lost.push_back(label);
+      }
+    }
+    for (const auto& [label, count] : in_world) {
+      if (count > 1) {
+        doubled.push_back(label + " x" + std::to_string(count));
+      }
+      if (!attempted.contains(label)) {
+        unasked.push_back(label);
+      } else if (!done.contains(label)) {
+        ++uncertain;
+      }
+    }
+    out.metrics["fault_matrix.actors"] = static_cast<double>(in_world.size());
+    out.metrics["fault_matrix.actors_done"] = static_cast<double>(done.size());
+    out.metrics["fault_matrix.actors_unconfirmed"] = static_cast<double>(uncertain);
+    const std::string where = " (ledgers in " + ledgers.front().parent_path().string() + "; " +
+                              host.engine_log_hint + ")";
+    if (!lost.empty()) {
+      broken(std::to_string(lost.size()) +
+             " actors reported done are not in the world: " + first_of(lost) + where);
+    }
+    if (!doubled.empty()) {
+      broken(std::to_string(doubled.size()) +
+             " labels are in the world more than once: " + first_of(doubled) + where);
+    }
+    if (!unasked.empty()) {
+      broken(std::to_string(unasked.size()) +
+             " actors in the world nobody asked for: " + first_of(unasked) + where);
+    }
+    if (client_done == 0) {
+      broken("the clients' own engine calls to succeed between the faults; none did" + where);
+    }
+    if (lost.empty() && doubled.empty() && unasked.empty()) {
+      held(std::to_string(done.size()) + " actors reported done, each in the world once; " +
+           std::to_string(uncertain) + " more whose callers never heard back, none twice");
+    }
+  }
+
+  void check_main_thread() {
+    const auto frames = host.control.request({{"op", "frames"}}, milliseconds(5000));
+    const auto& f = frames.value("result", json::object());
+    const double interval = f.value("interval_max_ms", 0.0);
+    const double period_ms = host.tick_hz > 0 ? 1000.0 / host.tick_hz : 0.0;
+    // Frames start one period apart; anything beyond that held the main thread.
+    const double held_ms = interval - period_ms;
+    const double bound = host.call_timeout_s * 1000.0 + 2 * period_ms;
+    out.metrics["fault_matrix.frame_interval_max_ms"] = interval;
+    out.metrics["fault_matrix.main_thread_held_max_ms"] = held_ms;
+    out.metrics["fault_matrix.frame_work_max_ms"] = f.value("work_max_ms", 0.0);
+    const std::string seen = "held " + fixed(held_ms, 1) + " ms: longest interval between " +
+                             "frames " + fixed(interval, 1) + " ms at " + fixed(period_ms, 1) +
+                             " ms a frame (work max " + fixed(f.value("work_max_ms", 0.0), 1) +
+                             " ms, lateness max " + fixed(f.value("lateness_max_ms", 0.0), 1) +
+                             " ms over " + std::to_string(f.value("frames", 0)) + " frames)";
+    if (!frames.value("ok", false) || held_ms > bound) {
+      broken("the main thread held at most the call timeout plus two frames (" + fixed(bound, 1) +
+             " ms) over the whole run; " + seen + " (" + host.engine_log_hint + ")");
+    } else {
+      held("main thread never held longer than " + fixed(bound, 1) + " ms; " + seen);
+    }
+  }
+
+  void check_reloads() {
+    const auto planned = static_cast<std::size_t>(
+        std::count_if(out.schedule.begin(), out.schedule.end(),
+                      [](const PlannedFault& f) { return f.kind == FaultKind::kReload; }));
+    const auto deadline = Clock::now() + milliseconds(15000);
+    std::size_t done = 0;
+    while (true) {
+      done = 0;
+      const auto events = host.control.events();
+      for (std::size_t i = events_at_start; i < events.size(); ++i) {
+        if (events[i].kind == "console" &&
+            events[i].data.value("text", std::string()).starts_with("domain reload: done")) {
+          ++done;
+        }
+      }
+      if (done >= planned || Clock::now() >= deadline) {
+        break;
+      }
+      std::this_thread::sleep_for(milliseconds(50));
+    }
+    for (const auto id : reload_requests) {
+      (void)host.control.try_response(id);  // answered at once; only dropped here
+    }
+    if (done != planned) {
+      broken(std::to_string(planned) + " domain reloads to finish; " + std::to_string(done) +
+             " did (" + host.engine_log_hint + ")");
+    }
+  }
+};
+
+FaultMatrix::FaultMatrix(FaultMatrixHost host, FaultMatrixOptions options, std::uint64_t seed)
+    : host_(std::move(host)), options_(std::move(options)), seed_(seed) {
+  for (int i = 0; i < options_.spec.clients; ++i) {
+    auto name = options_.client_name;
+    if (const auto pos = name.find("{i}"); pos != std::string::npos) {
+      name.replace(pos, 3, std::to_string(i));
+    }
+    names_.push_back(name);
+  }
+  schedule_ = plan_faults(options_.spec, seed_);
+  schedule_text_ = describe_schedule(schedule_, names_, seed_);
+}
+
+FaultMatrixOutcome FaultMatrix::run() {
+  Impl m{host_, options_, seed_};
+  const auto folder = host_.work_dir / "fault-matrix";
+  std::filesystem::create_directories(folder);
+  m.names = names_;
+  for (const auto& name : names_) {
+    m.ledgers.push_back(folder / (name + ".ledger"));
+    m.incarnations.emplace_back();
+  }
+  m.out.schedule = schedule_;
+  m.out.schedule_text = schedule_text_;
+  { std::ofstream(folder / "schedule.txt") << m.out.schedule_text; }
+  for (std::size_t i = 0; i < m.names.size(); ++i) {
+    m.start_client(static_cast<int>(i));
+  }
+  std::string registry;
+  if (!m.all_registered(15.0 + 0.5 * static_cast<double>(m.names.size()), &registry)) {
+    m.broken("the matrix's " + std::to_string(m.names.size()) +
+             " clients to register before the faults; the registry holds " + registry +
+             " (client logs: " + folder.parent_path().string() + ")");
+    return m.out;
+  }
+  m.started = Clock::now();
+  m.events_at_start = host_.control.event_count();
+  m.run_schedule();
+  m.check_calls();
+  m.check_reloads();
+  m.check_clients();
+  m.check_actors();
+  m.check_main_thread();
+  m.out.metrics["fault_matrix.faults"] = static_cast<double>(m.out.schedule.size());
+  m.out.metrics["fault_matrix.seconds"] = m.now_s();
+  return m.out;
+}
+
+}  // namespace understudy::harness

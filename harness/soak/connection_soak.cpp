@@ -1,0 +1,190 @@
+#include "harness/soak/connection_soak.h"
+
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "harness/control/control_client.h"
+#include "harness/process/child_process.h"
+
+namespace understudy::harness {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+std::string fixed(double value, int digits = 1) {
+  std::ostringstream out;
+  out.precision(digits);
+  out << std::fixed << value;
+  return out.str();
+}
+
+constexpr const char* kStayingClient = "soak-stay";
+
+}  // namespace
+
+ConnectionSoak::ConnectionSoak(ConnectionSoakHost host, ConnectionSoakOptions options)
+    : host_(std::move(host)), options_(std::move(options)) {}
+
+bool ConnectionSoak::churn(int cycles, const std::string& round, ConnectionSoakOutcome& out) {
+  std::vector<ChildProcess*> processes;
+  for (int k = 0; k < options_.processes; ++k) {
+    const int share = cycles / options_.processes + (k < cycles % options_.processes ? 1 : 0);
+    processes.push_back(&host_.start_client("soak-churn-" + std::to_string(started_++),
+                                            options_.script, {"--cycles", std::to_string(share)}));
+  }
+  // Generous: a cycle takes milliseconds; this only ends a hang.
+  const auto limit = milliseconds(60000 + 200LL * cycles / options_.processes);
+  bool ok = true;
+  for (auto* process : processes) {
+    if (!process->wait_exit(limit) || process->exit_code() != 0) {
+      out.broken.push_back("churn process " + process->name() + " (" + round +
+                           ") to finish its cycles within " + std::to_string(limit.count() / 1000) +
+                           " s; it " + process->describe_exit() +
+                           " (its log: " + process->log_path().string() +
+                           ", ends with: " + process->log_tail(5) + ")");
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+bool ConnectionSoak::calls_on_every_path(ConnectionSoakOutcome& out) {
+  for (const char* path : {"sync", "coroutine", "async"}) {
+    for (int i = 0; i < options_.calls; ++i) {
+      const auto response = host_.control.request(
+          {{"op", "call"},
+           {"client", kStayingClient},
+           {"service", "ping"},
+           {"args", json::array({i})},
+           {"path", path},
+           {"timeout", host_.call_timeout_s}},
+          milliseconds(static_cast<long long>(host_.call_timeout_s * 1000 + 10000)));
+      if (!response.value("ok", false)) {
+        out.broken.push_back(std::string(path) + " calls to " + kStayingClient +
+                             " to succeed between rounds; one answered " + response.dump() + " (" +
+                             host_.engine_log_hint + ")");
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+ProcessResources ConnectionSoak::settled(const ProcessResources* target) {
+  const auto deadline =
+      Clock::now() + milliseconds(static_cast<long long>(options_.settle_s * 1000));
+  auto last = ProcessResources::of(host_.engine_pid);
+  int unchanged = 0;
+  while (Clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(100));
+    const auto now = ProcessResources::of(host_.engine_pid);
+    if (target != nullptr && now.fds == target->fds && now.threads == target->threads) {
+      return now;
+    }
+    unchanged = (now.fds == last.fds && now.threads == last.threads) ? unchanged + 1 : 0;
+    last = now;
+    // Without a target: stable for a second counts as settled.
+    if (target == nullptr && unchanged >= 10) {
+      return now;
+    }
+  }
+  return last;
+}
+
+ConnectionSoakOutcome ConnectionSoak::run() {
+  ConnectionSoakOutcome out;
+  auto& staying = host_.start_client(kStayingClient, options_.script, {"--stay"});
+  const auto registered_by = Clock::now() + milliseconds(20000);
+  while (true) {
+    const auto registry = host_.control.request({{"op", "registry"}}, milliseconds(5000));
+    if (registry.value("result", json::object()).value(kStayingClient, 0) == 1) {
+      break;
+    }
+    if (Clock::now() >= registered_by) {
+      out.broken.push_back(std::string(kStayingClient) + " to register within 20 s; it " +
+                           staying.describe_exit() + " (its log: " + staying.log_path().string() +
+                           ")");
+      return out;
+    }
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  if (!churn(options_.warmup_cycles, "warm-up", out) || !calls_on_every_path(out)) {
+    return out;
+  }
+  out.baseline = settled(nullptr);
+  out.timeline.push_back(
+      {"step", "soak baseline: " + out.baseline.describe(), "harness", host_.now_s(), 0, "ok", {}});
+  const auto soak_started = Clock::now();
+  int total_cycles = 0;
+  double churn_seconds = 0;
+  double worst_rss = 0;
+  for (int round = 0;; ++round) {
+    const double elapsed = std::chrono::duration<double>(Clock::now() - soak_started).count();
+    if (options_.duration_s > 0 ? elapsed >= options_.duration_s : round >= options_.rounds) {
+      break;
+    }
+    const auto name = "round " + std::to_string(round + 1);
+    const auto churn_started = Clock::now();
+    const double began = host_.now_s();
+    if (!churn(options_.cycles, name, out)) {
+      break;
+    }
+    const double seconds = std::chrono::duration<double>(Clock::now() - churn_started).count();
+    total_cycles += options_.cycles;
+    churn_seconds += seconds;
+    if (!calls_on_every_path(out)) {
+      break;
+    }
+    const auto after = settled(&out.baseline);
+    out.rounds.push_back({options_.cycles, seconds, after});
+    worst_rss = std::max(worst_rss, after.rss_mib - out.baseline.rss_mib);
+    out.timeline.push_back(
+        {"load",
+         name + ": " + std::to_string(options_.cycles) + " cycles, then " + after.describe(),
+         "harness",
+         began,
+         host_.now_s() - began,
+         "ok",
+         {}});
+    const std::string figures = "baseline " + out.baseline.describe() + ", after " + name + " " +
+                                after.describe() + " (" + host_.engine_log_hint + ")";
+    if (after.fds != out.baseline.fds || after.threads != out.baseline.threads) {
+      out.broken.push_back("the engine's fds and threads back at the baseline within " +
+                           fixed(options_.settle_s) + " s of " + name + "; " + figures);
+      break;
+    }
+    if (after.rss_mib > out.baseline.rss_mib + options_.rss_mib) {
+      out.broken.push_back("the engine's RSS within " + fixed(options_.rss_mib) +
+                           " MiB of the baseline after " + name + "; " + figures);
+      break;
+    }
+  }
+  staying.send_signal(SIGTERM);
+  staying.wait_exit(milliseconds(5000));
+  const auto last = out.rounds.empty() ? out.baseline : out.rounds.back().after;
+  const double rate = churn_seconds > 0 ? total_cycles / churn_seconds : 0;
+  out.metrics["soak.cycles"] = total_cycles;
+  out.metrics["soak.rounds"] = static_cast<double>(out.rounds.size());
+  out.metrics["soak.cycles_per_s"] = rate;
+  out.metrics["soak.baseline_fds"] = out.baseline.fds;
+  out.metrics["soak.baseline_threads"] = out.baseline.threads;
+  out.metrics["soak.baseline_rss_mib"] = out.baseline.rss_mib;
+  out.metrics["soak.final_fds"] = last.fds;
+  out.metrics["soak.final_threads"] = last.threads;
+  out.metrics["soak.final_rss_mib"] = last.rss_mib;
+  out.metrics["soak.rss_growth_max_mib"] = worst_rss;
+  out.summary = std::to_string(total_cycles) + " cycles in " + std::to_string(out.rounds.size()) +
+                " rounds at " + fixed(rate) + " cycles/s; baseline " + out.baseline.describe() +
+                ", after the last round " + last.describe() + "; RSS at most " +
+                fixed(worst_rss, 2) + " MiB above the baseline";
+  return out;
+}
+
+}  // namespace understudy::harness
