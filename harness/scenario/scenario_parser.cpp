@@ -208,34 +208,7 @@ Step parse_step(const std::filesystem::path& file, const toml::table& table, std
   return step;
 }
 
-}  // namespace
-
-std::string ClientSpec::name(int index) const {
-  std::string result = name_template;
-  const auto pos = result.find("{i}");
-  if (pos != std::string::npos) {
-    result.replace(pos, 3, std::to_string(index));
-  }
-  return result;
-}
-
-bool Scenario::has_tag(const std::string& tag) const {
-  for (const auto& t : tags) {
-    if (t == tag) {
-      return true;
-    }
-  }
-  return false;
-}
-
-Scenario parse_scenario_file(const std::filesystem::path& file) {
-  toml::table root;
-  try {
-    root = toml::parse_file(file.string());
-  } catch (const toml::parse_error& e) {
-    throw ScenarioFileError(SourceLocation{file, static_cast<int>(e.source().begin.line)},
-                            std::string(e.description()));
-  }
+Scenario check_scenario(const std::filesystem::path& file, const toml::table& root) {
   allow_only(file, root, {"scenario", "engine", "redis", "clients", "steps"}, "the file");
   const auto folder = file.parent_path();
   Scenario scenario;
@@ -330,6 +303,48 @@ Scenario parse_scenario_file(const std::filesystem::path& file) {
     scenario.steps.push_back(parse_step(file, *table, index++));
   }
   return scenario;
+}
+
+}  // namespace
+
+std::string ClientSpec::name(int index) const {
+  std::string result = name_template;
+  const auto pos = result.find("{i}");
+  if (pos != std::string::npos) {
+    result.replace(pos, 3, std::to_string(index));
+  }
+  return result;
+}
+
+bool Scenario::has_tag(const std::string& tag) const {
+  for (const auto& t : tags) {
+    if (t == tag) {
+      return true;
+    }
+  }
+  return false;
+}
+
+Scenario parse_scenario_file(const std::filesystem::path& file) {
+  toml::table root;
+  try {
+    root = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    throw ScenarioFileError(SourceLocation{file, static_cast<int>(e.source().begin.line)},
+                            std::string(e.description()));
+  }
+  return check_scenario(file, root);
+}
+
+Scenario parse_scenario_text(std::string_view text, const std::filesystem::path& file) {
+  toml::table root;
+  try {
+    root = toml::parse(text, file.string());
+  } catch (const toml::parse_error& e) {
+    throw ScenarioFileError(SourceLocation{file, static_cast<int>(e.source().begin.line)},
+                            std::string(e.description()));
+  }
+  return check_scenario(file, root);
 }
 
 }  // namespace understudy::harness
