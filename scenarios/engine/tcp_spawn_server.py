@@ -3,12 +3,13 @@
 # disconnects are logged. Hardened beyond the tutorial: loopback only, lines
 # longer than MAX_LINE get an error line and the connection is closed, bytes
 # that are not UTF-8 are replaced rather than fatal, and one bad client never
-# stops the server.
+# stops the server. How bytes become labels is in spawn_line_reader.py.
 import asyncio
 import os
 
 import ue_asyncio
 import unreal_engine as ue
+from spawn_line_reader import SpawnLineReader
 from unreal_engine.classes import Character
 
 HOST = "127.0.0.1"
@@ -23,25 +24,20 @@ async def new_client_connected(reader, writer):
     name = writer.get_extra_info("peername")
     ue.log(f"new client connection from {name}")
     spawned = 0
+    lines = SpawnLineReader(reader)
     try:
-        while True:
-            try:
-                data = await reader.readuntil(b"\n")
-            except asyncio.IncompleteReadError as partial:
-                if partial.partial:
-                    ue.log_warning(f"client {name} disconnected mid-line "
-                                   f"({len(partial.partial)} bytes dropped)")
-                break
-            except asyncio.LimitOverrunError:
-                ue.log_warning(f"client {name} sent a line longer than {MAX_LINE} bytes; "
-                               "closing it")
-                writer.write(f"error: line longer than {MAX_LINE} bytes\n".encode())
-                await writer.drain()
-                break
-            label = data[:-1].decode("utf-8", errors="replace").rstrip("\r")
+        while (label := await lines.next_label()) is not None:
             actor = ue.get_editor_world().actor_spawn(Character)
             actor.set_actor_label(label)
             spawned += 1
+        if lines.overran:
+            ue.log_warning(f"client {name} sent a line longer than {MAX_LINE} bytes; "
+                           "closing it")
+            writer.write(f"error: line longer than {MAX_LINE} bytes\n".encode())
+            await writer.drain()
+        elif lines.dropped_bytes:
+            ue.log_warning(f"client {name} disconnected mid-line "
+                           f"({lines.dropped_bytes} bytes dropped)")
     except ConnectionError as error:
         ue.log_warning(f"client {name} connection error: {error!r}")
     finally:
