@@ -185,9 +185,11 @@ Step parse_step(const std::filesystem::path& file, const toml::table& table, std
     throw ScenarioFileError(
         step.where, "'" + step.action + "' takes a table, e.g. " + step.action + " = { ... }");
   }
-  if ((step.action == "call" || step.action == "start_call") &&
-      (!step.params.contains("client") || !step.params.contains("service"))) {
-    throw ScenarioFileError(step.where, "'" + step.action + "' needs client and service");
+  const bool is_call = step.action == "call" || step.action == "start_call";
+  if (is_call && (!step.params.contains("client") || !step.params["client"].is_string() ||
+                  !step.params.contains("service") || !step.params["service"].is_string())) {
+    throw ScenarioFileError(step.where,
+                            "'" + step.action + "' needs client and service, both strings");
   }
   if (step.action == "python" && !step.params.is_string()) {
     throw ScenarioFileError(step.where, "'python' takes a string of code");
@@ -200,9 +202,9 @@ Step parse_step(const std::filesystem::path& file, const toml::table& table, std
   }
   if (step.title.empty()) {
     step.title = step.action;
-    if (step.params.is_object() && step.params.contains("service")) {
-      step.title += " " + step.params.value("client", std::string()) + "." +
-                    step.params.value("service", std::string());
+    if (is_call) {
+      step.title += " " + step.params["client"].get<std::string>() + "." +
+                    step.params["service"].get<std::string>();
     }
   }
   return step;
