@@ -93,6 +93,20 @@ std::vector<std::string> strings(const std::filesystem::path& file, const toml::
   return result;
 }
 
+// A script that is not there is a file:line error now rather than a process
+// that fails to start later; so is one that cannot be looked for (a name too
+// long, a folder that cannot be read), instead of a filesystem_error.
+void require_script(const SourceLocation& where, const std::string& what, const std::string& script,
+                    const std::filesystem::path& path) {
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) {
+    throw ScenarioFileError(where, what + " '" + script + "' " +
+                                       (error ? "cannot be looked for (" + error.message() + ")"
+                                              : std::string("not found")) +
+                                       " (looked at " + path.string() + ")");
+  }
+}
+
 const std::set<std::string> kActions = {"call",
                                         "start_call",
                                         "await_call",
@@ -247,11 +261,7 @@ Scenario check_scenario(const std::filesystem::path& file, const toml::table& ro
     }
     for (const auto& script : strings(file, engine->get("scripts"), "scripts")) {
       const auto path = folder / script;
-      if (!std::filesystem::exists(path)) {
-        throw ScenarioFileError(
-            at(file, *engine->get("scripts")),
-            "engine script '" + script + "' not found (looked at " + path.string() + ")");
-      }
+      require_script(at(file, *engine->get("scripts")), "engine script", script, path);
       e.scripts.push_back(path);
     }
     e.args = strings(file, engine->get("args"), "args");
@@ -275,11 +285,7 @@ Scenario check_scenario(const std::filesystem::path& file, const toml::table& ro
       client.name_template = required<std::string>(file, *table, "name", "[[clients]]");
       const auto script = required<std::string>(file, *table, "script", "[[clients]]");
       client.script = folder / script;
-      if (!std::filesystem::exists(client.script)) {
-        throw ScenarioFileError(
-            client.where,
-            "client script '" + script + "' not found (looked at " + client.script.string() + ")");
-      }
+      require_script(client.where, "client script", script, client.script);
       if (const auto* n = table->get("count"))
         client.count = static_cast<int>(n->value<int64_t>().value_or(1));
       if (client.count < 1) {
