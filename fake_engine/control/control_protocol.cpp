@@ -1,5 +1,7 @@
 #include "fake_engine/control/control_protocol.h"
 
+#include <cstdint>
+
 namespace understudy::control {
 
 using nlohmann::json;
@@ -16,8 +18,12 @@ std::optional<Request> parse_request(std::string_view line, std::string& problem
   }
   const auto id = parsed.find("id");
   const auto op = parsed.find("op");
-  if (id == parsed.end() || !id->is_number_integer()) {
-    problem = "a request needs an integer \"id\"";
+  // An id above INT64_MAX would come back wrapped to a negative one that the
+  // sender never sent.
+  if (id == parsed.end() || !id->is_number_integer() ||
+      (id->is_number_unsigned() &&
+       id->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))) {
+    problem = "a request needs an integer \"id\" from -2^63 to 2^63-1";
     return std::nullopt;
   }
   if (op == parsed.end() || !op->is_string()) {

@@ -9,8 +9,8 @@
 //
 // Responses may come in any order (a synchronous call answers when it
 // returns); the id ties them to requests. A line that is not a JSON object
-// with an integer id and a string op is answered with a BadRequest error whose
-// id is null, and the connection stays open.
+// with a 64-bit signed integer id and a string op is answered with a
+// BadRequest error whose id is null, and the connection stays open.
 #pragma once
 
 #include <cstddef>

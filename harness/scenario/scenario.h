@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace understudy::harness {
@@ -90,5 +91,9 @@ class ScenarioFileError : public std::runtime_error {
 
 // Reads and checks a scenario file. Throws ScenarioFileError naming file:line.
 Scenario parse_scenario_file(const std::filesystem::path& file);
+
+// Checks `text` as the contents of `file`: errors name `file`, and scripts are
+// looked for next to it. Throws ScenarioFileError naming file:line.
+Scenario parse_scenario_text(std::string_view text, const std::filesystem::path& file);
 
 }  // namespace understudy::harness

@@ -94,6 +94,20 @@ std::vector<std::string> strings(const std::filesystem::path& file, const toml::
   return result;
 }
 
+// A script that is not there is a file:line error now rather than a process
+// that fails to start later; so is one that cannot be looked for (a name too
+// long, a folder that cannot be read), instead of a filesystem_error.
+void require_script(const SourceLocation& where, const std::string& what, const std::string& script,
+                    const std::filesystem::path& path) {
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) {
+    throw ScenarioFileError(where, what + " '" + script + "' " +
+                                       (error ? "cannot be looked for (" + error.message() + ")"
+                                              : std::string("not found")) +
+                                       " (looked at " + path.string() + ")");
+  }
+}
+
 const std::set<std::string> kActions = {"call",
                                         "start_call",
                                         "await_call",
@@ -199,9 +213,11 @@ Step parse_step(const std::filesystem::path& file, const toml::table& table, std
     throw ScenarioFileError(
         step.where, "'" + step.action + "' takes a table, e.g. " + step.action + " = { ... }");
   }
-  if ((step.action == "call" || step.action == "start_call") &&
-      (!step.params.contains("client") || !step.params.contains("service"))) {
-    throw ScenarioFileError(step.where, "'" + step.action + "' needs client and service");
+  const bool is_call = step.action == "call" || step.action == "start_call";
+  if (is_call && (!step.params.contains("client") || !step.params["client"].is_string() ||
+                  !step.params.contains("service") || !step.params["service"].is_string())) {
+    throw ScenarioFileError(step.where,
+                            "'" + step.action + "' needs client and service, both strings");
   }
   if (const auto keys = kActionKeys.find(step.action); keys != kActionKeys.end()) {
     for (const auto& [key, value] : step.params.items()) {
@@ -248,42 +264,15 @@ Step parse_step(const std::filesystem::path& file, const toml::table& table, std
   }
   if (step.title.empty()) {
     step.title = step.action;
-    if (step.params.is_object() && step.params.contains("service")) {
-      step.title += " " + step.params.value("client", std::string()) + "." +
-                    step.params.value("service", std::string());
+    if (is_call) {
+      step.title += " " + step.params["client"].get<std::string>() + "." +
+                    step.params["service"].get<std::string>();
     }
   }
   return step;
 }
 
-}  // namespace
-
-std::string ClientSpec::name(int index) const {
-  std::string result = name_template;
-  const auto pos = result.find("{i}");
-  if (pos != std::string::npos) {
-    result.replace(pos, 3, std::to_string(index));
-  }
-  return result;
-}
-
-bool Scenario::has_tag(const std::string& tag) const {
-  for (const auto& t : tags) {
-    if (t == tag) {
-      return true;
-    }
-  }
-  return false;
-}
-
-Scenario parse_scenario_file(const std::filesystem::path& file) {
-  toml::table root;
-  try {
-    root = toml::parse_file(file.string());
-  } catch (const toml::parse_error& e) {
-    throw ScenarioFileError(SourceLocation{file, static_cast<int>(e.source().begin.line)},
-                            std::string(e.description()));
-  }
+Scenario check_scenario(const std::filesystem::path& file, const toml::table& root) {
   allow_only(file, root, {"scenario", "engine", "redis", "clients", "steps"}, "the file");
   const auto folder = file.parent_path();
   Scenario scenario;
@@ -320,11 +309,7 @@ Scenario parse_scenario_file(const std::filesystem::path& file) {
     }
     for (const auto& script : strings(file, engine->get("scripts"), "scripts")) {
       const auto path = folder / script;
-      if (!std::filesystem::exists(path)) {
-        throw ScenarioFileError(
-            at(file, *engine->get("scripts")),
-            "engine script '" + script + "' not found (looked at " + path.string() + ")");
-      }
+      require_script(at(file, *engine->get("scripts")), "engine script", script, path);
       e.scripts.push_back(path);
     }
     e.args = strings(file, engine->get("args"), "args");
@@ -348,11 +333,7 @@ Scenario parse_scenario_file(const std::filesystem::path& file) {
       client.name_template = required<std::string>(file, *table, "name", "[[clients]]");
       const auto script = required<std::string>(file, *table, "script", "[[clients]]");
       client.script = folder / script;
-      if (!std::filesystem::exists(client.script)) {
-        throw ScenarioFileError(
-            client.where,
-            "client script '" + script + "' not found (looked at " + client.script.string() + ")");
-      }
+      require_script(client.where, "client script", script, client.script);
       if (const auto* n = table->get("count"))
         client.count = static_cast<int>(n->value<int64_t>().value_or(1));
       if (client.count < 1) {
@@ -378,6 +359,48 @@ Scenario parse_scenario_file(const std::filesystem::path& file) {
     scenario.steps.push_back(parse_step(file, *table, index++));
   }
   return scenario;
+}
+
+}  // namespace
+
+std::string ClientSpec::name(int index) const {
+  std::string result = name_template;
+  const auto pos = result.find("{i}");
+  if (pos != std::string::npos) {
+    result.replace(pos, 3, std::to_string(index));
+  }
+  return result;
+}
+
+bool Scenario::has_tag(const std::string& tag) const {
+  for (const auto& t : tags) {
+    if (t == tag) {
+      return true;
+    }
+  }
+  return false;
+}
+
+Scenario parse_scenario_file(const std::filesystem::path& file) {
+  toml::table root;
+  try {
+    root = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    throw ScenarioFileError(SourceLocation{file, static_cast<int>(e.source().begin.line)},
+                            std::string(e.description()));
+  }
+  return check_scenario(file, root);
+}
+
+Scenario parse_scenario_text(std::string_view text, const std::filesystem::path& file) {
+  toml::table root;
+  try {
+    root = toml::parse(text, file.string());
+  } catch (const toml::parse_error& e) {
+    throw ScenarioFileError(SourceLocation{file, static_cast<int>(e.source().begin.line)},
+                            std::string(e.description()));
+  }
+  return check_scenario(file, root);
 }
 
 }  // namespace understudy::harness

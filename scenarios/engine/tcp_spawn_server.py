@@ -6,19 +6,20 @@
 # that a client sending a byte a second cannot hold a connection for ever;
 # bytes that are not UTF-8 are replaced (and logged) rather than fatal; and one
 # bad client never stops the server. Every refusal is logged as "closing
-# connection from HOST:PORT: REASON".
+# connection from HOST:PORT: REASON". How bytes become labels is in
+# spawn_line_reader.py, which the fuzzer runs too.
 import asyncio
 import os
 
 import ue_asyncio
 import unreal_engine as ue
+from spawn_line_reader import SpawnLineReader
 from unreal_engine.classes import Character
 
 HOST = "127.0.0.1"
 PORT = int(os.environ.get("UNDERSTUDY_SCENARIO_PORT", "8885"))
 MAX_LINE = int(os.environ.get("SPAWN_SERVER_MAX_LINE", "65536"))  # asyncio's own default
 LINE_DEADLINE = float(os.environ.get("SPAWN_SERVER_LINE_DEADLINE", "10"))
-READ_CHUNK = 65536
 
 for task in asyncio.all_tasks(ue_asyncio.loop):
     task.cancel()
@@ -33,54 +34,27 @@ async def new_client_connected(reader, writer):
     host, port = writer.get_extra_info("peername")[:2]
     peer = f"{host}:{port}"
     ue.log(f"new client connection from {peer}")
-    loop = asyncio.get_running_loop()
     spawned = 0
-    pending = bytearray()  # the line being received
-    line_started = None  # loop time its first byte arrived
+    lines = SpawnLineReader(reader, MAX_LINE, LINE_DEADLINE)
     try:
-        while True:
-            if pending:
-                left = line_started + LINE_DEADLINE - loop.time()
-                try:
-                    chunk = await asyncio.wait_for(reader.read(READ_CHUNK), max(left, 0))
-                except asyncio.TimeoutError:
-                    ue.log_warning(f"closing connection from {peer}: a line was not finished "
-                                   f"within {LINE_DEADLINE:g} s ({len(pending)} bytes so far)")
-                    break
-            else:
-                chunk = await reader.read(READ_CHUNK)
-            if not chunk:
-                if pending:
-                    ue.log_warning(f"client {peer} disconnected mid-line "
-                                   f"({len(pending)} bytes dropped)")
-                break
-            if not pending:
-                line_started = loop.time()
-            pending += chunk
-            *lines, rest = pending.split(b"\n")
-            # Lines before an over-long one still count, as with asyncio's
-            # readuntil(limit=MAX_LINE).
-            too_long = next((i for i, line in enumerate(lines) if len(line) > MAX_LINE), None)
-            if too_long is None and len(rest) > MAX_LINE:
-                too_long = len(lines)
-            for line in lines[:too_long]:
-                try:
-                    label = line.decode("utf-8")
-                except UnicodeDecodeError as error:
-                    ue.log_warning(f"client {peer} sent a line that is not UTF-8 ({error.reason} "
-                                   f"at byte {error.start}); undecodable bytes replaced")
-                    label = line.decode("utf-8", errors="replace")
-                spawn(label.rstrip("\r"))
-                spawned += 1
-            if too_long is not None:
-                ue.log_warning(f"closing connection from {peer}: it sent a line longer than "
-                               f"{MAX_LINE} bytes")
-                writer.write(f"error: line longer than {MAX_LINE} bytes\n".encode())
-                await writer.drain()
-                break
-            if lines:
-                line_started = loop.time()
-            pending = bytearray(rest)
+        while (label := await lines.next_label()) is not None:
+            if lines.undecodable and lines.undecodable[-1][0] == lines.lines_read:
+                error = lines.undecodable[-1][1]
+                ue.log_warning(f"client {peer} sent a line that is not UTF-8 ({error.reason} "
+                               f"at byte {error.start}); undecodable bytes replaced")
+            spawn(label)
+            spawned += 1
+        if lines.overran:
+            ue.log_warning(f"closing connection from {peer}: it sent a line longer than "
+                           f"{MAX_LINE} bytes")
+            writer.write(f"error: line longer than {MAX_LINE} bytes\n".encode())
+            await writer.drain()
+        elif lines.timed_out:
+            ue.log_warning(f"closing connection from {peer}: a line was not finished "
+                           f"within {LINE_DEADLINE:g} s ({lines.dropped_bytes} bytes so far)")
+        elif lines.dropped_bytes:
+            ue.log_warning(f"client {peer} disconnected mid-line "
+                           f"({lines.dropped_bytes} bytes dropped)")
     except ConnectionError as error:
         ue.log_warning(f"client {peer} connection error: {error!r}")
     finally:

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Builds Understudy with sanitizers and runs its tests under them.
+#
+#   tools/ci/sanitizers.sh              ASan+UBSan, then TSan: the CI subset
+#   tools/ci/sanitizers.sh asan         only ASan+UBSan (or: tsan)
+#   tools/ci/sanitizers.sh --full asan  every test and scenario except slow ones
+#
+# asan: AddressSanitizer, UndefinedBehaviorSanitizer and LeakSanitizer, in
+# build-asan/. tsan: ThreadSanitizer, in build-tsan/. Both at -O1 -g1: fast
+# enough to run, line tables for the reports, no full debug info to build.
+#
+# The CI subset: the Boost.Test suites (unit, python, e2e, harness, redis,
+# reports), the pytest RPC suite, and the scenarios tagged "sanitizers"
+# (a deadlock, asyncio timers, the TCP spawn server, redis pub/sub, a client
+# killed mid-call, a reload with a busy client).
+#
+# Every sanitizer report fails the run, whichever process wrote it: ASan,
+# LSan and TSan reports go to build-<name>/sanitizer-reports/ (one file per
+# process), which must be empty at the end, and are printed; UBSan aborts the
+# process at the first report (-fno-sanitize-recover), which prints it to its
+# stderr: the test's output, or the engine's log of a scenario. Known reports
+# that are not ours are suppressed in tools/ci/lsan.supp, each with its
+# reason; TSan needs none.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+
+full=0
+configs=()
+for arg in "$@"; do
+  case "$arg" in
+    --full) full=1 ;;
+    asan | tsan) configs+=("$arg") ;;
+    *)
+      echo "usage: $0 [--full] [asan] [tsan]" >&2
+      exit 2
+      ;;
+  esac
+done
+[ ${#configs[@]} -gt 0 ] || configs=(asan tsan)
+
+# Each entry is one ctest selection. Scenario tags are labels too (a redis
+# scenario is labelled "redis", like the redis suite), so the suites are
+# chosen by label with the scenarios left out, and the scenarios by the
+# "sanitizers" tag alone.
+if [ "$full" -eq 1 ]; then
+  selections=("-LE ^(slow|format)$")
+else
+  selections=("-L ^(unit|python|e2e|harness|redis|reports|rpc)$ -E ^scenario/" "-L ^sanitizers$")
+fi
+
+phase_start=0
+phase() {
+  phase_start=$SECONDS
+  echo "sanitizers: $*"
+}
+phase_done() { echo "sanitizers: $* took $((SECONDS - phase_start)) s"; }
+
+run_config() {
+  local name=$1 sanitize build reports status=0
+  case "$name" in
+    asan) sanitize=address,undefined ;;
+    tsan) sanitize=thread ;;
+  esac
+  build="$root/build-$name"
+  reports="$build/sanitizer-reports"
+
+  phase "$name: configuring $build"
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+    "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" -DUNDERSTUDY_BENCHMARKS=OFF \
+    "-DUNDERSTUDY_SANITIZE=$sanitize" >/dev/null
+  phase_done "$name: configure"
+
+  # With the benchmarks off, the default target is what the tests run: the
+  # engine, the harness and the test programs.
+  phase "$name: building"
+  cmake --build "$build" -j 2
+  phase_done "$name: build"
+
+  rm -rf "$reports"
+  mkdir -p "$reports"
+  local common="halt_on_error=1:log_path=$reports/$name"
+  export ASAN_OPTIONS="$common:detect_leaks=1:strict_string_checks=1:check_initialization_order=1"
+  export LSAN_OPTIONS="suppressions=$root/tools/ci/lsan.supp:print_suppressions=0"
+  # Python's objects on malloc rather than in pymalloc's mmap'd arenas, which
+  # LeakSanitizer does not scan: otherwise every allocation of ours that only
+  # a Python object points to (pybind11's function records, for a start)
+  # looks leaked when an embedding process exits.
+  export PYTHONMALLOC=malloc
+  export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+  export TSAN_OPTIONS="$common:second_deadlock_stack=1"
+
+  local selection
+  for selection in "${selections[@]}"; do
+    phase "$name: testing ($selection)"
+    # shellcheck disable=SC2086 # a selection is several ctest arguments
+    ctest --test-dir "$build" --output-on-failure --no-tests=error -j 2 $selection || status=$?
+    phase_done "$name: tests ($selection)"
+  done
+
+  if compgen -G "$reports/*" >/dev/null; then
+    for report in "$reports"/*; do
+      echo "=== sanitizer report $report"
+      cat "$report"
+    done
+    echo "sanitizers: $name: the reports above were written during the tests" \
+         "(one file per process in $reports)" >&2
+    status=1
+  fi
+  if [ "$status" -ne 0 ]; then
+    echo "sanitizers: $name FAILED: see the failed tests above, their logs in" \
+         "$build/Testing/Temporary/LastTest.log and scenario logs in $build/scenario-reports/" >&2
+  fi
+  return "$status"
+}
+
+overall=0
+for config in "${configs[@]}"; do
+  run_config "$config" || overall=1
+done
+exit "$overall"
