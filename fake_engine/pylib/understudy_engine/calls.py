@@ -65,8 +65,12 @@ class ClientCalls:
                         client=client, service=service, elapsed=time.monotonic() - started)
                 try:
                     # Waits for the connection's reader to hand us the reply (or
-                    # reads it ourselves); wakes early on fail-fast.
-                    conn.serve(_slice(result), True)
+                    # reads it ourselves); wakes early on fail-fast. Faithful
+                    # mode keeps stock RPyC's wait, reply race included.
+                    if self._server.faithful:
+                        conn.serve(_slice(result), True)
+                    else:
+                        conn.serve_until(lambda: result._is_ready, _slice(result))
                 except (EOFError, OSError, AttributeError):
                     pass  # closed under us: the next round reports it
         finally:

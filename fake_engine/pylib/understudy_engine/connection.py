@@ -90,6 +90,33 @@ class EngineConnection(rpyc.Connection):
             self.close()
             raise rejected from None
 
+    def serve_until(self, ready, timeout):
+        """serve() for a thread waiting for its reply, which cannot miss it.
+
+        Stock AsyncResult.wait() checks for its reply, then calls serve(): if
+        the connection's reader dispatches the reply in between, the waiter
+        goes on to poll the socket (or to wait for the reader's next notice)
+        for a reply that has already come, until more data arrives or the
+        timeout passes (RPyC issues #354 and #530: the "30-second lag").
+        Here `ready()` is checked under the receive-event lock, which the
+        reader takes to announce each message it dispatched, and again once
+        this thread holds the receive lock, which the reader releases only
+        after dispatching. Returns True when ready() holds or a message was
+        served or announced, False when `timeout` passed without any."""
+        with self._recv_event:
+            if ready():
+                return True
+            if not self._recvlock.acquire(False):
+                return self._recv_event.wait(timeout)
+        try:
+            if ready():
+                return True
+            return self.serve(timeout, True)
+        finally:
+            self._recvlock.release()
+            with self._recv_event:
+                self._recv_event.notify_all()
+
     def _dispatch(self, data):
         # RPyC 5.3's Connection._dispatch without bind_threads, with what the
         # peer can get wrong turned into _GarbledMessage.

@@ -29,6 +29,7 @@ import threading
 import time
 
 import rpyc
+from rpyc.core.async_ import AsyncResult, AsyncResultTimeout
 from rpyc.core.stream import SocketStream
 from rpyc.utils.factory import connect_stream, unix_connect
 
@@ -36,8 +37,59 @@ DEFAULT_ADDRESS = "tcp://127.0.0.1:18861"
 AUTH_TOKEN_FILE_ENV = "UNDERSTUDY_AUTH_TOKEN_FILE"
 
 
+class ReplyResult(AsyncResult):
+    """An AsyncResult whose wait() cannot miss its reply.
+
+    Stock wait() checks for the reply, then serves the connection: when
+    another thread (connect()'s serving thread) dispatches the reply in
+    between, the waiter polls the socket for a reply that has already come,
+    until more data arrives or the request's timeout passes: RPyC issues #354
+    and #530, the "30-second lag", and a hang for rpyc.async_ results, which
+    have no timeout. Here the reply is checked under the receive-event lock,
+    which the serving thread takes to announce each message it dispatched,
+    and again once this thread holds the receive lock, which the serving
+    thread releases only after dispatching."""
+
+    def wait(self):
+        conn = self._conn
+        while not (self._is_ready or self.expired):
+            with conn._recv_event:
+                if self._is_ready:
+                    break
+                if not conn._recvlock.acquire(False):
+                    conn._recv_event.wait(self._ttl.timeleft())
+                    continue
+            try:
+                if not self._is_ready:
+                    conn.serve(self._ttl, True)
+            finally:
+                conn._recvlock.release()
+                with conn._recv_event:
+                    conn._recv_event.notify_all()
+        if not self._is_ready:
+            raise AsyncResultTimeout("result expired")
+
+
+class ClientConnection(rpyc.Connection):
+    """An RPyC 5.3 connection whose waits for replies cannot miss them (see
+    ReplyResult). ClientService uses it; a service with
+    `_protocol = rpyc.Connection` gets stock RPyC's waits."""
+
+    def async_request(self, handler, *args, **kwargs):
+        timeout = kwargs.pop("timeout", None)
+        if kwargs:
+            raise TypeError(f"got unexpected keyword argument(s) {list(kwargs)}")
+        result = ReplyResult(self)
+        self._async_request(handler, args, result)
+        if timeout is not None:
+            result.set_expiry(timeout)
+        return result
+
+
 class ClientService(rpyc.Service):
     """Base service for clients. Subclass it and add exposed_* methods."""
+
+    _protocol = ClientConnection
 
     def __init__(self, name=None):
         super().__init__()
@@ -295,5 +347,5 @@ def connect(name=None, service=None, address=None, config=None, serving="thread"
     return client.open(timeout=timeout)
 
 
-__all__ = ["ClientService", "EngineClient", "auth_token", "connect", "dump_stacks",
-           "dump_stacks_on", "open_connection", "parse_address"]
+__all__ = ["ClientConnection", "ClientService", "EngineClient", "ReplyResult", "auth_token",
+           "connect", "dump_stacks", "dump_stacks_on", "open_connection", "parse_address"]
