@@ -170,4 +170,15 @@ bool ControlClient::connected() const {
   return !closed_;
 }
 
+std::string call_outcome(const nlohmann::json& response) {
+  if (response.value("ok", false)) {
+    return "ok";
+  }
+  const auto& error = response["error"];
+  if (error.contains("detail") && error["detail"].is_object() && error["detail"].contains("kind")) {
+    return error["detail"]["kind"].get<std::string>();
+  }
+  return "error";
+}
+
 }  // namespace understudy::harness

@@ -82,4 +82,8 @@ class ControlClient {
   std::thread reader_;
 };
 
+// How a call request ended, from its response: "ok", the kind of error the
+// engine named (ServiceCallTimeout, DeadlockError, ...), or "error".
+std::string call_outcome(const nlohmann::json& response);
+
 }  // namespace understudy::harness

@@ -13,6 +13,7 @@
 
 #include "harness/control/control_client.h"
 #include "harness/process/child_process.h"
+#include "reports/detail/text.h"
 
 namespace understudy::harness {
 namespace {
@@ -22,10 +23,7 @@ using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
 std::string fixed(double value, int digits = 3) {
-  std::ostringstream out;
-  out.precision(digits);
-  out << std::fixed << value;
-  return out.str();
+  return reports::detail::fixed(value, digits);
 }
 
 milliseconds ms(double seconds) {
@@ -190,18 +188,6 @@ struct FaultMatrix::Impl {
     calls.push_back(call);
   }
 
-  static std::string outcome_of(const json& response) {
-    if (response.value("ok", false)) {
-      return "ok";
-    }
-    const auto& error = response["error"];
-    if (error.contains("detail") && error["detail"].is_object() &&
-        error["detail"].contains("kind")) {
-      return error["detail"]["kind"].get<std::string>();
-    }
-    return "error";
-  }
-
   std::size_t poll_calls() {
     std::size_t in_flight = 0;
     for (auto& call : calls) {
@@ -209,7 +195,7 @@ struct FaultMatrix::Impl {
         continue;
       }
       if (auto response = host.control.try_response(call.id)) {
-        call.outcome = outcome_of(*response);
+        call.outcome = call_outcome(*response);
         out.metrics["fault_matrix.calls." + call.path + "." + call.outcome] += 1;
       } else {
         ++in_flight;

@@ -22,6 +22,7 @@
 #include "redis/publisher_load.h"
 #include "redis/redis_server.h"
 #include "reports/detail/stats.h"
+#include "reports/detail/text.h"
 
 namespace understudy::harness {
 namespace {
@@ -44,10 +45,7 @@ milliseconds ms(double seconds) {
 }
 
 std::string fixed(double value, int digits = 3) {
-  std::ostringstream out;
-  out.precision(digits);
-  out << std::fixed << value;
-  return out.str();
+  return reports::detail::fixed(value, digits);
 }
 
 // A step's expectation did not hold; the runner records it and stops.
@@ -630,27 +628,15 @@ class Run {
                                 path == "sync" ? "main" : "harness",
                                 now_s() - elapsed,
                                 elapsed,
-                                outcome_of(response),
+                                call_outcome(response),
                                 {{"frames", std::to_string(detail.value("finished_frame", 0) -
                                                            detail.value("started_frame", 0))}}});
     check_outcome(step, response, elapsed);
   }
 
-  static std::string outcome_of(const json& response) {
-    if (response.value("ok", false)) {
-      return "ok";
-    }
-    const auto& error = response["error"];
-    if (error.contains("detail") && error["detail"].is_object() &&
-        error["detail"].contains("kind")) {
-      return error["detail"]["kind"].get<std::string>();
-    }
-    return "error";
-  }
-
   void check_outcome(const Step& step, const json& response, double elapsed) {
     const auto& expect = step.expect;
-    const auto outcome = outcome_of(response);
+    const auto outcome = call_outcome(response);
     const std::string message = response.value("ok", false)
                                     ? std::string()
                                     : response["error"].value("message", std::string());

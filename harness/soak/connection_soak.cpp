@@ -10,6 +10,7 @@
 
 #include "harness/control/control_client.h"
 #include "harness/process/child_process.h"
+#include "reports/detail/text.h"
 
 namespace understudy::harness {
 namespace {
@@ -19,10 +20,7 @@ using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
 std::string fixed(double value, int digits = 1) {
-  std::ostringstream out;
-  out.precision(digits);
-  out << std::fixed << value;
-  return out.str();
+  return reports::detail::fixed(value, digits);
 }
 
 constexpr const char* kStayingClient = "soak-stay";

@@ -63,7 +63,8 @@ def connections():
     """(client connection served on its own thread, as connect() does it)."""
     client_sock, server_sock = socket.socketpair()
     server = connect_stream(SocketStream(server_sock), service=AnswerService)
-    threading.Thread(target=server.serve_all, daemon=True).start()
+    server_thread = threading.Thread(target=server.serve_all, daemon=True)
+    server_thread.start()
     opened = []
 
     def open_client(service):
@@ -76,7 +77,11 @@ def connections():
     yield open_client
     for conn in opened:
         conn.close()
-    server.close()
+    # The server's serving thread sees the client go and closes its own
+    # connection; closing it from here as well races that close inside RPyC
+    # (both pass its closed check and the second finds no root to notify).
+    server_thread.join(5.0)
+    assert not server_thread.is_alive(), "the server connection was still serving 5 s after the client closed"
 
 
 def wait_for_answer(conn, result_type):
