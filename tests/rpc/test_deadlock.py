@@ -7,8 +7,10 @@ Every scenario uses clients/spawner_client.py, whose services spawn one actor
 labelled after the call by calling back `root.execute(...)`."""
 
 import re
+import time
 
 import pytest
+import understudy_client as understudy_client_module
 
 SPAWNER = "clients/spawner_client.py"
 CALL_TIMEOUT = 2.0  # --call-timeout: short, so the deadlock costs 2 s, not 30
@@ -143,3 +145,55 @@ def test_fail_fast_fails_the_synchronous_call_at_once(understudy_engine, client_
     engine.wait_for_console(r"^deadlock detected", severity="error", since=call.mark)
     # Released at once, the main thread then runs the client's execute.
     assert_spawned_exactly_once(engine, "fail-fast")
+
+
+class SlowService:
+    """Answers after a while: longer than the monitor's confirmation window,
+    so that a cycle through this client holds while it answers."""
+
+    ANSWER_SECONDS = 0.3
+
+    def exposed_slow(self):
+        time.sleep(self.ANSWER_SECONDS)
+        return "slow done"
+
+
+def test_a_request_already_waiting_for_the_main_thread_is_not_a_deadlock(
+        understudy_engine, understudy_client):
+    """The client asked for the main thread before the engine called it, not
+    from inside the engine's call: RPyC serves the engine's call while the
+    client waits, so the cycle unwinds by itself. Under load such cycles hold
+    for longer than the confirmation window; with fail-fast a report would
+    fail a healthy call."""
+    engine = understudy_engine("--on-deadlock", "fail-fast", "--call-timeout", "10")
+    service = type("Slow", (understudy_client_module.ClientService, SlowService), {})("early")
+    client = understudy_client("early", service=service)
+    mark = engine.console_mark()
+
+    # The main thread waits (deterministically, by the wait-for graph) until
+    # the client's execute is queued behind it, then calls the client.
+    call = engine.execute_in_background("""
+        import time
+        import _understudy_engine as native
+        import unreal_engine as ue
+        import understudy_engine as u
+
+        ue.log("test: the main thread waits for the client's request")
+        deadline = time.monotonic() + 10
+        while not any(e["waiter"].startswith("client:early") for e in native.wait_edges()):
+            if time.monotonic() > deadline:
+                raise AssertionError("the client's execute never waited for the main thread")
+            time.sleep(0.005)
+        started = time.monotonic()
+        answer = u.call_service_on_client("early", "slow")
+        elapsed = time.monotonic() - started
+    """, timeout=20)
+    # Once the engine's job runs, the client's execute queues behind it.
+    engine.wait_for_console(r"^test: the main thread waits for the client's request$", since=mark)
+    queued = client.root.execute("early_request_ran = True")
+    assert queued is None
+
+    ns = call.result(timeout=20)
+    assert ns["answer"] == "slow done", dict(ns)
+    assert ns["elapsed"] >= SlowService.ANSWER_SECONDS, dict(ns)
+    engine.assert_no_console(r"deadlock", since=mark)

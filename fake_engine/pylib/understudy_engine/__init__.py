@@ -31,6 +31,7 @@ settings = dict(native.settings)
 
 registry = ClientRegistry()
 monitor = DeadlockMonitor(settings["on_deadlock"], settings["long_wait"])
+monitor.only_nested_cycles = not settings["faithful"]
 monitor.add_listener(lambda report: native.emit_event("deadlock", json.dumps(
     {k: report[k] for k in ("certain", "members", "summary", "detected_frame", "edges", "text",
                             "client_pids")})))

@@ -24,8 +24,8 @@ class ClientCalls:
         self._scheduler = scheduler
         self.default_timeout = default_timeout
 
-    def _send(self, client, service, args, kwargs):
-        conn = self._server.registry.newest(client)
+    def _send(self, client, service, args, kwargs, conn=None):
+        conn = conn or self._server.registry.newest(client)
         try:
             result = conn.async_request(consts.HANDLE_CALLATTR, conn._remote_root, service, args,
                                         tuple(kwargs.items()))
@@ -43,12 +43,15 @@ class ClientCalls:
         ServiceCallTimeout, ClientDisconnectedError or DeadlockError."""
         timeout = self.default_timeout if timeout is None else timeout
         started = time.monotonic()
-        conn, result = self._send(client, service, args, kwargs)
-        result.set_expiry(timeout)
+        conn = self._server.registry.newest(client)
         waiter = "main" if native.is_main_thread() else f"thread:{threading.current_thread().name}"
         node = self._server.node_of(conn)
+        # The wait begins before the request leaves: a client calling back from
+        # inside the service must be seen to wait after us (deadlocks.py).
         wait = self._server.monitor.begin(waiter, node, service, wake=lambda: _wake(conn))
         try:
+            conn, result = self._send(client, service, args, kwargs, conn)
+            result.set_expiry(timeout)
             while not (result._is_ready or result.expired):
                 if wait.failed:
                     raise DeadlockError(

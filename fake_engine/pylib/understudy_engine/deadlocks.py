@@ -15,7 +15,17 @@ stuck).
 
 A cycle is reported once it has held for CONFIRM_SECONDS (well inside a
 frame): a client is one node, but it may have several threads, and a cycle
-through a client whose other thread answers at once is not a deadlock."""
+through a client whose other thread answers at once is not a deadlock.
+
+A cycle through a client is a deadlock only if the client's wait is nested in
+the request it received: the client called the engine from inside the
+service the engine is waiting for. A client whose request for the main thread
+was already waiting when the engine's call arrived serves that call while it
+waits (RPyC dispatches incoming requests during a wait), so the cycle
+unwinds by itself; under load it can hold for longer than CONFIRM_SECONDS,
+and taking it for a deadlock failed healthy calls. Faithful mode keeps every
+cycle: there the engine's reader for that client is itself stuck waiting for
+the main thread, so the engine never reads the client's answer."""
 
 import sys
 import threading
@@ -43,6 +53,8 @@ class DeadlockMonitor:
     def __init__(self, policy, long_wait_seconds):
         self.policy = policy
         self.long_wait_seconds = long_wait_seconds
+        # False when the engine is faithful (see the module's docstring).
+        self.only_nested_cycles = True
         self.reports = []  # every report, newest last
         self._listeners = []
         self._waits = {}  # id -> Wait, for fail-fast wake-ups
@@ -79,6 +91,8 @@ class DeadlockMonitor:
         if self.policy == "fail-fast":
             with self._lock:
                 self._waits[wait_id] = wait
+        if report is not None and self.only_nested_cycles:
+            report = nested_cycle(report, native.wait_edges())
         if report is not None:
             timer = threading.Timer(self.CONFIRM_SECONDS, self._confirm, (report,))
             timer.daemon = True
@@ -140,6 +154,33 @@ class DeadlockMonitor:
                     self._report(report)
             except RuntimeError:
                 return  # the engine has stopped
+
+
+def nested_cycle(report, live_edges):
+    """`report` if every client in its cycle waits from inside the request it
+    received, with the cycle's edges out of clients replaced by the nested
+    waits; None if some client's wait began before the request it would have
+    to answer (that client serves the request while it waits)."""
+    live = {edge["id"]: edge for edge in live_edges}
+    cycle = [live.get(edge["id"]) for edge in report["edges"]]
+    if any(edge is None for edge in cycle):
+        return None  # a wait in the cycle has already ended
+    nested = []
+    for incoming, outgoing in zip(cycle, cycle[1:] + cycle[:1]):
+        waiter = outgoing["waiter"]
+        if not waiter.startswith("client:"):
+            nested.append(outgoing)
+            continue
+        # Began after the incoming request: waited less time. Any wait of this
+        # client on the same target will do (it may have several threads).
+        later = [edge for edge in live_edges
+                 if edge["waiter"] == waiter and edge["target"] == outgoing["target"]
+                 and edge["waited_seconds"] < incoming["waited_seconds"]]
+        if not later:
+            return None
+        nested.append(max(later, key=lambda edge: edge["waited_seconds"]))
+    report["edges"] = nested[-1:] + nested[:-1]
+    return report
 
 
 def engine_stacks(report):
