@@ -3,6 +3,7 @@
 // the main thread and to record who waits on whom.
 #include <pybind11/stl.h>
 
+#include "fake_engine/python/gil_held_socket_io.h"
 #include "fake_engine/python/main_thread_calls.h"
 #include "fake_engine/python/python_runtime.h"
 
@@ -111,6 +112,10 @@ void install_understudy_engine_module(const std::shared_ptr<PythonEngineState>& 
     py::gil_scoped_release release;
     return s->queue.drain().jobs_run;
   });
+  m.def("send_holding_gil", &send_holding_gil, py::arg("fd"), py::arg("data"),
+        "Sends what the socket takes now, keeping the GIL; returns the bytes sent.");
+  m.def("recv_holding_gil", &recv_holding_gil, py::arg("fd"), py::arg("count"),
+        "Up to count bytes already arrived, keeping the GIL; b'' at the end, None if none.");
   m.def("is_main_thread", [weak] { return engine_of(weak)->affinity.is_main_thread(); });
   m.def("frame_number", [weak] { return engine_of(weak)->loop.current_frame(); });
   m.def("request_stop", [weak] { engine_of(weak)->loop.request_stop(); });

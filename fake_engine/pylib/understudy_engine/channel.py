@@ -12,7 +12,12 @@ stock RPyC.
 
 A refused peer is logged once, naming its address and the reason, and its
 socket is closed at once; the caller gets PeerRejected, an EOFError, so that
-RPyC closes the connection as it does for a peer that went away."""
+RPyC closes the connection as it does for a peer that went away.
+
+Sends, and receives of data that has already arrived, keep the GIL
+(gil_held_socket_io.h says why); a send the socket cannot take at once falls
+back to stock RPyC's blocking write. With faithful=True the channel does its
+I/O as stock RPyC does."""
 
 import select
 import socket
@@ -20,6 +25,8 @@ import time
 import zlib
 
 from rpyc.core.channel import Channel
+
+import _understudy_engine as native
 
 
 class PeerRejected(EOFError):
@@ -37,9 +44,11 @@ class BoundedChannel(Channel):
     # Stock RPyC reads in chunks of this size too (consts.STREAM_CHUNK).
     READ_CHUNK = 64000
 
-    __slots__ = ("peer", "max_frame_bytes", "frame_deadline", "rejection", "_on_reject")
+    __slots__ = ("peer", "max_frame_bytes", "frame_deadline", "rejection", "_on_reject",
+                 "_keep_gil")
 
-    def __init__(self, stream, peer, max_frame_bytes, frame_deadline, on_reject):
+    def __init__(self, stream, peer, max_frame_bytes, frame_deadline, on_reject,
+                 faithful=False):
         """`peer` names the other end in log lines ("127.0.0.1:5555");
         `on_reject(peer, reason)` logs a rejection."""
         super().__init__(stream)
@@ -48,6 +57,23 @@ class BoundedChannel(Channel):
         self.frame_deadline = frame_deadline
         self.rejection = None  # why the peer was refused, once it was
         self._on_reject = on_reject
+        self._keep_gil = not faithful
+
+    def send(self, data):
+        if not self._keep_gil:
+            return super().send(data)
+        compressed = 0
+        if self.compress and len(data) > self.COMPRESSION_THRESHOLD:
+            compressed = 1
+            data = zlib.compress(data, self.COMPRESSION_LEVEL)
+        frame = self.FRAME_HEADER.pack(len(data), compressed) + data + self.FLUSHER
+        try:
+            sent = native.send_holding_gil(self.stream.sock.fileno(), frame)
+        except OSError as exc:
+            self.stream.close()
+            raise EOFError(exc) from None
+        if sent < len(frame):
+            self.stream.write(frame[sent:])  # blocks, GIL released; EOFError if it fails
 
     def reject(self, reason):
         """Logs why the peer is refused, closes its socket, and returns the
@@ -97,7 +123,12 @@ class BoundedChannel(Channel):
             try:
                 # Non-blocking first: the data is usually there already, and
                 # this keeps the common case at one system call.
-                chunk = sock.recv(min(self.READ_CHUNK, missing), socket.MSG_DONTWAIT)
+                if self._keep_gil:
+                    chunk = native.recv_holding_gil(sock.fileno(), min(self.READ_CHUNK, missing))
+                else:
+                    chunk = sock.recv(min(self.READ_CHUNK, missing), socket.MSG_DONTWAIT)
+                if chunk is None:
+                    raise BlockingIOError
             except (BlockingIOError, InterruptedError):
                 self._wait_readable(sock, deadline, count - missing, what)
                 continue

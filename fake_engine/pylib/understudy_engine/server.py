@@ -261,7 +261,8 @@ class RpcServer:
             return
         info = _ClientInfo(conn_id, peer_text, sock)
         channel = BoundedChannel(SocketStream(sock), peer_text, self.settings["max_frame_bytes"],
-                                 self.settings["frame_deadline"], self._refuse)
+                                 self.settings["frame_deadline"], self._refuse,
+                                 faithful=self.faithful)
         try:
             conn = EngineConnection(EngineService(self.engine_globals), channel, self._config,
                                     hooks=self)

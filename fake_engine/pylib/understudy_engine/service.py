@@ -7,12 +7,31 @@ Cheap ones stay on the connection thread, as in the original: attribute
 reads on the root, log, and the plain containers."""
 
 import builtins
+import functools
 import importlib
 
 import rpyc
 import unreal_engine as ue
 
 from .connection import main_thread
+
+# Short sources are compiled once: clients tend to send the same snippet again
+# and again, and compiling it was a seventh of the main thread's time per
+# execute under load. Code objects are immutable; long sources (whole
+# scripts, sent once) are not kept.
+_CACHED_SOURCE_CHARS = 4096
+
+
+@functools.lru_cache(maxsize=256)
+def _compile_cached(code, filename):
+    return builtins.compile(code, filename, "exec")
+
+
+def _compiled(code, filename):
+    if isinstance(code, str) and len(code) <= _CACHED_SOURCE_CHARS:
+        return _compile_cached(code, filename)
+    return builtins.compile(code, filename, "exec")
+
 
 _LEVELS = {"log": ue.log, "info": ue.log, "warning": ue.log_warning, "error": ue.log_error}
 
@@ -27,8 +46,7 @@ class EngineService(rpyc.Service):
         """Runs Python source in the engine. Without `globals`, in the engine's
         shared namespace, so that successive calls see each other's names."""
         namespace = self._globals if globals is None else globals
-        compiled = builtins.compile(code, filename or "<understudy execute>", "exec")
-        builtins.exec(compiled, namespace)
+        builtins.exec(_compiled(code, filename or "<understudy execute>"), namespace)
 
     @main_thread("import_module")
     def exposed_import_module(self, name):
