@@ -6,6 +6,7 @@ the bystander with normal results."""
 
 import random
 import re
+import signal
 import struct
 import threading
 import time
@@ -197,3 +198,54 @@ def test_garbage_instead_of_a_reply_fails_the_call_at_once(understudy_engine, cl
     engine.wait_for_clients({})
     record_figure(f"rpc: call answered with garbage fails after (s, {mode or 'default'})",
                   f"{outcome.elapsed:.4f}")
+
+
+@pytest.mark.parametrize("mode", [(), ("--faithful",)], ids=["default", "faithful"])
+def test_a_client_that_stops_reading_is_dropped_at_the_frame_deadline(understudy_engine,
+                                                                      client_process, mode):
+    """A paused client stops reading; a call bigger than the socket buffers
+    cannot be sent. Stock RPyC's send waits for ever, holding the main thread;
+    here the frame deadline bounds it: the call fails as a disconnect, the
+    connection is closed and logged, and the engine goes on serving. The
+    payload is random so that RPyC's compression leaves it large; compressing
+    it takes time of its own, measured first."""
+    engine = start_engine(understudy_engine, *mode)
+    paused = client_process("clients/sized_client.py", name="paused")
+    mark = engine.console_mark()
+    paused.send_signal(signal.SIGSTOP)
+    try:
+        ns = engine.execute("""
+            import os
+            import time
+            import zlib
+            import understudy_engine as u
+
+            payload = os.urandom(16 << 20)
+            started = time.monotonic()
+            zlib.compress(payload, 1)  # as RPyC's channel does before sending
+            compress_seconds = time.monotonic() - started
+            started = time.monotonic()
+            try:
+                u.call_service_on_client("paused", "size", payload, timeout=30)
+                error_type = error = None
+            except Exception as exc:
+                error_type, error = type(exc).__name__, str(exc)
+            elapsed = time.monotonic() - started
+            del payload
+        """, timeout=30)
+    finally:
+        paused.send_signal(signal.SIGCONT)
+    outcome = {k: ns[k] for k in ("error_type", "error", "elapsed", "compress_seconds")}
+    assert ns["error_type"] == "ClientDisconnectedError", outcome
+    assert "peer stopped reading" in ns["error"], outcome
+    assert DEADLINE - 0.05 <= ns["elapsed"], outcome
+    assert ns["elapsed"] <= 2 * ns["compress_seconds"] + DEADLINE + CLOSE_MARGIN, outcome
+    engine.wait_for_console(r"^closing connection from 127\.0\.0\.1:\d+: peer stopped reading: "
+                            r"\d+ of the \d+ bytes of a frame to it unsent after the 1 s frame "
+                            r"deadline$", since=mark, severity="warning")
+    engine.wait_for_clients({})
+    frame = engine.frame()
+    engine.wait_until(lambda: engine.frame() > frame, "frames after the paused client was dropped")
+    record_figure(f"rpc: call to a client that stopped reading fails after (s, deadline 1, "
+                  f"{mode or 'default'}; compressing took {ns['compress_seconds']:.2f})",
+                  f"{ns['elapsed']:.4f}")

@@ -7,8 +7,10 @@ a header announcing 4 GiB makes a connection thread collect bytes until memory
 runs out, and a peer that stops mid-frame (or sends a byte a second) keeps it
 blocked forever. Here a frame longer than `max_frame_bytes` (also once
 inflated) is refused at its header, and a frame that has started arriving must
-be complete within `frame_deadline` seconds. Either limit at 0 behaves as
-stock RPyC.
+be complete within `frame_deadline` seconds. The same deadline bounds a
+frame going out: a peer that stops reading (a paused or wedged client) would
+otherwise hold the sending thread, the main thread included, for ever once
+the socket's buffer is full. Either limit at 0 behaves as stock RPyC.
 
 A refused peer is logged once, naming its address and the reason, and its
 socket is closed at once; the caller gets PeerRejected, an EOFError, so that
@@ -60,20 +62,46 @@ class BoundedChannel(Channel):
         self._keep_gil = not faithful
 
     def send(self, data):
-        if not self._keep_gil:
+        if not self._keep_gil and not self.frame_deadline:
             return super().send(data)
         compressed = 0
         if self.compress and len(data) > self.COMPRESSION_THRESHOLD:
             compressed = 1
             data = zlib.compress(data, self.COMPRESSION_LEVEL)
         frame = self.FRAME_HEADER.pack(len(data), compressed) + data + self.FLUSHER
-        try:
-            sent = native.send_holding_gil(self.stream.sock.fileno(), frame)
-        except OSError as exc:
-            self.stream.close()
-            raise EOFError(exc) from None
+        sent = 0
+        if self._keep_gil:
+            try:
+                sent = native.send_holding_gil(self.stream.sock.fileno(), frame)
+            except OSError as exc:
+                self.stream.close()
+                raise EOFError(exc) from None
         if sent < len(frame):
-            self.stream.write(frame[sent:])  # blocks, GIL released; EOFError if it fails
+            self._send_rest(frame, sent)
+
+    def _send_rest(self, frame, sent):
+        """Sends frame[sent:] as the socket takes it (the GIL released while
+        waiting), within the frame deadline."""
+        if not self.frame_deadline:
+            self.stream.write(frame[sent:])  # stock: waits for ever; EOFError if it fails
+            return
+        deadline = time.monotonic() + self.frame_deadline
+        sock = self.stream.sock
+        rest = memoryview(frame)[sent:]
+        while rest:
+            try:
+                rest = rest[sock.send(rest, socket.MSG_DONTWAIT):]
+                continue
+            except (BlockingIOError, InterruptedError):
+                pass
+            except OSError as exc:
+                self.stream.close()
+                raise EOFError(exc) from None
+            left = deadline - time.monotonic()
+            if left <= 0 or not self._wait(sock, select.POLLOUT, left):
+                raise self.reject(
+                    f"peer stopped reading: {len(rest)} of the {len(frame)} bytes of a frame to "
+                    f"it unsent after the {self.frame_deadline:g} s frame deadline")
 
     def reject(self, reason):
         """Logs why the peer is refused, closes its socket, and returns the
@@ -150,11 +178,17 @@ class BoundedChannel(Channel):
                 raise self.reject(f"frame incomplete after the {self.frame_deadline:g} s frame "
                                   f"deadline ({received} bytes of its {what} arrived)")
             timeout_ms = max(1, int(left * 1000))
+        self._wait(sock, select.POLLIN, None if timeout_ms is None else timeout_ms / 1000)
+
+    @staticmethod
+    def _wait(sock, events, timeout):
+        """Waits up to `timeout` seconds (None: for ever) for `events` on
+        `sock`; False if none came."""
         poller = select.poll()
         try:
-            poller.register(sock.fileno(), select.POLLIN)
-            poller.poll(timeout_ms)
+            poller.register(sock.fileno(), events)
+            return bool(poller.poll(None if timeout is None else max(1, int(timeout * 1000))))
         except InterruptedError:
-            pass
+            return True  # look again
         except ValueError:  # closed by another thread (the server stopping)
             raise EOFError("stream has been closed") from None
