@@ -101,6 +101,10 @@ std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char
                   "connection is closed (0: wait forever, as stock RPyC)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  rpc->add_option("--max-connections", options.rpc.max_connections,
+                  "RPC connections open at once; one more is closed at once and logged (0: no "
+                  "cap, as stock RPyC)")
+      ->capture_default_str();
   rpc->add_option("--auth-token-file", options.rpc.auth_token_file,
                   "Every TCP client must first send the secret in this file (understudy_client "
                   "and the harness read it from UNDERSTUDY_AUTH_TOKEN_FILE)")

@@ -34,6 +34,10 @@ struct RpcSettings {
   // must be complete within the deadline. 0 disables either (stock RPyC).
   std::uint64_t max_frame_bytes = 64 * 1024 * 1024;
   double frame_deadline_seconds = 10.0;
+  // Connections open at once; one more is closed at accept, logged. Each
+  // costs a thread: without a cap a local program opening connections in a
+  // loop exhausts the engine's threads. 0: no cap (stock RPyC).
+  std::uint32_t max_connections = 1024;
   // A file holding a shared secret every TCP client must send before RPyC
   // traffic; unset: no authentication (loopback only is the protection).
   std::optional<std::string> auth_token_file;

@@ -7,6 +7,7 @@ the bystander with normal results."""
 import random
 import re
 import signal
+import socket
 import struct
 import threading
 import time
@@ -249,3 +250,46 @@ def test_a_client_that_stops_reading_is_dropped_at_the_frame_deadline(understudy
     record_figure(f"rpc: call to a client that stopped reading fails after (s, deadline 1, "
                   f"{mode or 'default'}; compressing took {ns['compress_seconds']:.2f})",
                   f"{ns['elapsed']:.4f}")
+
+
+def still_open(sock, wait=0.3):
+    """True if the engine keeps `sock` open (it sends nothing to an idle peer)."""
+    sock.settimeout(wait)
+    try:
+        return sock.recv(1) != b""
+    except socket.timeout:
+        return True
+    except (ConnectionResetError, BrokenPipeError):
+        return False
+
+
+def test_connections_beyond_the_cap_are_closed_and_logged(understudy_engine, bystander,
+                                                         hostile_socket):
+    """Every connection costs the engine a thread: past --max-connections a
+    new one is closed at accept, with a console line naming it, while the
+    open ones (the bystander's among them) are served; closing one makes
+    room again."""
+    cap = 6
+    engine = start_engine(understudy_engine, "--max-connections", str(cap))
+    with bystander(engine) as watch:
+        mark = engine.console_mark()
+        admitted = []
+        refused = None
+        for _ in range(cap + 1):  # the harness and the bystander hold some already
+            sock = hostile_socket(engine.port)
+            if still_open(sock):
+                admitted.append(sock)
+            else:
+                refused = sock
+                break
+        assert refused is not None, f"{len(admitted)} idle connections beyond the harness's " \
+                                    f"were all kept open with --max-connections {cap}"
+        closing_line(engine, refused, rf"{cap} connections are open, the --max-connections cap$",
+                     mark)
+        assert all(still_open(sock) for sock in admitted), "an admitted connection was closed"
+
+        admitted.pop().close()
+        engine.wait_until(lambda: still_open(hostile_socket(engine.port)),
+                          "a new connection to be kept once one had closed")
+        figures = watch.check()
+    record_figure("rpc: connections beyond the cap, bystander", figures)

@@ -73,6 +73,14 @@ def is_loopback(host):
 engine_globals = {"__name__": "__understudy__", "__builtins__": builtins}
 
 
+def _accepted_peer_text(sock, peer):
+    """How log lines name the peer of an accepted socket."""
+    if sock.family == socket.AF_UNIX:
+        return unix_peer_text(sock)
+    host = f"[{peer[0]}]" if ":" in peer[0] else peer[0]
+    return f"{host}:{peer[1]}"
+
+
 class RpcServer:
     SHUTDOWN_NOTICE_EXPIRY = 1.0  # seconds a client has to take on_server_shutdown
 
@@ -218,6 +226,12 @@ class RpcServer:
                 if self._stopping.is_set():
                     return
                 raise
+            cap = self.settings["max_connections"]
+            if cap and self._open_connections() >= cap:
+                self._refuse(_accepted_peer_text(sock, peer),
+                             f"{cap} connections are open, the --max-connections cap")
+                sock.close()
+                continue
             sock.settimeout(None)
             if sock.family != socket.AF_UNIX:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -228,6 +242,12 @@ class RpcServer:
                 self._threads = [t for t in self._threads if t.is_alive()]
                 self._threads.append(thread)
             thread.start()
+
+    def _open_connections(self):
+        """Connections whose threads are still serving (or being admitted)."""
+        with self._clients_lock:
+            self._threads = [t for t in self._threads if t.is_alive()]
+            return len(self._threads)
 
     @staticmethod
     def _refuse(peer_text, reason):
@@ -249,11 +269,7 @@ class RpcServer:
         return None
 
     def _serve_client(self, sock, peer, conn_id):
-        if sock.family == socket.AF_UNIX:
-            peer_text = unix_peer_text(sock)
-        else:
-            host = f"[{peer[0]}]" if ":" in peer[0] else peer[0]
-            peer_text = f"{host}:{peer[1]}"
+        peer_text = _accepted_peer_text(sock, peer)
         refused = self._admit(sock)
         if refused is not None:
             self._refuse(peer_text, refused)
