@@ -227,7 +227,7 @@ class RpcServer:
                     return
                 raise
             cap = self.settings["max_connections"]
-            if cap and self._open_connections() >= cap:
+            if self._open_connections() >= cap > 0:
                 self._refuse(_accepted_peer_text(sock, peer),
                              f"{cap} connections are open, the --max-connections cap")
                 sock.close()
@@ -239,12 +239,12 @@ class RpcServer:
             thread = threading.Thread(target=self._serve_client, args=(sock, peer, conn_id),
                                       name=f"rpc-conn-{conn_id}", daemon=True)
             with self._clients_lock:
-                self._threads = [t for t in self._threads if t.is_alive()]
                 self._threads.append(thread)
             thread.start()
 
     def _open_connections(self):
-        """Connections whose threads are still serving (or being admitted)."""
+        """Connections whose threads are still serving (or being admitted);
+        forgets the threads that have ended."""
         with self._clients_lock:
             self._threads = [t for t in self._threads if t.is_alive()]
             return len(self._threads)
