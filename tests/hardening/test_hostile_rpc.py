@@ -104,6 +104,62 @@ def test_a_compression_bomb_is_refused(understudy_engine, bystander, hostile_soc
     record_figure("rpc: drop a 100 MiB compression bomb (s)", f"{took:.4f}")
 
 
+def test_compressed_frames_inflate_up_to_the_limit_and_not_a_byte_more(understudy_engine):
+    """The channel inflates in pieces (channel.py says why); the limit must
+    still hold to the byte, whether it falls on a piece's edge or inside one,
+    and a broken or truncated stream is refused, not passed on."""
+    engine = understudy_engine()
+    ns = engine.execute("""
+        import socket
+        import zlib
+        from rpyc.core.stream import SocketStream
+        from understudy_engine.channel import BoundedChannel, PeerRejected
+
+        def receive(payload, limit, compressed=True):
+            ours, theirs = socket.socketpair()
+            reasons = []
+            channel = BoundedChannel(SocketStream(ours), "pair", limit, 5.0,
+                                     lambda peer, reason: reasons.append(reason))
+            body = zlib.compress(payload, 9) if compressed else payload
+            theirs.sendall(channel.FRAME_HEADER.pack(len(body), 1) + body + channel.FLUSHER)
+            try:
+                got = channel.recv()
+                outcome = "same" if got == payload else f"different ({len(got)} bytes)"
+            except PeerRejected:
+                outcome = reasons[0]
+            channel.close()
+            theirs.close()
+            return outcome
+
+        piece = BoundedChannel.INFLATE_PIECE
+        pattern = bytes(range(256)) * (piece // 256)
+        outcomes = {}
+        for name, limit in (("on a piece's edge", 3 * piece),
+                            ("inside a piece", 3 * piece + 1000)):
+            payload = (pattern * 4)[:limit]
+            outcomes[name + ", at the limit"] = receive(payload, limit)
+            outcomes[name + ", a byte over"] = receive(payload + b"!", limit)
+        outcomes["empty"] = receive(b"", piece)
+        outcomes["no limit"] = receive(pattern * 5, 0)
+        whole = zlib.compress(pattern, 9)
+        outcomes["truncated"] = receive(whole[:len(whole) // 2], piece, compressed=False)
+        outcomes["garbage"] = receive(b"not zlib at all", piece, compressed=False)
+    """)
+    outcomes = dict(ns["outcomes"])
+    over = "compressed frame inflates beyond the 3 MiB limit"
+    assert outcomes == {
+        "on a piece's edge, at the limit": "same",
+        "on a piece's edge, a byte over": over,
+        "inside a piece, at the limit": "same",
+        "inside a piece, a byte over": "compressed frame inflates beyond the 3146728 bytes limit",
+        "empty": "same",
+        "no limit": "same",
+        "truncated": "compressed frame is truncated",
+        "garbage": outcomes["garbage"],
+    }, outcomes
+    assert outcomes["garbage"].startswith("compressed frame does not inflate (Error -3"), outcomes
+
+
 def test_a_truncated_frame_is_dropped_at_the_frame_deadline(understudy_engine, bystander,
                                                             hostile_socket):
     engine = start_engine(understudy_engine)
