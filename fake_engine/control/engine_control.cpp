@@ -45,7 +45,9 @@ json to_json(const FrameStatsSummary& s) {
           {"lateness_p99_ms", s.lateness_p99_ms},
           {"lateness_max_ms", s.lateness_max_ms},
           {"late_frames", s.late_frames},
-          {"interval_max_ms", s.interval_max_ms}};
+          {"interval_max_ms", s.interval_max_ms},
+          {"interval_max_less_cpu_wait_ms", s.interval_max_less_cpu_wait_ms},
+          {"cpu_wait_total_ms", s.cpu_wait_total_ms}};
 }
 
 namespace {

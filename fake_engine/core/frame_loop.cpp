@@ -4,6 +4,8 @@
 #include <iostream>
 #include <thread>
 
+#include "fake_engine/core/cpu_wait_clock.h"
+
 namespace understudy {
 namespace {
 // Unity's editor drained its main-thread queue for at most 1/90 s per update.
@@ -38,6 +40,8 @@ std::uint64_t FrameLoop::run() {
   const auto frame_period = period();
   auto next_start = loop_started;
   auto previous_start = loop_started - frame_period;
+  const CpuWaitClock cpu_wait_clock;  // this thread's: the main thread's
+  auto previous_cpu_wait = cpu_wait_clock.total();
   std::uint64_t frames = 0;
 
   while (!stop_.load()) {
@@ -55,7 +59,11 @@ std::uint64_t FrameLoop::run() {
                               : Clock::duration::zero();
     FrameTick tick{frames + 1, std::chrono::duration<double>(started - previous_start).count()};
     previous_start = started;
-    run_frame(tick, lateness);
+    const auto cpu_wait_now = cpu_wait_clock.total();
+    const auto cpu_wait = cpu_wait_now && previous_cpu_wait ? *cpu_wait_now - *previous_cpu_wait
+                                                            : Clock::duration::zero();
+    previous_cpu_wait = cpu_wait_now;
+    run_frame(tick, lateness, cpu_wait);
     frames = tick.number;
 
     if ((settings_.max_frames && frames >= *settings_.max_frames) ||
@@ -85,7 +93,7 @@ void FrameLoop::idle_until(Clock::time_point next_start) {
   }
 }
 
-void FrameLoop::run_frame(FrameTick tick, Clock::duration lateness) {
+void FrameLoop::run_frame(FrameTick tick, Clock::duration lateness, Clock::duration cpu_wait) {
   const auto started = Clock::now();
   frame_.store(tick.number);
   // Faithful: Unity's 1/90 s. Otherwise a frame's time, so that long jobs
@@ -107,7 +115,7 @@ void FrameLoop::run_frame(FrameTick tick, Clock::duration lateness) {
     }
   }
   stats_.add(FrameRecord{tick.number, tick.delta_seconds, Clock::now() - started, lateness,
-                         drained.jobs_run},
+                         drained.jobs_run, cpu_wait},
              period());
 }
 

@@ -68,7 +68,7 @@ class FrameLoop {
 
  private:
   void idle_until(Clock::time_point next_start);
-  void run_frame(FrameTick tick, Clock::duration lateness);
+  void run_frame(FrameTick tick, Clock::duration lateness, Clock::duration cpu_wait);
 
   MainThreadQueue& queue_;
   MainThreadAffinity& affinity_;

@@ -27,6 +27,10 @@ void FrameStats::add(const FrameRecord& record, Clock::duration period) {
   max_work_ = std::max(max_work_, record.work);
   max_lateness_ = std::max(max_lateness_, record.lateness);
   max_interval_s_ = std::max(max_interval_s_, record.delta_seconds);
+  total_cpu_wait_ += record.cpu_wait;
+  max_interval_less_cpu_wait_s_ =
+      std::max(max_interval_less_cpu_wait_s_,
+               record.delta_seconds - std::chrono::duration<double>(record.cpu_wait).count());
   if (period > Clock::duration::zero() && record.lateness > period) {
     ++late_frames_;
   }
@@ -44,6 +48,8 @@ FrameStatsSummary FrameStats::summary() const {
   s.work_max_ms = to_ms(max_work_);
   s.lateness_max_ms = to_ms(max_lateness_);
   s.interval_max_ms = max_interval_s_ * 1000.0;
+  s.interval_max_less_cpu_wait_ms = max_interval_less_cpu_wait_s_ * 1000.0;
+  s.cpu_wait_total_ms = to_ms(total_cpu_wait_);
   if (frames_ > 0) {
     s.work_mean_ms = to_ms(total_work_) / static_cast<double>(frames_);
   }

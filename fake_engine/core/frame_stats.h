@@ -17,6 +17,9 @@ struct FrameRecord {
   Clock::duration work{};      // jobs, tickers and frame tasks of this frame
   Clock::duration lateness{};  // how long after its scheduled time the frame started
   std::size_t jobs_run = 0;    // main-thread jobs run at the start of this frame
+  // Of delta_seconds, how long the main thread was ready to run but had no
+  // CPU (CpuWaitClock; zero where the system does not say).
+  Clock::duration cpu_wait{};
 };
 
 struct FrameStatsSummary {
@@ -32,6 +35,10 @@ struct FrameStatsSummary {
   // The longest time between two frame starts over the whole run: it also
   // covers main-thread jobs run between frames, which no frame's work counts.
   double interval_max_ms = 0;
+  // The same with, from each interval, the time the main thread waited for
+  // a CPU taken out: how long the engine itself held the main thread.
+  double interval_max_less_cpu_wait_ms = 0;
+  double cpu_wait_total_ms = 0;  // the main thread's waits for a CPU, whole run
 };
 
 // Keeps the most recent frames for percentiles, and whole-run totals.
@@ -50,14 +57,16 @@ class FrameStats {
  private:
   const std::size_t window_;
   mutable std::mutex mutex_;
-  std::deque<FrameRecord> recent_;  // REQUIRES: mutex_ held
-  std::uint64_t frames_ = 0;        // REQUIRES: mutex_ held
-  std::uint64_t late_frames_ = 0;   // REQUIRES: mutex_ held
-  Clock::duration total_work_{};    // REQUIRES: mutex_ held
-  Clock::duration max_work_{};      // REQUIRES: mutex_ held
-  Clock::duration max_lateness_{};  // REQUIRES: mutex_ held
-  Clock::duration period_{};        // REQUIRES: mutex_ held
-  double max_interval_s_ = 0;       // REQUIRES: mutex_ held
+  std::deque<FrameRecord> recent_;           // REQUIRES: mutex_ held
+  std::uint64_t frames_ = 0;                 // REQUIRES: mutex_ held
+  std::uint64_t late_frames_ = 0;            // REQUIRES: mutex_ held
+  Clock::duration total_work_{};             // REQUIRES: mutex_ held
+  Clock::duration max_work_{};               // REQUIRES: mutex_ held
+  Clock::duration max_lateness_{};           // REQUIRES: mutex_ held
+  Clock::duration period_{};                 // REQUIRES: mutex_ held
+  double max_interval_s_ = 0;                // REQUIRES: mutex_ held
+  double max_interval_less_cpu_wait_s_ = 0;  // REQUIRES: mutex_ held
+  Clock::duration total_cpu_wait_{};         // REQUIRES: mutex_ held
 };
 
 }  // namespace understudy

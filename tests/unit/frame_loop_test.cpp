@@ -1,8 +1,12 @@
-// FrameLoop: rate, limits, frame numbers and delta times, stats, stopping,
-// frame task errors.
+// FrameLoop: rate, limits, frame numbers and delta times, stats (the main
+// thread's waits for a CPU among them), stopping, frame task errors.
 #define BOOST_TEST_MODULE frame_loop
 #include "fake_engine/core/frame_loop.h"
 
+#include <pthread.h>
+#include <sched.h>
+
+#include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <stdexcept>
@@ -10,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "fake_engine/core/cpu_wait_clock.h"
 #include "tests/support/deadline.h"
 #include "tests/support/describe.h"
 #include "tests/support/loop_settings.h"
@@ -155,6 +160,77 @@ BOOST_AUTO_TEST_CASE(stats_summary_reports_each_frames_work) {
   }
   BOOST_TEST((recent[4].work >= 30ms));
   BOOST_TEST(loop.stats().recent(3).front().number == 10u);
+}
+
+// Pins the calling thread to one CPU until destroyed.
+class PinnedToOneCpu {
+ public:
+  PinnedToOneCpu() {
+    BOOST_REQUIRE_EQUAL(pthread_getaffinity_np(pthread_self(), sizeof(saved_), &saved_), 0);
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(sched_getcpu(), &one);
+    BOOST_REQUIRE_EQUAL(pthread_setaffinity_np(pthread_self(), sizeof(one), &one), 0);
+    cpu_ = sched_getcpu();
+  }
+  ~PinnedToOneCpu() { pthread_setaffinity_np(pthread_self(), sizeof(saved_), &saved_); }
+  PinnedToOneCpu(const PinnedToOneCpu&) = delete;
+  PinnedToOneCpu& operator=(const PinnedToOneCpu&) = delete;
+  int cpu() const { return cpu_; }
+
+ private:
+  cpu_set_t saved_{};
+  int cpu_ = 0;
+};
+
+BOOST_AUTO_TEST_CASE(waits_for_a_cpu_are_told_apart_from_the_main_thread_being_held) {
+  // Frame 3 spins for 150 ms on a CPU that three other threads keep busy:
+  // the interval before frame 4 is long, but most of it the main thread was
+  // ready to run and had no CPU. That share is not the engine's doing.
+  const PinnedToOneCpu pinned;
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> rivals;
+  FrameLoop loop(queue, affinity, LoopSettings(50).max_frames(5));
+  loop.add_frame_task("spin on a crowded CPU on frame 3", [&](const FrameTick& tick) {
+    if (tick.number != 3) {
+      return;
+    }
+    for (int i = 0; i < 3; ++i) {
+      rivals.emplace_back([&stop, cpu = pinned.cpu()] {
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(cpu, &one);
+        pthread_setaffinity_np(pthread_self(), sizeof(one), &one);
+        while (!stop.load()) {
+        }
+      });
+    }
+    const auto until = Clock::now() + 150ms;
+    while (Clock::now() < until) {
+    }
+    stop.store(true);
+  });
+  loop.run();
+  for (auto& t : rivals) {
+    t.join();
+  }
+
+  const CpuWaitClock clock;
+  BOOST_REQUIRE_MESSAGE(clock.total().has_value(),
+                        "expected /proc/thread-self/schedstat on Linux; it could not be read");
+  const auto summary = loop.stats().summary();
+  BOOST_TEST(summary.interval_max_ms >= 150.0, "longest interval " << summary.interval_max_ms);
+  BOOST_TEST(summary.cpu_wait_total_ms >= 50.0,
+             "the main thread shared its CPU with three spinning threads for 150 ms but "
+             "waited for it only "
+                 << summary.cpu_wait_total_ms << " ms");
+  BOOST_TEST(summary.interval_max_less_cpu_wait_ms <= summary.interval_max_ms - 50.0,
+             "longest interval " << summary.interval_max_ms << " ms, less the waits for a CPU "
+                                 << summary.interval_max_less_cpu_wait_ms << " ms");
+  // Each interval loses its own waits, not the thread's whole history's.
+  BOOST_TEST(summary.interval_max_less_cpu_wait_ms > 0.0,
+             "less the waits, the longest interval was " << summary.interval_max_less_cpu_wait_ms
+                                                         << " ms");
 }
 
 BOOST_AUTO_TEST_CASE(drops_frames_after_a_long_frame_instead_of_replaying_them) {
