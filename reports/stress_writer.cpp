@@ -64,6 +64,7 @@ json to_json(const StressStep& s) {
                  {"fds_before", s.fds_before},
                  {"fds_registered", s.fds_registered}}},
                {"target_cpu_seconds", s.target_cpu_seconds},
+               {"target_cpu_wait_seconds", s.target_cpu_wait_seconds},
                {"machine_busy", s.machine_busy},
                {"warnings", s.warnings},
                {"error_examples", s.error_examples},
@@ -333,7 +334,8 @@ std::string stress_to_html(const StressReport& report) {
               std::to_string(s.fds_registered);
     }
     if (s.target_cpu_seconds > 0) {
-      page += "; its CPU " + fixed(s.target_cpu_seconds, 2) + " s; machine " +
+      page += "; its CPU " + fixed(s.target_cpu_seconds, 2) + " s, its threads' waits for a CPU " +
+              fixed(s.target_cpu_wait_seconds, 2) + " s; machine " +
               fixed(s.machine_busy * 100, 0) + "% busy";
     }
     page += ".</p>";

@@ -49,6 +49,19 @@ std::optional<ProcessUsage> read_process_usage(pid_t pid) {
     usage.cpu_seconds =
         static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
   }
+  // Threads that ended since the last reading take their waits with them;
+  // over a stress run's load the engine's threads are its connections'.
+  unsigned long long waited_ns = 0;
+  for (auto it = std::filesystem::directory_iterator(dir / "task", error);
+       !error && it != std::filesystem::directory_iterator(); it.increment(error)) {
+    std::ifstream schedstat(it->path() / "schedstat");
+    unsigned long long on_cpu_ns = 0;
+    unsigned long long thread_waited_ns = 0;
+    if (schedstat >> on_cpu_ns >> thread_waited_ns) {
+      waited_ns += thread_waited_ns;
+    }
+  }
+  usage.cpu_wait_seconds = static_cast<double>(waited_ns) / 1e9;
   return usage;
 }
 

@@ -1,7 +1,7 @@
 // ProcessProbe: what a process costs, read from Linux's /proc: resident
-// memory, threads, open file descriptors and CPU time; and how busy the whole
-// machine was between two readings (to tell when the load generator, not the
-// engine, was the limit).
+// memory, threads, open file descriptors, CPU time and time spent waiting for
+// a CPU; and how busy the whole machine was between two readings (to tell
+// when the machine or the load generator, not the engine, was the limit).
 #pragma once
 
 #include <sys/types.h>
@@ -16,6 +16,9 @@ struct ProcessUsage {
   int threads = 0;
   int open_fds = 0;
   double cpu_seconds = 0;  // user + system
+  // Summed over its threads: how long they were ready to run but had no CPU
+  // (schedstat's run_delay; 0 where the kernel does not keep it).
+  double cpu_wait_seconds = 0;
 };
 
 // nullopt when the process is gone.

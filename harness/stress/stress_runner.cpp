@@ -32,8 +32,12 @@ using std::chrono::milliseconds;
 namespace {
 
 constexpr int kMaxForksPerLauncher = 64;
-constexpr double kSaturatedCpu = 0.9;      // of one core, for a worker (one GIL)
-constexpr double kBusyMachine = 0.95;      // of all cores
+constexpr double kSaturatedCpu = 0.9;  // of one core, for a worker (one GIL)
+constexpr double kBusyMachine = 0.95;  // of all cores
+// The target's threads waited for a CPU this long for each second of CPU
+// they got: the machine (its other processes, or the time it takes to run a
+// thread that was woken) set the pace as much as the target's work.
+constexpr double kCpuWaitPerCpuSecond = 0.25;
 constexpr double kLateSendNs = 1'000'000;  // open loop: p99 lag of the workers' sends
 constexpr double kEngineKeptUp = 0.95;     // open loop: share of due calls issued
 const milliseconds kStartTimeout{15000};
@@ -355,7 +359,7 @@ class TargetStep {
       first_frame = target.request({{"op", "ping"}}, milliseconds(5000)).value("frame", 0ULL);
     }
     const auto cpu_before = read_machine_cpu();
-    const auto target_cpu_before = read_process_usage(pid).value_or(ProcessUsage{}).cpu_seconds;
+    const auto target_before = read_process_usage(pid).value_or(ProcessUsage{});
     collector.since_mark();
     const auto load_start = Clock::now();
     collector.send_to_all('G');
@@ -381,8 +385,10 @@ class TargetStep {
                       describe_workers() + ")");
     }
     step_.machine_busy = busy_fraction(cpu_before, read_machine_cpu());
-    step_.target_cpu_seconds =
-        read_process_usage(pid).value_or(ProcessUsage{}).cpu_seconds - target_cpu_before;
+    const auto target_after = read_process_usage(pid).value_or(ProcessUsage{});
+    step_.target_cpu_seconds = target_after.cpu_seconds - target_before.cpu_seconds;
+    step_.target_cpu_wait_seconds =
+        std::max(0.0, target_after.cpu_wait_seconds - target_before.cpu_wait_seconds);
     step_.seconds = std::chrono::duration<double>(o_.duration).count();
     if (engine_) {
       const auto frames =
@@ -617,6 +623,16 @@ class TargetStep {
       step_.warnings.push_back(std::to_string(lost) +
                                " client connection(s) were lost during "
                                "the load");
+    }
+    if (step_.target_cpu_seconds > 0 &&
+        step_.target_cpu_wait_seconds > kCpuWaitPerCpuSecond * step_.target_cpu_seconds) {
+      step_.warnings.push_back(
+          step_.target + "'s threads waited " +
+          reports::detail::fixed(step_.target_cpu_wait_seconds, 2) +
+          " s for a CPU (ready to run, not running) while they ran " +
+          reports::detail::fixed(step_.target_cpu_seconds, 2) +
+          " s: CPUs busy with other processes, or slow to start a thread that was woken, set "
+          "its pace as much as its own work did");
     }
     if (step_.machine_busy > kBusyMachine) {
       step_.warnings.push_back(

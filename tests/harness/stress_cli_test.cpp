@@ -108,6 +108,12 @@ BOOST_AUTO_TEST_CASE(a_short_run_measures_every_path_on_the_engine_and_its_basel
       BOOST_TEST((*step)["processes"] == 1);
       BOOST_TEST((*step)["registration_seconds"].get<double>() > 0);
       BOOST_TEST((*step)["memory"]["rss_registered_bytes"].get<double>() > 0);
+      // Its threads ran, and were woken thousands of times: each waited for
+      // a CPU at least a little (Linux's schedstat, summed over them).
+      BOOST_TEST((*step)["target_cpu_seconds"].get<double>() > 0);
+      BOOST_TEST((*step)["target_cpu_wait_seconds"].get<double>() > 0);
+      BOOST_TEST((*step)["target_cpu_wait_seconds"].get<double>() <
+                 10 * (*step)["target_cpu_seconds"].get<double>() + 10);
       // One connection per client, at least, beyond what the target had alone.
       BOOST_TEST((*step)["memory"]["fds_registered"].get<int>() >=
                  (*step)["memory"]["fds_before"].get<int>() + 2);
