@@ -55,7 +55,8 @@ if [ "$full" -eq 1 ]; then
   # The soak scenarios last: they hold the engine's RSS to a baseline, and
   # ASan's quarantine (256 MiB of freed memory kept back by default) grows
   # it by tens of MiB in a round; they run with a small one (see below).
-  selections=("-LE ^(slow|format|soak)$" "-L ^soak$ -LE ^slow$")
+  soak_selection="-L ^soak$ -LE ^slow$"
+  selections=("-LE ^(slow|format|soak)$" "$soak_selection")
 else
   selections=("-L ^(unit|python|e2e|rpc)$ -E ^scenario/")
   harness="$root/build/harness/understudy"
@@ -118,7 +119,7 @@ run_config() {
 
   local selection
   for selection in "${selections[@]}"; do
-    if [[ "$name" == asan && "$selection" == "-L ^soak\$"* ]]; then
+    if [[ "$name" == asan && "$selection" == "${soak_selection:-}" ]]; then
       # RSS is measured there; use-after-free is still caught within 4 MiB
       # of frees, and leaks by LeakSanitizer as everywhere.
       export ASAN_OPTIONS="$ASAN_OPTIONS:quarantine_size_mb=4"
