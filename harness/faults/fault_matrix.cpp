@@ -140,6 +140,9 @@ struct FaultMatrix::Impl {
   // and the restart threads are joined before any entry is read for a check.
   std::mutex effects_mutex;
   std::vector<FaultEffect> effects;
+  // One Redis restart at a time (RedisServer is not thread-safe): under load
+  // a restart can outlast the gap the schedule leaves before the next one.
+  std::mutex redis_restart_mutex;
   std::size_t load_turn = 0;
   double last_load_s = -1;
   FaultMatrixOutcome out;
@@ -244,6 +247,7 @@ struct FaultMatrix::Impl {
     if (host.redis == nullptr) {
       throw std::runtime_error("no private redis-server to restart ([redis] enabled = true)");
     }
+    std::lock_guard lock(redis_restart_mutex);
     auto& server = *host.redis;
     const auto before = std::to_string(server.pid());
     server.stop();
