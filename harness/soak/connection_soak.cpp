@@ -67,21 +67,23 @@ bool ConnectionSoak::churn(int cycles, const std::string& round, ConnectionSoakO
   // The records are streamed; the last ones may still be on their way.
   const auto deadline = Clock::now() + milliseconds(5000);
   int registered = 0;
-  while (true) {
-    const auto events = host_.control.events();
-    registered = static_cast<int>(std::count_if(events.begin() + static_cast<long>(events_before),
-                                                events.end(), churn_registration));
-    if ((cycles > 0 && registered >= cycles) || Clock::now() >= deadline) {
+  std::size_t from = events_before;
+  while (registered < cycles) {
+    const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
+    std::size_t index = 0;
+    if (!host_.control.wait_event(churn_registration, std::max(left, milliseconds(0)), from,
+                                  &index)) {
       break;
     }
-    std::this_thread::sleep_for(milliseconds(50));
+    ++registered;
+    from = index + 1;
   }
   if (cycles <= 0 || registered < cycles) {
     out.broken.push_back(
         "the " + round + "'s " + std::to_string(cycles) +
         " connect/register/disconnect cycles; the engine saw " + std::to_string(registered) +
-        " churn clients register (console records '" + "client '" + kChurnPrefix +
-        "N' connected', " + host_.engine_log_hint +
+        " churn clients register (console records \"client '" + kChurnPrefix + "N' connected\", " +
+        host_.engine_log_hint +
         (processes.empty()
              ? std::string()
              : "; churn logs: " + processes.front()->log_path().parent_path().string()) +

@@ -175,6 +175,22 @@ BOOST_AUTO_TEST_CASE(a_server_restarted_from_a_thread_that_ends_keeps_answering)
   }
 }
 
+// The fault matrix's evidence that a restart took Redis down and brought it back.
+BOOST_AUTO_TEST_CASE(answers_ping_says_whether_the_port_answers_and_why_not) {
+  TempDir dir("understudy-redis-server");
+  RedisServer server(in(dir));
+  std::string seen = "untouched";
+  BOOST_TEST(server.answers_ping(2s, &seen));
+  BOOST_TEST(seen == "untouched", "a PONG leaves `seen` alone");
+
+  server.stop();
+  BOOST_TEST(!server.answers_ping(2s, &seen));
+  BOOST_TEST(seen.find("Connection refused") != std::string::npos, seen);
+
+  server.start();
+  BOOST_TEST(server.answers_ping(2s, &seen), seen);
+}
+
 BOOST_AUTO_TEST_CASE(stop_ends_it_by_its_pid_and_start_brings_it_back) {
   TempDir dir("understudy-redis-server");
   RedisServer server(in(dir));

@@ -76,3 +76,18 @@ BOOST_AUTO_TEST_CASE(a_program_that_cannot_be_started_is_named) {
     BOOST_TEST(std::string(e.what()).find("cannot start 'missing'") != std::string::npos, e.what());
   }
 }
+
+// The fault matrix's evidence that a pause took effect.
+BOOST_AUTO_TEST_CASE(stopped_tells_a_sigstopped_child_from_a_running_one) {
+  TempDir dir("understudy-child-process");
+  ChildProcess child(sleeper(dir, "paused"));
+  BOOST_TEST(!child.stopped());
+  child.send_signal(SIGSTOP);
+  BOOST_TEST(understudy::testing::poll_until([&] { return child.stopped(); },
+                                             "the child in the stopped state after SIGSTOP"));
+  child.send_signal(SIGCONT);
+  BOOST_TEST(understudy::testing::poll_until([&] { return !child.stopped(); },
+                                             "the child running again after SIGCONT"));
+  child.stop(1000ms);
+  BOOST_TEST(!child.stopped(), "an exited child is not stopped");
+}
