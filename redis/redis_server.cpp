@@ -242,6 +242,15 @@ bool RedisServer::running() {
   return process_ && process_->running();
 }
 
+bool RedisServer::answers_ping(std::chrono::milliseconds timeout, std::string* seen) const {
+  const Probe ping = exchange(port_, "*1\r\n$4\r\nPING\r\n", Clock::now() + timeout);
+  const bool pong = ping.answered && ping.text == "+PONG\r\n";
+  if (!pong && seen != nullptr) {
+    *seen = ping.answered ? "reply " + printable(ping.text) : ping.text;
+  }
+  return pong;
+}
+
 std::string RedisServer::log_tail(std::size_t lines) const {
   std::string text = harness::tail_of_file(log_path(), lines);
   const auto stdout_log = work_dir_ / "redis-server.stdout.log";

@@ -13,8 +13,9 @@
 //   dir it created unless told to keep it). The server is a
 //   harness::ChildProcess, so it also dies if the harness does.
 // - Threads: not thread-safe; use one instance from one thread at a time.
-//   Create (and restart) it on a thread that outlives the server: the
-//   child's parent-death signal fires when the thread that forked it exits.
+//   It may be created or restarted from any thread, a short-lived one too:
+//   the server lives until it is stopped (harness::ChildProcess forks every
+//   child from one thread that never ends).
 #pragma once
 
 #include <sys/types.h>
@@ -71,6 +72,9 @@ class RedisServer {
   std::string log_tail(std::size_t lines = 30) const;
 
   bool running();
+  // Whether the server answers PING with PONG within `timeout` (on its port,
+  // whoever runs it); otherwise `seen` says what happened instead.
+  bool answers_ping(std::chrono::milliseconds timeout, std::string* seen) const;
 
   // SIGTERM to its own pid (with SIGCONT, so that a paused server handles
   // it), SIGKILL after stop_grace, then reaps it. Throws if it still will not

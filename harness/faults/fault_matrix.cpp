@@ -13,6 +13,7 @@
 
 #include "harness/control/control_client.h"
 #include "harness/process/child_process.h"
+#include "redis/redis_server.h"
 #include "reports/detail/text.h"
 
 namespace understudy::harness {
@@ -63,11 +64,22 @@ struct TimedAction {
   std::function<void()> run;
 };
 
-// What a client's ledger says about the actors it spawned itself.
+// What a client's ledger says about the actors it spawned through the
+// engine (in its own loop, and inside the harness's calls to it).
 struct Ledger {
   std::set<std::string> attempted;
   std::set<std::string> done;
-  std::size_t errors = 0;
+  // The engine answered the spawn with an exception it raised while running
+  // it: a report that the spawn failed, so no such actor may exist.
+  std::set<std::string> failed;
+  std::size_t errors = 0;  // failed, or no answer either way (expired, connection lost)
+};
+
+// What a planned fault was seen to do.
+struct FaultEffect {
+  bool signalled = false;  // kill and pause: the signal was sent
+  bool taken = false;      // observed to have taken effect
+  std::string seen = "its time never came";
 };
 
 Ledger read_ledger(const std::filesystem::path& path) {
@@ -82,6 +94,9 @@ Ledger read_ledger(const std::filesystem::path& path) {
       ledger.attempted.insert(label);
     } else if (what == "done") {
       ledger.done.insert(label);
+    } else if (what == "failed") {
+      ledger.failed.insert(label);
+      ++ledger.errors;
     } else if (what == "error") {
       ++ledger.errors;
     }
@@ -120,8 +135,14 @@ struct FaultMatrix::Impl {
   std::vector<HarnessCall> calls;
   std::vector<std::int64_t> reload_requests;
   std::vector<std::thread> redis_restarts;
-  std::mutex redis_mutex;
-  std::vector<std::string> redis_errors;  // REQUIRES: redis_mutex held until joined
+  // By fault number. A Redis restart's thread writes its own entry, under
+  // effects_mutex (observe()); every other entry is the schedule thread's,
+  // and the restart threads are joined before any entry is read for a check.
+  std::mutex effects_mutex;
+  std::vector<FaultEffect> effects;
+  // One Redis restart at a time (RedisServer is not thread-safe): under load
+  // a restart can outlast the gap the schedule leaves before the next one.
+  std::mutex redis_restart_mutex;
   std::size_t load_turn = 0;
   double last_load_s = -1;
   FaultMatrixOutcome out;
@@ -133,6 +154,12 @@ struct FaultMatrix::Impl {
 
   void fault_event(const std::string& name, const std::string& track) {
     out.timeline.push_back({"fault", name, track, host.now_s(), 0, "ok", {}});
+  }
+
+  void observe(std::size_t number, bool taken, std::string seen) {
+    std::lock_guard lock(effects_mutex);
+    effects[number].taken = taken;
+    effects[number].seen = std::move(seen);
   }
 
   std::string log_of(int client) const {
@@ -213,6 +240,28 @@ struct FaultMatrix::Impl {
     last_load_s = now_s();
   }
 
+  // Stops the private redis-server, sees its port refuse PING, starts it
+  // again after `down_s` (RedisServer::start waits for its PONG). Returns
+  // what was seen; throws if Redis did not go down or did not come back.
+  std::string restart_redis(double down_s) {
+    if (host.redis == nullptr) {
+      throw std::runtime_error("no private redis-server to restart ([redis] enabled = true)");
+    }
+    std::lock_guard lock(redis_restart_mutex);
+    auto& server = *host.redis;
+    const auto before = std::to_string(server.pid());
+    server.stop();
+    std::string refused;
+    if (server.answers_ping(milliseconds(200), &refused)) {
+      throw std::runtime_error("redis-server pid " + before +
+                               " stopped, yet its port still answered PING");
+    }
+    std::this_thread::sleep_for(ms(down_s));
+    server.start();
+    return "pid " + before + " stopped (PING: " + refused + "), pid " +
+           std::to_string(server.pid()) + " answering PING";
+  }
+
   std::vector<TimedAction> actions_for(const PlannedFault& fault, std::size_t number) {
     std::vector<TimedAction> actions;
     const int c = fault.client;
@@ -223,30 +272,71 @@ struct FaultMatrix::Impl {
         actions.push_back({fault.at_s, [this, c, fault, label] {
                              send_call(c, fault.path, label, fault.hold_s);
                            }});
-        actions.push_back({fault.at_s + fault.into_call_s, [this, c, text] {
-                             current(c).send_signal(SIGKILL);
+        actions.push_back({fault.at_s + fault.into_call_s, [this, c, text, number] {
+                             auto& process = current(c);
+                             if (!process.running()) {
+                               observe(number, false,
+                                       "pid " + std::to_string(process.pid()) +
+                                           " was not there to kill: it " + process.describe_exit());
+                               return;
+                             }
+                             process.send_signal(SIGKILL);
+                             effects[number].signalled = true;
                              incarnations[static_cast<std::size_t>(c)].back().killed_by_schedule =
                                  true;
                              fault_event(text, "client:" + names[static_cast<std::size_t>(c)]);
                            }});
-        actions.push_back({fault.at_s + fault.into_call_s + fault.restart_after_s, [this, c] {
-                             // SIGKILL takes effect at once; the wait only reaps it.
-                             current(c).wait_exit(milliseconds(2000));
-                             start_client(c);
-                             fault_event("started " + names[static_cast<std::size_t>(c)] + " again",
-                                         "client:" + names[static_cast<std::size_t>(c)]);
-                           }});
+        actions.push_back(
+            {fault.at_s + fault.into_call_s + fault.restart_after_s, [this, c, number] {
+               // SIGKILL takes effect at once; the wait only reaps it.
+               auto& process = current(c);
+               const bool gone = process.wait_exit(milliseconds(2000));
+               if (effects[number].signalled) {
+                 const auto pid = "pid " + std::to_string(process.pid());
+                 if (gone && process.exit_code() == 128 + SIGKILL) {
+                   observe(number, true, pid + " killed by SIGKILL");
+                 } else {
+                   observe(number, false, pid + " after SIGKILL: " + process.describe_exit());
+                 }
+               }
+               start_client(c);
+               fault_event("started " + names[static_cast<std::size_t>(c)] + " again",
+                           "client:" + names[static_cast<std::size_t>(c)]);
+             }});
         break;
       case FaultKind::kPause:
         actions.push_back({fault.at_s, [this, c, fault, label] {
                              send_call(c, fault.path, label, fault.hold_s);
                            }});
-        actions.push_back({fault.at_s + fault.into_call_s, [this, c, text] {
-                             current(c).send_signal(SIGSTOP);
+        actions.push_back({fault.at_s + fault.into_call_s, [this, c, text, number] {
+                             auto& process = current(c);
+                             if (!process.running()) {
+                               observe(number, false,
+                                       "pid " + std::to_string(process.pid()) +
+                                           " was not there to pause: it " +
+                                           process.describe_exit());
+                               return;
+                             }
+                             process.send_signal(SIGSTOP);
+                             effects[number].signalled = true;
                              fault_event(text, "client:" + names[static_cast<std::size_t>(c)]);
                            }});
-        actions.push_back({fault.at_s + fault.into_call_s + fault.pause_s, [this, c] {
-                             current(c).send_signal(SIGCONT);
+        actions.push_back({fault.at_s + fault.into_call_s + fault.pause_s, [this, c, number] {
+                             // Still stopped when its SIGCONT is due: paused throughout.
+                             auto& process = current(c);
+                             if (effects[number].signalled) {
+                               const auto pid = "pid " + std::to_string(process.pid());
+                               if (process.stopped()) {
+                                 observe(number, true, pid + " stopped until its SIGCONT");
+                               } else {
+                                 observe(number, false,
+                                         pid +
+                                             " not in the stopped state when its SIGCONT was "
+                                             "due: it " +
+                                             process.describe_exit());
+                               }
+                             }
+                             process.send_signal(SIGCONT);
                              fault_event("resumed " + names[static_cast<std::size_t>(c)],
                                          "client:" + names[static_cast<std::size_t>(c)]);
                            }});
@@ -258,15 +348,14 @@ struct FaultMatrix::Impl {
                            }});
         break;
       case FaultKind::kRestartRedis:
-        actions.push_back({fault.at_s, [this, text, down = fault.down_s] {
+        actions.push_back({fault.at_s, [this, text, number, down = fault.down_s] {
                              fault_event(text, "redis");
                              // On its own thread: the schedule keeps its time meanwhile.
-                             redis_restarts.emplace_back([this, down] {
+                             redis_restarts.emplace_back([this, number, down] {
                                try {
-                                 host.restart_redis(down);
+                                 observe(number, true, restart_redis(down));
                                } catch (const std::exception& e) {
-                                 std::lock_guard lock(redis_mutex);
-                                 redis_errors.push_back(e.what());
+                                 observe(number, false, e.what());
                                }
                              });
                            }});
@@ -301,8 +390,56 @@ struct FaultMatrix::Impl {
     for (auto& thread : redis_restarts) {
       thread.join();  // bounded: RedisServer's start waits for PING with a deadline
     }
-    for (const auto& error : redis_errors) {
-      broken("redis-server to come back after its planned restart; " + error);
+  }
+
+  // Every planned fault was observed to take effect (a fault that found its
+  // client gone, or a signal that did nothing, is no fault injected).
+  void check_faults_took_effect() {
+    std::vector<std::string> missed;
+    std::map<std::string, int> taken;
+    for (std::size_t i = 0; i < out.schedule.size(); ++i) {
+      const auto& fault = out.schedule[i];
+      const auto name = fault.client >= 0 ? names[static_cast<std::size_t>(fault.client)] : "";
+      if (effects[i].taken) {
+        ++taken[fault_kind_name(fault.kind)];
+      } else {
+        missed.push_back(fault.describe(name) + ": " + effects[i].seen);
+      }
+    }
+    if (out.schedule.empty()) {
+      broken("faults to be planned and injected; the schedule has none (faults = 0)");
+    } else if (!missed.empty()) {
+      std::string seen;
+      for (const auto& m : missed) {
+        seen += "; " + m;
+      }
+      broken(std::to_string(missed.size()) + " of " + std::to_string(out.schedule.size()) +
+             " planned faults did not take effect" + seen + " (" + host.engine_log_hint + ")");
+    } else {
+      std::string kinds;
+      for (const auto& [kind, n] : taken) {
+        kinds += (kinds.empty() ? "" : ", ") + std::to_string(n) + " " + kind;
+      }
+      held("all " + std::to_string(out.schedule.size()) + " planned faults took effect (" + kinds +
+           ")");
+    }
+  }
+
+  // After its restarts, Redis is there for the rest of the scenario.
+  void check_redis_back() {
+    const bool restarted =
+        std::any_of(out.schedule.begin(), out.schedule.end(),
+                    [](const PlannedFault& f) { return f.kind == FaultKind::kRestartRedis; });
+    if (!restarted || host.redis == nullptr) {
+      return;
+    }
+    std::string seen = "not running";
+    if (!host.redis->running() || !host.redis->answers_ping(milliseconds(2000), &seen)) {
+      broken("the private redis-server running and answering PING at the end of the matrix; " +
+             seen + " (its log: " + host.redis->log_path().string() + ")");
+    } else {
+      held("redis-server (pid " + std::to_string(host.redis->pid()) +
+           ") answering PING at the end");
     }
   }
 
@@ -426,15 +563,31 @@ struct FaultMatrix::Impl {
                        [&](const std::string& name) { return label.starts_with(name + "."); });
   }
 
+  // Holds the world against what was reported. A label is "done" when its
+  // spawn was answered without error (in a client's ledger, or a harness
+  // call that spawned it ended ok), and "reported failed" when the engine
+  // answered its spawn with an exception raised while running it (an RPyC
+  // remote exception, carrying the engine's traceback: the engine said the
+  // code ran and failed). A spawn whose call expired or whose connection was
+  // lost is neither: its caller cannot know, so it is only counted. Then
+  // done but not in the world is lost, in the world but reported failed is
+  // "spawned, then reported failed", in the world twice is doubled, and in
+  // the world but never attempted is a phantom.
   void check_actors() {
     std::set<std::string> attempted;
     std::set<std::string> done;
+    std::set<std::string> failed;
     for (const auto& path : ledgers) {
       auto ledger = read_ledger(path);
       attempted.merge(ledger.attempted);
       done.merge(ledger.done);
+      failed.merge(ledger.failed);
     }
-    const auto client_done = done.size();
+    // The clients' own loops (the harness's calls' spawns are in the ledgers too).
+    const auto client_done = static_cast<std::size_t>(
+        std::count_if(done.begin(), done.end(), [](const std::string& label) {
+          return !label.starts_with("e2c.") && !label.starts_with("fault.");
+        }));
     for (const auto& call : calls) {
       if (call.spawns) {
         attempted.insert(call.label);
@@ -454,7 +607,8 @@ struct FaultMatrix::Impl {
     std::vector<std::string> lost;
     std::vector<std::string> doubled;
     std::vector<std::string> unasked;
-    std::size_t uncertain = 0;  // attempted, in the world, but its caller never heard back
+    std::vector<std::string> denied;  // in the world although reported failed
+    std::size_t uncertain = 0;        // attempted, in the world, but its caller never heard back
     for (const auto& label : done) {
       if (!in_world.contains(label)) {
         lost.push_back(label);
@@ -466,6 +620,8 @@ struct FaultMatrix::Impl {
       }
       if (!attempted.contains(label)) {
         unasked.push_back(label);
+      } else if (failed.contains(label)) {
+        denied.push_back(label);
       } else if (!done.contains(label)) {
         ++uncertain;
       }
@@ -487,12 +643,21 @@ struct FaultMatrix::Impl {
       broken(std::to_string(unasked.size()) +
              " actors in the world nobody asked for: " + first_of(unasked) + where);
     }
+    if (!denied.empty()) {
+      broken(std::to_string(denied.size()) +
+             " actors are in the world although the engine reported their spawn failed "
+             "(spawned, then reported failed): " +
+             first_of(denied) + where);
+    }
     if (client_done == 0) {
       broken("the clients' own engine calls to succeed between the faults; none did" + where);
     }
-    if (lost.empty() && doubled.empty() && unasked.empty()) {
+    out.metrics["fault_matrix.actors_reported_failed"] = static_cast<double>(failed.size());
+    if (lost.empty() && doubled.empty() && unasked.empty() && denied.empty()) {
       held(std::to_string(done.size()) + " actors reported done, each in the world once; " +
-           std::to_string(uncertain) + " more whose callers never heard back, none twice");
+           std::to_string(uncertain) +
+           " more whose callers never heard back, none twice; none of " +
+           std::to_string(failed.size()) + " reported failed in the world");
     }
   }
 
@@ -551,9 +716,21 @@ struct FaultMatrix::Impl {
     for (const auto id : reload_requests) {
       (void)host.control.try_response(id);  // answered at once; only dropped here
     }
-    if (done != planned) {
-      broken(std::to_string(planned) + " domain reloads to finish; " + std::to_string(done) +
-             " did (" + host.engine_log_hint + ")");
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < out.schedule.size(); ++i) {
+      if (out.schedule[i].kind != FaultKind::kReload) {
+        continue;
+      }
+      ++k;
+      if (k <= done) {
+        observe(i, true,
+                "domain reload " + std::to_string(k) + " of " + std::to_string(planned) + " done");
+      } else {
+        observe(i, false,
+                "the reload did not finish: " + std::to_string(done) + " of " +
+                    std::to_string(planned) +
+                    " 'domain reload: done' records within 15 s of the last fault");
+      }
     }
   }
 };
@@ -582,6 +759,7 @@ FaultMatrixOutcome FaultMatrix::run() {
   }
   m.out.schedule = schedule_;
   m.out.schedule_text = schedule_text_;
+  m.effects.resize(schedule_.size());
   { std::ofstream(folder / "schedule.txt") << m.out.schedule_text; }
   for (std::size_t i = 0; i < m.names.size(); ++i) {
     m.start_client(static_cast<int>(i));
@@ -598,6 +776,8 @@ FaultMatrixOutcome FaultMatrix::run() {
   m.run_schedule();
   m.check_calls();
   m.check_reloads();
+  m.check_faults_took_effect();
+  m.check_redis_back();
   m.check_clients();
   m.check_actors();
   m.check_main_thread();

@@ -4,8 +4,13 @@
 //     frames (the longest interval between two frame starts over the whole
 //     run, less the one period frames are apart);
 //   - no actor is created twice or lost: every label a client or a call
-//     reported done is in the world exactly once, and every matrix label in
-//     the world was attempted by someone;
+//     reported done is in the world exactly once, every matrix label in the
+//     world was attempted by someone, and none whose spawn the engine
+//     reported failed is in the world (see check_actors for the definition);
+//   - every planned fault took effect, as observed: a killed client died of
+//     the SIGKILL, a paused one was in the stopped state until its SIGCONT,
+//     a reload finished, Redis refused PING while down and answered again,
+//     and is still answering at the end;
 //   - nothing hangs silently: every call the harness made has an outcome
 //     within its deadline, every client is back and answering at the end
 //     (killed ones were started again), its own calls are not stuck, and
@@ -23,6 +28,10 @@
 #include "harness/faults/fault_schedule.h"
 #include "reports/results.h"
 
+namespace understudy::redis {
+class RedisServer;
+}
+
 namespace understudy::harness {
 
 class ChildProcess;
@@ -36,7 +45,9 @@ struct FaultMatrixHost {
   std::function<ChildProcess&(const std::string& name, const std::filesystem::path& script,
                               const std::vector<std::string>& args)>
       start_client;
-  std::function<void(double down_s)> restart_redis;  // empty without a private redis-server
+  // The scenario's private redis-server, for restart_redis faults (null
+  // without one). Used only from the matrix's threads while run() runs.
+  redis::RedisServer* redis = nullptr;
   double call_timeout_s = 2;
   double tick_hz = 60;
   std::function<double()> now_s;  // the scenario's clock, for timeline entries

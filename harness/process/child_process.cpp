@@ -7,9 +7,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <fstream>
+#include <functional>
+#include <future>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -42,6 +45,71 @@ std::vector<std::string> merged_environment(const std::map<std::string, std::str
   return result;
 }
 
+// The one thread every child is forked from. PR_SET_PDEATHSIG fires when the
+// *thread* that forked the child exits, not the process: a child forked from
+// a short-lived thread (a redis-server restarted by a fault, a client started
+// from a worker) would be killed with it. This thread is started on first use
+// and never ends, so a child's death signal fires only when the harness
+// itself goes. Its signals are blocked, so that no handler runs on it.
+class ForkingThread {
+ public:
+  struct Forked {
+    pid_t pid;
+    int error;  // errno of a failed fork
+  };
+
+  static ForkingThread& instance() {
+    // Never destroyed: the thread must outlive every static destructor that
+    // may still stop a child.
+    static ForkingThread* const forking = new ForkingThread();
+    return *forking;
+  }
+
+  // Forks on this thread; `in_child` runs in the child (and must not return:
+  // it execs or _exits). Blocks the caller until fork() has returned.
+  Forked fork(const std::function<void()>& in_child) {
+    std::packaged_task<Forked()> job([&in_child] {
+      const pid_t pid = ::fork();
+      if (pid == 0) {
+        in_child();
+        ::_exit(127);
+      }
+      return Forked{pid, pid < 0 ? errno : 0};
+    });
+    auto done = job.get_future();
+    {
+      std::lock_guard lock(mutex_);
+      jobs_.push_back(std::move(job));
+    }
+    wake_.notify_one();
+    return done.get();
+  }
+
+ private:
+  ForkingThread() {
+    sigset_t all;
+    sigfillset(&all);
+    sigset_t previous;
+    ::pthread_sigmask(SIG_SETMASK, &all, &previous);  // inherited by the new thread
+    std::thread([this] { serve(); }).detach();
+    ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  }
+
+  [[noreturn]] void serve() {
+    for (;;) {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return !jobs_.empty(); });
+      auto job = std::move(jobs_.front());
+      jobs_.pop_front();
+      lock.unlock();
+      job();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::packaged_task<Forked()>> jobs_;  // REQUIRES: mutex_ held
+};
 }  // namespace
 
 ChildProcess::ChildProcess(ProcessSpec spec) : spec_(std::move(spec)) {
@@ -71,8 +139,8 @@ ChildProcess::ChildProcess(ProcessSpec spec) : spec_(std::move(spec)) {
     throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
   }
   const pid_t parent = ::getpid();
-  const pid_t pid = ::fork();
-  if (pid == 0) {
+  const char* cwd = spec_.cwd ? spec_.cwd->c_str() : nullptr;
+  const auto [pid, fork_errno] = ForkingThread::instance().fork([&] {
     // Child: only async-signal-safe calls from here to exec.
     ::setpgid(0, 0);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -86,7 +154,7 @@ ChildProcess::ChildProcess(ProcessSpec spec) : spec_(std::move(spec)) {
     ::dup2(log_fd, STDERR_FILENO);
     const int devnull = ::open("/dev/null", O_RDONLY);
     ::dup2(devnull, STDIN_FILENO);
-    if (spec_.cwd && ::chdir(spec_.cwd->c_str()) != 0) {
+    if (cwd != nullptr && ::chdir(cwd) != 0) {
       const int e = errno;
       (void)!::write(exec_error[1], &e, sizeof e);
       ::_exit(127);
@@ -95,12 +163,12 @@ ChildProcess::ChildProcess(ProcessSpec spec) : spec_(std::move(spec)) {
     const int e = errno;
     (void)!::write(exec_error[1], &e, sizeof e);
     ::_exit(127);
-  }
+  });
   ::close(log_fd);
   ::close(exec_error[1]);
   if (pid < 0) {
     ::close(exec_error[0]);
-    throw std::runtime_error("fork failed for '" + spec_.name + "': " + std::strerror(errno));
+    throw std::runtime_error("fork failed for '" + spec_.name + "': " + std::strerror(fork_errno));
   }
   int child_errno = 0;
   const auto got = ::read(exec_error[0], &child_errno, sizeof child_errno);
@@ -139,6 +207,19 @@ bool ChildProcess::running() {
     return false;
   }
   return true;
+}
+
+bool ChildProcess::stopped() {
+  if (!running()) {
+    return false;
+  }
+  // "PID (COMM) STATE ...": COMM may hold spaces and parentheses, the state
+  // follows the last ')'.
+  std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
+  std::string text;
+  std::getline(stat, text);
+  const auto close = text.rfind(')');
+  return close != std::string::npos && close + 2 < text.size() && text[close + 2] == 'T';
 }
 
 std::optional<int> ChildProcess::exit_code() {

@@ -5,6 +5,11 @@
 // No child outlives the harness: each gets PR_SET_PDEATHSIG(SIGKILL) (it dies
 // if the harness is killed), and every live child is listed so that the
 // harness's SIGINT/SIGTERM handling can stop them all.
+//
+// Threads: a ChildProcess may be created on any thread, including one that
+// ends long before the child should. The death signal is tied to the thread
+// that forks, so every child is forked from one harness thread that lives as
+// long as the process; a child lives until it is stopped, or the harness ends.
 #pragma once
 
 #include <sys/types.h>
@@ -39,7 +44,9 @@ class ChildProcess {
   const std::string& name() const { return spec_.name; }
   const std::filesystem::path& log_path() const { return spec_.log_path; }
 
-  bool running();                  // reaps it if it has exited
+  bool running();  // reaps it if it has exited
+  // Whether it is in the stopped state (SIGSTOP taken effect), from /proc/PID/stat.
+  bool stopped();
   std::optional<int> exit_code();  // once exited: the code, or 128+signal
   std::string describe_exit();     // "exited with code 2", "killed by SIGKILL", "running"
 

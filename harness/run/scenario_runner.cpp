@@ -807,6 +807,14 @@ class Run {
            std::to_string(report.connections_failed) + " connections failed, " +
                std::to_string(report.lines_sent) + " lines sent" + errors);
     }
+    // lines = 0 asks for connections that send nothing (a churn); that is
+    // still work. No connection at all is none.
+    if (options.connections <= 0 || report.connections_opened == 0) {
+      fail(step, "connections to the spawn server",
+           std::to_string(report.connections_opened) + " connections opened of " +
+               std::to_string(options.connections) + ", " + std::to_string(report.lines_sent) +
+               " lines sent");
+    }
     pass(step, std::to_string(wanted) + " lines sent",
          std::to_string(report.lines_sent) + " lines over " +
              std::to_string(report.connections_opened) + " connections in " +
@@ -816,6 +824,10 @@ class Run {
   // expect_lines_spawned {timeout}: every line the line_load steps sent is
   // the label of exactly one actor; missing and duplicated labels are named.
   void expect_lines_spawned(const Step& step) {
+    if (lines_sent_.empty()) {
+      fail(step, "lines sent by line_load steps before it, each exactly one actor",
+           "no line sent: 0 lines to look for");
+    }
     const double timeout = step.params.value("timeout", 20.0);
     const auto deadline = Clock::now() + ms(timeout);
     std::vector<std::string> missing;
@@ -893,6 +905,10 @@ class Run {
     }
     run();
     record_publish_metrics(step);
+    std::lock_guard lock(publish_mutex_);
+    if (publish_report_->sent() == 0) {
+      fail(step, "publishers to send messages", "sent 0: " + publish_report_->describe());
+    }
   }
 
   void record_publish_metrics(const Step& step) {
@@ -939,6 +955,9 @@ class Run {
       throw ScenarioError("expect_delivery at " + step.where.text() +
                           " has no publish_load before it");
     }
+    if (sent->sent() == 0) {
+      fail(step, "publishers to send messages", "sent 0, delivered 0: " + sent->describe());
+    }
     const bool exactly_once = step.params.value("exactly_once", true);
     const double timeout = step.params.value("timeout", 10.0);
     const auto deadline = Clock::now() + ms(timeout);
@@ -974,6 +993,15 @@ class Run {
     }
     std::uint64_t lost_not_published = 0;
     std::uint64_t lost_no_subscriber = 0;
+    std::uint64_t delivered = 0;
+    for (const auto& p : account.publishers) {
+      delivered += p.delivered;
+    }
+    // Losses by design are allowed, but not a run where nothing got through.
+    if (delivered == 0) {
+      fail(step, "the engine's subscriber to receive messages",
+           "sent " + std::to_string(sent->sent()) + ", delivered 0: " + account.describe());
+    }
     for (const auto& p : account.publishers) {
       lost_not_published += p.lost_not_published;
       lost_no_subscriber += p.lost_no_subscriber;
@@ -1022,19 +1050,14 @@ class Run {
                                 const std::vector<std::string>& args) -> ChildProcess& {
                            return start_client_process(name, script, args);
                          },
-                         {},
+                         nullptr,
                          scenario_.engine.call_timeout,
                          scenario_.engine.tick_hz,
                          [this] { return now_s(); },
                          settings_.work_dir,
                          engine_log_hint()};
     if (wants_redis) {
-      auto& server = private_redis(step);
-      host.restart_redis = [&server](double down_s) {
-        server.stop();
-        std::this_thread::sleep_for(ms(down_s));
-        server.start();
-      };
+      host.redis = &private_redis(step);
     }
     const double begun = now_s();
     FaultMatrix matrix(host, options, settings_.seed);
@@ -1115,9 +1138,11 @@ class Run {
       }
     }
     const auto min_count = step.params.value("min_count", std::size_t{1});
-    if (samples.size() < min_count) {
-      fail(step, "at least " + std::to_string(min_count) + " samples of '" + name + "'",
-           std::to_string(samples.size()));
+    if (samples.empty() || samples.size() < min_count) {
+      fail(step,
+           "at least " + std::to_string(std::max<std::size_t>(min_count, 1)) + " samples of '" +
+               name + "'",
+           std::to_string(samples.size()) + " samples");
     }
     // The same percentiles the reports show (reports/detail/stats.h), so that
     // a failed bound and the HTML report never disagree.

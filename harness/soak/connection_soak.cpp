@@ -23,6 +23,17 @@ std::string fixed(double value, int digits = 1) {
 }
 
 constexpr const char* kStayingClient = "soak-stay";
+constexpr const char* kChurnPrefix = "soak-churn-";
+
+// The engine's console record of one churn client registering.
+bool churn_registration(const ControlEvent& event) {
+  if (event.kind != "console") {
+    return false;
+  }
+  const auto text = event.data.value("text", std::string());
+  return text.starts_with(std::string("client '") + kChurnPrefix) &&
+         text.find("' connected from") != std::string::npos;
+}
 
 }  // namespace
 
@@ -31,9 +42,10 @@ ConnectionSoak::ConnectionSoak(ConnectionSoakHost host, ConnectionSoakOptions op
 
 bool ConnectionSoak::churn(int cycles, const std::string& round, ConnectionSoakOutcome& out) {
   std::vector<ChildProcess*> processes;
+  const auto events_before = host_.control.event_count();
   for (int k = 0; k < options_.processes; ++k) {
     const int share = cycles / options_.processes + (k < cycles % options_.processes ? 1 : 0);
-    processes.push_back(&host_.start_client("soak-churn-" + std::to_string(started_++),
+    processes.push_back(&host_.start_client(kChurnPrefix + std::to_string(started_++),
                                             options_.script, {"--cycles", std::to_string(share)}));
   }
   // Generous: a cycle takes milliseconds; this only ends a hang.
@@ -49,7 +61,36 @@ bool ConnectionSoak::churn(int cycles, const std::string& round, ConnectionSoakO
       ok = false;
     }
   }
-  return ok;
+  if (!ok) {
+    return false;
+  }
+  // The records are streamed; the last ones may still be on their way.
+  const auto deadline = Clock::now() + milliseconds(5000);
+  int registered = 0;
+  std::size_t from = events_before;
+  while (registered < cycles) {
+    const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
+    std::size_t index = 0;
+    if (!host_.control.wait_event(churn_registration, std::max(left, milliseconds(0)), from,
+                                  &index)) {
+      break;
+    }
+    ++registered;
+    from = index + 1;
+  }
+  if (cycles <= 0 || registered < cycles) {
+    out.broken.push_back(
+        "the " + round + "'s " + std::to_string(cycles) +
+        " connect/register/disconnect cycles; the engine saw " + std::to_string(registered) +
+        " churn clients register (console records \"client '" + kChurnPrefix + "N' connected\", " +
+        host_.engine_log_hint +
+        (processes.empty()
+             ? std::string()
+             : "; churn logs: " + processes.front()->log_path().parent_path().string()) +
+        ")");
+    return false;
+  }
+  return true;
 }
 
 bool ConnectionSoak::calls_on_every_path(ConnectionSoakOutcome& out) {
@@ -69,6 +110,7 @@ bool ConnectionSoak::calls_on_every_path(ConnectionSoakOutcome& out) {
                              host_.engine_log_hint + ")");
         return false;
       }
+      ++calls_answered_;
     }
   }
   return true;
@@ -112,7 +154,8 @@ ConnectionSoakOutcome ConnectionSoak::run() {
     }
     std::this_thread::sleep_for(milliseconds(50));
   }
-  if (!churn(options_.warmup_cycles, "warm-up", out) || !calls_on_every_path(out)) {
+  if ((options_.warmup_cycles > 0 && !churn(options_.warmup_cycles, "warm-up", out)) ||
+      !calls_on_every_path(out)) {
     return out;
   }
   out.baseline = settled(nullptr);
@@ -165,6 +208,14 @@ ConnectionSoakOutcome ConnectionSoak::run() {
   }
   staying.send_signal(SIGTERM);
   staying.wait_exit(milliseconds(5000));
+  // A soak that churned nothing or called nothing checked nothing.
+  if (out.broken.empty() && (total_cycles == 0 || calls_answered_ == 0)) {
+    out.broken.push_back("connect/register cycles and engine->client calls between rounds; saw " +
+                         std::to_string(total_cycles) + " cycles in " +
+                         std::to_string(out.rounds.size()) + " rounds and " +
+                         std::to_string(calls_answered_) +
+                         " calls (calls = " + std::to_string(options_.calls) + ")");
+  }
   const auto last = out.rounds.empty() ? out.baseline : out.rounds.back().after;
   const double rate = churn_seconds > 0 ? total_cycles / churn_seconds : 0;
   out.metrics["soak.cycles"] = total_cycles;

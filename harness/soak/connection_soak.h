@@ -69,6 +69,10 @@ class ConnectionSoak {
   ConnectionSoakOutcome run();
 
  private:
+  // Runs `cycles` cycles over the churn processes; false (with the reason in
+  // `out`) unless each exited 0 and the engine saw every cycle's client
+  // register (its "client 'NAME' connected" console record), so that a
+  // process that exits 0 without churning is not counted as a round.
   bool churn(int cycles, const std::string& round, ConnectionSoakOutcome& out);
   bool calls_on_every_path(ConnectionSoakOutcome& out);
   // Waits until fds and threads stop moving (baseline) or equal `target`.
@@ -76,7 +80,8 @@ class ConnectionSoak {
 
   ConnectionSoakHost host_;
   ConnectionSoakOptions options_;
-  int started_ = 0;  // churn processes so far, for unique log names
+  int started_ = 0;         // churn processes so far, for unique log names
+  int calls_answered_ = 0;  // engine->client calls between rounds that succeeded
 };
 
 }  // namespace understudy::harness

@@ -7,10 +7,14 @@ async paths), then sleeps `seconds`, giving the harness a call in flight to
 kill or pause the client in. Meanwhile its own loop spawns actors labelled
 NAME.PID.N through the engine.
 
-Every label of its own is written to the ledger before the call ("attempt")
-and after it ("done" or "error"), one unbuffered write per line, so that the
-harness can hold the world against what this client reported even after a
-SIGKILL. status() tells the harness whether the loop is stuck."""
+Every label it spawns (its own, and those of the harness's calls) is written
+to the ledger before the call ("attempt") and after it: "done", "failed"
+when the engine answered with an exception it raised running the spawn (an
+RPyC remote exception: the engine reports that the spawn failed), or "error"
+when there was no answer either way (the call expired, the connection was
+lost). One unbuffered write per line, so that the harness can hold the world
+against what this client reported even after a SIGKILL. status() tells the
+harness whether the loop is stuck."""
 
 import argparse
 import json
@@ -37,6 +41,20 @@ def record(what, label, detail=""):
     os.write(ledger, f"{what} {label} {detail}".rstrip().encode() + b"\n")
 
 
+def spawn(conn, label):
+    """Spawns `label` through the engine, with the outcome in the ledger;
+    raises what the call raised."""
+    record("attempt", label)
+    try:
+        conn.root.execute(SPAWN.format(label=label))
+    except Exception as exc:
+        # RPyC gives an exception raised on the other side its traceback.
+        outcome = "failed" if hasattr(exc, "_remote_tb") else "error"
+        record(outcome, label, type(exc).__name__)
+        raise
+    record("done", label)
+
+
 class State:
     lock = threading.Lock()
     done = 0
@@ -45,9 +63,9 @@ class State:
 
 
 class FaultMatrixService(uc.ClientService):
-    def exposed_hold(self, label, seconds, spawn):
-        if spawn:
-            self.conn.root.execute(SPAWN.format(label=label))
+    def exposed_hold(self, label, seconds, spawn_actor):
+        if spawn_actor:
+            spawn(self.conn, label)
         time.sleep(seconds)
         return label
 
@@ -73,16 +91,13 @@ n = 0
 while not stop.is_set():
     label = f"{service.name}.{os.getpid()}.{n}"
     n += 1
-    record("attempt", label)
     with State.lock:
         State.in_flight_since = time.monotonic()
     try:
-        client.root.execute(SPAWN.format(label=label))
-        record("done", label)
+        spawn(client, label)
         with State.lock:
             State.done += 1
-    except Exception as exc:  # a reload closed the connection, the call expired, ...
-        record("error", label, type(exc).__name__)
+    except Exception:  # a reload closed the connection, the call expired, ...
         with State.lock:
             State.errors += 1
     finally:

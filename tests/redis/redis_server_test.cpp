@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "tests/support/deadline.h"
 #include "tests/support/temp_dir.h"
@@ -145,6 +146,49 @@ BOOST_AUTO_TEST_CASE(restart_keeps_the_port_and_replaces_the_process) {
     BOOST_TEST(ask(port, {"PING"}) == "PONG");
     BOOST_TEST(ask(port, {"GET", "k"}) == "(nil)", "save \"\": nothing survives a restart");
   }
+}
+
+// The fault matrix restarts Redis from a thread of its own that ends right
+// after. The child's parent-death signal is tied to the thread that forked
+// it, so a server forked there died with the thread (0.06 s later) and the
+// rest of the run went on without Redis.
+BOOST_AUTO_TEST_CASE(a_server_restarted_from_a_thread_that_ends_keeps_answering) {
+  TempDir dir("understudy-redis-server");
+  RedisServer server(in(dir));
+  const int port = server.port();
+  std::thread([&server] { server.restart(); }).join();
+  const pid_t pid = server.pid();
+
+  // Not a wait for something to arrive: the server must still be there
+  // throughout the second after its thread ended.
+  const auto until = std::chrono::steady_clock::now() + 1s;
+  std::string seen = "PONG";
+  while (std::chrono::steady_clock::now() < until && seen == "PONG") {
+    seen = pid_exists(pid) ? ask(port, {"PING"}) : "pid " + std::to_string(pid) + " gone";
+    std::this_thread::sleep_for(50ms);
+  }
+  BOOST_TEST_CONTEXT("log " << server.log_path() << ":\n" << server.log_tail()) {
+    BOOST_TEST(seen == "PONG", "the restarted server (pid "
+                                   << pid << ") answered PING for 1 s "
+                                   << "after its thread ended; seen: " << seen);
+    BOOST_TEST(server.running());
+  }
+}
+
+// The fault matrix's evidence that a restart took Redis down and brought it back.
+BOOST_AUTO_TEST_CASE(answers_ping_says_whether_the_port_answers_and_why_not) {
+  TempDir dir("understudy-redis-server");
+  RedisServer server(in(dir));
+  std::string seen = "untouched";
+  BOOST_TEST(server.answers_ping(2s, &seen));
+  BOOST_TEST(seen == "untouched", "a PONG leaves `seen` alone");
+
+  server.stop();
+  BOOST_TEST(!server.answers_ping(2s, &seen));
+  BOOST_TEST(seen.find("Connection refused") != std::string::npos, seen);
+
+  server.start();
+  BOOST_TEST(server.answers_ping(2s, &seen), seen);
 }
 
 BOOST_AUTO_TEST_CASE(stop_ends_it_by_its_pid_and_start_brings_it_back) {

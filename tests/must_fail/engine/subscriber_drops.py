@@ -1,0 +1,16 @@
+# Broken on purpose (after redis_subscriber.py): every tenth message the
+# subscriber receives is never filed.
+import itertools
+
+import subscriber_accounting
+
+_record = subscriber_accounting.record
+_received = itertools.count(1)
+
+
+def _drop_some(text):
+    if next(_received) % 10 != 0:
+        _record(text)
+
+
+subscriber_accounting.record = _drop_some
