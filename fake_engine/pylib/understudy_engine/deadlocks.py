@@ -238,14 +238,15 @@ def is_internal(filename):
 
 def engine_frames(report):
     """{thread name: [FrameSummary, outermost first]} of the engine threads
-    named in the report's edges."""
-    wanted = {edge["thread"] for edge in report["edges"]}
+    named in the report's edges, in the edges' order (the main thread's
+    call to a client first)."""
     by_ident = {t.ident: t.name for t in threading.enumerate()}
+    found = {by_ident.get(ident, f"thread {ident}"): frame
+             for ident, frame in sys._current_frames().items()}
     stacks = {}
-    for ident, frame in sys._current_frames().items():
-        name = by_ident.get(ident, f"thread {ident}")
-        if name in wanted:
-            stacks[name] = traceback.extract_stack(frame)
+    for edge in report["edges"]:
+        if edge["thread"] in found and edge["thread"] not in stacks:
+            stacks[edge["thread"]] = traceback.extract_stack(found[edge["thread"]])
     return stacks
 
 
