@@ -95,11 +95,10 @@ ClientStackDump ClientStackDump::read(const std::filesystem::path& log, std::uin
 }
 
 std::optional<StackFrame> ClientStackDump::user_frame() const {
-  // A candidate per thread: its innermost user frame, whether a library frame
-  // is inside it (the user's code waits in a library), and whether RPyC is
-  // outside it (the user's code is a service RPyC called).
-  std::optional<StackFrame> waiting;
-  std::optional<StackFrame> any;
+  // Per thread, its innermost user frame counts only if RPyC is outside it:
+  // the user's code is a service RPyC called. One that waits in a library
+  // (calls back) is the answer; a service busy in its own code is the next best.
+  std::optional<StackFrame> in_service;
   for (const auto& thread : threads_) {
     for (std::size_t i = 0; i < thread.frames.size(); ++i) {
       const auto& frame = thread.frames[i];
@@ -110,20 +109,16 @@ std::optional<StackFrame> ClientStackDump::user_frame() const {
       for (std::size_t j = i + 1; j < thread.frames.size(); ++j) {
         called_by_rpyc = called_by_rpyc || is_rpyc(thread.frames[j]);
       }
-      const bool waits_in_library = i > 0;
-      if (waits_in_library && called_by_rpyc) {
+      if (called_by_rpyc && i > 0) {
         return frame;
       }
-      if (waits_in_library && !waiting) {
-        waiting = frame;
-      }
-      if (!any) {
-        any = frame;
+      if (called_by_rpyc && !in_service) {
+        in_service = frame;
       }
       break;
     }
   }
-  return waiting ? waiting : any;
+  return in_service;
 }
 
 std::string ClientStackDump::render(const std::string& indent) const {

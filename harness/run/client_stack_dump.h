@@ -44,8 +44,9 @@ class ClientStackDump {
   // The innermost user frame of the thread that is serving a request from
   // the engine and waiting in a library for an answer (user code called by
   // RPyC, calling into RPyC): where a re-entrant deadlock's client side is.
-  // Failing that, the innermost user frame of a thread waiting in a library,
-  // then of any thread. nullopt when no thread has a user frame.
+  // Failing that, the innermost user frame of a thread in a service.
+  // nullopt when no thread is in a service (the client was released before
+  // its stack was taken, as fail-fast does at once).
   std::optional<StackFrame> user_frame() const;
 
   // Each thread's frames, the user's first, the libraries' after (both

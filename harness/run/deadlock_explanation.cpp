@@ -15,8 +15,9 @@ std::string client_side(const DeadlockClient& client) {
   if (const auto frame = client.dump.user_frame()) {
     return "client side: " + frame->where() + " (" + process + ")";
   }
-  return "client side: no frame of your code in the stack dump of " + process +
-         " (only RPyC, understudy_client and the standard library)";
+  return "client side: no thread of " + process +
+         " was in a service when its stack was taken (with --on-deadlock fail-fast the engine "
+         "releases the client at once)";
 }
 
 std::string engine_side(const json& report, const std::string& step) {

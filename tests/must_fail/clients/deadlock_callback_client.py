@@ -17,16 +17,26 @@ options = parser.parse_args()
 
 
 class Tool(uc.ClientService):
+    # The engine's execute, looked up once after connecting: a lookup inside
+    # the service is a request the engine's reader thread answers, and just
+    # after it the engine's main thread, waiting in its call, can take its
+    # turn to read the connection and run the callback itself, so that the
+    # deadlock would form only most of the time.
+    execute = None
+
     def exposed_refresh(self):
         if options.end == "exit":
             os._exit(3)
         if options.end == "sleep":
             time.sleep(30)
-        self.conn.root.execute("import unreal_engine as ue\nue.log('refreshed')")
+        execute = self.execute or self.conn.root.execute
+        execute("import unreal_engine as ue\nue.log('refreshed')")
         return "refreshed"
 
 
-client = uc.connect(service=Tool())
+tool = Tool()
+client = uc.connect(service=tool)
+tool.execute = client.root.execute
 stop = threading.Event()
 signal.signal(signal.SIGTERM, lambda *_: stop.set())
 stop.wait(120)
