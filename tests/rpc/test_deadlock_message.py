@@ -12,9 +12,9 @@ import pytest
 import understudy_client as understudy_client_module
 import understudy_pytest
 
-SPAWNER = "clients/spawner_client.py"
+CALLBACK = "clients/callback_client.py"
 FAILS_WITHIN = 2.0  # the done-when target: a deadlock fails the test this soon
-CYCLE = "main -> client:spawner (service spawn_sync) -> main (execute)"
+CYCLE = "main -> client:tool (service refresh) -> main (execute)"
 WAYS_OUT = ["rpyc.async_", "scenarios/deadlock/fix_client_async.toml",
             "scenarios/deadlock/fix_client_poll.toml", "scenarios/deadlock/fix_engine_coroutine.toml",
             "scenarios/deadlock/fix_engine_async.toml", "scenarios/deadlock/fix_basic_types.toml"]
@@ -28,26 +28,25 @@ def line_of(path, text):
     raise AssertionError(f"no line containing {text!r} in {path}")
 
 
-def spawner_callback_frame():
-    path = Path(__file__).parent / SPAWNER
-    number = line_of(path, "self._conn.root.execute(SPAWN.format(label=label))")
-    return f"{os.path.normpath(path)}:{number} in exposed_spawn_sync"
+def callback_frame():
+    path = Path(__file__).parent / CALLBACK
+    return f"{os.path.normpath(path)}:{line_of(path, '# the deadlock')} in exposed_refresh"
 
 
 def test_an_unexpected_deadlock_fails_the_wait_within_two_seconds_and_explains_it(
         understudy_engine, client_process):
     engine = understudy_engine()  # RPyC's default call timeout, 30 s
-    client_process(SPAWNER, name="spawner")
+    client_process(CALLBACK, name="tool", ready="^connected$")
 
     started = time.monotonic()
     with pytest.raises(understudy_pytest.DeadlockDetected) as failure:
-        engine.call_client("spawner", "spawn_sync", "bug")
+        engine.call_client("tool", "refresh")
     took = time.monotonic() - started
 
     message = str(failure.value)
     assert took < FAILS_WITHIN, f"the deadlock failed the test after {took:.3f} s:\n{message}"
     assert CYCLE in message.splitlines()[0], message
-    assert f"client side: {spawner_callback_frame()}" in message, message
+    assert f"client side: {callback_frame()}" in message, message
     assert f"engine side: {__file__}:" in message and "in test_an_unexpected_deadlock" in message, \
         message
     for way in WAYS_OUT:
@@ -58,10 +57,10 @@ def test_an_unexpected_deadlock_fails_the_wait_within_two_seconds_and_explains_i
 def test_a_fail_fast_deadlock_fails_the_wait_with_the_same_explanation(
         understudy_engine, client_process):
     engine = understudy_engine("--on-deadlock", "fail-fast")
-    client_process(SPAWNER, name="spawner")
+    client_process(CALLBACK, name="tool", ready="^connected$")
 
     with pytest.raises(understudy_pytest.DeadlockDetected) as failure:
-        engine.call_client("spawner", "spawn_sync", "fail-fast")
+        engine.call_client("tool", "refresh")
 
     message = str(failure.value)
     assert CYCLE in message.splitlines()[0], message
@@ -72,15 +71,18 @@ def test_a_fail_fast_deadlock_fails_the_wait_with_the_same_explanation(
 
 
 class CallsBack(understudy_client_module.ClientService):
+    execute = None  # looked up once, as clients/callback_client.py explains
+
     def exposed_refresh(self):
-        self.conn.root.execute("pass")  # the in-process client's own deadlock
+        self.execute("pass")  # the in-process client's own deadlock
         return "refreshed"
 
 
 def test_an_in_process_client_is_named_by_its_frame_in_this_file(
         understudy_engine, understudy_client):
     engine = understudy_engine("--call-timeout", "3")
-    understudy_client("tool", service=CallsBack("tool"))
+    service = CallsBack("tool")
+    service.execute = understudy_client("tool", service=service).root.execute
 
     with pytest.raises(understudy_pytest.DeadlockDetected) as failure:
         engine.call_client("tool", "refresh")
@@ -94,8 +96,8 @@ def test_an_in_process_client_is_named_by_its_frame_in_this_file(
 
 def test_the_log_tail_keeps_the_deadlock_report_whole(understudy_engine, client_process):
     engine = understudy_engine("--call-timeout", "1")
-    client_process(SPAWNER, name="spawner")
-    outcome = engine.call_client("spawner", "spawn_sync", "tail", expect_deadlock=True)
+    client_process(CALLBACK, name="tool", ready="^connected$")
+    outcome = engine.call_client("tool", "refresh", expect_deadlock=True)
     assert outcome.error_type == "ServiceCallTimeout", outcome
     engine.execute("""
         import unreal_engine as ue
