@@ -120,11 +120,13 @@ class Run {
       start_engine();
       start_clients();
       for (const auto& step : scenario_.steps) {
-        during = "step '" + step.title + "' (" + step.where.text() + ")";
+        const auto step_text = "step '" + step.title + "' (" + step.where.text() + ")";
+        // Checked first: past the deadline, `during` stays the step in flight then.
         if (now_s() > scenario_.timeout_s) {
           throw ScenarioError("the scenario ran longer than its timeout of " +
-                              fixed(scenario_.timeout_s, 1) + " s before " + during);
+                              fixed(scenario_.timeout_s, 1) + " s before " + step_text);
         }
+        during = step_text;
         run_step(step);
       }
       result_.status = reports::Status::kPassed;
@@ -769,9 +771,10 @@ class Run {
                                 call_outcome(response),
                                 {{"frames", std::to_string(detail.value("finished_frame", 0) -
                                                            detail.value("started_frame", 0))}}});
-    // A client that went away mid-call: say how its process ended.
+    // A client that went away mid-call, unexpectedly: say how its process ended.
     std::string message;
-    if (call_outcome(response) == "disconnected") {
+    if (call_outcome(response) == "disconnected" &&
+        step.expect.outcome.value_or("ok") != "disconnected") {
       for (std::size_t i = clients_.size(); i-- > 0;) {  // newest first, as the engine picks
         if (client_names_[i] == client) {
           message = response["error"].value("message", std::string()) + "; " +
