@@ -71,7 +71,13 @@ EngineProcess (what understudy_engine returns)
                                    once: .started(), .ended() (console records),
                                    .done(), .wait() giving a CallOutcome (value,
                                    error_type: the engine-side error's class
-                                   name, error, elapsed, started, ended)
+                                   name, error, elapsed, started, ended). A
+                                   call that closes a deadlock fails wait() at
+                                   once with DeadlockDetected: the cycle, the
+                                   client's frame in your code (its stack dump,
+                                   asked for with SIGUSR1), the engine-side
+                                   caller and the ways out; a test of a deadlock
+                                   on purpose passes wait(expect_deadlock=True)
     .call_client(...)              start_call(...).wait()
     .connected_clients()           {name: live connections}
     .registered_clients()          [(name, pid of the peer process)]
@@ -91,7 +97,8 @@ ClientProcess (what client_process returns)
     .send_signal(sig), .kill() (SIGKILL), .wait_exit(timeout)
 
 Waits raise UnderstudyTimeout, and ProcessDied when the process they wait on
-exits; both are AssertionErrors.
+exits; a call's wait raises DeadlockDetected; all are AssertionErrors. Log
+tails keep a deadlock report whole, even when it began before the tail.
 
 Example
 -------
@@ -133,10 +140,12 @@ import signal
 import socket
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import textwrap
 import threading
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -165,12 +174,42 @@ class ProcessDied(AssertionError):
 
 
 def tail(path, lines=LOG_TAIL_LINES):
+    """The last `lines` lines of a log. A deadlock report the window would cut
+    (it starts before the window) is shown whole first: its header and cycle
+    are what explains the failure."""
     try:
         text = Path(path).read_text(errors="replace")
     except OSError as exc:
         return f"(cannot read {path}: {exc.strerror})"
-    kept = text.splitlines()[-lines:]
-    return "\n".join(kept) if kept else "(empty)"
+    all_lines = text.splitlines()
+    start = max(0, len(all_lines) - lines)
+    kept = all_lines[start:]
+    if not kept:
+        return "(empty)"
+    report = _deadlock_record_before(all_lines, start)
+    if report is None:
+        return "\n".join(kept)
+    first, end = report
+    skipped = start - end
+    return "\n".join(all_lines[first:end] + (
+        [f"... ({skipped} lines) ..."] if skipped > 0 else []) + all_lines[max(start, end):])
+
+
+def _deadlock_record_before(lines, start):
+    """(first, end) line indexes of the newest deadlock record that begins
+    before line `start`, None if there is none."""
+    found = None
+    for i in range(start):
+        match = _RECORD.match(lines[i])
+        if match and re.match(r"(potential )?deadlock", match["text"]):
+            found = i
+    if found is None:
+        return None
+    end = found + 1
+    while end < len(lines) and not _RECORD.match(lines[end]) and \
+            not lines[end].startswith("understudy-engine: "):
+        end += 1
+    return found, end
 
 
 def wait_until(condition, expected, timeout=WAIT_TIMEOUT, context=None, seen=None):
@@ -339,14 +378,146 @@ class CallOutcome:
         return self.error_type is None
 
 
+class DeadlockDetected(AssertionError):
+    """A call closed a deadlock the test did not expect. The message has the
+    cycle in one line, the client's frame in the user's code, the engine-side
+    caller, the ways out, and the engine's report whole."""
+
+
+# Client processes by pid, so that a deadlock report naming a pid finds the
+# process's log to read its stack dump from.
+_CLIENT_PROCESSES = weakref.WeakValueDictionary()
+
+STACK_DUMP_TIMEOUT = 1.0  # a client built on understudy_client dumps its stacks on SIGUSR1
+
+_PLUGIN_FILE = str(Path(__file__).resolve())
+_LIBRARY_DIRS = tuple(os.path.join(os.path.realpath(d), "") for d in (
+    os.path.dirname(os.path.abspath(rpyc.__file__)),
+    os.path.dirname(os.path.abspath(client_library.__file__)),
+    sysconfig.get_paths()["stdlib"]))
+_DUMP_HEADER = re.compile(r"^(Current thread|Thread) 0x[0-9a-f]+ \(most recent call first\):$")
+_DUMP_FRAME = re.compile(r'^\s+File "(?P<file>.*)", line (?P<line>\d+) in (?P<name>.*)$')
+
+
+def _is_library(filename):
+    """RPyC, understudy_client, this plugin and the standard library
+    (threading included): not the user's code."""
+    return (filename.startswith("<frozen") or os.path.realpath(filename) == _PLUGIN_FILE
+            or os.path.realpath(filename).startswith(_LIBRARY_DIRS))
+
+
+def user_frame(threads):
+    """The frame in the user's code where a client serves the engine's call
+    and waits: `threads` is a list of stacks, each [(file, line, function)]
+    innermost first. The innermost user frame of a thread that RPyC called
+    (a service), preferring one that waits in a library (calling back);
+    "file:line in function", or None when no thread is inside a service (the
+    client was released before its stack was taken)."""
+    in_service = None
+    for frames in threads:
+        for i, (filename, line, name) in enumerate(frames):
+            if _is_library(filename):
+                continue
+            if any("/rpyc/" in f for f, _, _ in frames[i + 1:]):
+                where = f"{os.path.normpath(filename)}:{line} in {name}"
+                if i > 0:
+                    return where
+                in_service = in_service or where
+            break
+    return in_service
+
+
+def parse_stack_dump(text):
+    """The first complete stack dump in `text` (understudy_client's SIGUSR1
+    format: the current thread last, then an empty line) as user_frame()
+    takes it; [] if none is complete."""
+    threads, complete = [], False
+    for line in text.splitlines():
+        if _DUMP_HEADER.match(line):
+            if complete:
+                break
+            threads.append([])
+            current = line.startswith("Current thread")
+        elif (frame := _DUMP_FRAME.match(line)) and threads:
+            threads[-1].append((frame["file"], int(frame["line"]), frame["name"]))
+        elif not line.strip() and threads and current:
+            complete = True
+            break
+    return threads if complete else []
+
+
+def _own_stacks():
+    """This process's threads, as user_frame() takes them (an in-process
+    client's service runs on one of them)."""
+    import traceback
+    return [[(f.filename, f.lineno, f.name) for f in reversed(traceback.extract_stack(frame))]
+            for frame in sys._current_frames().values()]
+
+
+_RELEASED = ("no thread was in a service any more when its stack was taken (with --on-deadlock "
+             "fail-fast the engine releases the client at once)")
+
+
+def _client_side(node, pid):
+    """One line: where the client `pid` waits, in the user's code."""
+    if pid == os.getpid():
+        frame = user_frame(_own_stacks())
+        return f"client side: {frame or _RELEASED} ({node}, in this process)"
+    process = _CLIENT_PROCESSES.get(pid)
+    if process is None or not process.running():
+        return f"client side: {node} is process {pid}, not one client_process started"
+    try:
+        offset = process.log_path.stat().st_size
+    except OSError:
+        offset = 0
+    process.send_signal(signal.SIGUSR1)
+    deadline = time.monotonic() + STACK_DUMP_TIMEOUT
+    threads = []
+    while not threads and time.monotonic() < deadline:
+        time.sleep(POLL_INTERVAL)
+        with open(process.log_path, "rb") as log:
+            log.seek(offset)
+            threads = parse_stack_dump(log.read().decode(errors="replace"))
+    where = f"{node}, {process.describe()}, log {process.log_path}"
+    if not threads:
+        return (f"client side: no stack dump within {STACK_DUMP_TIMEOUT} s of SIGUSR1 from {where}"
+                " (is it built on understudy_client?)")
+    return f"client side: {user_frame(threads) or _RELEASED} ({where})"
+
+
+def _report_lines(text, heading):
+    """The lines under `heading` ("  ways out:") in a deadlock report's text."""
+    lines = text.splitlines()
+    if heading not in lines:
+        return []
+    block = []
+    for line in lines[lines.index(heading) + 1:]:
+        if not line.startswith("    "):
+            break
+        block.append(line.strip())
+    return block
+
+
+def _caller_outside_plugin():
+    """"file:line in function" of the innermost frame that is not this plugin's."""
+    frame = sys._getframe(1)
+    while frame is not None and os.path.realpath(frame.f_code.co_filename) == _PLUGIN_FILE:
+        frame = frame.f_back
+    if frame is None:
+        return "(unknown)"
+    return f"{frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}"
+
+
 class PendingCall:
-    def __init__(self, engine, call_id, client, service, path, namespace, future, mark):
+    def __init__(self, engine, call_id, client, service, path, namespace, future, mark,
+                 caller=None):
         self.engine = engine
         self.call_id = call_id
         self.client = client
         self.service = service
         self.path = path
         self.mark = mark
+        self.caller = caller
         self._namespace = namespace
         self._future = future
 
@@ -371,15 +542,61 @@ class PendingCall:
             return True
         return "outcome" in self._namespace
 
-    def wait(self, timeout=CALL_TIMEOUT):
+    def deadlock_report(self):
+        """The engine's report of a certain deadlock in which the main thread
+        waits for this call's client and service, if one was logged since the
+        call started; else None."""
+        pattern = (rf"^deadlock detected at frame \d+: main -> client:{re.escape(self.client)}#\d+ "
+                   rf"\({re.escape(self.service)}\)")
+        found = self.engine.find_console(pattern, since=self.mark, severity="error")
+        return found[0] if found else None
+
+    def wait(self, timeout=CALL_TIMEOUT, expect_deadlock=False):
+        """The call's CallOutcome once it ended. Unless `expect_deadlock`, a
+        deadlock the call closed fails at once with DeadlockDetected (the
+        engine would wait for the call's timeout, RPyC's 30 s by default), and
+        so does a DeadlockError outcome (--on-deadlock fail-fast)."""
         expected = (f"call #{self.call_id} {self.client}.{self.service} ({self.path} path) "
                     "to end")
-        wait_until(self.done, expected, timeout, context=self.engine)
+
+        def ended_or_deadlocked():
+            if not expect_deadlock and (report := self.deadlock_report()) is not None:
+                raise DeadlockDetected(self._deadlock_message(report))
+            return self.done()
+
+        wait_until(ended_or_deadlocked, expected, timeout, context=self.engine)
         if self._future.done() and self._future.exception() is not None:
             raise self._future.exception()
         value, error_type, error, elapsed = self._namespace["outcome"]
+        if error_type == "DeadlockError" and not expect_deadlock:
+            report = self.engine.wait_for_console(r"^deadlock detected", severity="error",
+                                                  since=self.mark)
+            raise DeadlockDetected(self._deadlock_message(report))
         return CallOutcome(self.call_id, self.client, self.service, self.path, value, error_type,
                            error, elapsed, self.started(), self.ended())
+
+    def _deadlock_message(self, report):
+        text = report.text
+        cycle = next((line.strip()[len("cycle: "):] for line in text.splitlines()
+                      if line.strip().startswith("cycle: ")), text.splitlines()[0])
+        started = self.started()
+        lines = [f"call #{self.call_id} {self.client}.{self.service} ({self.path} path) "
+                 f"deadlocked: {cycle}",
+                 f"  reported {report.time - started.time:.3f} s after the call started (engine "
+                 "clock); the engine's call waits for its timeout, this test does not"]
+        for node, pid in re.findall(r"^  (client:\S+) is process (\d+)", text, re.MULTILINE):
+            lines.append("  " + _client_side(node, int(pid)))
+        lines.append(f"  engine side: {self.caller or '(unknown)'}, calling "
+                     f"{self.client}.{self.service} on the engine's main thread ({self.path} path)")
+        ways = _report_lines(text, "  ways out:")
+        if ways:
+            lines.append("  ways out:")
+            lines.extend("    " + way for way in ways)
+        lines.append("  (a test of a deadlock on purpose passes expect_deadlock=True to wait() "
+                     "or call_client())")
+        lines.append(f"the engine's report, whole ({self.engine.log_path}):")
+        lines.append(str(report))
+        return "\n".join(lines)
 
 
 # --- processes ---
@@ -691,12 +908,13 @@ class EngineProcess(_Process):
                             _path=path, _timeout=timeout)
         future = self.execute_in_background(_CALL_CODE, namespace=ns,
                                             timeout=CALL_TIMEOUT + (timeout or 0))
-        return PendingCall(self, call_id, client, service, path, ns, future, mark)
+        return PendingCall(self, call_id, client, service, path, ns, future, mark,
+                           caller=_caller_outside_plugin())
 
     def call_client(self, client, service, *args, path="sync", timeout=None,
-                    wait_timeout=CALL_TIMEOUT):
+                    wait_timeout=CALL_TIMEOUT, expect_deadlock=False):
         return self.start_call(client, service, *args, path=path, timeout=timeout).wait(
-            wait_timeout)
+            wait_timeout, expect_deadlock=expect_deadlock)
 
     def connected_clients(self):
         """{name: number of live connections}, as understudy_engine reports it."""
@@ -840,6 +1058,7 @@ class ClientProcess(_Process):
             self.popen = subprocess.Popen([self.python, "-u", str(self.script), *self.args],
                                           stdin=subprocess.DEVNULL, stdout=log,
                                           stderr=subprocess.STDOUT, env=env, cwd=self.directory)
+        _CLIENT_PROCESSES[self.popen.pid] = self
         if ready == "registered":
             self.wait_registered(timeout)
         elif ready is not None:

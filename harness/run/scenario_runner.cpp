@@ -2,10 +2,13 @@
 
 #include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio.hpp>
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -18,6 +21,9 @@
 #include "harness/faults/fault_matrix.h"
 #include "harness/load/line_load.h"
 #include "harness/process/child_process.h"
+#include "harness/run/client_stack_dump.h"
+#include "harness/run/deadlock_explanation.h"
+#include "harness/run/scenario_watchdog.h"
 #include "harness/soak/connection_soak.h"
 #include "redis/publisher_load.h"
 #include "redis/redis_server.h"
@@ -49,9 +55,42 @@ std::string fixed(double value, int digits = 3) {
 }
 
 // A step's expectation did not hold; the runner records it and stops.
+// `explanation` (indented lines, may be empty) follows the one-line failure
+// message in the terminal, as a deadlock's cycle, sides and ways out do.
 struct StepFailure {
   reports::ExpectationResult result;
+  std::string explanation;
 };
+
+// True while `pid` is a child of this process (running, or exited and not yet
+// reaped): a signal to it cannot reach a process that reused the number.
+bool is_own_child(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const auto after_name = text.rfind(')');
+  if (after_name == std::string::npos) {
+    return false;
+  }
+  std::istringstream fields(text.substr(after_name + 1));
+  std::string state;
+  pid_t parent = 0;
+  fields >> state >> parent;
+  return parent == ::getpid();
+}
+
+// How a client process ended, for a call that saw it disconnect.
+std::string how_it_ended(const std::string& name, ChildProcess& client) {
+  const std::string process =
+      "client process '" + name + "' (pid " + std::to_string(client.pid()) + ")";
+  if (!client.wait_exit(milliseconds(1000))) {
+    return process + " is still running: it closed its connection";
+  }
+  auto exit = client.describe_exit();  // "exited with code 3", "killed by SIGKILL"
+  if (const std::string code = "exited with code "; exit.starts_with(code)) {
+    exit = "exited with status " + exit.substr(code.size());
+  }
+  return process + " " + exit;
+}
 
 // The scenario could not run (a process did not start, the engine vanished).
 struct ScenarioError : std::runtime_error {
@@ -71,16 +110,23 @@ class Run {
 
   reports::ScenarioResult execute() {
     std::filesystem::create_directories(settings_.work_dir);
+    // The timeout bounds the whole scenario, the step in flight included: at
+    // the deadline the watchdog stops the engine, which ends every wait on it.
+    ScenarioWatchdog watchdog(started_ + ms(scenario_.timeout_s), [this] { on_deadline(); });
+    watchdog_ = &watchdog;
+    std::string during = "startup (the engine and the clients starting)";
     try {
       start_redis();
       start_engine();
       start_clients();
       for (const auto& step : scenario_.steps) {
+        const auto step_text = "step '" + step.title + "' (" + step.where.text() + ")";
+        // Checked first: past the deadline, `during` stays the step in flight then.
         if (now_s() > scenario_.timeout_s) {
           throw ScenarioError("the scenario ran longer than its timeout of " +
-                              fixed(scenario_.timeout_s, 1) + " s before step '" + step.title +
-                              "' (" + step.where.text() + ")");
+                              fixed(scenario_.timeout_s, 1) + " s before " + step_text);
         }
+        during = step_text;
         run_step(step);
       }
       result_.status = reports::Status::kPassed;
@@ -90,9 +136,28 @@ class Run {
       result_.failure_message = failure.result.description + ": expected " +
                                 failure.result.expected + ", saw " + failure.result.seen + " (" +
                                 failure.result.where + ")";
+      if (!failure.explanation.empty()) {
+        result_.expectations.back().seen += "\n" + failure.explanation;
+        result_.failure_message += "\n" + failure.explanation;
+        result_.failure_message.pop_back();  // the explanation's last newline
+      }
     } catch (const std::exception& e) {
       result_.status = reports::Status::kError;
       result_.failure_message = e.what();
+    }
+    watchdog.stop();
+    watchdog_ = nullptr;
+    if (watchdog.expired()) {
+      const double late =
+          std::chrono::duration<double>(Clock::now() - watchdog.expired_at()).count();
+      result_.metrics["scenario_timeout.deadline_to_end_s"] = late;
+      result_.status = reports::Status::kError;
+      result_.failure_message =
+          "the scenario ran longer than its timeout of " + fixed(scenario_.timeout_s, 1) +
+          " s, during " + during +
+          "; at the deadline the harness stopped the engine with SIGKILL (" + engine_log_hint() +
+          "), and the step ended " + fixed(late) + " s later" +
+          (result_.failure_message.empty() ? "" : ", seeing: " + result_.failure_message);
     }
     finish();
     result_.duration_s = now_s();
@@ -101,6 +166,26 @@ class Run {
 
  private:
   double now_s() const { return std::chrono::duration<double>(Clock::now() - started_).count(); }
+
+  // On the watchdog's thread, at the scenario's deadline: every client dumps
+  // its stacks into its log (what it was doing), and the engine is killed,
+  // which closes the control channel and so ends whatever the scenario's
+  // thread waits for. The report and the logs are written as for any failure.
+  void on_deadline() {
+    std::vector<pid_t> clients;
+    {
+      std::lock_guard lock(pids_mutex_);
+      clients = client_pids_;
+    }
+    for (const pid_t pid : clients) {
+      if (is_own_child(pid)) {
+        ::kill(pid, SIGUSR1);
+      }
+    }
+    if (const pid_t engine = engine_pid_.load(); engine > 0 && is_own_child(engine)) {
+      ::kill(engine, SIGKILL);
+    }
+  }
 
   std::string engine_log_hint() const {
     return engine_ ? "engine log: " + engine_->log_path().string() : "engine not started";
@@ -195,6 +280,7 @@ class Run {
                      std::nullopt};
     spec.env.merge(redis_env());
     engine_ = std::make_unique<ChildProcess>(spec);
+    engine_pid_ = engine_->pid();
     try {
       control_ = std::make_unique<ControlClient>(control_path_, milliseconds(10000));
       const auto address = control_->request(
@@ -214,19 +300,62 @@ class Run {
 
   // On the control reader thread. A deadlock report names the client
   // processes in the cycle: ask each (ours only) for its stack now, while it
-  // is still stuck; understudy_client dumps every thread on SIGUSR1 into its log.
+  // is still stuck; understudy_client dumps every thread on SIGUSR1 into its
+  // log, after the offset recorded here (one per report naming it, in order).
   void on_event(const ControlEvent& event) {
     if (event.kind != "deadlock" || !event.data.contains("client_pids")) {
       return;
     }
     std::lock_guard lock(pids_mutex_);
     for (const auto& [node, pid] : event.data["client_pids"].items()) {
-      for (const pid_t ours : client_pids_) {
-        if (pid.is_number_integer() && pid.get<pid_t>() == ours) {
-          ::kill(ours, SIGUSR1);
+      for (std::size_t i = 0; i < client_pids_.size(); ++i) {
+        if (pid.is_number_integer() && pid.get<pid_t>() == client_pids_[i]) {
+          std::error_code missing;
+          const auto size = std::filesystem::file_size(client_logs_[i], missing);
+          dump_offsets_[client_pids_[i]].push_back(missing ? 0 : size);
+          ::kill(client_pids_[i], SIGUSR1);
         }
       }
     }
+  }
+
+  // The clients of a deadlock report (the `nth` report naming each), with the
+  // stack dump each wrote on SIGUSR1, waiting up to `wait` for the dumps.
+  std::vector<DeadlockClient> deadlock_clients(const json& report, milliseconds wait,
+                                               const std::map<pid_t, std::size_t>& nth = {}) {
+    std::vector<DeadlockClient> found;
+    const auto deadline = Clock::now() + wait;
+    const json pids = report.value("client_pids", json::object());
+    for (const auto& [node, pid] : pids.items()) {
+      if (!pid.is_number_integer()) {
+        continue;
+      }
+      DeadlockClient client{node, pid.get<pid_t>(), {}, {}};
+      std::optional<std::uintmax_t> offset;
+      {
+        std::lock_guard lock(pids_mutex_);
+        for (std::size_t i = 0; i < client_pids_.size(); ++i) {
+          if (client_pids_[i] == client.pid) {
+            client.log = client_logs_[i];
+          }
+        }
+        const auto& offsets = dump_offsets_[client.pid];
+        const auto index = nth.contains(client.pid) ? nth.at(client.pid) : offsets.size() - 1;
+        if (index < offsets.size()) {
+          offset = offsets[index];
+        }
+      }
+      if (client.log.empty() || !offset) {
+        continue;  // not a process of this scenario: nobody asked it for its stack
+      }
+      client.dump = ClientStackDump::read(client.log, *offset);
+      while (client.dump.empty() && Clock::now() < deadline) {
+        std::this_thread::sleep_for(milliseconds(5));
+        client.dump = ClientStackDump::read(client.log, *offset);
+      }
+      found.push_back(std::move(client));
+    }
+    return found;
   }
 
   std::string python_path() const {
@@ -274,6 +403,10 @@ class Run {
         }
         continue;
       }
+      if (!control_->connected()) {
+        throw ScenarioError("the engine closed its control channel while the clients registered (" +
+                            engine_->describe_exit() + "; " + engine_log_hint() + ")");
+      }
       for (std::size_t i = 0; i < clients_.size(); ++i) {
         if (!clients_[i]->running()) {
           throw ScenarioError("client process '" + client_names_[i] + "' " +
@@ -320,6 +453,7 @@ class Run {
     client_names_.push_back(name);
     std::lock_guard lock(pids_mutex_);
     client_pids_.push_back(clients_.back()->pid());
+    client_logs_.push_back(clients_.back()->log_path());
     return *clients_.back();
   }
 
@@ -344,6 +478,14 @@ class Run {
   void finish() {
     if (publisher_thread_.joinable()) {
       publisher_thread_.join();  // bounded: the publishers have their count and timeouts
+    }
+    if (main_thread_stuck_) {
+      // The main thread may still wait for a deadlocked client (with
+      // --on-deadlock report, for the whole call timeout): a client that is
+      // gone ends the call at once, and the engine then stops when asked.
+      for (auto& client : clients_) {
+        client->stop(milliseconds(2000));
+      }
     }
     if (control_ && control_->connected()) {
       try {
@@ -415,6 +557,7 @@ class Run {
     if (!control_) {
       return;
     }
+    std::map<pid_t, std::size_t> reports_naming;  // per client pid, the reports so far
     for (const auto& event : control_->events()) {
       const double at = std::chrono::duration<double>(event.received - started_).count();
       if (event.kind == "deadlock") {
@@ -427,16 +570,14 @@ class Run {
         for (const auto& member : event.data.value("members", json::array())) {
           cycle.members.push_back(member.get<std::string>());
         }
-        const json pids = event.data.value("client_pids", json::object());
-        for (const auto& [node, pid] : pids.items()) {
-          for (std::size_t i = 0; i < clients_.size(); ++i) {
-            if (pid.is_number_integer() && pid.get<pid_t>() == client_pids_[i]) {
-              cycle.text += "\n  client stack of " + node + " (pid " +
-                            std::to_string(client_pids_[i]) + ", from its log " +
-                            clients_[i]->log_path().string() + "):\n" +
-                            stack_dump_in(clients_[i]->log_path());
-            }
-          }
+        for (const auto& client : deadlock_clients(event.data, milliseconds(0), reports_naming)) {
+          ++reports_naming[client.pid];
+          cycle.text += "\n  client stack of " + client.node + " (pid " +
+                        std::to_string(client.pid) + ", from its log " + client.log.string() +
+                        "), your code first:\n" +
+                        (client.dump.empty() ? std::string("    (no stack dump in the log; is the "
+                                                           "client built on understudy_client?)\n")
+                                             : client.dump.render("    "));
         }
         result_.deadlocks.push_back(cycle);
         result_.timeline.push_back({"deadlock", cycle.summary, "main", at, 0, "", {}});
@@ -460,23 +601,6 @@ class Run {
     }
   }
 
-  // The last stack dump (faulthandler's format, "Thread 0x...") in a client's log.
-  static std::string stack_dump_in(const std::filesystem::path& log) {
-    const auto text = tail_of_file(log, 200);
-    const auto start = text.rfind("Current thread 0x") != std::string::npos
-                           ? text.rfind("Thread 0x", text.rfind("Current thread 0x"))
-                           : text.rfind("Thread 0x");
-    if (start == std::string::npos) {
-      return "    (no stack dump in the log; is the client built on understudy_client?)\n";
-    }
-    std::string indented;
-    std::istringstream lines(text.substr(start));
-    for (std::string line; std::getline(lines, line);) {
-      indented += "    " + line + "\n";
-    }
-    return indented;
-  }
-
   void timeline(std::string kind, std::string name, std::string track, double duration,
                 std::string outcome, std::map<std::string, std::string> args = {}) {
     result_.timeline.push_back({std::move(kind), std::move(name), std::move(track),
@@ -492,11 +616,13 @@ class Run {
       // `count` repeats the call (each checked), e.g. to gather latency samples.
       const int count = step.params.value("count", 1);
       for (int i = 0; i < count; ++i) {
-        check_call(step, step.params, control_->send(call_request(step)), now_s());
+        const auto events_from = control_->event_count();
+        check_call(step, step.params, control_->send(call_request(step)), now_s(), events_from);
       }
     } else if (a == "start_call") {
+      const auto events_from = control_->event_count();
       pending_calls_[step.params.value("label", step.title)] = {control_->send(call_request(step)),
-                                                                begun, step.params};
+                                                                begun, step.params, events_from};
     } else if (a == "await_call") {
       const auto label = step.params.value("label", std::string());
       const auto it = pending_calls_.find(label);
@@ -504,12 +630,21 @@ class Run {
         throw ScenarioError("await_call at " + step.where.text() + " names call '" + label +
                             "', which no start_call started");
       }
-      check_call(step, it->second.call, it->second.id, it->second.begun);
+      check_call(step, it->second.call, it->second.id, it->second.begun, it->second.events_from);
       pending_calls_.erase(it);
     } else if (a == "python") {
       const json request = {{"op", "python"},
                             {"code", with_scenario_dir(step.params.get<std::string>())}};
-      auto response = control_->request(request, ms(30));
+      // The code runs on the main thread: a cycle through it and a client
+      // is one its own calls closed.
+      auto run = [&] {
+        const auto events_from = control_->event_count();
+        return await_engine(step, control_->send(request), ms(30), events_from,
+                            [](const json& edge) {
+                              return edge.value("target", std::string()).starts_with("client:");
+                            });
+      };
+      auto response = run();
       // With expect.within_s the code is re-run until its value is the one
       // expected (state that settles: messages still arriving, ...).
       if (step.expect.within_s && step.expect.value) {
@@ -517,12 +652,14 @@ class Run {
         while (Clock::now() < deadline &&
                !(response.value("ok", false) && response["result"] == *step.expect.value)) {
           std::this_thread::sleep_for(milliseconds(50));
-          response = control_->request(request, ms(30));
+          response = run();
         }
       }
       check_outcome(step, response, now_s() - begun);
     } else if (a == "wait") {
-      std::this_thread::sleep_for(ms(step.params.get<double>()));
+      if (!watchdog_->sleep_for(ms(step.params.get<double>()))) {
+        throw ScenarioError("the wait was cut short by the scenario's timeout");
+      }
     } else if (a == "reload") {
       const auto before = control_->event_count();
       (void)control_->request({{"op", "reload"}}, milliseconds(5000));
@@ -609,14 +746,17 @@ class Run {
     return code;
   }
 
-  void check_call(const Step& step, const json& call, std::int64_t id, double begun) {
+  void check_call(const Step& step, const json& call, std::int64_t id, double begun,
+                  std::size_t events_from) {
     const double limit = call.value("timeout", scenario_.engine.call_timeout) + 15.0;
-    json response;
-    try {
-      response = control_->await_response(id, ms(limit));
-    } catch (const ControlError& e) {
-      fail(step, "the call to finish within " + fixed(limit, 1) + " s", e.what());
-    }
+    const auto client = call.value("client", std::string());
+    const auto service = call.value("service", std::string());
+    // The main thread's wait for this call: main -> client:NAME#N (service).
+    const json response = await_engine(step, id, ms(limit), events_from, [&](const json& edge) {
+      const auto target = edge.value("target", std::string());
+      return target.starts_with("client:" + client + "#") &&
+             edge.value("what", std::string()) == service;
+    });
     const json detail = response.value("ok", false) ? response["result"]
                                                     : response["error"].value("detail", json());
     const double elapsed = detail.value("elapsed_s", now_s() - begun);
@@ -631,15 +771,111 @@ class Run {
                                 call_outcome(response),
                                 {{"frames", std::to_string(detail.value("finished_frame", 0) -
                                                            detail.value("started_frame", 0))}}});
-    check_outcome(step, response, elapsed);
+    // A client that went away mid-call, unexpectedly: say how its process ended.
+    std::string message;
+    if (call_outcome(response) == "disconnected" &&
+        step.expect.outcome.value_or("ok") != "disconnected") {
+      for (std::size_t i = clients_.size(); i-- > 0;) {  // newest first, as the engine picks
+        if (client_names_[i] == client) {
+          message = response["error"].value("message", std::string()) + "; " +
+                    how_it_ended(client, *clients_[i]);
+          break;
+        }
+      }
+    }
+    check_outcome(step, response, elapsed, message);
   }
 
-  void check_outcome(const Step& step, const json& response, double elapsed) {
+  // Waits up to `limit` for the engine's answer to request `id`. Unless the
+  // step expects a timeout or a deadlock, a certain deadlock reported after
+  // event `events_from` fails the step at once, whatever --on-deadlock says
+  // (with "report" the engine's call still times out as the original's
+  // does; the step just does not wait for it), when one of the cycle's edges
+  // out of the main thread is one `main_waits` accepts.
+  json await_engine(const Step& step, std::int64_t id, milliseconds limit, std::size_t events_from,
+                    const std::function<bool(const json&)>& main_waits) {
+    const auto wanted = step.expect.outcome.value_or("ok");
+    const bool expects_stall = wanted == "timeout" || wanted == "deadlock";
+    auto closes_cycle = [&](const ControlEvent& e) {
+      if (e.kind != "deadlock" || !e.data.value("certain", false)) {
+        return false;
+      }
+      for (const auto& edge : e.data.value("edges", json::array())) {
+        if (edge.value("waiter", std::string()) == "main" && main_waits(edge)) {
+          return true;
+        }
+      }
+      return false;
+    };
+    const auto deadline = Clock::now() + limit;
+    while (true) {
+      if (!expects_stall) {
+        if (auto cycle = control_->wait_event(closes_cycle, milliseconds(0), events_from)) {
+          deadlock_failure(step, *cycle);
+        }
+      }
+      try {
+        // Short slices, so that a cycle fails the step within a frame or two.
+        auto response = control_->await_response(id, milliseconds(10));
+        if (!expects_stall && call_outcome(response) == "deadlock") {
+          // fail-fast: the report came just before the answer.
+          if (auto cycle = control_->wait_event(closes_cycle, milliseconds(1000), events_from)) {
+            deadlock_failure(step, *cycle);
+          }
+        }
+        return response;
+      } catch (const ControlError& e) {
+        if (!control_->connected() || Clock::now() >= deadline) {
+          fail(step,
+               "the engine's answer within " +
+                   fixed(std::chrono::duration<double>(limit).count(), 1) + " s",
+               e.what());
+        }
+      }
+    }
+  }
+
+  // The step fails on a deadlock its engine call closed: the cycle in one
+  // line, then each client's frame in the user's code (from its stack dump),
+  // the engine-side frame and the ways out; the full report, with both
+  // sides' stacks, goes into the scenario's result with the others.
+  [[noreturn]] void deadlock_failure(const Step& step, const ControlEvent& report) {
+    main_thread_stuck_ = true;
+    const std::string where = "step '" + step.title + "' (" + step.where.text() + ")";
+    const auto explanation =
+        explain_deadlock(report.data, deadlock_clients(report.data, milliseconds(1000)), where);
+    // The cycle formed when its newest wait began.
+    double newest_wait_s = 1e9;
+    std::uint64_t formed_frame = 0;
+    for (const auto& edge : report.data.value("edges", json::array())) {
+      newest_wait_s = std::min(newest_wait_s, edge.value("waited_seconds", 0.0));
+      formed_frame = std::max(formed_frame, edge.value("since_frame", std::uint64_t{0}));
+    }
+    const auto detected_frame = report.data.value("detected_frame", std::uint64_t{0});
+    const double cycle_to_failure =
+        std::chrono::duration<double>(Clock::now() - report.received).count() + newest_wait_s;
+    result_.metrics["deadlock.cycle_to_failed_step_s"] = cycle_to_failure;
+    const bool fail_fast = scenario_.engine.on_deadlock == "fail-fast";
+    const std::string seen =
+        "a deadlock: " + explanation.cycle + " (reported at frame " +
+        std::to_string(detected_frame) + ", " + std::to_string(detected_frame - formed_frame) +
+        " frames after the cycle formed; the step failed " + fixed(cycle_to_failure) +
+        " s after it formed, " +
+        (fail_fast ? "as the engine failed the call"
+                   : "not waiting for the call's timeout, which the engine still waits out") +
+        ")";
+    throw StepFailure{{step.title, false, "outcome " + step.expect.outcome.value_or("ok"), seen,
+                       step.where.text() + "; " + engine_log_hint()},
+                      explanation.text("    ")};
+  }
+
+  void check_outcome(const Step& step, const json& response, double elapsed,
+                     std::string message = {}) {
     const auto& expect = step.expect;
     const auto outcome = call_outcome(response);
-    const std::string message = response.value("ok", false)
-                                    ? std::string()
-                                    : response["error"].value("message", std::string());
+    if (message.empty() && !response.value("ok", false)) {
+      message = response["error"].value("message", std::string());
+    }
     const std::string wanted = expect.outcome.value_or("ok");
     if (outcome != wanted) {
       fail(step, "outcome " + wanted,
@@ -1222,7 +1458,7 @@ class Run {
 
   [[noreturn]] void fail(const Step& step, const std::string& expected, const std::string& seen) {
     throw StepFailure{
-        {step.title, false, expected, seen, step.where.text() + "; " + engine_log_hint()}};
+        {step.title, false, expected, seen, step.where.text() + "; " + engine_log_hint()}, {}};
   }
 
   void pass(const Step& step, const std::string& expected, const std::string& seen) {
@@ -1260,10 +1496,20 @@ class Run {
   std::vector<std::string> client_names_;
   std::mutex pids_mutex_;           // steps start clients while the event hook reads
   std::vector<pid_t> client_pids_;  // REQUIRES: pids_mutex_ held
+  std::vector<std::filesystem::path> client_logs_;  // REQUIRES: pids_mutex_ held
+  // Per client pid, the size of its log when each deadlock report asked it
+  // for its stacks. REQUIRES: pids_mutex_ held
+  std::map<pid_t, std::vector<std::uintmax_t>> dump_offsets_;
+  std::atomic<pid_t> engine_pid_{0};      // for the watchdog's thread
+  ScenarioWatchdog* watchdog_ = nullptr;  // while execute() runs
+  // A step failed on a deadlock while the engine's main thread may still be
+  // in the call: finish() stops the clients first, which ends the call.
+  bool main_thread_stuck_ = false;
   struct PendingCall {
     std::int64_t id;
     double begun;
-    json call;  // the start_call step's parameters
+    json call;                // the start_call step's parameters
+    std::size_t events_from;  // the control events before the call was sent
   };
   std::map<std::string, PendingCall> pending_calls_;
 };

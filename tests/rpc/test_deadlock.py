@@ -121,7 +121,7 @@ def test_faithful_mode_reproduces_the_stock_rpyc5_trap_for_client_fixes(
     client_process(SPAWNER, name="spawner")
 
     call = engine.start_call("spawner", service, "faithful")
-    outcome = call.wait(timeout=CALL_TIMEOUT + 5)
+    outcome = call.wait(timeout=CALL_TIMEOUT + 5, expect_deadlock=True)
 
     assert outcome.error_type == "ServiceCallTimeout", outcome
     assert "result expired" in outcome.error, outcome
@@ -137,7 +137,7 @@ def test_fail_fast_fails_the_synchronous_call_at_once(understudy_engine, client_
     client_process(SPAWNER, name="spawner")
 
     call = engine.start_call("spawner", "spawn_sync", "fail-fast")
-    outcome = call.wait(timeout=long_timeout + 5)
+    outcome = call.wait(timeout=long_timeout + 5, expect_deadlock=True)
 
     assert outcome.error_type == "DeadlockError", outcome
     assert outcome.elapsed < DETECTION_BUDGET, outcome

@@ -20,7 +20,7 @@ import json
 import _understudy_engine as native
 
 from .calls import ClientCalls
-from .deadlocks import DeadlockMonitor
+from .deadlocks import EVENT_FIELDS, DeadlockMonitor
 from .errors import (ClientDisconnectedError, ClientNotFoundError, DeadlockError,
                      EngineCallError, RemoteServiceError, ServiceCallTimeout)
 from .registry import ClientRegistry
@@ -33,8 +33,7 @@ registry = ClientRegistry()
 monitor = DeadlockMonitor(settings["on_deadlock"], settings["long_wait"])
 monitor.only_nested_cycles = not settings["faithful"]
 monitor.add_listener(lambda report: native.emit_event("deadlock", json.dumps(
-    {k: report[k] for k in ("certain", "members", "summary", "detected_frame", "edges", "text",
-                            "client_pids")})))
+    {k: report[k] for k in EVENT_FIELDS})))
 scheduler = CoroutineScheduler()
 rpc_server = RpcServer(settings, monitor, registry)
 monitor.pid_of_node = rpc_server.pid_of_node

@@ -2,9 +2,13 @@
 (kept in C++) and explains a deadlock the moment a wait closes a cycle.
 
 A report names the cycle's members, the service being called, the engine API
-the client asked for, when each wait began, and the engine-side Python stack
-of every thread involved. It goes to the console as an error record containing
-the word "deadlock" and to listeners (the harness's control channel).
+the client asked for, when each wait began, the client processes' pids, the
+engine-side frame in the user's code (an engine script, a harness's code),
+the ways out of a cycle through a client with the shipped scenario that shows
+each, and the engine-side Python stack of every thread involved (the user's
+frames first, the engine's internals after). It goes to the console as an
+error record starting "deadlock detected" and to listeners (the harness's
+control channel).
 
 Policies (--on-deadlock): "report" explains at once and then lets the call
 time out exactly as the original would; "fail-fast" also makes the blocked
@@ -27,12 +31,22 @@ and taking it for a deadlock failed healthy calls. Faithful mode keeps every
 cycle: there the engine's reader for that client is itself stuck waiting for
 the main thread, so the engine never reads the client's answer."""
 
+import os
 import sys
+import sysconfig
 import threading
 import traceback
 
+import rpyc
+
 import _understudy_engine as native
 import unreal_engine as ue
+
+
+# What a report carries to the harness (the control channel's "deadlock"
+# event): everything but the engine's frame objects.
+EVENT_FIELDS = ("certain", "members", "summary", "detected_frame", "edges", "text", "client_pids",
+                "cycle", "engine_frame", "ways_out")
 
 
 class Wait:
@@ -123,11 +137,16 @@ class DeadlockMonitor:
             self._report(report)
 
     def _report(self, report):
-        report["stacks"] = engine_stacks(report)
+        frames = engine_frames(report)
+        report["stacks"] = {thread: "".join(traceback.format_list(stack))
+                            for thread, stack in frames.items()}
         report["client_pids"] = {node: pid for node in report["members"]
                                  if node.startswith("client:")
                                  for pid in [self.pid_of_node(node)] if pid is not None}
-        report["text"] = describe(report)
+        report["cycle"] = cycle_line(report)
+        report["engine_frame"] = engine_frame(report, frames)
+        report["ways_out"] = ways_out(report, faithful=not self.only_nested_cycles)
+        report["text"] = describe(report, frames)
         self.reports.append(report)
         ue.log_error(report["text"])
         for listener in list(self._listeners):
@@ -183,26 +202,142 @@ def nested_cycle(report, live_edges):
     return report
 
 
-def engine_stacks(report):
-    """The Python stacks of the engine threads named in the report's edges."""
-    wanted = {edge["thread"] for edge in report["edges"]}
+# Frames in these folders are the engine's and its libraries', not the code
+# whose call closed the cycle: the engine's pylib (understudy_engine,
+# ue_asyncio), RPyC and the standard library.
+_INTERNAL_DIRS = tuple(os.path.join(os.path.realpath(d), "") for d in (
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    os.path.dirname(os.path.abspath(rpyc.__file__)),
+    sysconfig.get_paths()["stdlib"]))
+
+# The ways out of a cycle through a client, each with the shipped scenario
+# that shows it working (paths from the project's root).
+_CLIENT_WAYS_OUT = [
+    "client side: call back without waiting, rpyc.async_(conn.root.execute)(...) "
+    "(scenarios/deadlock/fix_client_async.toml)",
+    "client side: keep the AsyncResult and poll its .ready outside the service "
+    "(scenarios/deadlock/fix_client_poll.toml)",
+]
+_ENGINE_WAYS_OUT = [
+    "engine side: the coroutine path, call_coroutine_service_on_client(...), resumed once "
+    "per frame (scenarios/deadlock/fix_engine_coroutine.toml)",
+    "engine side: the async path, await call_async_service_on_client(...) "
+    "(scenarios/deadlock/fix_engine_async.toml)",
+    "either side: pass basic types: the service returns data and the engine does the engine "
+    "work with it, so the client never calls back (scenarios/deadlock/fix_basic_types.toml)",
+]
+
+
+def is_internal(filename):
+    """True for the engine's own Python, RPyC and the standard library;
+    frozen modules too."""
+    if filename.startswith("<frozen"):
+        return True
+    return os.path.realpath(filename).startswith(_INTERNAL_DIRS)
+
+
+def engine_frames(report):
+    """{thread name: [FrameSummary, outermost first]} of the engine threads
+    named in the report's edges, in the edges' order (the main thread's
+    call to a client first)."""
     by_ident = {t.ident: t.name for t in threading.enumerate()}
+    found = {by_ident.get(ident, f"thread {ident}"): frame
+             for ident, frame in sys._current_frames().items()}
     stacks = {}
-    for ident, frame in sys._current_frames().items():
-        name = by_ident.get(ident, f"thread {ident}")
-        if name in wanted:
-            stacks[name] = "".join(traceback.format_stack(frame))
+    for edge in report["edges"]:
+        if edge["thread"] in found and edge["thread"] not in stacks:
+            stacks[edge["thread"]] = traceback.extract_stack(found[edge["thread"]])
     return stacks
 
 
-def describe(report):
+def _node_name(node):
+    """client:worker#3 -> client:worker (the connection number only tells
+    connections of one name apart, which the pids do in the report)."""
+    return node.split("#", 1)[0] if node.startswith("client:") else node
+
+
+def cycle_line(report):
+    """The cycle in one line, naming the service each client was asked for
+    and the engine API each client waits for:
+    main -> client:tool (service refresh) -> main (execute)."""
+    if not report["edges"]:
+        return ""
+    parts = [_node_name(report["edges"][0]["waiter"])]
+    for edge in report["edges"]:
+        what = (f"service {edge['what']}" if edge["target"].startswith("client:")
+                else edge["what"])
+        parts.append(f"{_node_name(edge['target'])} ({what})")
+    return " -> ".join(parts)
+
+
+def engine_frame(report, frames):
+    """The innermost frame outside the engine's internals on the stack of the
+    engine thread that calls a client in the cycle ("file:line in function"),
+    or None when only the engine's own code is there (the harness's call
+    request, for example)."""
+    for edge in report["edges"]:
+        if edge["target"].startswith("client:") and edge["thread"] in frames:
+            user = [f for f in frames[edge["thread"]] if not is_internal(f.filename)]
+            if user:
+                return f"{user[-1].filename}:{user[-1].lineno} in {user[-1].name}"
+            return None
+    return None
+
+
+def ways_out(report, faithful=False):
+    """The documented ways out of a certain cycle in which an engine thread
+    waits for a client; [] for any other report."""
+    through_client = any(edge["target"].startswith("client:") and
+                         not edge["waiter"].startswith("client:") for edge in report["edges"])
+    if not report["certain"] or not through_client:
+        return []
+    if faithful:
+        return _ENGINE_WAYS_OUT + [
+            "not on the client side: under --faithful (stock RPyC 5.x dispatch) rpyc.async_ and "
+            "polling deadlock too (scenarios/deadlock/faithful_async_trap.toml)"]
+    return _CLIENT_WAYS_OUT + _ENGINE_WAYS_OUT
+
+
+def _engine_side(report):
+    if report.get("engine_frame"):
+        return report["engine_frame"]
+    for edge in report["edges"]:
+        if edge["target"].startswith("client:") and not edge["waiter"].startswith("client:"):
+            return (f"no engine script on the stack of {edge['thread']}: the call to "
+                    f"{edge['what']!r} came from the harness or the engine itself")
+    return None
+
+
+def describe(report, frames):
+    """The report's text: the first line is "deadlock detected at frame N:
+    SUMMARY" (or "potential deadlock ..."), then the cycle in one line, the
+    waits, the client processes, the engine-side frame, the ways out, and each
+    engine thread's stack: the user's frames first, the engine's internals
+    after (both most recent call last). `frames` as engine_frames gives."""
     kind = "deadlock" if report["certain"] else "potential deadlock (long wait, no cycle)"
     lines = [f"{kind} detected at frame {report['detected_frame']}: {report['summary']}"]
+    if report.get("cycle"):
+        lines.append(f"  cycle: {report['cycle']}")
     for edge in report["edges"]:
         lines.append(
             f"  {edge['waiter']} waits for {edge['target']} ({edge['what']}) since frame "
             f"{edge['since_frame']}, {edge['waited_seconds']:.3f} s, on thread {edge['thread']}")
-    for thread, stack in report.get("stacks", {}).items():
-        lines.append(f"  engine stack of {thread}:")
-        lines.extend("    " + line for line in stack.rstrip().splitlines())
+    for node, pid in report.get("client_pids", {}).items():
+        lines.append(f"  {node} is process {pid} (a client built on understudy_client dumps "
+                     "its stacks to its log on SIGUSR1)")
+    side = _engine_side(report)
+    if side:
+        lines.append(f"  engine side: {side}")
+    if report.get("ways_out"):
+        lines.append("  ways out:")
+        lines.extend("    " + way for way in report["ways_out"])
+    for thread, stack in frames.items():
+        user = [f for f in stack if not is_internal(f.filename)]
+        internal = [f for f in stack if is_internal(f.filename)]
+        for title, part in ((f"engine stack of {thread}, your code", user),
+                            (f"engine stack of {thread}, engine internals", internal)):
+            if part:
+                lines.append(f"  {title} (most recent call last):")
+                lines.extend("    " + line for line in
+                             "".join(traceback.format_list(part)).rstrip().splitlines())
     return "\n".join(lines)
