@@ -18,6 +18,7 @@
 #include "harness/faults/fault_matrix.h"
 #include "harness/load/line_load.h"
 #include "harness/process/child_process.h"
+#include "harness/run/private_folder.h"
 #include "harness/soak/connection_soak.h"
 #include "redis/publisher_load.h"
 #include "redis/redis_server.h"
@@ -51,11 +52,15 @@ std::string fixed(double value, int digits = 3) {
 // A step's expectation did not hold; the runner records it and stops.
 struct StepFailure {
   reports::ExpectationResult result;
+  reports::FailureKind kind;
 };
 
 // The scenario could not run (a process did not start, the engine vanished).
 struct ScenarioError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit ScenarioError(const std::string& what,
+                         reports::FailureKind failure_kind = reports::FailureKind::kHarnessError)
+      : std::runtime_error(what), kind(failure_kind) {}
+  reports::FailureKind kind;
 };
 
 class Run {
@@ -78,8 +83,9 @@ class Run {
       for (const auto& step : scenario_.steps) {
         if (now_s() > scenario_.timeout_s) {
           throw ScenarioError("the scenario ran longer than its timeout of " +
-                              fixed(scenario_.timeout_s, 1) + " s before step '" + step.title +
-                              "' (" + step.where.text() + ")");
+                                  fixed(scenario_.timeout_s, 1) + " s before step '" + step.title +
+                                  "' (" + step.where.text() + ")",
+                              reports::FailureKind::kTimeout);
         }
         run_step(step);
       }
@@ -87,14 +93,21 @@ class Run {
     } catch (const StepFailure& failure) {
       result_.expectations.push_back(failure.result);
       result_.status = reports::Status::kFailed;
+      result_.failure_kind = failure.kind;
       result_.failure_message = failure.result.description + ": expected " +
                                 failure.result.expected + ", saw " + failure.result.seen + " (" +
                                 failure.result.where + ")";
+    } catch (const ScenarioError& e) {
+      result_.status = reports::Status::kError;
+      result_.failure_kind = e.kind;
+      result_.failure_message = e.what();
     } catch (const std::exception& e) {
       result_.status = reports::Status::kError;
+      result_.failure_kind = reports::FailureKind::kHarnessError;
       result_.failure_message = e.what();
     }
     finish();
+    classify_unexpected_deadlock();
     result_.duration_s = now_s();
     return result_;
   }
@@ -160,13 +173,14 @@ class Run {
     const auto& e = scenario_.engine;
     // Unix socket paths are limited to 107 bytes, and work folders can be
     // deep: the control socket lives in a short private folder of its own.
-    std::string pattern = (std::filesystem::temp_directory_path() / "understudy-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw ScenarioError("cannot create a folder for the control socket in " +
-                          std::filesystem::temp_directory_path().string());
+    // It is removed as soon as the harness is connected (the socket is not
+    // needed past that), so that not even a SIGKILL leaves it behind.
+    try {
+      control_dir_.emplace(std::filesystem::temp_directory_path(), "understudy-");
+    } catch (const std::runtime_error& error) {
+      throw ScenarioError(std::string("for the control socket: ") + error.what());
     }
-    control_dir_ = pattern;
-    control_path_ = control_dir_ / "control.sock";
+    control_path_ = control_dir_->path() / "control.sock";
     std::vector<std::string> argv = {settings_.engine_binary.string(),
                                      "--port",
                                      "0",
@@ -197,6 +211,7 @@ class Run {
     engine_ = std::make_unique<ChildProcess>(spec);
     try {
       control_ = std::make_unique<ControlClient>(control_path_, milliseconds(10000));
+      control_dir_->remove();
       const auto address = control_->request(
           {{"op", "python"}, {"code", "__import__('understudy_engine').rpc_server.address"}},
           milliseconds(10000));
@@ -206,7 +221,8 @@ class Run {
       rpc_address_ = address["result"].get<std::string>();
     } catch (const std::exception& error) {
       throw ScenarioError(std::string("the engine did not start: ") + error.what() + " (" +
-                          engine_->describe_exit() + "; " + engine_log_hint() + ")");
+                              engine_->describe_exit() + "; " + engine_log_hint() + ")",
+                          reports::FailureKind::kEngineError);
     }
     timeline("process", "engine started", "harness", 0, "ok", {{"rpc", rpc_address_}});
     control_->set_event_hook([this](const ControlEvent& event) { on_event(event); });
@@ -376,12 +392,10 @@ class Run {
     for (auto& client : clients_) {
       client->stop(milliseconds(2000));
     }
-    if (!control_dir_.empty()) {
-      std::error_code ignored;
-      std::filesystem::remove_all(control_dir_, ignored);
-    }
+    control_dir_.reset();
     if (!engine_clean && result_.status == reports::Status::kPassed) {
       result_.status = reports::Status::kError;
+      result_.failure_kind = reports::FailureKind::kEngineError;
       result_.failure_message = "the engine " + engine_exit + " (" + engine_log_hint() + ")";
     }
     const bool failed = result_.status != reports::Status::kPassed;
@@ -408,6 +422,26 @@ class Run {
                               result_.fault_schedule});
     }
     result_.metrics["clients"] = static_cast<double>(clients_.size());
+  }
+
+  // A scenario that failed after a certain deadlock cycle it did not expect
+  // (no expect_deadlock step, no step expecting the outcome deadlock) failed
+  // because of that cycle, whatever the step that noticed saw.
+  void classify_unexpected_deadlock() {
+    if (result_.status == reports::Status::kPassed ||
+        result_.failure_kind == reports::FailureKind::kEngineError) {
+      return;
+    }
+    const bool certain = std::any_of(result_.deadlocks.begin(), result_.deadlocks.end(),
+                                     [](const auto& cycle) { return cycle.certain; });
+    const bool expected =
+        std::any_of(scenario_.steps.begin(), scenario_.steps.end(), [](const Step& step) {
+          return (step.action == "expect_deadlock" && !step.params.value("absent", false)) ||
+                 step.expect.outcome == "deadlock";
+        });
+    if (certain && !expected) {
+      result_.failure_kind = reports::FailureKind::kDeadlock;
+    }
   }
 
   // Turns deadlock and error console events into timeline entries and cycles.
@@ -615,7 +649,8 @@ class Run {
     try {
       response = control_->await_response(id, ms(limit));
     } catch (const ControlError& e) {
-      fail(step, "the call to finish within " + fixed(limit, 1) + " s", e.what());
+      fail(step, "the call to finish within " + fixed(limit, 1) + " s", e.what(),
+           reports::FailureKind::kTimeout);
     }
     const json detail = response.value("ok", false) ? response["result"]
                                                     : response["error"].value("detail", json());
@@ -643,7 +678,10 @@ class Run {
     const std::string wanted = expect.outcome.value_or("ok");
     if (outcome != wanted) {
       fail(step, "outcome " + wanted,
-           "outcome " + outcome + (message.empty() ? "" : ": " + message));
+           "outcome " + outcome + (message.empty() ? "" : ": " + message),
+           outcome == "timeout"    ? reports::FailureKind::kTimeout
+           : outcome == "deadlock" ? reports::FailureKind::kDeadlock
+                                   : reports::FailureKind::kExpectation);
     }
     if (expect.min_s && elapsed < *expect.min_s) {
       fail(step, "it to take at least " + fixed(*expect.min_s) + " s",
@@ -1195,9 +1233,10 @@ class Run {
     pass(step, std::to_string(wanted) + " " + what, std::to_string(seen));
   }
 
-  [[noreturn]] void fail(const Step& step, const std::string& expected, const std::string& seen) {
+  [[noreturn]] void fail(const Step& step, const std::string& expected, const std::string& seen,
+                         reports::FailureKind kind = reports::FailureKind::kExpectation) {
     throw StepFailure{
-        {step.title, false, expected, seen, step.where.text() + "; " + engine_log_hint()}};
+        {step.title, false, expected, seen, step.where.text() + "; " + engine_log_hint()}, kind};
   }
 
   void pass(const Step& step, const std::string& expected, const std::string& seen) {
@@ -1218,7 +1257,7 @@ class Run {
   const RunSettings& settings_;
   const Clock::time_point started_;
   reports::ScenarioResult result_;
-  std::filesystem::path control_dir_;
+  std::optional<PrivateFolder> control_dir_;  // until the control client is connected
   std::filesystem::path control_path_;
   std::unique_ptr<ChildProcess> engine_;
   std::unique_ptr<ControlClient> control_;
