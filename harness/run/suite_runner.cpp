@@ -173,10 +173,6 @@ std::string folder_name(std::size_t index, const Scenario& s, int repeat) {
   return name;
 }
 
-}  // namespace
-
-namespace {
-
 struct Job {
   std::size_t scenario;  // index into SuiteRun::scenarios
   int repeat;

@@ -355,7 +355,8 @@ BOOST_AUTO_TEST_CASE(numeric_options_out_of_range_are_refused_in_words) {
   const std::vector<Case> cases = {
       {{"run", scenario, "-j", "0"}, "--jobs must be at least 1, got 0"},
       {{"run", scenario, "--jobs", "two"}, "--jobs must be a whole number, got 'two'"},
-      {{"run", scenario, "--jobs", "99999999999"}, "--jobs must be at most 2147483647, got 99999999999"},
+      {{"run", scenario, "--jobs", "99999999999"},
+       "--jobs must be at most 2147483647, got 99999999999"},
       {{"run", scenario, "--repeat", "0"}, "--repeat must be at least 1, got 0"},
       {{"run", scenario, "--repeat", "1.5"}, "--repeat must be a whole number, got '1.5'"},
       {{"run", scenario, "--seed", "-1"}, "--seed must be a non-negative integer, got -1"},
@@ -544,9 +545,9 @@ void interrupt_a_suite_and_check_what_it_left(int signal, const std::string& nam
   const auto took = std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
   BOOST_TEST(took < 6.0, "the harness took " << took << " s to stop");
   const auto output = read_file(spec.log_path);
-  BOOST_TEST(harness.exit_code().value_or(-1) == code, "exit code " << harness.exit_code().value_or(-1)
-                                                       << "; output:\n"
-                                                       << output);
+  BOOST_TEST(harness.exit_code().value_or(-1) == code,
+             "exit code " << harness.exit_code().value_or(-1) << "; output:\n"
+                          << output);
   CHECK_CONTAINS(output, "[1/5] PASS interrupt: 1 passes");
   CHECK_CONTAINS(output, "[2/5] FAIL interrupt: 2 fails");
   CHECK_CONTAINS(output, "understudy: interrupted by " + name +
