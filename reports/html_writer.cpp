@@ -133,6 +133,9 @@ header.top code{color:#e5e7eb;font-size:12px;overflow-wrap:anywhere}
 .panel{background:var(--panel);border:1px solid var(--border);border-radius:10px;overflow:hidden}
 table{border-collapse:collapse;width:100%}
 th{font-size:11px;text-transform:uppercase;letter-spacing:.06em;color:var(--muted);background:#f9fafb;font-weight:600;text-align:left;padding:8px 12px;border-bottom:1px solid var(--border)}
+.notes{padding:4px 16px;margin-bottom:12px}
+.notes p{margin:8px 0}
+.failure .ftype{font-weight:600;margin-bottom:4px}
 table.summary td{padding:9px 12px;border-bottom:1px solid var(--border);vertical-align:top}
 table.summary tr:last-child td{border-bottom:0}
 table.summary tr.problem td{background:#fffafa}
@@ -747,8 +750,10 @@ std::string scenario_section(const ScenarioResult& scenario, std::size_t index,
   out += "<span class=\"sc-file\">" + h(scenario.file) + "</span><span class=\"sc-dur\">" +
          detail::duration(scenario.duration_s) + "</span></summary><div class=\"sc-body\">";
   if (!scenario.failure_message.empty()) {
+    const auto type = failure_kind_name(reported_failure_kind(scenario));
     out += std::string("<div class=\"failure") +
-           (scenario.status == Status::kError ? " error" : "") + "\"><pre>" +
+           (scenario.status == Status::kError ? " error" : "") + "\">" +
+           (type.empty() ? "" : "<div class=\"ftype\">" + h(type) + "</div>") + "<pre>" +
            h(scenario.failure_message) + "</pre></div>";
   }
   out += "<div class=\"facts\"><span>file <b>" + h(scenario.file) + "</b></span><span>seed <b>" +
@@ -780,6 +785,20 @@ std::string scenario_section(const ScenarioResult& scenario, std::size_t index,
 }
 
 // ---- page -------------------------------------------------------------------
+
+// What the table of scenarios does not show: the run was interrupted, the
+// selection left scenarios out.
+std::string run_notes(const SuiteResult& suite) {
+  std::string notes;
+  if (!suite.interrupted_by.empty()) {
+    notes += "<p class=\"interrupted\">Interrupted by " + h(suite.interrupted_by) +
+             ": the scenarios after it did not run.</p>";
+  }
+  for (const auto& excluded : suite.excluded) {
+    notes += "<p class=\"excluded\">" + h(describe(excluded)) + "</p>";
+  }
+  return notes.empty() ? notes : "<div class=\"panel notes\">" + notes + "</div>";
+}
 
 std::string summary_table(const SuiteResult& suite) {
   std::string out =
@@ -876,6 +895,7 @@ std::string to_html(const SuiteResult& suite, const HtmlOptions& options) {
          "or tag\" aria-label=\"Filter scenarios\"><span class=\"spacer\"></span><span "
          "class=\"shown\" id=\"shown\"></span><button id=\"expand-all\">Expand all</button>"
          "<button id=\"collapse-all\">Collapse all</button></nav>";
+  out += run_notes(suite);
   out += summary_table(suite);
 
   out += "<h2>Scenarios</h2><main>";

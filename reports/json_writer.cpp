@@ -47,6 +47,13 @@ ordered_json latency_json(const LatencySeries& series) {
   return {{"name", series.name}, {"samples_ms", series.samples_ms}, {"summary", stats}};
 }
 
+ordered_json excluded_json(const ExcludedScenarios& excluded) {
+  return {{"reason", excluded.reason},
+          {"hint", excluded.hint},
+          {"names", excluded.names},
+          {"summary", describe(excluded)}};
+}
+
 ordered_json log_json(const ProcessLog& log) {
   return {{"process", log.process}, {"path", log.path}, {"tail", log.tail}};
 }
@@ -67,6 +74,7 @@ ordered_json scenario_json(const ScenarioResult& scenario) {
           {"status", status_name(scenario.status)},
           {"duration_s", scenario.duration_s},
           {"failure_message", scenario.failure_message},
+          {"failure_type", failure_kind_name(reported_failure_kind(scenario))},
           {"repeat_index", scenario.repeat_index},
           {"seed", scenario.seed},
           {"fault_schedule", scenario.fault_schedule},
@@ -93,6 +101,8 @@ std::string to_json(const SuiteResult& suite) {
       {"command_line", suite.command_line},
       {"hostname", suite.hostname},
       {"counts", counts},
+      {"interrupted_by", suite.interrupted_by},
+      {"excluded", array_of(suite.excluded, excluded_json)},
       {"scenarios", array_of(suite.scenarios, scenario_json)},
   };
   return document.dump(2, ' ', /*ensure_ascii=*/false, ordered_json::error_handler_t::replace) +

@@ -128,13 +128,13 @@ void append_testcase(std::string& out, const ScenarioResult& scenario) {
     case Status::kFailed:
       out += "      <failure" +
              attribute("message", message.empty() ? "scenario failed" : message) +
-             attribute("type", scenario.deadlocks.empty() ? "ExpectationFailed" : "Deadlock") +
-             ">" + cdata(failure_details(scenario)) + "</failure>\n";
+             attribute("type", failure_kind_name(reported_failure_kind(scenario))) + ">" +
+             cdata(failure_details(scenario)) + "</failure>\n";
       break;
     case Status::kError:
       out += "      <error" + attribute("message", message.empty() ? "scenario error" : message) +
-             attribute("type", "ScenarioError") + ">" + cdata(failure_details(scenario)) +
-             "</error>\n";
+             attribute("type", failure_kind_name(reported_failure_kind(scenario))) + ">" +
+             cdata(failure_details(scenario)) + "</error>\n";
       break;
     case Status::kSkipped:
       out += "      <skipped" + (message.empty() ? std::string() : attribute("message", message)) +
@@ -200,6 +200,14 @@ std::string to_junit_xml(const SuiteResult& suite) {
     out += "      <property" + attribute("name", "suite") + attribute("value", suite.name) + "/>\n";
     out += "      <property" + attribute("name", "command_line") +
            attribute("value", suite.command_line) + "/>\n";
+    if (!suite.interrupted_by.empty()) {
+      out += "      <property" + attribute("name", "interrupted_by") +
+             attribute("value", suite.interrupted_by) + "/>\n";
+    }
+    for (const auto& excluded : suite.excluded) {
+      out += "      <property" + attribute("name", "excluded") +
+             attribute("value", describe(excluded)) + "/>\n";
+    }
     out += "    </properties>\n";
     for (const auto* scenario : group.scenarios) {
       append_testcase(out, *scenario);

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "reports/results.h"
 
@@ -15,5 +17,17 @@ namespace understudy::reports {
 // Throws std::runtime_error (or std::filesystem::filesystem_error) naming
 // the file that could not be written.
 void write_reports(const SuiteResult& suite, const std::filesystem::path& dir);
+
+// Why reports cannot be written to `dir` ("Not a directory", "Permission
+// denied", ...), or "" when they can: makes `dir` and each of `subfolders`
+// if missing, then creates and removes a file in each, so that it holds for
+// root too. For the command line to check before anything runs.
+std::string report_dir_problem(const std::filesystem::path& dir,
+                               const std::vector<std::string>& subfolders = {"traces"});
+
+// Removes what an earlier run wrote to `dir` (junit.xml, results.json,
+// report.html and traces/*.trace.json), and nothing else, so that a trace
+// of a scenario that no longer runs is not shown as if it were this run's.
+void remove_previous_reports(const std::filesystem::path& dir);
 
 }  // namespace understudy::reports

@@ -17,6 +17,21 @@ enum class Status { kPassed, kFailed, kError, kSkipped };
 
 std::string status_name(Status status);  // "passed", "failed", "error", "skipped"
 
+// Why a scenario did not pass: the failure's type in every report.
+enum class FailureKind {
+  kNone,          // it passed, or was not run
+  kExpectation,   // a step's expectation did not hold
+  kTimeout,       // a call, a step or the scenario ran out of time
+  kDeadlock,      // a certain deadlock cycle the scenario did not expect
+  kEngineError,   // the engine failed: did not start, raised, exited badly
+  kHarnessError,  // the harness could not run the scenario (a client did not start, ...)
+  kInterrupted,   // the run was stopped by a signal while the scenario ran
+};
+
+// "ExpectationFailed", "Timeout", "Deadlock", "EngineError", "HarnessError",
+// "Interrupted"; "" for kNone.
+std::string failure_kind_name(FailureKind kind);
+
 // Something that happened during a scenario, placed on a track of the
 // timeline. Instants have duration_s == 0.
 struct TimelineEvent {
@@ -65,6 +80,9 @@ struct ScenarioResult {
   Status status = Status::kPassed;
   double duration_s = 0;
   std::string failure_message;  // first failed expectation or the error; empty if passed
+  // Set by the runner with the status; a failed or errored result left at
+  // kNone is reported as kExpectation or kHarnessError.
+  FailureKind failure_kind = FailureKind::kNone;
   std::vector<ExpectationResult> expectations;
   std::vector<TimelineEvent> timeline;
   std::vector<DeadlockCycle> deadlocks;
@@ -78,6 +96,14 @@ struct ScenarioResult {
   std::string fault_schedule;
 };
 
+// Scenarios the selection left out, and why, so that a report never hides
+// what did not run.
+struct ExcludedScenarios {
+  std::string reason;  // "tagged slow"
+  std::string hint;    // "--tag slow runs them"
+  std::vector<std::string> names;
+};
+
 struct SuiteResult {
   std::string name = "understudy";
   std::string started_at;  // ISO 8601, UTC
@@ -85,8 +111,17 @@ struct SuiteResult {
   std::string command_line;
   std::string hostname;
   std::vector<ScenarioResult> scenarios;
+  std::vector<ExcludedScenarios> excluded;
+  std::string interrupted_by;  // "SIGINT" when a signal stopped the run; else empty
 
   std::size_t count(Status status) const;
 };
+
+// The failure's kind as the reports give it: the runner's, or for a result
+// it left at kNone, kExpectation (failed) or kHarnessError (error).
+FailureKind reported_failure_kind(const ScenarioResult& scenario);
+
+// "2 scenarios tagged slow not run (--tag slow runs them): a, b"
+std::string describe(const ExcludedScenarios& excluded);
 
 }  // namespace understudy::reports

@@ -7,7 +7,10 @@
 #include <iostream>
 #include <sstream>
 
+#include "harness/cli/number_checks.h"
+#include "harness/cli/stop_signals.h"
 #include "harness/process/child_process.h"
+#include "harness/run/private_folder.h"
 #include "harness/run/suite_runner.h"
 #include "harness/stress/stress_runner.h"
 #include "reports/report_set.h"
@@ -15,6 +18,7 @@
 
 using namespace understudy;
 using namespace understudy::harness;
+using understudy::cli::StopSignals;
 
 namespace {
 
@@ -22,12 +26,70 @@ constexpr int kExitPassed = 0;
 constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 
-// SIGINT/SIGTERM: stop every child by its process group, then exit. Only
-// async-signal-safe work here: kill(2) on the recorded pids.
-void on_terminate(int signal) {
-  ChildProcess::kill_all_children();
-  std::signal(signal, SIG_DFL);
-  std::raise(signal);
+// True when the reports can go to `dir` (and its `subfolders`); else prints
+// why not.
+bool report_dir_usable(const std::filesystem::path& dir,
+                       const std::vector<std::string>& subfolders) {
+  const auto problem = reports::report_dir_problem(dir, subfolders);
+  if (problem.empty()) {
+    return true;
+  }
+  std::cerr << "understudy: error: cannot write reports to " << dir.string() << ": " << problem
+            << "\n";
+  return false;
+}
+
+// "run, list, stress": every subcommand of `app`, in the order added.
+std::string command_names(CLI::App& app) {
+  std::string names;
+  for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    names += (names.empty() ? "" : ", ") + sub->get_name();
+  }
+  return names;
+}
+
+// The first word that is not an option, when it names no subcommand of
+// `app`: an error naming it and the commands there are. True if it did.
+bool reject_unknown_command(int argc, char** argv, CLI::App& app) {
+  if (argc < 2 || argv[1][0] == '-') {
+    return false;
+  }
+  const std::string word = argv[1];
+  for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    if (sub->check_name(word)) {
+      return false;
+    }
+  }
+  std::cerr << "understudy: error: unknown command '" << word
+            << "' (commands: " << command_names(app) << ")\n";
+  return true;
+}
+
+std::string joined_command_line(int argc, char** argv) {
+  std::string text;
+  for (int i = 0; i < argc; ++i) {
+    text += (i ? " " : "") + std::string(argv[i]);
+  }
+  return text;
+}
+
+// "understudy: interrupted by SIGINT after 3 of 10 scenarios: 2 passed, 1
+// failed, 7 not run", where not run counts the interrupted and the skipped.
+std::string interruption_summary(const reports::SuiteResult& suite) {
+  std::size_t passed = 0;
+  std::size_t failed = 0;
+  for (const auto& scenario : suite.scenarios) {
+    if (scenario.failure_kind == reports::FailureKind::kInterrupted ||
+        scenario.status == reports::Status::kSkipped) {
+      continue;
+    }
+    ++(scenario.status == reports::Status::kPassed ? passed : failed);
+  }
+  const auto total = suite.scenarios.size();
+  return "understudy: interrupted by " + suite.interrupted_by + " after " +
+         std::to_string(passed + failed) + " of " + std::to_string(total) +
+         " scenarios: " + std::to_string(passed) + " passed, " + std::to_string(failed) +
+         " failed, " + std::to_string(total - passed - failed) + " not run";
 }
 
 int parse_shard(const std::string& text, Selection& selection) {
@@ -67,7 +129,8 @@ int main(int argc, char** argv) {
       "  understudy stress --clients 1,16,64            throughput and latency against "
       "baselines\n\n"
       "Exit codes: 0 all passed, 1 some failed, 2 usage or scenario-file errors."};
-  app.require_subcommand(1);
+  app.require_subcommand(0, 1);
+  app.set_version_flag("--version", std::string("understudy ") + UNDERSTUDY_VERSION);
 
   std::vector<std::filesystem::path> paths;
   std::string filter;
@@ -93,10 +156,12 @@ int main(int argc, char** argv) {
   };
   auto* run = app.add_subcommand("run", "Run scenarios and write reports");
   add_selection(run);
-  run->add_option("--repeat", repeat, "Run each scenario N times")->check(CLI::PositiveNumber);
+  run->add_option("--repeat", repeat, "Run each scenario N times")
+      ->check(cli::whole_number("--repeat", 1));
   run->add_option("--jobs,-j", jobs, "Scenarios to run in parallel (each on its own ports)")
-      ->check(CLI::PositiveNumber);
-  run->add_option("--seed", seed, "Seed for clients' randomness (repeat r uses seed + r)");
+      ->check(cli::whole_number("--jobs", 1));
+  run->add_option("--seed", seed, "Seed for clients' randomness (repeat r uses seed + r)")
+      ->check(cli::non_negative_integer("--seed"));
   run->add_option("--report-dir", report_dir, "Where reports and logs go")->capture_default_str();
   run->add_option("--engine", engine, "The understudy-engine binary")->capture_default_str();
   std::string redis_url;
@@ -125,7 +190,7 @@ int main(int argc, char** argv) {
       ->add_option("--connections-per-process", stress_options.connections_per_process,
                    "Clients per worker process (a thousand clients fit in a few dozen "
                    "processes)")
-      ->check(CLI::PositiveNumber)
+      ->check(cli::whole_number("--connections-per-process", 1))
       ->capture_default_str();
   stress
       ->add_option("--mix", stress_options.mix,
@@ -137,12 +202,12 @@ int main(int argc, char** argv) {
       ->add_option("--rate", stress_options.rate,
                    "Client paths: calls per second per client, open loop (latency from each "
                    "call's due time); 0 = closed loop")
-      ->check(CLI::NonNegativeNumber)
+      ->check(cli::non_negative_number("--rate", "closed loop"))
       ->capture_default_str();
   stress
       ->add_option("--pipeline-depth", stress_options.pipeline_depth,
                    "rpyc.async_ calls in flight per pipeline")
-      ->check(CLI::PositiveNumber)
+      ->check(cli::whole_number("--pipeline-depth", 1))
       ->capture_default_str();
   stress
       ->add_option("--engine-paths", engine_paths,
@@ -151,18 +216,18 @@ int main(int argc, char** argv) {
   stress
       ->add_option("--engine-rate", stress_options.engine_rate,
                    "Engine paths: calls per second per path in all, open loop; 0 = closed loop")
-      ->check(CLI::NonNegativeNumber)
+      ->check(cli::non_negative_number("--engine-rate", "closed loop"))
       ->capture_default_str();
   stress
       ->add_option("--engine-depth", stress_options.engine_depth,
                    "Engine paths, closed loop: calls in flight per client (coroutine, async)")
-      ->check(CLI::PositiveNumber)
+      ->check(cli::whole_number("--engine-depth", 1))
       ->capture_default_str();
   stress->add_option("--duration", stress_seconds, "Seconds of load per step")
-      ->check(CLI::PositiveNumber)
+      ->check(cli::positive_number("--duration", "seconds"))
       ->capture_default_str();
   stress->add_option("--tick-hz", stress_options.tick_hz, "The engine's frame rate")
-      ->check(CLI::NonNegativeNumber)
+      ->check(cli::non_negative_number("--tick-hz", "as fast as possible"))
       ->capture_default_str();
   stress->add_flag("--faithful", stress_options.faithful,
                    "Run the engine as the original does (requests wait for a frame)");
@@ -179,15 +244,27 @@ int main(int argc, char** argv) {
                    "exec: each its own interpreter")
       ->check(CLI::IsMember({"fork", "exec"}))
       ->capture_default_str();
-  stress->add_option("--seed", stress_options.seed, "Seed for the clients' path choices");
+  stress->add_option("--seed", stress_options.seed, "Seed for the clients' path choices")
+      ->check(cli::non_negative_integer("--seed"));
   stress->add_option("--report-dir", report_dir, "Where stress.json, stress.html and logs go")
       ->capture_default_str();
   stress->add_option("--engine", engine, "The understudy-engine binary")->capture_default_str();
 
+  if (reject_unknown_command(argc, argv, app)) {
+    return kExitUsage;
+  }
   try {
     app.parse(argc, argv);
+  } catch (const CLI::ValidationError& e) {
+    std::cerr << "understudy: error: " << cli::validation_message(e) << "\n";
+    return kExitUsage;
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? kExitPassed : kExitUsage;
+  }
+  if (app.get_subcommands().empty()) {
+    std::cerr << app.help() << "understudy: error: a command is required (" << command_names(app)
+              << ")\n";
+    return kExitUsage;
   }
 
   if (stress->parsed()) {
@@ -240,8 +317,10 @@ int main(int argc, char** argv) {
                 << " not found (build it, or pass --engine)\n";
       return kExitUsage;
     }
-    std::signal(SIGINT, on_terminate);
-    std::signal(SIGTERM, on_terminate);
+    if (!report_dir_usable(report_dir, {"stress-logs"})) {
+      return kExitUsage;
+    }
+    const StopSignals stop_signals(StopSignals::Mode::kExit);
     std::signal(SIGPIPE, SIG_IGN);
     stress_options.duration =
         std::chrono::milliseconds(static_cast<std::int64_t>(stress_seconds * 1000));
@@ -255,14 +334,14 @@ int main(int argc, char** argv) {
     std::error_code ignored;
     std::filesystem::remove_all(stress_options.work_dir, ignored);
     auto report = run_stress(stress_options, std::cout);
-    report.command_line = [&] {
-      std::string text;
-      for (int i = 0; i < argc; ++i) {
-        text += (i ? " " : "") + std::string(argv[i]);
-      }
-      return text;
-    }();
-    reports::write_stress_reports(report, report_dir);
+    report.command_line = joined_command_line(argc, argv);
+    try {
+      reports::write_stress_reports(report, report_dir);
+    } catch (const std::exception& e) {
+      std::cerr << "understudy: error: cannot write reports to " << report_dir.string() << ": "
+                << e.what() << "\n";
+      return kExitUsage;
+    }
     if (!report.comparisons.empty()) {
       std::cout << "understudy stress: against the baselines (engine / baseline)\n";
       for (const auto& c : report.comparisons) {
@@ -280,6 +359,7 @@ int main(int argc, char** argv) {
   if (!filter.empty()) {
     try {
       selection.filter = std::regex(filter);
+      selection.filter_text = filter;
     } catch (const std::regex_error& e) {
       std::cerr << "understudy: error: --filter '" << filter
                 << "' is not a valid regex: " << e.what() << "\n";
@@ -332,11 +412,16 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
 
-  std::signal(SIGINT, on_terminate);
-  std::signal(SIGTERM, on_terminate);
+  if (!report_dir_usable(report_dir, {"traces", "runs"})) {
+    return kExitUsage;
+  }
+  reports::remove_previous_reports(report_dir);
+
+  StopSignals stop_signals(StopSignals::Mode::kWindDown);
   std::signal(SIGPIPE, SIG_IGN);
 
   SuiteOptions options;
+  options.stop_signal = &stop_signals.signal();
   options.selection = selection;
   options.repeat = repeat;
   options.jobs = jobs;
@@ -355,19 +440,35 @@ int main(int argc, char** argv) {
   std::cout << "understudy: running " << chosen.size() << " scenario(s)"
             << (repeat > 1 ? " x " + std::to_string(repeat) : "") << " with " << jobs
             << " job(s); reports in " << report_dir.string() << "\n";
+  const auto left_out = excluded(all, selection);
+  for (const auto& group : left_out) {
+    std::cout << "understudy: " << reports::describe(group) << "\n";
+  }
+  std::cout << std::flush;
   auto suite = run_suite(chosen, options, std::cout);
-  suite.command_line = [&] {
-    std::string text;
-    for (int i = 0; i < argc; ++i) {
-      text += (i ? " " : "") + std::string(argv[i]);
-    }
-    return text;
-  }();
-  reports::write_reports(suite, report_dir);
+  suite.command_line = joined_command_line(argc, argv);
+  suite.excluded = left_out;
+  int code = kExitPassed;
+  try {
+    reports::write_reports(suite, report_dir);
+    std::cout << "understudy: reports: " << (report_dir / "report.html").string() << ", "
+              << (report_dir / "junit.xml").string() << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "understudy: error: cannot write reports to " << report_dir.string() << ": "
+              << e.what() << "\n";
+    code = kExitUsage;
+  }
   const auto passed = suite.count(reports::Status::kPassed);
   const auto failed = suite.scenarios.size() - passed;
-  std::cout << "understudy: reports: " << (report_dir / "report.html").string() << ", "
-            << (report_dir / "junit.xml").string() << "\n";
-  std::cout << passed << " passed, " << failed << " failed\n";
-  return failed == 0 ? kExitPassed : kExitFailed;
+  if (suite.interrupted_by.empty()) {
+    std::cout << passed << " passed, " << failed << " failed\n";
+    return code != kExitPassed ? code : failed == 0 ? kExitPassed : kExitFailed;
+  }
+  std::cout << interruption_summary(suite) << "\n" << std::flush;
+  // Workers still inside a scenario are abandoned: leave without unwinding
+  // them, once their folders are gone and their children stopped.
+  PrivateFolder::remove_all_live();
+  ChildProcess::kill_all_children();
+  std::fflush(nullptr);
+  _exit(128 + stop_signals.signal().load());
 }

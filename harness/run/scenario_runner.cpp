@@ -23,6 +23,7 @@
 #include "harness/process/child_process.h"
 #include "harness/run/client_stack_dump.h"
 #include "harness/run/deadlock_explanation.h"
+#include "harness/run/private_folder.h"
 #include "harness/run/scenario_watchdog.h"
 #include "harness/soak/connection_soak.h"
 #include "redis/publisher_load.h"
@@ -59,6 +60,7 @@ std::string fixed(double value, int digits = 3) {
 // message in the terminal, as a deadlock's cycle, sides and ways out do.
 struct StepFailure {
   reports::ExpectationResult result;
+  reports::FailureKind kind;
   std::string explanation;
 };
 
@@ -94,7 +96,10 @@ std::string how_it_ended(const std::string& name, ChildProcess& client) {
 
 // The scenario could not run (a process did not start, the engine vanished).
 struct ScenarioError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit ScenarioError(const std::string& what,
+                         reports::FailureKind failure_kind = reports::FailureKind::kHarnessError)
+      : std::runtime_error(what), kind(failure_kind) {}
+  reports::FailureKind kind;
 };
 
 class Run {
@@ -124,7 +129,8 @@ class Run {
         // Checked first: past the deadline, `during` stays the step in flight then.
         if (now_s() > scenario_.timeout_s) {
           throw ScenarioError("the scenario ran longer than its timeout of " +
-                              fixed(scenario_.timeout_s, 1) + " s before " + step_text);
+                                  fixed(scenario_.timeout_s, 1) + " s before " + step_text,
+                              reports::FailureKind::kTimeout);
         }
         during = step_text;
         run_step(step);
@@ -133,6 +139,7 @@ class Run {
     } catch (const StepFailure& failure) {
       result_.expectations.push_back(failure.result);
       result_.status = reports::Status::kFailed;
+      result_.failure_kind = failure.kind;
       result_.failure_message = failure.result.description + ": expected " +
                                 failure.result.expected + ", saw " + failure.result.seen + " (" +
                                 failure.result.where + ")";
@@ -141,8 +148,13 @@ class Run {
         result_.failure_message += "\n" + failure.explanation;
         result_.failure_message.pop_back();  // the explanation's last newline
       }
+    } catch (const ScenarioError& e) {
+      result_.status = reports::Status::kError;
+      result_.failure_kind = e.kind;
+      result_.failure_message = e.what();
     } catch (const std::exception& e) {
       result_.status = reports::Status::kError;
+      result_.failure_kind = reports::FailureKind::kHarnessError;
       result_.failure_message = e.what();
     }
     watchdog.stop();
@@ -152,6 +164,7 @@ class Run {
           std::chrono::duration<double>(Clock::now() - watchdog.expired_at()).count();
       result_.metrics["scenario_timeout.deadline_to_end_s"] = late;
       result_.status = reports::Status::kError;
+      result_.failure_kind = reports::FailureKind::kTimeout;
       result_.failure_message =
           "the scenario ran longer than its timeout of " + fixed(scenario_.timeout_s, 1) +
           " s, during " + during +
@@ -160,6 +173,7 @@ class Run {
           (result_.failure_message.empty() ? "" : ", seeing: " + result_.failure_message);
     }
     finish();
+    classify_unexpected_deadlock();
     result_.duration_s = now_s();
     return result_;
   }
@@ -245,13 +259,14 @@ class Run {
     const auto& e = scenario_.engine;
     // Unix socket paths are limited to 107 bytes, and work folders can be
     // deep: the control socket lives in a short private folder of its own.
-    std::string pattern = (std::filesystem::temp_directory_path() / "understudy-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw ScenarioError("cannot create a folder for the control socket in " +
-                          std::filesystem::temp_directory_path().string());
+    // It is removed as soon as the harness is connected (the socket is not
+    // needed past that), so that not even a SIGKILL leaves it behind.
+    try {
+      control_dir_.emplace(std::filesystem::temp_directory_path(), "understudy-");
+    } catch (const std::runtime_error& error) {
+      throw ScenarioError(std::string("for the control socket: ") + error.what());
     }
-    control_dir_ = pattern;
-    control_path_ = control_dir_ / "control.sock";
+    control_path_ = control_dir_->path() / "control.sock";
     std::vector<std::string> argv = {settings_.engine_binary.string(),
                                      "--port",
                                      "0",
@@ -283,6 +298,7 @@ class Run {
     engine_pid_ = engine_->pid();
     try {
       control_ = std::make_unique<ControlClient>(control_path_, milliseconds(10000));
+      control_dir_->remove();
       const auto address = control_->request(
           {{"op", "python"}, {"code", "__import__('understudy_engine').rpc_server.address"}},
           milliseconds(10000));
@@ -292,7 +308,8 @@ class Run {
       rpc_address_ = address["result"].get<std::string>();
     } catch (const std::exception& error) {
       throw ScenarioError(std::string("the engine did not start: ") + error.what() + " (" +
-                          engine_->describe_exit() + "; " + engine_log_hint() + ")");
+                              engine_->describe_exit() + "; " + engine_log_hint() + ")",
+                          reports::FailureKind::kEngineError);
     }
     timeline("process", "engine started", "harness", 0, "ok", {{"rpc", rpc_address_}});
     control_->set_event_hook([this](const ControlEvent& event) { on_event(event); });
@@ -518,12 +535,10 @@ class Run {
     for (auto& client : clients_) {
       client->stop(milliseconds(2000));
     }
-    if (!control_dir_.empty()) {
-      std::error_code ignored;
-      std::filesystem::remove_all(control_dir_, ignored);
-    }
+    control_dir_.reset();
     if (!engine_clean && result_.status == reports::Status::kPassed) {
       result_.status = reports::Status::kError;
+      result_.failure_kind = reports::FailureKind::kEngineError;
       result_.failure_message = "the engine " + engine_exit + " (" + engine_log_hint() + ")";
     }
     const bool failed = result_.status != reports::Status::kPassed;
@@ -550,6 +565,26 @@ class Run {
                               result_.fault_schedule});
     }
     result_.metrics["clients"] = static_cast<double>(clients_.size());
+  }
+
+  // A scenario that failed after a certain deadlock cycle it did not expect
+  // (no expect_deadlock step, no step expecting the outcome deadlock) failed
+  // because of that cycle, whatever the step that noticed saw.
+  void classify_unexpected_deadlock() {
+    if (result_.status == reports::Status::kPassed ||
+        result_.failure_kind == reports::FailureKind::kEngineError) {
+      return;
+    }
+    const bool certain = std::any_of(result_.deadlocks.begin(), result_.deadlocks.end(),
+                                     [](const auto& cycle) { return cycle.certain; });
+    const bool expected =
+        std::any_of(scenario_.steps.begin(), scenario_.steps.end(), [](const Step& step) {
+          return (step.action == "expect_deadlock" && !step.params.value("absent", false)) ||
+                 step.expect.outcome == "deadlock";
+        });
+    if (certain && !expected) {
+      result_.failure_kind = reports::FailureKind::kDeadlock;
+    }
   }
 
   // Turns deadlock and error console events into timeline entries and cycles.
@@ -829,7 +864,7 @@ class Run {
           fail(step,
                "the engine's answer within " +
                    fixed(std::chrono::duration<double>(limit).count(), 1) + " s",
-               e.what());
+               e.what(), reports::FailureKind::kTimeout);
         }
       }
     }
@@ -866,6 +901,7 @@ class Run {
         ")";
     throw StepFailure{{step.title, false, "outcome " + step.expect.outcome.value_or("ok"), seen,
                        step.where.text() + "; " + engine_log_hint()},
+                      reports::FailureKind::kDeadlock,
                       explanation.text("    ")};
   }
 
@@ -879,7 +915,10 @@ class Run {
     const std::string wanted = expect.outcome.value_or("ok");
     if (outcome != wanted) {
       fail(step, "outcome " + wanted,
-           "outcome " + outcome + (message.empty() ? "" : ": " + message));
+           "outcome " + outcome + (message.empty() ? "" : ": " + message),
+           outcome == "timeout"    ? reports::FailureKind::kTimeout
+           : outcome == "deadlock" ? reports::FailureKind::kDeadlock
+                                   : reports::FailureKind::kExpectation);
     }
     if (expect.min_s && elapsed < *expect.min_s) {
       fail(step, "it to take at least " + fixed(*expect.min_s) + " s",
@@ -1456,9 +1495,12 @@ class Run {
     pass(step, std::to_string(wanted) + " " + what, std::to_string(seen));
   }
 
-  [[noreturn]] void fail(const Step& step, const std::string& expected, const std::string& seen) {
+  [[noreturn]] void fail(const Step& step, const std::string& expected, const std::string& seen,
+                         reports::FailureKind kind = reports::FailureKind::kExpectation) {
     throw StepFailure{
-        {step.title, false, expected, seen, step.where.text() + "; " + engine_log_hint()}, {}};
+        {step.title, false, expected, seen, step.where.text() + "; " + engine_log_hint()},
+        kind,
+        {}};
   }
 
   void pass(const Step& step, const std::string& expected, const std::string& seen) {
@@ -1479,7 +1521,7 @@ class Run {
   const RunSettings& settings_;
   const Clock::time_point started_;
   reports::ScenarioResult result_;
-  std::filesystem::path control_dir_;
+  std::optional<PrivateFolder> control_dir_;  // until the control client is connected
   std::filesystem::path control_path_;
   std::unique_ptr<ChildProcess> engine_;
   std::unique_ptr<ControlClient> control_;

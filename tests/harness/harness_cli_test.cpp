@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -150,16 +151,30 @@ BOOST_AUTO_TEST_CASE(client_crashing_at_start_is_reported_with_its_log_tail) {
   CHECK_CONTAINS(out.output, "missing configuration XYZZY");
 }
 
+// The harness's own folders (the control socket's) left in `tmp`.
+std::vector<fs::path> leftover_private_folders(const fs::path& tmp) {
+  std::vector<fs::path> left;
+  for (const auto& entry : fs::directory_iterator(tmp)) {
+    if (entry.path().filename().string().starts_with("understudy-")) {
+      left.push_back(entry.path());
+    }
+  }
+  return left;
+}
+
 // Starts the lingering scenario, waits until its engine and clients run, kills
-// the harness with `signal`, and checks that every one of them is gone.
+// the harness with `signal`, and checks that every one of them is gone, and
+// so is the control socket's folder.
 void interrupt_and_check_nothing_survives(int signal) {
   TempDir dir;
   const auto pid_dir = dir.path / "pids";
+  const auto tmp = dir.path / "tmp";
   fs::create_directories(pid_dir);
+  fs::create_directories(tmp);
   ProcessSpec spec{"understudy",
                    {UNDERSTUDY_BINARY, "run", (kScenarios / "good/linger.toml").string(),
                     "--report-dir", (dir.path / "reports").string()},
-                   {{"PID_DIR", pid_dir.string()}},
+                   {{"PID_DIR", pid_dir.string()}, {"TMPDIR", tmp.string()}},
                    dir.path / "understudy.log",
                    std::nullopt};
   ChildProcess harness(spec);
@@ -196,6 +211,9 @@ void interrupt_and_check_nothing_survives(int signal) {
   }
   BOOST_TEST(alive.empty(),
              alive.size() << " of " << pids.size() << " processes outlived the harness by 10 s");
+  const auto left = leftover_private_folders(tmp);
+  BOOST_TEST(left.empty(), "the harness left " << (left.empty() ? fs::path() : left.front())
+                                               << " behind in its TMPDIR");
 }
 
 BOOST_AUTO_TEST_CASE(sigterm_to_the_harness_leaves_no_process_behind) {
@@ -299,4 +317,287 @@ BOOST_AUTO_TEST_CASE(a_misspelt_fault_matrix_key_is_a_file_line_error) {
   BOOST_TEST(out.exit_code == 2, "exit code " << out.exit_code << "; output:\n" << out.output);
   CHECK_CONTAINS(out.output, "misspelt.toml:4");
   CHECK_CONTAINS(out.output, "unknown key 'duraton' in fault_matrix");
+}
+
+// --- the command line itself ---
+
+BOOST_AUTO_TEST_CASE(version_prints_the_project_version_and_exits_0) {
+  TempDir dir;
+  const auto out = run_understudy({"--version"}, dir.path);
+  BOOST_TEST(out.exit_code == 0, "exit code " << out.exit_code << "; output:\n" << out.output);
+  BOOST_TEST(out.output == std::string("understudy ") + UNDERSTUDY_VERSION + "\n");
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_command_is_named_with_the_commands_there_are) {
+  TempDir dir;
+  const auto out = run_understudy({"frobnicate", "scenarios/"}, dir.path);
+  BOOST_TEST(out.exit_code == 2, "exit code " << out.exit_code << "; output:\n" << out.output);
+  CHECK_CONTAINS(out.output,
+                 "understudy: error: unknown command 'frobnicate' (commands: run, list, stress");
+  BOOST_TEST(!contains(out.output, "A subcommand is required"), out.output);
+}
+
+BOOST_AUTO_TEST_CASE(no_command_prints_the_help_summary_and_exits_2) {
+  TempDir dir;
+  const auto out = run_understudy({}, dir.path);
+  BOOST_TEST(out.exit_code == 2, "exit code " << out.exit_code << "; output:\n" << out.output);
+  CHECK_CONTAINS(out.output, "Usage:");
+  CHECK_CONTAINS(out.output, "Run scenarios and write reports");
+  CHECK_CONTAINS(out.output, "understudy: error: a command is required");
+}
+
+BOOST_AUTO_TEST_CASE(numeric_options_out_of_range_are_refused_in_words) {
+  const std::string scenario = (kScenarios / "good/must_fail.toml").string();
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"run", scenario, "-j", "0"}, "--jobs must be at least 1, got 0"},
+      {{"run", scenario, "--jobs", "two"}, "--jobs must be a whole number, got 'two'"},
+      {{"run", scenario, "--jobs", "99999999999"},
+       "--jobs must be at most 2147483647, got 99999999999"},
+      {{"run", scenario, "--repeat", "0"}, "--repeat must be at least 1, got 0"},
+      {{"run", scenario, "--repeat", "1.5"}, "--repeat must be a whole number, got '1.5'"},
+      {{"run", scenario, "--seed", "-1"}, "--seed must be a non-negative integer, got -1"},
+      {{"run", scenario, "--seed", "seven"}, "--seed must be a non-negative integer, got 'seven'"},
+      {{"stress", "--duration", "0"}, "--duration must be a positive number of seconds, got 0"},
+      {{"stress", "--duration", "soon"}, "--duration must be a number of seconds, got 'soon'"},
+      {{"stress", "--connections-per-process", "0"},
+       "--connections-per-process must be at least 1, got 0"},
+      {{"stress", "--pipeline-depth", "0"}, "--pipeline-depth must be at least 1, got 0"},
+      {{"stress", "--engine-depth", "-2"}, "--engine-depth must be at least 1, got -2"},
+      {{"stress", "--rate", "-1"}, "--rate must be 0 (closed loop) or more, got -1"},
+      {{"stress", "--engine-rate", "fast"}, "--engine-rate must be a number, got 'fast'"},
+      {{"stress", "--tick-hz", "-60"},
+       "--tick-hz must be 0 (as fast as possible) or more, got -60"},
+      {{"stress", "--seed", "-1"}, "--seed must be a non-negative integer, got -1"},
+  };
+  TempDir dir;
+  for (const auto& c : cases) {
+    auto args = c.args;
+    args.insert(args.end(), {"--report-dir", (dir.path / "reports").string()});
+    const auto out = run_understudy(args, dir.path);
+    BOOST_TEST(out.exit_code == 2, c.args[2] << " " << c.args.back() << ": exit code "
+                                             << out.exit_code << "; output:\n"
+                                             << out.output);
+    CHECK_CONTAINS(out.output, "understudy: error: " + c.message + "\n");
+    BOOST_TEST(out.output.size() < 200u, "a long message:\n" << out.output);
+    BOOST_TEST(!fs::exists(dir.path / "reports"), "something ran for " << c.message);
+  }
+}
+
+// --- the report folder ---
+
+BOOST_AUTO_TEST_CASE(a_report_dir_that_cannot_be_written_is_an_error_before_anything_runs) {
+  TempDir dir;
+  const auto file = dir.path / "a-file";
+  std::ofstream(file) << "in the way\n";
+  const std::string scenario = (kScenarios / "good/must_fail.toml").string();
+  struct Case {
+    fs::path report_dir;
+    std::string reason;
+  };
+  for (const auto& [report_dir, reason] :
+       {Case{file / "reports", "Not a directory"}, Case{file, "it exists and is not a folder"}}) {
+    for (const std::vector<std::string>& command :
+         {std::vector<std::string>{"run", scenario}, std::vector<std::string>{"stress"}}) {
+      auto args = command;
+      args.insert(args.end(), {"--report-dir", report_dir.string()});
+      const auto out = run_understudy(args, dir.path);
+      BOOST_TEST(out.exit_code == 2, command[0] << ": exit code " << out.exit_code << "; output:\n"
+                                                << out.output);
+      CHECK_CONTAINS(out.output, "understudy: error: cannot write reports to " +
+                                     report_dir.string() + ": " + reason);
+      BOOST_TEST(!contains(out.output, "running"), "a scenario ran:\n" << out.output);
+      BOOST_TEST(!contains(out.output, "terminate"), out.output);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_trace_folder_that_is_a_file_is_an_error_before_anything_runs) {
+  TempDir dir;
+  const auto reports = dir.path / "reports";
+  fs::create_directories(reports);
+  std::ofstream(reports / "traces") << "in the way\n";
+  const auto out = run_understudy(
+      {"run", (kScenarios / "good/must_fail.toml").string(), "--report-dir", reports.string()},
+      dir.path);
+  BOOST_TEST(out.exit_code == 2, "exit code " << out.exit_code << "; output:\n" << out.output);
+  CHECK_CONTAINS(out.output, "understudy: error: cannot write reports to " + reports.string() +
+                                 ": " + (reports / "traces").string() +
+                                 ": it exists and is not a folder");
+}
+
+BOOST_AUTO_TEST_CASE(stale_traces_are_removed_and_other_files_are_kept) {
+  TempDir dir;
+  const auto reports = dir.path / "reports";
+  fs::create_directories(reports / "traces");
+  std::ofstream(reports / "traces" / "a_scenario_that_no_longer_runs.trace.json") << "{}\n";
+  std::ofstream(reports / "traces" / "notes.txt") << "mine\n";
+  std::ofstream(reports / "notes.txt") << "mine too\n";
+  const auto out = run_understudy(
+      {"run", (kScenarios / "selection/quick.toml").string(), "--report-dir", reports.string()},
+      dir.path);
+  BOOST_TEST(out.exit_code == 0, "exit code " << out.exit_code << "; output:\n" << out.output);
+  std::set<std::string> traces;
+  for (const auto& entry : fs::directory_iterator(reports / "traces")) {
+    traces.insert(entry.path().filename().string());
+  }
+  BOOST_TEST((traces == std::set<std::string>{"selection_quick.trace.json", "notes.txt"}));
+  BOOST_TEST(read_file(reports / "notes.txt") == "mine too\n");
+}
+
+// --- what a run leaves out ---
+
+BOOST_AUTO_TEST_CASE(scenarios_left_out_by_the_selection_are_named_with_the_reason) {
+  TempDir dir;
+  const auto out = run_understudy(
+      {"run", (kScenarios / "selection").string(), "--report-dir", (dir.path / "reports").string()},
+      dir.path);
+  BOOST_TEST(out.exit_code == 0, "exit code " << out.exit_code << "; output:\n" << out.output);
+  const std::string line =
+      "2 scenarios tagged slow not run (--tag slow runs them): selection: slow one, selection: "
+      "slow two";
+  CHECK_CONTAINS(out.output, "understudy: " + line + "\n");
+  const auto results = nlohmann::json::parse(read_file(dir.path / "reports/results.json"));
+  BOOST_TEST_REQUIRE(results["excluded"].size() == 1u, results["excluded"].dump());
+  BOOST_TEST(results["excluded"][0]["summary"].get<std::string>() == line);
+  BOOST_TEST(results["excluded"][0]["names"].size() == 2u);
+  CHECK_CONTAINS(read_file(dir.path / "reports/junit.xml"), line);
+  CHECK_CONTAINS(read_file(dir.path / "reports/report.html"), line);
+
+  const auto tagged = run_understudy({"run", (kScenarios / "selection").string(), "--tag", "soak",
+                                      "--report-dir", (dir.path / "tagged").string()},
+                                     dir.path);
+  BOOST_TEST(tagged.exit_code == 0, tagged.output);
+  CHECK_CONTAINS(tagged.output,
+                 "understudy: 2 scenarios without the tag soak not run: selection: quick, "
+                 "selection: slow one\n");
+}
+
+// --- failure types ---
+
+BOOST_AUTO_TEST_CASE(each_failure_is_typed_by_what_actually_failed) {
+  TempDir dir;
+  const auto out = run_understudy({"run", (kScenarios / "failure_types").string(), "-j", "2",
+                                   "--report-dir", (dir.path / "reports").string()},
+                                  dir.path, {}, 120s);
+  BOOST_TEST(out.exit_code == 1, "exit code " << out.exit_code << "; output:\n" << out.output);
+  const std::map<std::string, std::pair<std::string, std::string>> expected = {
+      {"failure type: an expected deadlock, then a wrong value", {"failed", "ExpectationFailed"}},
+      {"failure type: a deadlock nobody expected", {"failed", "Deadlock"}},
+      {"failure type: a call that times out", {"failed", "Timeout"}},
+      {"failure type: the engine does not start", {"error", "EngineError"}},
+      {"failure type: a client does not start", {"error", "HarnessError"}},
+  };
+  const auto results = nlohmann::json::parse(read_file(dir.path / "reports/results.json"));
+  BOOST_TEST_REQUIRE(results["scenarios"].size() == expected.size());
+  for (const auto& scenario : results["scenarios"]) {
+    const auto name = scenario["name"].get<std::string>();
+    BOOST_TEST_REQUIRE(expected.contains(name), name);
+    BOOST_TEST(scenario["status"].get<std::string>() == expected.at(name).first, name);
+    BOOST_TEST(scenario["failure_type"].get<std::string>() == expected.at(name).second,
+               name << ": " << scenario["failure_message"].get<std::string>());
+  }
+  const auto junit = read_file(dir.path / "reports/junit.xml");
+  for (const auto& [name, want] : expected) {
+    const auto at = junit.find("<testcase name=\"" + name + "\"");
+    BOOST_TEST_REQUIRE(at != std::string::npos, name);
+    const auto type = junit.find(" type=\"", at);
+    BOOST_TEST(junit.substr(type + 7, want.second.size() + 1) == want.second + "\"", name);
+  }
+}
+
+// --- interruption ---
+
+// Runs the five scenarios of interrupt/ one at a time and sends `signal`
+// once the third has its clients up: two have finished, one is cut short,
+// two never start.
+void interrupt_a_suite_and_check_what_it_left(int signal, const std::string& name, int code) {
+  TempDir dir;
+  const auto pid_dir = dir.path / "pids";
+  const auto tmp = dir.path / "tmp";
+  const auto reports = dir.path / "reports";
+  fs::create_directories(pid_dir);
+  fs::create_directories(tmp);
+  ProcessSpec spec{"understudy",
+                   {UNDERSTUDY_BINARY, "run", (kScenarios / "interrupt").string(), "--report-dir",
+                    reports.string()},
+                   {{"PID_DIR", pid_dir.string()}, {"TMPDIR", tmp.string()}},
+                   dir.path / "understudy.log",  // stdout redirected to a file
+                   std::nullopt};
+  ChildProcess harness(spec);
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  auto pid_files = [&] {
+    return std::distance(fs::directory_iterator(pid_dir), fs::directory_iterator());
+  };
+  while (pid_files() < 3 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  BOOST_TEST_REQUIRE(pid_files() == 3,
+                     "the third scenario's 3 clients did not start within 60 s; "
+                     "harness output:\n"
+                         << read_file(spec.log_path));
+  const auto sent = std::chrono::steady_clock::now();
+  ::kill(harness.pid(), signal);
+  BOOST_TEST_REQUIRE(harness.wait_exit(10s), "the harness did not exit within 10 s of " << name);
+  const auto took = std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
+  BOOST_TEST(took < 6.0, "the harness took " << took << " s to stop");
+  const auto output = read_file(spec.log_path);
+  BOOST_TEST(harness.exit_code().value_or(-1) == code,
+             "exit code " << harness.exit_code().value_or(-1) << "; output:\n"
+                          << output);
+  CHECK_CONTAINS(output, "[1/5] PASS interrupt: 1 passes");
+  CHECK_CONTAINS(output, "[2/5] FAIL interrupt: 2 fails");
+  CHECK_CONTAINS(output, "understudy: interrupted by " + name +
+                             " after 2 of 5 scenarios: 1 passed, 1 failed, 3 not run\n");
+
+  const auto results = nlohmann::json::parse(read_file(reports / "results.json"));
+  BOOST_TEST(results["interrupted_by"].get<std::string>() == name);
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"passed", ""},
+      {"failed", "ExpectationFailed"},
+      {"error", "Interrupted"},
+      {"skipped", ""},
+      {"skipped", ""}};
+  BOOST_TEST_REQUIRE(results["scenarios"].size() == expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const auto& scenario = results["scenarios"][i];
+    BOOST_TEST(scenario["status"].get<std::string>() == expected[i].first, i);
+    BOOST_TEST(scenario["failure_type"].get<std::string>() == expected[i].second, i);
+  }
+  CHECK_CONTAINS(results["scenarios"][2]["failure_message"].get<std::string>(),
+                 "interrupted by " + name);
+  BOOST_TEST(results["scenarios"][3]["failure_message"].get<std::string>() ==
+             "not run: interrupted by " + name);
+  const auto junit = read_file(reports / "junit.xml");
+  CHECK_CONTAINS(junit, "tests=\"5\" failures=\"1\" errors=\"1\" skipped=\"2\"");
+  CHECK_CONTAINS(junit, "type=\"Interrupted\"");
+  BOOST_TEST(fs::exists(reports / "report.html"));
+
+  const auto left = leftover_private_folders(tmp);
+  BOOST_TEST(left.empty(), "the harness left " << (left.empty() ? fs::path() : left.front())
+                                               << " behind in its TMPDIR");
+  std::set<pid_t> alive;
+  for (const auto& entry : fs::directory_iterator(pid_dir)) {
+    alive.insert(std::stoi(entry.path().stem().string()));
+  }
+  const auto gone_by = std::chrono::steady_clock::now() + 10s;
+  while (!alive.empty() && std::chrono::steady_clock::now() < gone_by) {
+    std::erase_if(alive, process_gone);
+    std::this_thread::sleep_for(20ms);
+  }
+  for (const pid_t pid : alive) {
+    ::kill(pid, SIGKILL);
+  }
+  BOOST_TEST(alive.empty(), alive.size() << " clients outlived the harness by 10 s");
+}
+
+BOOST_AUTO_TEST_CASE(sigint_writes_the_reports_so_far_and_a_summary_and_exits_130) {
+  interrupt_a_suite_and_check_what_it_left(SIGINT, "SIGINT", 130);
+}
+
+BOOST_AUTO_TEST_CASE(sigterm_writes_the_reports_so_far_and_a_summary_and_exits_143) {
+  interrupt_a_suite_and_check_what_it_left(SIGTERM, "SIGTERM", 143);
 }

@@ -123,6 +123,23 @@ BOOST_AUTO_TEST_CASE(report_is_self_contained) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(failure_types_exclusions_and_an_interruption_are_shown) {
+  auto suite = sample_suite();
+  suite.interrupted_by = "SIGINT";
+  suite.scenarios[kFailedScenario].failure_kind = FailureKind::kExpectation;
+  suite.scenarios[kErrorScenario].failure_kind = FailureKind::kEngineError;
+  const auto text = to_html(suite, HtmlOptions{});
+  const auto failed = text.find("id=\"scenario-" + std::to_string(kFailedScenario + 1) + "\"");
+  const auto error = text.find("id=\"scenario-" + std::to_string(kErrorScenario + 1) + "\"");
+  BOOST_TEST_REQUIRE((failed != std::string::npos && error != std::string::npos));
+  BOOST_TEST(text.find("<div class=\"ftype\">ExpectationFailed</div>", failed) < error);
+  BOOST_TEST(text.find("<div class=\"ftype\">EngineError</div>", error) != std::string::npos);
+  BOOST_TEST(text.find("Deadlock</div>") == std::string::npos, "an expected deadlock typed");
+  BOOST_TEST(text.find("2 scenarios tagged slow not run (--tag slow runs them): fault matrix "
+                       "long, ten minute soak") != std::string::npos);
+  BOOST_TEST(text.find("Interrupted by SIGINT") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(text_is_escaped) {
   RenderedReport report;
   const auto text = read_file(report.html);
@@ -166,6 +183,10 @@ BOOST_AUTO_TEST_CASE(chromium_renders_the_failed_scenario_open) {
     BOOST_TEST(section.find(as_dom_text(member)) != std::string::npos, member);
   }
   BOOST_TEST(section.find("<svg") != std::string::npos, "no timeline or latency chart");
+  BOOST_TEST(section.find("<div class=\"ftype\">Deadlock</div>") != std::string::npos,
+             "no failure type");
+  BOOST_TEST(dom.find(as_dom_text(describe(report.suite.excluded[0]))) != std::string::npos,
+             "the scenarios left out are not named");
 
   // Passed scenarios stay closed so that failures are what one sees first.
   const auto passed = scenario_markup(dom, kPassedScenario + 1);

@@ -27,6 +27,8 @@ void check_scenario(const json& j, const ScenarioResult& s) {
     BOOST_TEST(j.at("status").get<std::string>() == status_name(s.status));
     BOOST_TEST(j.at("duration_s").get<double>() == s.duration_s);
     BOOST_TEST(j.at("failure_message").get<std::string>() == s.failure_message);
+    BOOST_TEST(j.at("failure_type").get<std::string>() ==
+               failure_kind_name(reported_failure_kind(s)));
     BOOST_TEST(j.at("repeat_index").get<int>() == s.repeat_index);
     BOOST_TEST(j.at("seed").get<std::uint64_t>() == s.seed);
 
@@ -108,10 +110,36 @@ BOOST_AUTO_TEST_CASE(json_round_trips_the_whole_model) {
   BOOST_TEST(document.at("counts").at("failed").get<int>() == 1);
   BOOST_TEST(document.at("counts").at("error").get<int>() == 1);
   BOOST_TEST(document.at("counts").at("skipped").get<int>() == 1);
+  BOOST_TEST(document.at("interrupted_by").get<std::string>() == "");
+  BOOST_TEST_REQUIRE(document.at("excluded").size() == suite.excluded.size());
+  const auto& excluded = document["excluded"][0];
+  BOOST_TEST(excluded.at("reason").get<std::string>() == "tagged slow");
+  BOOST_TEST(excluded.at("hint").get<std::string>() == "--tag slow runs them");
+  BOOST_TEST(excluded.at("names").get<std::vector<std::string>>() == suite.excluded[0].names,
+             boost::test_tools::per_element());
+  BOOST_TEST(excluded.at("summary").get<std::string>() ==
+             "2 scenarios tagged slow not run (--tag slow runs them): fault matrix long, ten "
+             "minute soak");
   BOOST_TEST_REQUIRE(document.at("scenarios").size() == suite.scenarios.size());
   for (std::size_t i = 0; i < suite.scenarios.size(); ++i) {
     check_scenario(document["scenarios"][i], suite.scenarios[i]);
   }
+}
+
+BOOST_AUTO_TEST_CASE(failure_types_name_what_failed) {
+  auto suite = sample_suite();
+  suite.interrupted_by = "SIGINT";
+  suite.scenarios[kFailedScenario].failure_kind = FailureKind::kExpectation;
+  suite.scenarios[kErrorScenario].failure_kind = FailureKind::kInterrupted;
+  const auto document = json::parse(to_json(suite));
+  BOOST_TEST(document["interrupted_by"].get<std::string>() == "SIGINT");
+  const auto type = [&](std::size_t i) {
+    return document["scenarios"][i]["failure_type"].get<std::string>();
+  };
+  BOOST_TEST(type(kPassedScenario) == "");
+  BOOST_TEST(type(kFailedScenario) == "ExpectationFailed");  // despite its deadlock cycle
+  BOOST_TEST(type(kErrorScenario) == "Interrupted");
+  BOOST_TEST(type(kSkippedScenario) == "");
 }
 
 BOOST_AUTO_TEST_CASE(tricky_text_survives_unchanged) {

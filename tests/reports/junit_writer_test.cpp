@@ -117,6 +117,72 @@ BOOST_AUTO_TEST_CASE(error_and_skipped_are_reported_as_such) {
   BOOST_TEST(reports.xpath("count(//testcase[failure or error or skipped])") == "3");
 }
 
+namespace {
+
+// The type attribute of the one failure or error in a suite of `scenario`.
+std::string failure_type_of(const ScenarioResult& scenario) {
+  SuiteResult suite;
+  suite.scenarios = {scenario};
+  TempDir dir("reports-junit-type");
+  write_junit_xml(suite, dir.path() / "junit.xml");
+  const auto run = run_tool(
+      xmllint(),
+      {"--xpath", "string((//failure|//error)/@type)", (dir.path() / "junit.xml").string()},
+      dir.path(), 10s);
+  BOOST_TEST_REQUIRE(run.succeeded(), run.describe());
+  return without_final_newline(run.out);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(failure_types_follow_what_failed_not_whether_a_deadlock_was_seen) {
+  auto scenario = sample_suite().scenarios[kFailedScenario];
+  BOOST_TEST_REQUIRE(!scenario.deadlocks.empty());
+  scenario.failure_kind = FailureKind::kExpectation;  // the deadlock was expected
+  BOOST_TEST(failure_type_of(scenario) == "ExpectationFailed");
+  scenario.failure_kind = FailureKind::kTimeout;
+  BOOST_TEST(failure_type_of(scenario) == "Timeout");
+  scenario.failure_kind = FailureKind::kDeadlock;
+  BOOST_TEST(failure_type_of(scenario) == "Deadlock");
+  scenario.failure_kind = FailureKind::kNone;  // a runner that did not say
+  BOOST_TEST(failure_type_of(scenario) == "ExpectationFailed");
+
+  scenario.status = Status::kError;
+  scenario.failure_kind = FailureKind::kEngineError;
+  BOOST_TEST(failure_type_of(scenario) == "EngineError");
+  scenario.failure_kind = FailureKind::kHarnessError;
+  BOOST_TEST(failure_type_of(scenario) == "HarnessError");
+  scenario.failure_kind = FailureKind::kInterrupted;
+  BOOST_TEST(failure_type_of(scenario) == "Interrupted");
+  scenario.failure_kind = FailureKind::kNone;
+  BOOST_TEST(failure_type_of(scenario) == "HarnessError");
+}
+
+BOOST_AUTO_TEST_CASE(excluded_scenarios_and_an_interruption_are_suite_properties) {
+  auto suite = sample_suite();
+  suite.interrupted_by = "SIGTERM";
+  TempDir dir("reports-junit-properties");
+  write_junit_xml(suite, dir.path() / "junit.xml");
+  const auto property = [&](const std::string& name) {
+    const auto run = run_tool(
+        xmllint(),
+        {"--xpath", "string(//testsuite[1]/properties/property[@name='" + name + "']/@value)",
+         (dir.path() / "junit.xml").string()},
+        dir.path(), 10s);
+    BOOST_TEST_REQUIRE(run.succeeded(), run.describe());
+    return without_final_newline(run.out);
+  };
+  BOOST_TEST(property("excluded") ==
+             "2 scenarios tagged slow not run (--tag slow runs them): fault matrix long, ten "
+             "minute soak");
+  BOOST_TEST(property("interrupted_by") == "SIGTERM");
+  const auto valid = run_tool(
+      xmllint(),
+      {"--noout", "--nonet", "--schema", UNDERSTUDY_JUNIT_XSD, (dir.path() / "junit.xml").string()},
+      dir.path(), 10s);
+  BOOST_TEST(valid.succeeded(), valid.describe());
+}
+
 BOOST_AUTO_TEST_CASE(log_tails_survive_escaping_in_system_out) {
   WrittenReports reports;
   const auto out = reports.xpath("string(//testcase[failure]/system-out)");

@@ -60,3 +60,43 @@ BOOST_AUTO_TEST_CASE(empty_suite_still_writes_valid_reports) {
   BOOST_TEST(std::filesystem::exists(dir.path() / "report.html"));
   BOOST_TEST(read_file(dir.path() / "junit.xml").find("tests=\"0\"") != std::string::npos);
 }
+
+BOOST_AUTO_TEST_CASE(previous_reports_are_removed_and_nothing_else) {
+  TempDir dir("reports-set-previous");
+  write_reports(sample_suite(), dir.path());
+  const auto stale = dir.write_file("traces/a_scenario_that_no_longer_runs.trace.json", "{}");
+  const auto notes = dir.write_file("traces/notes.txt", "mine");
+  const auto other = dir.write_file("summary.md", "mine too");
+  remove_previous_reports(dir.path());
+  for (const char* name : {"junit.xml", "results.json", "report.html"}) {
+    BOOST_TEST(!std::filesystem::exists(dir.path() / name), name);
+  }
+  BOOST_TEST(!std::filesystem::exists(stale));
+  for (const auto& name : trace_file_names(sample_suite())) {
+    BOOST_TEST(!std::filesystem::exists(dir.path() / "traces" / name), name);
+  }
+  BOOST_TEST(read_file(notes) == "mine");
+  BOOST_TEST(read_file(other) == "mine too");
+  remove_previous_reports(dir.path() / "never-written");  // nothing there: nothing to do
+}
+
+BOOST_AUTO_TEST_CASE(report_dir_problems_are_named_before_anything_is_written) {
+  TempDir dir("reports-set-problems");
+  BOOST_TEST(report_dir_problem(dir.path() / "new" / "reports") == "");
+  BOOST_TEST(std::filesystem::is_directory(dir.path() / "new" / "reports" / "traces"));
+  const auto blocker = dir.write_file("not-a-dir", "x");
+  BOOST_TEST(report_dir_problem(blocker) == "it exists and is not a folder");
+  BOOST_TEST(report_dir_problem(blocker / "reports") == "Not a directory");
+  const auto reports = dir.path() / "reports";
+  std::filesystem::create_directories(reports);
+  dir.write_file("reports/traces", "x");
+  BOOST_TEST(report_dir_problem(reports) ==
+             (reports / "traces").string() + ": it exists and is not a folder");
+  BOOST_TEST(report_dir_problem(reports, {}) == "");
+  // Nothing of the probe is left behind.
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(reports)) {
+    ++entries;
+  }
+  BOOST_TEST(entries == 1u);
+}

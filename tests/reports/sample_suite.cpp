@@ -69,6 +69,7 @@ ScenarioResult failed_scenario() {
   scenario.file = "scenarios/deadlock/ping_pong.toml";
   scenario.tags = {"deadlock", "nightly"};
   scenario.status = Status::kFailed;
+  scenario.failure_kind = FailureKind::kDeadlock;
   scenario.duration_s = 6.25;
   scenario.seed = 1234567890123456789ull;
   scenario.failure_message =
@@ -146,6 +147,7 @@ ScenarioResult error_scenario() {
   scenario.file = "scenarios/redis/reconnect.toml";
   scenario.tags = {"redis"};
   scenario.status = Status::kError;
+  scenario.failure_kind = FailureKind::kHarnessError;
   scenario.duration_s = 0.84;
   scenario.seed = 7;
   scenario.failure_message =
@@ -179,6 +181,8 @@ reports::SuiteResult sample_suite() {
   suite.hostname = "ci-runner-3";
   suite.scenarios = {passed_scenario(0), passed_scenario(1), failed_scenario(), error_scenario(),
                      skipped_scenario()};
+  suite.excluded = {
+      {"tagged slow", "--tag slow runs them", {"fault matrix long", "ten minute soak"}}};
   return suite;
 }
 

@@ -1,7 +1,8 @@
 // A realistic SuiteResult, as the harness would record it, for the report
 // writer tests: a passed scenario and its repeat, a failed one with a
 // three-party deadlock cycle, a timeline, latencies and log tails full of
-// text that needs escaping, one that could not run and one skipped.
+// text that needs escaping, one that could not run and one skipped; two
+// scenarios tagged slow were left out.
 #pragma once
 
 #include <string>
