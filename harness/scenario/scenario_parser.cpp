@@ -6,7 +6,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <set>
+#include <map>
 
 #include "harness/scenario/key_checker.h"
 #include "harness/scenario/scenario.h"
@@ -126,23 +126,24 @@ Step parse_step(const KeyChecker& check, const toml::table& table, std::size_t i
 }
 
 // A start_call's label names its call until an await_call takes it: an
-// await_call naming no call in flight, or a second start_call under a label
-// still in flight (whose first call would never be checked), is an error.
+// await_call naming no call in flight, a second start_call under a label
+// still in flight (whose first call would never be checked), and a call never
+// awaited (whose outcome nobody checks) are errors.
 void check_call_labels(const std::vector<Step>& steps) {
-  std::set<std::string> in_flight;
+  std::map<std::string, SourceLocation> in_flight;
   for (const auto& step : steps) {
     if (step.action != "start_call" && step.action != "await_call") {
       continue;
     }
     const auto label = step.params["label"].get<std::string>();
-    if (step.action == "start_call" && !in_flight.insert(label).second) {
+    if (step.action == "start_call" && !in_flight.emplace(label, step.where).second) {
       throw ScenarioFileError(step.where, "start_call.label '" + label +
                                               "' is still in flight from an earlier start_call; "
                                               "await it first or give this one its own label");
     }
     if (step.action == "await_call" && in_flight.erase(label) == 0) {
       std::string names;
-      for (const auto& name : in_flight) {
+      for (const auto& [name, where] : in_flight) {
         names += (names.empty() ? "" : ", ") + name;
       }
       throw ScenarioFileError(step.where, "await_call.label '" + label +
@@ -150,6 +151,13 @@ void check_call_labels(const std::vector<Step>& steps) {
                                               "flight: " +
                                               (names.empty() ? "none" : names) + ")");
     }
+  }
+  if (!in_flight.empty()) {
+    const auto& [label, where] = *in_flight.begin();
+    throw ScenarioFileError(where, "start_call '" + label +
+                                       "' is never awaited, so its outcome would not be checked; "
+                                       "add a step await_call = { label = \"" +
+                                       label + "\" }");
   }
 }
 

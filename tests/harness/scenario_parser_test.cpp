@@ -246,8 +246,13 @@ BOOST_AUTO_TEST_CASE(keys_that_would_not_run_are_errors) {
               "await_call.label 'c' names no call a start_call before it began");
   CHECK_ERROR(step_error("start_call = { client = \"worker\", service = \"echo\", label = \"c\" }\n"
                          "[[steps]]\n"
-                         "start_call = { client = \"worker\", service = \"echo\", label = \"c\" }"),
+                         "start_call = { client = \"worker\", service = \"echo\", label = \"c\" }\n"
+                         "[[steps]]\nawait_call = { label = \"c\" }"),
               "start_call.label 'c' is still in flight");
+  CHECK_ERROR(step_error("start_call = { client = \"worker\", service = \"echo\", label = \"c\" }"),
+              at_line(kStepLine - 1) +
+                  "start_call 'c' is never awaited, so its outcome would not be "
+                  "checked");
   CHECK_ERROR(step_error("python = \"1\"\nexpect = { value = 1979-05-27 }"),
               "expect.value holds a date, which has no JSON form");
   CHECK_ERROR(step_error("call = { client = \"worker\", service = \"echo\" }\nwait = 1"),
