@@ -228,7 +228,7 @@ std::vector<Action> make_actions() {
            {Key::string("series", "the calls' path")
                 .among({"sync call", "coroutine call", "async call"})
                 .or_else("sync call"),
-            Key::integer("min_count", "samples needed").at_least(1).or_else(1),
+            Key::integer("min_count", "samples needed").at_least(0).or_else(1),
             Key::number("p50_min_ms", "ms", "the median at least")
                 .at_least(0)
                 .unset_means("no bound"),
@@ -247,7 +247,7 @@ std::vector<Action> make_actions() {
        "Boost.Asio clients send `lines` lines each, `<prefix>-<connection>-<n>`, to the "
        "scenario port (the spawn server); every connection must succeed",
        table("line_load",
-             {Key::integer("connections", "connections").at_least(1).or_else(1),
+             {Key::integer("connections", "connections").at_least(0).or_else(1),
               Key::integer("lines", "lines per connection; 0: open and close only")
                   .at_least(0)
                   .or_else(10),
@@ -299,7 +299,7 @@ std::vector<Action> make_actions() {
             Key::number("duration", "seconds", "faults start within this long")
                 .above(0)
                 .or_else(matrix.spec.duration_s),
-            Key::integer("faults", "faults planned").at_least(1).or_else(matrix.spec.faults),
+            Key::integer("faults", "faults planned").at_least(0).or_else(matrix.spec.faults),
             Key::integer("clients", "client processes").at_least(1).or_else(matrix.spec.clients),
             Key::strings("kinds", "kinds of fault")
                 .among({"kill", "pause", "reload", "restart_redis"})

@@ -179,8 +179,8 @@ BOOST_AUTO_TEST_CASE(values_out_of_range_are_errors) {
   CHECK_ERROR(error_of("[scenario]\nname = \"x\"\ntimeout = inf\n[[steps]]\nwait = 0\n"),
               "[scenario] timeout must be a number of seconds > 0, got the number inf");
   CHECK_ERROR(step_error("wait = -1"), "wait must be a number of seconds >= 0, got the integer -1");
-  CHECK_ERROR(step_error("line_load = { connections = 0 }"),
-              "line_load.connections must be an integer >= 1, got the integer 0");
+  CHECK_ERROR(step_error("line_load = { concurrency = 0 }"),
+              "line_load.concurrency must be an integer >= 1, got the integer 0");
   CHECK_ERROR(step_error("expect_actors = { count = 5000000000 }"),
               "expect_actors.count must be an integer >= 0, got the integer 5000000000");
   CHECK_ERROR(step_error("fault_matrix = { script = \"clients/fault_matrix_client.py\", "
