@@ -63,7 +63,7 @@ void print_keys(std::ostream& out, const Section& section) {
   for (const auto& key : section.keys) {
     std::string meaning = key.doc;
     if (key.is_path) {
-      meaning += " (it must exist)";
+      meaning += " (must exist)";
     }
     if (!key.needs.empty()) {
       meaning += "; only with `" + key.needs + "`";
