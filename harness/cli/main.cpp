@@ -12,6 +12,7 @@
 #include "harness/process/child_process.h"
 #include "harness/run/private_folder.h"
 #include "harness/run/suite_runner.h"
+#include "harness/steps/step_catalog.h"
 #include "harness/stress/stress_runner.h"
 #include "reports/report_set.h"
 #include "reports/stress_writer.h"
@@ -249,6 +250,28 @@ int main(int argc, char** argv) {
   stress->add_option("--report-dir", report_dir, "Where stress.json, stress.html and logs go")
       ->capture_default_str();
   stress->add_option("--engine", engine, "The understudy-engine binary")->capture_default_str();
+
+  // `understudy steps`: the steps reference, printed from the step catalog
+  // (or written into FILE between its markers); done while parsing.
+  std::string steps_update;
+  auto* steps_reference = app.add_subcommand(
+      "steps", "Print the reference of scenario steps and tables (Markdown, from the catalog)");
+  steps_reference->add_option("--update", steps_update,
+                              "Rewrite the reference between the markers of this Markdown file "
+                              "(scenarios/README.md)");
+  steps_reference->callback([&steps_update] {
+    if (steps_update.empty()) {
+      steps::print_step_reference(std::cout);
+      throw CLI::Success();
+    }
+    try {
+      steps::update_step_reference(steps_update);
+    } catch (const std::runtime_error& e) {
+      std::cerr << "understudy: error: " << e.what() << "\n";
+      throw CLI::RuntimeError(kExitUsage);
+    }
+    throw CLI::Success();
+  });
 
   if (reject_unknown_command(argc, argv, app)) {
     return kExitUsage;

@@ -26,6 +26,7 @@ struct EngineSpec {
   bool faithful = false;
   std::vector<std::filesystem::path> scripts;  // resolved against the scenario's folder
   std::vector<std::string> args;               // extra engine flags
+  std::vector<std::string> expect_errors;      // engine errors the scenario expects (their text)
 };
 
 struct RedisSpec {
@@ -53,14 +54,11 @@ struct Expectation {
   std::optional<double> within_s;  // python steps: re-run until `value` holds, up to this long
 };
 
-// One step. `action` names what it does; `params` holds the action's table.
-//   call / start_call {client, service, args, path, timeout, label}; await_call {label, timeout}
-//   python "code"; wait <seconds>; reload; stop_redis; start_redis; restart_redis {down_s};
-//   kill_client {name, signal}; pause_client /
-//   resume_client {name}; expect_console {contains, severity, timeout, absent}
-//   expect_deadlock {members, certain, timeout, within_frames, absent}
-//   expect_actors {label, label_prefix, class, count, unique, timeout};
-//   expect_registry {name, count, timeout}; expect_latency {series, min_count, p50_max_ms, ...}
+// One step. `action` names what it does (an entry of the step catalog,
+// harness/steps/step_catalog.h); `params` holds its value or its table, checked
+// against the catalog: every key the catalog declares for the action's table
+// is present with its declared type, unless the catalog leaves it unset
+// (documented there), and none other is.
 struct Step {
   std::string action;
   nlohmann::json params;

@@ -1,363 +1,261 @@
-// Scenario files are TOML (toml++). Every problem is reported with the file
-// and line it comes from, and unknown keys are errors: a typo must not turn
-// into a check that silently never runs.
+// Scenario files are TOML (toml++), checked against the step catalog
+// (harness/steps/step_catalog.h). Every problem is reported with the file
+// and line it comes from, and unknown keys, wrong types and contradictory
+// bounds are errors: a typo must not turn into a check that silently never
+// runs. The runner may read every key the catalog declares with its type.
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <map>
-#include <set>
 
+#include "harness/scenario/key_checker.h"
 #include "harness/scenario/scenario.h"
+#include "harness/steps/step_catalog.h"
 
 namespace understudy::harness {
 namespace {
 
 using nlohmann::json;
 
-SourceLocation at(const std::filesystem::path& file, const toml::node& node) {
-  return SourceLocation{file, static_cast<int>(node.source().begin.line)};
-}
+const std::vector<std::string> kTopLevel = {"scenario", "engine", "redis", "clients", "steps"};
 
-void allow_only(const std::filesystem::path& file, const toml::table& table,
-                const std::set<std::string>& allowed, const std::string& what) {
-  for (const auto& [key, node] : table) {
-    if (!allowed.contains(std::string(key.str()))) {
-      std::string list;
-      for (const auto& a : allowed) {
-        list += (list.empty() ? "" : ", ") + a;
+Expectation parse_expectation(const KeyChecker& check, const toml::table& table,
+                              const steps::Action& action) {
+  const auto& section = steps::expect_section();
+  for (const auto& [name, node] : table) {
+    const std::string key(name.str());
+    if (section.find(key) == nullptr) {
+      check.unknown_key(node, key, "expect", section.key_names());
+    }
+    if (std::find(action.expect.begin(), action.expect.end(), key) == action.expect.end()) {
+      std::string takes;
+      for (const auto& k : action.expect) {
+        takes += (takes.empty() ? "" : ", ") + k;
       }
-      throw ScenarioFileError(at(file, node), "unknown key '" + std::string(key.str()) + "' in " +
-                                                  what + " (allowed: " + list + ")");
+      throw ScenarioFileError(
+          check.at(node),
+          "expect." + key + " does not apply to " + action.name +
+              (takes.empty() ? " (it has no outcome to expect)" : " (it takes " + takes + ")"));
     }
   }
-}
-
-json to_json(const toml::node& node) {
-  if (const auto* t = node.as_table()) {
-    json object = json::object();
-    for (const auto& [key, value] : *t) {
-      object[std::string(key.str())] = to_json(value);
-    }
-    return object;
-  }
-  if (const auto* a = node.as_array()) {
-    json array = json::array();
-    for (const auto& value : *a) {
-      array.push_back(to_json(value));
-    }
-    return array;
-  }
-  if (const auto* s = node.as_string())
-    return s->get();
-  if (const auto* i = node.as_integer())
-    return i->get();
-  if (const auto* f = node.as_floating_point())
-    return f->get();
-  if (const auto* b = node.as_boolean())
-    return b->get();
-  return nullptr;
-}
-
-template <class T>
-T required(const std::filesystem::path& file, const toml::table& table, const char* key,
-           const std::string& what) {
-  const auto* node = table.get(key);
-  if (node == nullptr) {
-    throw ScenarioFileError(at(file, table), what + " needs '" + key + "'");
-  }
-  auto value = node->value<T>();
-  if (!value) {
-    throw ScenarioFileError(at(file, *node),
-                            "'" + std::string(key) + "' in " + what + " has the wrong type");
-  }
-  return *value;
-}
-
-std::vector<std::string> strings(const std::filesystem::path& file, const toml::node* node,
-                                 const char* key) {
-  std::vector<std::string> result;
-  if (node == nullptr) {
-    return result;
-  }
-  const auto* array = node->as_array();
-  if (array == nullptr) {
-    throw ScenarioFileError(at(file, *node),
-                            "'" + std::string(key) + "' must be a list of strings");
-  }
-  for (const auto& item : *array) {
-    auto text = item.value<std::string>();
-    if (!text) {
-      throw ScenarioFileError(at(file, item),
-                              "'" + std::string(key) + "' must be a list of strings");
-    }
-    result.push_back(*text);
-  }
-  return result;
-}
-
-// A script that is not there is a file:line error now rather than a process
-// that fails to start later; so is one that cannot be looked for (a name too
-// long, a folder that cannot be read), instead of a filesystem_error.
-void require_script(const SourceLocation& where, const std::string& what, const std::string& script,
-                    const std::filesystem::path& path) {
-  std::error_code error;
-  if (!std::filesystem::exists(path, error)) {
-    throw ScenarioFileError(where, what + " '" + script + "' " +
-                                       (error ? "cannot be looked for (" + error.message() + ")"
-                                              : std::string("not found")) +
-                                       " (looked at " + path.string() + ")");
-  }
-}
-
-const std::set<std::string> kActions = {"call",
-                                        "start_call",
-                                        "await_call",
-                                        "python",
-                                        "wait",
-                                        "reload",
-                                        "stop_redis",
-                                        "start_redis",
-                                        "restart_redis",
-                                        "kill_client",
-                                        "pause_client",
-                                        "resume_client",
-                                        "expect_console",
-                                        "expect_deadlock",
-                                        "expect_actors",
-                                        "expect_registry",
-                                        "expect_latency",
-                                        "line_load",
-                                        "publish_load",
-                                        "expect_delivery",
-                                        "expect_lines_spawned",
-                                        "fault_matrix",
-                                        "connection_soak"};
-
-// The keys of the steps that take many (a misspelt one must not be ignored).
-const std::map<std::string, std::set<std::string>> kActionKeys = {
-    {"fault_matrix",
-     {"duration", "faults", "clients", "kinds", "hold_s", "pause_max_s", "restart_after_s",
-      "redis_down_max_s", "client_name", "script", "load_interval_s", "max_in_flight", "settle_s"}},
-    {"connection_soak",
-     {"processes", "cycles", "warmup_cycles", "rounds", "duration", "script", "rss_mib", "settle_s",
-      "calls"}}};
-
-const std::set<std::string> kFaultKinds = {"kill", "pause", "reload", "restart_redis"};
-
-const std::set<std::string> kOutcomes = {"ok",       "error",        "timeout",
-                                         "deadlock", "disconnected", "no_client"};
-
-Expectation parse_expectation(const std::filesystem::path& file, const toml::table& table) {
-  allow_only(file, table, {"outcome", "min_s", "max_s", "value", "message_contains", "within_s"},
-             "expect");
+  const auto values = check.table(table, section);
   Expectation e;
-  if (const auto* node = table.get("outcome")) {
-    e.outcome = node->value<std::string>();
-    if (!e.outcome || !kOutcomes.contains(*e.outcome)) {
-      throw ScenarioFileError(at(file, *node),
-                              "expect.outcome must be one of ok, error, timeout, deadlock, "
-                              "disconnected, no_client");
-    }
-  }
-  if (const auto* node = table.get("min_s"))
-    e.min_s = node->value<double>();
-  if (const auto* node = table.get("max_s"))
-    e.max_s = node->value<double>();
-  if (const auto* node = table.get("value"))
-    e.value = to_json(*node);
-  if (const auto* node = table.get("message_contains"))
-    e.message_contains = node->value<std::string>();
-  if (const auto* node = table.get("within_s"))
-    e.within_s = node->value<double>();
+  if (values.contains("outcome"))
+    e.outcome = values["outcome"].get<std::string>();
+  if (values.contains("min_s"))
+    e.min_s = values["min_s"].get<double>();
+  if (values.contains("max_s"))
+    e.max_s = values["max_s"].get<double>();
+  if (values.contains("value"))
+    e.value = values["value"];
+  if (values.contains("message_contains"))
+    e.message_contains = values["message_contains"].get<std::string>();
+  if (values.contains("within_s"))
+    e.within_s = values["within_s"].get<double>();
   return e;
 }
 
-Step parse_step(const std::filesystem::path& file, const toml::table& table, std::size_t index) {
+// The action's parameters: its table, checked and with the defaults filled
+// in, or its value (wait = 0.5, python = "code", reload = true).
+json action_params(const KeyChecker& check, const toml::node& node, const steps::Action& action) {
+  if (action.table && node.is_table()) {
+    return check.table(*node.as_table(), *action.table);
+  }
+  if (action.value) {
+    if (action.table && !(node.is_boolean() && node.as_boolean()->get())) {
+      throw ScenarioFileError(check.at(node), action.name + " must be true or a table {" +
+                                                  action.table->key_names().front() + " = ...}" +
+                                                  ", got " + KeyChecker::describe(node));
+    }
+    auto value = check.value(node, *action.value, action.name);
+    return action.table ? check.table(toml::table{}, *action.table) : value;
+  }
+  throw ScenarioFileError(check.at(node), action.name + " takes a table, e.g. " + action.name +
+                                              " = { ... }, got " + KeyChecker::describe(node));
+}
+
+Step parse_step(const KeyChecker& check, const toml::table& table, std::size_t index) {
   Step step;
-  step.where = at(file, table);
+  step.where = check.at(table);
+  const steps::Action* action = nullptr;
+  const toml::table* expect = nullptr;
   for (const auto& [key, node] : table) {
     const std::string name(key.str());
     if (name == "expect") {
-      const auto* expect = node.as_table();
+      expect = node.as_table();
       if (expect == nullptr) {
-        throw ScenarioFileError(at(file, node), "'expect' must be a table");
+        throw ScenarioFileError(check.at(node),
+                                "expect must be a table, got " + KeyChecker::describe(node));
       }
-      step.expect = parse_expectation(file, *expect);
     } else if (name == "title") {
-      step.title = node.value<std::string>().value_or("");
-    } else if (kActions.contains(name)) {
-      if (!step.action.empty()) {
-        throw ScenarioFileError(
-            at(file, node), "step " + std::to_string(index + 1) + " has two actions ('" +
-                                step.action + "' and '" + name + "'); give each its own [[steps]]");
+      step.title = check.value(node, steps::Key::string("title", ""), "title").get<std::string>();
+    } else if (const auto* found = steps::find_action(name)) {
+      if (action != nullptr) {
+        throw ScenarioFileError(check.at(node), "step " + std::to_string(index + 1) +
+                                                    " has two actions ('" + action->name +
+                                                    "' and '" + name +
+                                                    "'); give each its own [[steps]]");
       }
+      action = found;
       step.action = name;
-      step.params = to_json(node);
+      step.params = action_params(check, node, *action);
     } else {
-      std::string list;
-      for (const auto& a : kActions) {
-        list += (list.empty() ? "" : ", ") + a;
-      }
-      throw ScenarioFileError(at(file, node), "unknown key '" + name + "' in a step (actions: " +
-                                                  list + "; also title, expect)");
+      auto allowed = steps::action_names();
+      allowed.push_back("title");
+      allowed.push_back("expect");
+      check.unknown_key(node, name, "a step", allowed);
     }
   }
-  if (step.action.empty()) {
+  if (action == nullptr) {
     throw ScenarioFileError(step.where, "step " + std::to_string(index + 1) + " has no action");
   }
-  const bool needs_table =
-      step.action == "call" || step.action == "start_call" || step.action == "await_call" ||
-      step.action.starts_with("expect_") || step.action.ends_with("_client") ||
-      step.action.ends_with("_load") || step.action == "expect_delivery" ||
-      step.action == "expect_lines_spawned" || kActionKeys.contains(step.action);
-  if (needs_table && !step.params.is_object()) {
-    throw ScenarioFileError(
-        step.where, "'" + step.action + "' takes a table, e.g. " + step.action + " = { ... }");
-  }
-  const bool is_call = step.action == "call" || step.action == "start_call";
-  if (is_call && (!step.params.contains("client") || !step.params["client"].is_string() ||
-                  !step.params.contains("service") || !step.params["service"].is_string())) {
-    throw ScenarioFileError(step.where,
-                            "'" + step.action + "' needs client and service, both strings");
-  }
-  if (const auto keys = kActionKeys.find(step.action); keys != kActionKeys.end()) {
-    for (const auto& [key, value] : step.params.items()) {
-      if (!keys->second.contains(key)) {
-        std::string list;
-        for (const auto& k : keys->second) {
-          list += (list.empty() ? "" : ", ") + k;
-        }
-        throw ScenarioFileError(
-            step.where, "unknown key '" + key + "' in " + step.action + " (allowed: " + list + ")");
-      }
-    }
-    if (!step.params.contains("script")) {
-      throw ScenarioFileError(step.where, "'" + step.action +
-                                              "' needs script, the client script relative to "
-                                              "this file");
-    }
-    const auto script = file.parent_path() / step.params["script"].get<std::string>();
-    if (!std::filesystem::exists(script)) {
-      throw ScenarioFileError(step.where, "client script '" +
-                                              step.params["script"].get<std::string>() +
-                                              "' not found (looked at " + script.string() + ")");
-    }
-    step.params["script"] = script.string();
-  }
-  if (step.action == "fault_matrix") {
-    for (const auto& kind : step.params.value("kinds", json::array())) {
-      if (!kind.is_string() || !kFaultKinds.contains(kind.get<std::string>())) {
-        throw ScenarioFileError(step.where,
-                                "fault_matrix kinds are kill, pause, reload and "
-                                "restart_redis; saw " +
-                                    kind.dump());
-      }
-    }
-  }
-  if (step.action == "python" && !step.params.is_string()) {
-    throw ScenarioFileError(step.where, "'python' takes a string of code");
-  }
-  if (step.action == "restart_redis" && !step.params.is_object() && !step.params.is_boolean()) {
-    throw ScenarioFileError(step.where, "'restart_redis' takes true or a table {down_s = ...}");
-  }
-  if (step.action == "wait" && !step.params.is_number()) {
-    throw ScenarioFileError(step.where, "'wait' takes a number of seconds");
+  if (expect != nullptr) {
+    step.expect = parse_expectation(check, *expect, *action);
   }
   if (step.title.empty()) {
     step.title = step.action;
-    if (is_call) {
+    if (step.params.is_object() && step.params.contains("service")) {
       step.title += " " + step.params["client"].get<std::string>() + "." +
                     step.params["service"].get<std::string>();
     }
   }
+  if (action->table && step.params.is_object()) {
+    KeyChecker::fill_computed(step.params, *action->table, step.title);
+  }
   return step;
 }
 
+// A start_call's label names its call until an await_call takes it: an
+// await_call naming no call in flight, a second start_call under a label
+// still in flight (whose first call would never be checked), and a call never
+// awaited (whose outcome nobody checks) are errors.
+void check_call_labels(const std::vector<Step>& steps) {
+  std::map<std::string, SourceLocation> in_flight;
+  for (const auto& step : steps) {
+    if (step.action != "start_call" && step.action != "await_call") {
+      continue;
+    }
+    const auto label = step.params["label"].get<std::string>();
+    if (step.action == "start_call" && !in_flight.emplace(label, step.where).second) {
+      throw ScenarioFileError(step.where, "start_call.label '" + label +
+                                              "' is still in flight from an earlier start_call; "
+                                              "await it first or give this one its own label");
+    }
+    if (step.action == "await_call" && in_flight.erase(label) == 0) {
+      std::string names;
+      for (const auto& [name, where] : in_flight) {
+        names += (names.empty() ? "" : ", ") + name;
+      }
+      throw ScenarioFileError(step.where, "await_call.label '" + label +
+                                              "' names no call a start_call before it began (in "
+                                              "flight: " +
+                                              (names.empty() ? "none" : names) + ")");
+    }
+  }
+  if (!in_flight.empty()) {
+    const auto& [label, where] = *in_flight.begin();
+    throw ScenarioFileError(where, "start_call '" + label +
+                                       "' is never awaited, so its outcome would not be checked; "
+                                       "add a step await_call = { label = \"" +
+                                       label + "\" }");
+  }
+}
+
+const toml::table& section_table(const KeyChecker& check, const toml::node& node,
+                                 const std::string& name) {
+  const auto* table = node.as_table();
+  if (table == nullptr) {
+    throw ScenarioFileError(check.at(node),
+                            name + " must be a table, got " + KeyChecker::describe(node));
+  }
+  return *table;
+}
+
+std::vector<std::string> strings_of(const json& list) {
+  return list.get<std::vector<std::string>>();
+}
+
+void read_engine(const KeyChecker& check, const toml::node& node, EngineSpec& e) {
+  const auto values = check.table(section_table(check, node, "[engine]"), steps::engine_section());
+  e.tick_hz = values["tick_hz"].get<double>();
+  e.call_timeout = values["call_timeout"].get<double>();
+  e.on_deadlock = values["on_deadlock"].get<std::string>();
+  e.faithful = values["faithful"].get<bool>();
+  for (const auto& script : strings_of(values["scripts"])) {
+    e.scripts.emplace_back(script);
+  }
+  e.args = strings_of(values["args"]);
+  e.expect_errors = strings_of(values["expect_errors"]);
+}
+
+ClientSpec read_client(const KeyChecker& check, const toml::node& node) {
+  const auto& table = section_table(check, node, "[[clients]]");
+  const auto values = check.table(table, steps::clients_section());
+  ClientSpec client;
+  client.where = check.at(table);
+  client.name_template = values["name"].get<std::string>();
+  client.script = values["script"].get<std::string>();
+  client.count = static_cast<int>(values["count"].get<std::int64_t>());
+  client.args = strings_of(values["args"]);
+  client.wait_registered = values["wait_registered"].get<bool>();
+  return client;
+}
+
+const toml::array& array_of_tables(const KeyChecker& check, const toml::node& node,
+                                   const std::string& name) {
+  const auto* array = node.as_array();
+  if (array == nullptr) {
+    throw ScenarioFileError(check.at(node), name + " must be tables ([[" + name + "]]), got " +
+                                                KeyChecker::describe(node));
+  }
+  return *array;
+}
+
 Scenario check_scenario(const std::filesystem::path& file, const toml::table& root) {
-  allow_only(file, root, {"scenario", "engine", "redis", "clients", "steps"}, "the file");
-  const auto folder = file.parent_path();
+  const KeyChecker check(file);
+  for (const auto& [key, node] : root) {
+    const std::string name(key.str());
+    if (std::find(kTopLevel.begin(), kTopLevel.end(), name) == kTopLevel.end()) {
+      check.unknown_key(node, name, "the file", kTopLevel);
+    }
+  }
   Scenario scenario;
   scenario.file = file;
 
-  const auto* meta = root.get_as<toml::table>("scenario");
+  const auto* meta = root.get("scenario");
   if (meta == nullptr) {
     throw ScenarioFileError(SourceLocation{file, 1}, "missing [scenario] table with a name");
   }
-  allow_only(file, *meta, {"name", "description", "tags", "timeout"}, "[scenario]");
-  scenario.name = required<std::string>(file, *meta, "name", "[scenario]");
-  scenario.description =
-      meta->get("description") ? meta->get("description")->value_or(std::string()) : "";
-  scenario.tags = strings(file, meta->get("tags"), "tags");
-  if (const auto* t = meta->get("timeout"))
-    scenario.timeout_s = t->value<double>().value_or(60);
+  const auto values =
+      check.table(section_table(check, *meta, "[scenario]"), steps::scenario_section());
+  scenario.name = values["name"].get<std::string>();
+  scenario.description = values["description"].get<std::string>();
+  scenario.tags = strings_of(values["tags"]);
+  scenario.timeout_s = values["timeout"].get<double>();
 
-  if (const auto* engine = root.get_as<toml::table>("engine")) {
-    allow_only(file, *engine,
-               {"tick_hz", "call_timeout", "on_deadlock", "faithful", "scripts", "args"},
-               "[engine]");
-    auto& e = scenario.engine;
-    if (const auto* n = engine->get("tick_hz"))
-      e.tick_hz = n->value<double>().value_or(e.tick_hz);
-    if (const auto* n = engine->get("call_timeout"))
-      e.call_timeout = n->value<double>().value_or(e.call_timeout);
-    if (const auto* n = engine->get("faithful"))
-      e.faithful = n->value<bool>().value_or(false);
-    if (const auto* n = engine->get("on_deadlock")) {
-      e.on_deadlock = n->value<std::string>().value_or("");
-      if (e.on_deadlock != "report" && e.on_deadlock != "fail-fast" && e.on_deadlock != "wait") {
-        throw ScenarioFileError(at(file, *n), "on_deadlock must be report, fail-fast or wait");
-      }
-    }
-    for (const auto& script : strings(file, engine->get("scripts"), "scripts")) {
-      const auto path = folder / script;
-      require_script(at(file, *engine->get("scripts")), "engine script", script, path);
-      e.scripts.push_back(path);
-    }
-    e.args = strings(file, engine->get("args"), "args");
+  if (const auto* engine = root.get("engine")) {
+    read_engine(check, *engine, scenario.engine);
   }
-
-  if (const auto* redis = root.get_as<toml::table>("redis")) {
-    allow_only(file, *redis, {"enabled"}, "[redis]");
-    scenario.redis.enabled = redis->get("enabled") ? redis->get("enabled")->value_or(true) : true;
+  if (const auto* redis = root.get("redis")) {
+    scenario.redis.enabled =
+        check.table(section_table(check, *redis, "[redis]"), steps::redis_section())["enabled"]
+            .get<bool>();
   }
-
-  if (const auto* clients = root.get_as<toml::array>("clients")) {
-    for (const auto& node : *clients) {
-      const auto* table = node.as_table();
-      if (table == nullptr) {
-        throw ScenarioFileError(at(file, node), "[[clients]] entries must be tables");
-      }
-      allow_only(file, *table, {"name", "script", "count", "args", "wait_registered"},
-                 "[[clients]]");
-      ClientSpec client;
-      client.where = at(file, *table);
-      client.name_template = required<std::string>(file, *table, "name", "[[clients]]");
-      const auto script = required<std::string>(file, *table, "script", "[[clients]]");
-      client.script = folder / script;
-      require_script(client.where, "client script", script, client.script);
-      if (const auto* n = table->get("count"))
-        client.count = static_cast<int>(n->value<int64_t>().value_or(1));
-      if (client.count < 1) {
-        throw ScenarioFileError(client.where, "count must be at least 1");
-      }
-      client.args = strings(file, table->get("args"), "args");
-      if (const auto* n = table->get("wait_registered"))
-        client.wait_registered = n->value<bool>().value_or(true);
-      scenario.clients.push_back(std::move(client));
+  if (const auto* clients = root.get("clients")) {
+    for (const auto& node : array_of_tables(check, *clients, "clients")) {
+      scenario.clients.push_back(read_client(check, node));
     }
   }
 
-  const auto* steps = root.get_as<toml::array>("steps");
-  if (steps == nullptr || steps->empty()) {
+  const auto* steps = root.get("steps");
+  if (steps == nullptr || (steps->is_array() && steps->as_array()->empty())) {
     throw ScenarioFileError(SourceLocation{file, 1}, "a scenario needs at least one [[steps]]");
   }
   std::size_t index = 0;
-  for (const auto& node : *steps) {
-    const auto* table = node.as_table();
-    if (table == nullptr) {
-      throw ScenarioFileError(at(file, node), "[[steps]] entries must be tables");
-    }
-    scenario.steps.push_back(parse_step(file, *table, index++));
+  for (const auto& node : array_of_tables(check, *steps, "steps")) {
+    scenario.steps.push_back(parse_step(check, section_table(check, node, "[[steps]]"), index++));
   }
+  check_call_labels(scenario.steps);
   return scenario;
 }
 

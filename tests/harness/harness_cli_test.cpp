@@ -315,7 +315,7 @@ BOOST_AUTO_TEST_CASE(a_misspelt_fault_matrix_key_is_a_file_line_error) {
                       << "\", faults = 3, duraton = 2 }\n";
   const auto out = run_understudy({"run", file.string()}, dir.path);
   BOOST_TEST(out.exit_code == 2, "exit code " << out.exit_code << "; output:\n" << out.output);
-  CHECK_CONTAINS(out.output, "misspelt.toml:4");
+  CHECK_CONTAINS(out.output, "misspelt.toml:5");  // the key's own line
   CHECK_CONTAINS(out.output, "unknown key 'duraton' in fault_matrix");
 }
 
