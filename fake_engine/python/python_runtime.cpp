@@ -82,7 +82,7 @@ PythonRuntime::~PythonRuntime() {
 
 bool PythonRuntime::run_script(const std::filesystem::path& script) {
   py::gil_scoped_acquire gil;
-  const auto absolute = std::filesystem::absolute(script);
+  const auto absolute = std::filesystem::absolute(script).lexically_normal();
   try {
     auto sys_path = py::module_::import("sys").attr("path");
     const auto folder = py::str(absolute.parent_path().string());
