@@ -26,6 +26,9 @@ struct EngineSpec {
   bool faithful = false;
   std::vector<std::filesystem::path> scripts;  // resolved against the scenario's folder
   std::vector<std::string> args;               // extra engine flags
+  // Texts of the engine errors the scenario expects (substrings); any other
+  // engine error fails it, and so does an expected one that never occurred.
+  std::vector<std::string> expect_errors;
 };
 
 struct RedisSpec {

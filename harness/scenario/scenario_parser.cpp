@@ -291,9 +291,10 @@ Scenario check_scenario(const std::filesystem::path& file, const toml::table& ro
     scenario.timeout_s = t->value<double>().value_or(60);
 
   if (const auto* engine = root.get_as<toml::table>("engine")) {
-    allow_only(file, *engine,
-               {"tick_hz", "call_timeout", "on_deadlock", "faithful", "scripts", "args"},
-               "[engine]");
+    allow_only(
+        file, *engine,
+        {"tick_hz", "call_timeout", "on_deadlock", "faithful", "scripts", "args", "expect_errors"},
+        "[engine]");
     auto& e = scenario.engine;
     if (const auto* n = engine->get("tick_hz"))
       e.tick_hz = n->value<double>().value_or(e.tick_hz);
@@ -313,6 +314,7 @@ Scenario check_scenario(const std::filesystem::path& file, const toml::table& ro
       e.scripts.push_back(path);
     }
     e.args = strings(file, engine->get("args"), "args");
+    e.expect_errors = strings(file, engine->get("expect_errors"), "expect_errors");
   }
 
   if (const auto* redis = root.get_as<toml::table>("redis")) {
