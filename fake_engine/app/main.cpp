@@ -28,6 +28,29 @@ void print_summary(Engine& engine, std::uint64_t frames) {
                static_cast<unsigned long long>(s.late_frames));
 }
 
+// Like `python3 FILE`, the engine exits 1 when a script raised; it runs to
+// the end first (other scripts, tickers and the harness go on), so the exit
+// code comes when the run ends. Other engine errors are counted on stderr.
+int report_engine_errors(const EngineErrors& errors) {
+  const auto count = errors.count();
+  if (count == 0) {
+    return 0;
+  }
+  const auto from_scripts = errors.count("script");
+  std::string where;
+  if (const auto kept = errors.all(); !kept.empty()) {
+    const auto& first = kept.front();
+    where = first.error.file.empty() ? first.error.message
+                                     : first.error.file + ":" + std::to_string(first.error.line) +
+                                           ": " + first.error.message;
+  }
+  std::fprintf(stderr,
+               "understudy-engine: %llu engine error%s (%llu from scripts); the first: %s\n",
+               static_cast<unsigned long long>(count), count == 1 ? "" : "s",
+               static_cast<unsigned long long>(from_scripts), where.c_str());
+  return from_scripts > 0 ? 1 : 0;
+}
+
 int run_engine(const EngineOptions& options) {
   name_current_thread("main");
   // A client that disconnects while we write to it must be an error on that
@@ -73,7 +96,13 @@ int run_engine(const EngineOptions& options) {
       server->broadcast(control::encode_event(
           kind, nlohmann::json::parse(json_text, nullptr, /*allow_exceptions=*/false)));
     });
+    runtime.errors().set_listener([server](const EngineError& error) {
+      server->broadcast(control::encode_event("engine_error", control::to_json(error)));
+    });
   }
+  // Queued before anyone can ask for anything, so that the scripts' jobs run
+  // before any request's; the harness waits for them with the `startup` op.
+  runtime.run_startup_scripts(engine.queue(), options.scripts);
   try {
     if (control_server) {
       control_server->start();
@@ -83,7 +112,6 @@ int run_engine(const EngineOptions& options) {
     std::cerr << "understudy-engine: error: " << e.what() << '\n';
     return 1;
   }
-  runtime.run_startup_scripts(engine.queue(), options.scripts);
   signals.start([&engine, &runtime](int signal) {
     if (signal == SIGHUP) {
       engine.console().warning("received HUP: domain reload at the next frame");
@@ -108,7 +136,7 @@ int run_engine(const EngineOptions& options) {
   if (options.engine.echo_console) {
     print_summary(engine, frames);
   }
-  return 0;
+  return report_engine_errors(runtime.errors());
 }
 
 }  // namespace

@@ -4,8 +4,11 @@
 //   request   {"id": 7, "op": "call", ...parameters}
 //   response  {"id": 7, "ok": true, "result": ...}
 //             {"id": 7, "ok": false, "error": {"type": "ServiceCallTimeout", "message": "..."}}
-//   event     {"event": "console" | "deadlock" | "call", "data": {...}}   (engine to harness;
-//             "call" announces every call outcome, whoever asked for it)
+//   event     {"event": "console" | "deadlock" | "call" | "engine_error", "data": {...}}
+//             (engine to harness; "call" announces every call outcome, whoever
+//             asked for it; "engine_error" an exception engine-side Python did
+//             not catch: source script|ticker|component|asyncio, file, line,
+//             message, traceback)
 //
 // Responses may come in any order (a synchronous call answers when it
 // returns); the id ties them to requests. A line that is not a JSON object

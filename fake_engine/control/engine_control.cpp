@@ -50,6 +50,25 @@ json to_json(const FrameStatsSummary& s) {
           {"cpu_wait_total_ms", s.cpu_wait_total_ms}};
 }
 
+json to_json(const EngineError& error) {
+  return {{"id", error.id},
+          {"source", error.source},
+          {"what", error.what},
+          {"file", error.error.file},
+          {"line", error.error.line},
+          {"message", error.error.message},
+          {"traceback", error.error.traceback},
+          {"frame", error.frame}};
+}
+
+json engine_errors_json(const EngineErrors& errors) {
+  json list = json::array();
+  for (const auto& error : errors.all()) {
+    list.push_back(to_json(error));
+  }
+  return {{"count", errors.count()}, {"errors", list}};
+}
+
 namespace {
 // Posts a main-thread job for a request; if the engine is stopping and takes
 // no more jobs, answers the request with that error instead of never.
@@ -71,6 +90,16 @@ void EngineControl::handle(const Request& request, Responder respond) {
   const auto& op = request.op;
   if (op == "ping") {
     respond(encode_response_ok(id, {{"frame", engine_.loop().current_frame()}}));
+  } else if (op == "startup") {
+    // Answered once the startup scripts have run, with the engine errors so
+    // far: those of the scripts may have been announced before anyone listened.
+    runtime_.startup().when_open([this, id, respond] {
+      json result = engine_errors_json(runtime_.errors());
+      result["frame"] = engine_.loop().current_frame();
+      respond(encode_response_ok(id, result));
+    });
+  } else if (op == "engine_errors") {
+    respond(encode_response_ok(id, engine_errors_json(runtime_.errors())));
   } else if (op == "console") {
     const auto after = request.params.value("after", std::uint64_t{0});
     json records = json::array();
@@ -177,8 +206,9 @@ void EngineControl::handle(const Request& request, Responder respond) {
   } else {
     respond(encode_response_error(id, "UnknownOp",
                                   "unknown op '" + op +
-                                      "' (ping, console, waits, frames, registry, world, python, "
-                                      "call, load_start, load_stop, reload, stop)"));
+                                      "' (ping, startup, engine_errors, console, waits, frames, "
+                                      "registry, world, python, call, load_start, load_stop, "
+                                      "reload, stop)"));
   }
 }
 

@@ -5,7 +5,10 @@
 // engine state (the world, engine-side Python, calls to clients) is a
 // main-thread job that answers when it has run.
 //
-// Operations: ping, console {after}, waits, frames {since}, registry, world,
+// Operations: ping, startup (answered once the startup scripts have run:
+// {count, errors, frame}), engine_errors ({count, errors}: the engine errors
+// so far, the newest EngineErrors::kKept of them), console {after}, waits,
+// frames {since}, registry, world,
 // python {code}, call {path, client, service, args, timeout}, load_start
 // {clients, service, paths: {sync|coroutine|async: {rate, depth}}, timeout},
 // load_stop, reload, stop.
@@ -43,5 +46,8 @@ nlohmann::json to_json(const ConsoleRecord& record);
 nlohmann::json to_json(const Actor& actor);
 nlohmann::json to_json(const WaitEdge& edge);
 nlohmann::json to_json(const FrameStatsSummary& summary);
+// {id, source, what, file, line, message, traceback, frame}: also the data of
+// the `engine_error` event.
+nlohmann::json to_json(const EngineError& error);
 
 }  // namespace understudy::control

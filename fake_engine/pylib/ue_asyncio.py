@@ -7,15 +7,36 @@ blocks on a coroutine. Scripts import it and schedule coroutines with
 ``asyncio.ensure_future`` (or ``loop.create_task``).
 
 Beyond the tutorial: ``cancel_all_tasks()`` is what a script calls before it
-is re-run, and the engine calls ``shutdown()`` when it stops.
+is re-run, and the engine calls ``shutdown()`` when it stops. What asyncio
+would only log (a task's exception that was never retrieved, a callback that
+raised) is an engine error, as is an iteration of the loop that raises: the
+engine counts it and the harness fails the scenario that did not expect it.
 """
 
 import asyncio
 
+import _understudy_engine
 import unreal_engine as ue
 
 loop = asyncio.new_event_loop()
 asyncio.set_event_loop(loop)
+
+
+def report_exception(event_loop, context):
+    """The loop's exception handler: asyncio's message and its context (the
+    task, the callback) on one line, with the exception's traceback."""
+    details = ", ".join(f"{key}: {value!r}" for key, value in context.items()
+                        if key not in ("message", "exception"))
+    what = "asyncio: " + context.get("message", "unhandled exception in the event loop")
+    if details:
+        what += f" ({details})"
+    try:
+        _understudy_engine.report_error("asyncio", what, context.get("exception"))
+    except Exception:
+        event_loop.default_exception_handler(context)  # the engine has stopped
+
+
+loop.set_exception_handler(report_exception)
 
 
 def ticker_loop(delta_time):
@@ -23,7 +44,7 @@ def ticker_loop(delta_time):
         loop.stop()
         loop.run_forever()
     except Exception as e:
-        ue.log_error(e)
+        _understudy_engine.report_error("asyncio", "an iteration of the asyncio loop raised", e)
     return True
 
 

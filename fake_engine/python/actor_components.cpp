@@ -16,7 +16,8 @@ void ActorComponents::call_hook(const py::object& component, const char* hook, p
     component.attr(hook)(*args);
   } catch (py::error_already_set& e) {
     on_error_(std::string("component ") + py::repr(component).cast<std::string>() + "." + hook +
-              " raised:\n" + format_python_error(e));
+                  " raised",
+              describe_python_error(e));
   }
 }
 

@@ -15,13 +15,15 @@
 #include <string>
 #include <vector>
 
+#include "fake_engine/python/embedded_interpreter.h"
 #include "fake_engine/world/world.h"
 
 namespace understudy {
 
 class ActorComponents {
  public:
-  using ErrorSink = std::function<void(const std::string& message)>;
+  // `what` is the error's headline ("component ... raised").
+  using ErrorSink = std::function<void(const std::string& what, const PythonErrorReport& error)>;
   explicit ActorComponents(ErrorSink on_error) : on_error_(std::move(on_error)) {}
 
   void attach(ActorId actor, pybind11::object component);

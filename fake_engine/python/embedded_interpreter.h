@@ -38,8 +38,26 @@ class EmbeddedInterpreter {
 // REQUIRES: GIL held.
 std::optional<std::string> check_script(const std::filesystem::path& script);
 
-// "Traceback (most recent call last): ..." for the Python error being handled.
-// REQUIRES: GIL held.
+// A Python exception as the console and the harness show it.
+struct PythonErrorReport {
+  std::string message;    // "ValueError: boom"
+  std::string traceback;  // "Traceback (most recent call last): ...", or the message alone
+  // Where it was raised: the innermost frame in engine-side scripts (outside
+  // the standard library, Debian's packages and the engine's own modules),
+  // else the innermost frame; a SyntaxError's own file and line. "" and 0
+  // when there is no frame at all.
+  std::string file;
+  int line = 0;
+};
+
+// The Python error being handled. An error without a traceback (one raised
+// from C++, such as a missing attribute) is described too. REQUIRES: GIL held.
+PythonErrorReport describe_python_error(pybind11::error_already_set& error);
+
+// An exception object, from its __traceback__. REQUIRES: GIL held.
+PythonErrorReport describe_python_exception(const pybind11::handle& exception);
+
+// describe_python_error(error).traceback. REQUIRES: GIL held.
 std::string format_python_error(pybind11::error_already_set& error);
 
 }  // namespace understudy

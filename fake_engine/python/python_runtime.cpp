@@ -9,10 +9,21 @@ namespace understudy {
 PythonEngineState::PythonEngineState(const EngineParts& parts, RpcSettings rpc_settings)
     : EngineParts(parts),
       rpc(std::move(rpc_settings)),
-      tickers([&c = parts.console](const std::string& message) { c.error(message); }),
-      components([&c = parts.console](const std::string& message) { c.error(message); }),
+      tickers([this](const std::string& what, const PythonErrorReport& error) {
+        report_error("ticker", what, error);
+      }),
+      components([this](const std::string& what, const PythonErrorReport& error) {
+        report_error("component", what, error);
+      }),
       frame_hook(pybind11::none()),
       python_jobs(parts.queue, parts.console) {}
+
+void PythonEngineState::report_error(std::string source, std::string what,
+                                     PythonErrorReport error) {
+  console.error(error.traceback.empty() ? what : what + ":\n" + error.traceback);
+  errors.record(
+      EngineError{0, std::move(source), std::move(what), std::move(error), loop.current_frame()});
+}
 
 PythonRuntime::PythonRuntime(const EngineParts& parts, RpcSettings rpc)
     : state_(std::make_shared<PythonEngineState>(parts, std::move(rpc))) {
@@ -55,6 +66,9 @@ void PythonRuntime::run_startup_scripts(MainThreadQueue& queue,
   for (const auto& script : startup_scripts_) {
     (void)queue.post("run script " + script.string(), [this, script] { run_script(script); });
   }
+  // A job of its own, after the scripts' jobs: a script that posts jobs of
+  // its own is not waited for, as the harness waits for the scripts alone.
+  (void)queue.post("startup scripts done", [state = state_] { state->startup.open(); });
 }
 
 PythonRuntime::~PythonRuntime() {
@@ -68,7 +82,7 @@ PythonRuntime::~PythonRuntime() {
 
 bool PythonRuntime::run_script(const std::filesystem::path& script) {
   py::gil_scoped_acquire gil;
-  const auto absolute = std::filesystem::absolute(script);
+  const auto absolute = std::filesystem::absolute(script).lexically_normal();
   try {
     auto sys_path = py::module_::import("sys").attr("path");
     const auto folder = py::str(absolute.parent_path().string());
@@ -86,7 +100,8 @@ bool PythonRuntime::run_script(const std::filesystem::path& script) {
     builtins.attr("exec")(code, globals);
     return true;
   } catch (py::error_already_set& e) {
-    state_->console.error("script " + script.string() + " raised:\n" + format_python_error(e));
+    state_->report_error("script", "script " + script.string() + " raised",
+                         describe_python_error(e));
     return false;
   }
 }
@@ -118,7 +133,9 @@ void PythonRuntime::shutdown() {
 void PythonRuntime::stop_python_state(bool invite_retry, const char* end_play_reason) {
   const py::dict modules = py::module_::import("sys").attr("modules");
   auto call_if_loaded = [&](const char* module, const char* function, py::tuple args) {
-    if (!modules.contains(module)) {
+    // A module of the same name but without the function (the tutorial's own
+    // ue_asyncio.py beside a script has no shutdown()) is not ours to stop.
+    if (!modules.contains(module) || !py::hasattr(modules[module], function)) {
       return;
     }
     try {

@@ -22,6 +22,7 @@
 #include "fake_engine/core/thread_identity.h"
 #include "fake_engine/diagnostics/wait_for_graph.h"
 #include "fake_engine/python/actor_components.h"
+#include "fake_engine/python/engine_errors.h"
 #include "fake_engine/python/main_thread_calls.h"
 #include "fake_engine/python/rpc_settings.h"
 #include "fake_engine/python/ticker_registry.h"
@@ -45,7 +46,14 @@ struct EngineParts {
 struct PythonEngineState : EngineParts {
   PythonEngineState(const EngineParts& parts, RpcSettings rpc);
 
+  // Any thread. Writes "`what`:\n<traceback>" (`what` alone when there is no
+  // traceback) as a console error record and
+  // records an engine error from `source` (script, ticker, component, asyncio).
+  void report_error(std::string source, std::string what, PythonErrorReport error);
+
   const RpcSettings rpc;
+  EngineErrors errors;
+  StartupLatch startup;  // opened once the startup scripts have run
   TickerRegistry tickers;
   ActorComponents components;
   pybind11::object frame_hook;  // understudy_engine's per-frame work (coroutines), or None
@@ -70,13 +78,20 @@ class PythonRuntime {
   void start_services();
 
   // Main thread. Runs the script as `python3 FILE` would (as __main__, its
-  // folder first on sys.path). An exception is logged with its traceback.
-  // Returns false if the script raised.
+  // folder first on sys.path). An exception is an engine error (source
+  // "script"), logged with its traceback. Returns false if the script raised.
   bool run_script(const std::filesystem::path& script);
 
   // The scripts run at start-up, queued as main-thread jobs now and run again
-  // after every reload.
+  // after every reload. After the last one, startup() opens.
   void run_startup_scripts(MainThreadQueue& queue, std::vector<std::filesystem::path> scripts);
+
+  // Any thread. Opened once the startup scripts have run (raised or not).
+  StartupLatch& startup() { return state_->startup; }
+
+  // Any thread. The engine errors so far; set their listener before
+  // start_services().
+  EngineErrors& errors() { return state_->errors; }
 
   // Any thread (async-signal-safe aside). The reload happens at the start of
   // the next frame, outside any main-thread job: a job may be serving the very

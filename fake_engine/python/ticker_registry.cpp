@@ -46,8 +46,8 @@ void TickerRegistry::tick(double delta_seconds) {
       }
     } catch (py::error_already_set& e) {
       tickers_[i].removed = true;
-      on_error_("ticker " + py::repr(callable).cast<std::string>() + " raised and was removed:\n" +
-                format_python_error(e));
+      on_error_("ticker " + py::repr(callable).cast<std::string>() + " raised and was removed",
+                describe_python_error(e));
     }
   }
   std::erase_if(tickers_, [](const Ticker& t) { return t.removed; });

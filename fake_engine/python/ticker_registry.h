@@ -16,11 +16,14 @@
 #include <string>
 #include <vector>
 
+#include "fake_engine/python/embedded_interpreter.h"
+
 namespace understudy {
 
 class TickerRegistry {
  public:
-  using ErrorSink = std::function<void(const std::string& message)>;
+  // `what` is the error's headline ("ticker ... raised").
+  using ErrorSink = std::function<void(const std::string& what, const PythonErrorReport& error)>;
   explicit TickerRegistry(ErrorSink on_error) : on_error_(std::move(on_error)) {}
 
   std::uint64_t add(pybind11::object callable, double delay_seconds);

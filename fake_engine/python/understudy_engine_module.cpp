@@ -129,6 +129,18 @@ void install_understudy_engine_module(const std::shared_ptr<PythonEngineState>& 
         }
       },
       py::arg("kind"), py::arg("json_text"));
+  m.def(
+      "report_error",
+      [weak](std::string source, std::string what, py::object exception) {
+        auto s = engine_of(weak);
+        auto error = exception.is_none()
+                         ? PythonErrorReport{what.substr(0, what.find('\n')), "", "", 0}
+                         : describe_python_exception(exception);
+        s->report_error(std::move(source), std::move(what), std::move(error));
+      },
+      py::arg("source"), py::arg("what"), py::arg("exception") = py::none(),
+      "Reports an engine error (source: asyncio, ...): a console error record of `what` and the "
+      "exception's traceback, counted, and announced to the harness. Any thread.");
   m.def("request_reload", [weak] { engine_of(weak)->reload_requested.store(true); });
 
   m.def(

@@ -28,8 +28,10 @@ understudy_engine
     engine with those extra command-line flags and returns an EngineProcess
     once it printed its listening line. `socket=True` listens on a Unix socket
     in a private temp directory instead of TCP; `env={...}` adds environment
-    variables; `control=True` opens the engine's control channel (see
-    EngineProcess.frame()). An engine with --auth-token-file (or
+    variables. Every engine has its control channel (see EngineProcess.frame();
+    `control=` is accepted for older tests); the factory returns once the
+    engine's startup scripts (--script) have run. An engine with
+    --auth-token-file (or
     $UNDERSTUDY_AUTH_TOKEN_FILE) gets the token from the harness's own
     connection, the understudy_client fixture and client_process scripts
     (through $UNDERSTUDY_AUTH_TOKEN_FILE). `understudy_engine.run_to_exit(
@@ -37,7 +39,17 @@ understudy_engine
     EngineExit (returncode, stdout, stderr). Engines are stopped by their pid
     at teardown: SIGTERM, then SIGKILL after STOP_TIMEOUT; an engine that
     died during the test, needed SIGKILL, or did not exit 0 after SIGTERM
-    fails the teardown.
+    fails the teardown (exit 1 is the engine's answer to a script that
+    raised, and is judged as an engine error instead).
+
+    Engine errors fail the test at teardown: an exception engine-side Python
+    did not catch (a --script, a ticker, an actor component, an asyncio task
+    whose exception was never retrieved), with its file:line, message and
+    traceback in the failure, unless the test expected it. Declare expected
+    ones with `understudy_engine(..., expect_errors=["text", ...])` or
+    `engine.expect_errors("text", ...)`: each text must be contained in an
+    engine error (its headline, message or traceback), and each must occur,
+    or the teardown fails too. `engine.engine_errors()` lists them so far.
 
 understudy_client
     A factory connecting in-process understudy_client clients:
@@ -88,8 +100,11 @@ EngineProcess (what understudy_engine returns)
     .assert_no_console(regex, since=mark)
     .wait_until(condition, expected, timeout=WAIT_TIMEOUT)
     .frame(), .control_request(op, **params)   the current frame number and
-                                   any control-channel request (control=True);
-                                   not through the RPC port
+                                   any control-channel request; not through
+                                   the RPC port
+    .engine_errors()               the engine errors so far (dicts: source,
+                                   file, line, message, traceback, what)
+    .expect_errors(*texts)         declares engine errors the test expects
     .reload() (SIGHUP), .wait_reloaded(), .stop(), .kill()
 
 ClientProcess (what client_process returns)
@@ -703,8 +718,10 @@ class EngineProcess(_Process):
     """A running understudy-engine. See the module docstring for its API."""
 
     def __init__(self, binary, flags, directory, label, socket_path=None, env=None,
-                 control_path=None):
+                 control_path=None, expect_errors=()):
         super().__init__(directory)
+        self.expected_errors = list(expect_errors)
+        self._errors_seen = {}  # id -> engine error, as the engine reported them
         self.binary = str(binary)
         self.flags = list(flags)
         self.label = label
@@ -750,7 +767,81 @@ class EngineProcess(_Process):
                                           stderr=err, cwd=self.directory,
                                           env=self.environment())
         self.wait_listening(1, timeout)
+        if self.control_path is not None:
+            self._wait_startup_scripts(timeout)
         return self
+
+    def _wait_startup_scripts(self, timeout):
+        """The engine answers `startup` once its --script files have run."""
+        try:
+            answer = self.control_request("startup", timeout=timeout)
+        except UnderstudyTimeout as exc:
+            raise UnderstudyTimeout(f"{self.label}'s startup scripts did not finish within "
+                                    f"{timeout} s\n{exc}") from None
+        self._note_errors(answer)
+
+    def _note_errors(self, answer):
+        for error in answer.get("errors", ()):
+            self._errors_seen[error["id"]] = error
+
+    # --- engine errors ---
+
+    def expect_errors(self, *texts):
+        """Declares engine errors this test expects: each text must be part
+        of one (headline, message or traceback), and each must occur."""
+        self.expected_errors.extend(texts)
+
+    def engine_errors(self):
+        """The engine errors so far, oldest first (asked over the control
+        channel while the engine runs)."""
+        if self.running() and self.control_path is not None:
+            self._note_errors(self.control_request("engine_errors"))
+        return [self._errors_seen[i] for i in sorted(self._errors_seen)]
+
+    def _collect_errors_before_stop(self):
+        try:
+            self.engine_errors()
+        except (AssertionError, OSError):
+            pass  # the engine is gone or stuck; its log says why
+
+    def _errors_at_exit(self):
+        """The total the engine printed when it stopped (None if it did not)."""
+        found = re.findall(r"^understudy-engine: (\d+) engine errors? ",
+                           tail(self.log_path, 400), re.MULTILINE)
+        return int(found[-1]) if found else None
+
+    @staticmethod
+    def describe_error(error):
+        where = f" at {error['file']}:{error['line']}" if error.get("file") else ""
+        return (f"{error['source']} error{where}: {error['message']}\n  {error['what']}\n"
+                + textwrap.indent(error.get("traceback") or "", "  "))
+
+    def _judge_errors(self):
+        """A teardown problem for engine errors the test did not expect, and
+        for expected ones that never occurred; None if there is neither."""
+        errors = [self._errors_seen[i] for i in sorted(self._errors_seen)]
+        occurred = set()
+        problems = []
+        for error in errors:
+            text = "\n".join(str(error.get(k) or "") for k in ("what", "message", "traceback"))
+            matched = {t for t in self.expected_errors if t in text}
+            occurred |= matched
+            if not matched:
+                problems.append("unexpected " + self.describe_error(error))
+        total = self._errors_at_exit()
+        if total is not None and total > len(errors):
+            problems.append(f"{total - len(errors)} more engine error(s) while it stopped "
+                            "(after the harness last asked); see the log")
+        problems += [f"expected an engine error containing {t!r}, none occurred"
+                     for t in self.expected_errors if t not in occurred]
+        if not problems:
+            return None
+        return (f"{self.describe()} had engine errors the test did not expect (declare "
+                "expected ones with expect_errors=[...] or engine.expect_errors(...)):\n"
+                + "\n".join(problems) + "\n" + self.failure_context())
+
+    def _script_raised(self):
+        return any(e.get("source") == "script" for e in self._errors_seen.values())
 
     def listening_lines(self):
         """The engine's listening announcements so far (one more per reload)."""
@@ -999,6 +1090,7 @@ class EngineProcess(_Process):
     def stop(self, timeout=STOP_TIMEOUT):
         """SIGTERM and wait; the exit code. UnderstudyTimeout if it hangs."""
         self.expected_exit = True
+        self._collect_errors_before_stop()
         self._shutdown_control()
         self.send_signal(signal.SIGTERM)
         return self.wait_exit(timeout)
@@ -1008,20 +1100,24 @@ class EngineProcess(_Process):
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _teardown(self):
-        self._shutdown_control()
         if self.popen is None:
+            self._shutdown_control()
             return None
+        if self.popen.poll() is None:
+            self._collect_errors_before_stop()
+        self._shutdown_control()
         code = self.popen.poll()
         if code is not None:
-            if code != 0 and not self.expected_exit:
+            if code != 0 and not self.expected_exit and not (code == 1 and self._script_raised()):
                 return f"{self.describe()} died during the test with exit code {code}\n" + \
                     self.failure_context()
-            return None
+            return self._judge_errors()
         problem = self._terminate()
-        if problem is None and self.popen.returncode != 0:
-            problem = (f"{self.describe()} exited with code {self.popen.returncode} after SIGTERM"
+        code = self.popen.returncode
+        if problem is None and code != 0 and not (code == 1 and self._script_raised()):
+            problem = (f"{self.describe()} exited with code {code} after SIGTERM"
                        f" (expected 0: a clean stop)\n{self.failure_context()}")
-        return problem
+        return "\n\n".join(p for p in (problem, self._judge_errors()) if p) or None
 
 
 class ClientProcess(_Process):
@@ -1156,18 +1252,21 @@ class _EngineFactory:
         self._temp_dirs.append(directory)
         return Path(directory) / "control.sock"
 
-    def _make(self, flags, socket, env=None, control=False):
+    def _make(self, flags, socket, env=None, control=False, expect_errors=()):
         engine = EngineProcess(_engine_binary(self._request.config), flags, self._directory,
                                _unique_label(self._directory, "engine"),
                                socket_path=self._socket_path(socket), env=env,
-                               control_path=self._control_path(control))
+                               control_path=self._control_path(control),
+                               expect_errors=expect_errors)
         self.engines.append(engine)
         _track(self._request, engine)
         return engine
 
-    def __call__(self, *flags, socket=None, timeout=STARTUP_TIMEOUT, env=None, control=False):
-        """Starts an engine with extra command-line flags; see the module docstring."""
-        return self._make(flags, socket, env, control).start(timeout)
+    def __call__(self, *flags, socket=None, timeout=STARTUP_TIMEOUT, env=None, control=True,
+                 expect_errors=()):
+        """Starts an engine with extra command-line flags; see the module docstring.
+        Every engine gets its control channel, whatever `control` says."""
+        return self._make(flags, socket, env, True, expect_errors).start(timeout)
 
     def run_to_exit(self, *flags, socket=None, timeout=STARTUP_TIMEOUT, env=None):
         """Runs an engine that should stop by itself (a bad flag, a taken port);

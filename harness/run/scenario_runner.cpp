@@ -47,6 +47,9 @@ int free_loopback_port() {
   return acceptor.local_endpoint().port();
 }
 
+// How long the engine's startup scripts may take before step 1.
+constexpr double kStartupScriptsTimeout = 30.0;
+
 milliseconds ms(double seconds) {
   return milliseconds(static_cast<long long>(seconds * 1000.0));
 }
@@ -299,6 +302,7 @@ class Run {
     try {
       control_ = std::make_unique<ControlClient>(control_path_, milliseconds(10000));
       control_dir_->remove();
+      wait_for_startup_scripts();
       const auto address = control_->request(
           {{"op", "python"}, {"code", "__import__('understudy_engine').rpc_server.address"}},
           milliseconds(10000));
@@ -313,6 +317,32 @@ class Run {
     }
     timeline("process", "engine started", "harness", 0, "ok", {{"rpc", rpc_address_}});
     control_->set_event_hook([this](const ControlEvent& event) { on_event(event); });
+  }
+
+  // Step 1 starts only after every startup script has run: the engine
+  // answers `startup` then, with the engine errors so far (a script's may
+  // have been announced before the harness listened).
+  void wait_for_startup_scripts() {
+    const auto& scripts = scenario_.engine.scripts;
+    json answer;
+    try {
+      answer = control_->request({{"op", "startup"}}, ms(kStartupScriptsTimeout));
+    } catch (const ControlError& e) {
+      std::string names;
+      for (const auto& script : scripts) {
+        names += (names.empty() ? "" : ", ") + script.filename().string();
+      }
+      throw ScenarioError("the engine's startup scripts (" + (names.empty() ? "none" : names) +
+                          ") did not finish within " + fixed(kStartupScriptsTimeout, 0) +
+                          " s: " + e.what() + " (" + engine_log_hint() + ")");
+    }
+    if (!answer.value("ok", false)) {
+      throw ScenarioError("the engine did not say when its startup scripts were done: " +
+                          answer.dump());
+    }
+    for (const auto& error : answer["result"].value("errors", json::array())) {
+      startup_engine_errors_[error.value("id", std::uint64_t{0})] = error;
+    }
   }
 
   // On the control reader thread. A deadlock report names the client
@@ -527,11 +557,16 @@ class Run {
         engine_->stop(milliseconds(3000));
         engine_clean = false;
         engine_exit = "did not stop within 10 s of being asked; stopped by signal";
-      } else if (engine_->exit_code() != 0) {
-        engine_clean = false;
-        engine_exit = engine_->describe_exit();
       }
     }
+    // After the exit, so that errors raised while the engine stopped count too.
+    const auto errors = engine_errors_after_exit();
+    if (engine_clean && engine_ && engine_->exit_code() != 0 &&
+        !(engine_->exit_code() == 1 && raised_in_a_script(errors))) {
+      engine_clean = false;  // exit 1 after a script raised is python3's, judged below
+      engine_exit = engine_->describe_exit();
+    }
+    judge_engine_errors(errors);
     for (auto& client : clients_) {
       client->stop(milliseconds(2000));
     }
@@ -585,6 +620,118 @@ class Run {
     if (certain && !expected) {
       result_.failure_kind = reports::FailureKind::kDeadlock;
     }
+  }
+
+  // Every engine error the engine announced, in its order: the startup
+  // answer's and the engine_error events. The control connection closes
+  // after the engine's last event; the wait for that is bounded, as the
+  // engine has exited.
+  std::vector<json> engine_errors_after_exit() {
+    if (control_) {
+      const auto deadline = Clock::now() + milliseconds(2000);
+      while (control_->connected() && Clock::now() < deadline) {
+        std::this_thread::sleep_for(milliseconds(5));
+      }
+    }
+    std::map<std::uint64_t, json> by_id = startup_engine_errors_;
+    if (control_) {
+      for (const auto& event : control_->events()) {
+        if (event.kind == "engine_error") {
+          by_id[event.data.value("id", std::uint64_t{0})] = event.data;
+        }
+      }
+    }
+    std::vector<json> errors;
+    for (auto& [id, error] : by_id) {
+      errors.push_back(std::move(error));
+    }
+    return errors;
+  }
+
+  static bool raised_in_a_script(const std::vector<json>& errors) {
+    return std::any_of(errors.begin(), errors.end(), [](const json& error) {
+      return error.value("source", std::string()) == "script";
+    });
+  }
+
+  // "script error at scripts/x.py:3: ValueError: boom", then the traceback.
+  static std::string describe_engine_error(const json& error) {
+    const auto file = error.value("file", std::string());
+    std::string text = error.value("source", std::string("engine")) + " error";
+    if (!file.empty()) {
+      text += " at " + file + ":" + std::to_string(error.value("line", 0));
+    }
+    text += ": " + error.value("message", std::string()) + "\n      " +
+            error.value("what", std::string());
+    auto traceback = error.value("traceback", std::string());
+    for (std::size_t at = traceback.find('\n'); at != std::string::npos;
+         at = traceback.find('\n', at + 1)) {
+      traceback.insert(at + 1, "      ");
+    }
+    if (!traceback.empty()) {
+      text += "\n      " + traceback;
+    }
+    return text;
+  }
+
+  // An engine error fails the scenario unless [engine] expect_errors has a
+  // text it contains; an expected text that no error contains fails it too.
+  void judge_engine_errors(const std::vector<json>& errors) {
+    const auto& expected = scenario_.engine.expect_errors;
+    std::vector<bool> occurred(expected.size(), false);
+    std::vector<std::string> problems;
+    for (const auto& error : errors) {
+      const auto text = error.value("what", std::string()) + "\n" +
+                        error.value("message", std::string()) + "\n" +
+                        error.value("traceback", std::string());
+      bool declared = false;
+      for (std::size_t i = 0; i < expected.size(); ++i) {
+        if (text.find(expected[i]) != std::string::npos) {
+          occurred[i] = declared = true;
+        }
+      }
+      if (!declared) {
+        problems.push_back("unexpected " + describe_engine_error(error));
+      }
+    }
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      if (!occurred[i]) {
+        problems.push_back("expected an engine error containing '" + expected[i] +
+                           "', none occurred");
+      }
+    }
+    const std::string wanted =
+        expected.empty() ? "no engine error"
+                         : std::to_string(expected.size()) + " expected engine error text(s)";
+    if (problems.empty()) {
+      if (!errors.empty()) {
+        pass_engine_errors(wanted,
+                           std::to_string(errors.size()) + " engine error(s), all expected");
+      }
+      return;
+    }
+    std::string seen;
+    for (const auto& problem : problems) {
+      seen += "\n    " + problem;
+    }
+    const std::string where = scenario_.file.string() + " [engine]; " + engine_log_hint();
+    result_.expectations.push_back({"engine errors", false, wanted, seen, where});
+    const std::string message = "engine errors: expected " + wanted +
+                                " (declare expected ones "
+                                "in [engine] expect_errors), saw:" +
+                                seen + "\n    (" + where + ")";
+    if (result_.status == reports::Status::kPassed) {
+      result_.status = reports::Status::kFailed;
+      result_.failure_kind = reports::FailureKind::kEngineError;
+      result_.failure_message = message;
+    } else {
+      result_.failure_message += "\n    " + message;
+    }
+  }
+
+  void pass_engine_errors(const std::string& expected, const std::string& seen) {
+    result_.expectations.push_back(
+        {"engine errors", true, expected, seen, scenario_.file.string()});
   }
 
   // Turns deadlock and error console events into timeline entries and cycles.
@@ -1547,6 +1694,8 @@ class Run {
   // A step failed on a deadlock while the engine's main thread may still be
   // in the call: finish() stops the clients first, which ends the call.
   bool main_thread_stuck_ = false;
+  // By id: those announced before the harness listened; the rest are events.
+  std::map<std::uint64_t, json> startup_engine_errors_;
   struct PendingCall {
     std::int64_t id;
     double begun;

@@ -402,7 +402,9 @@ Section make_engine_section() {
                     .path()
                     .or_else(json::array()),
                 Key::strings("args", "more understudy-engine flags").or_else(json::array()),
-                Key::strings("expect_errors", "engine errors the scenario expects (their text)")
+                Key::strings("expect_errors",
+                             "engine errors the scenario expects (a text each error contains)")
+                    .not_empty()
                     .or_else(json::array())});
 }
 

@@ -1,5 +1,5 @@
 // understudy-engine running scripts: timers and spawns to a frame limit, a
-// script raising at run time, imports beside the script and from PYTHONPATH,
+// script raising at run time (exit code 1), imports beside the script and from PYTHONPATH,
 // and Debian's Python whatever python3 comes first on PATH.
 #define BOOST_TEST_MODULE e2e_scripts
 #include <boost/test/unit_test.hpp>
@@ -82,13 +82,18 @@ BOOST_AUTO_TEST_CASE(timers_and_spawning_coroutines_run_to_the_frame_limit) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(a_script_raising_at_run_time_is_logged_and_the_engine_runs_on) {
+// As `python3 FILE` exits 1 when the script raises, so does the engine, at
+// the end of its run: the other scripts and the tickers run on until then.
+BOOST_AUTO_TEST_CASE(a_script_raising_at_run_time_is_logged_the_engine_runs_on_and_exits_1) {
   TempDir dir("understudy-e2e-raise");
   EngineProcess engine(
       UNDERSTUDY_ENGINE_EXECUTABLE, dir.path(),
       {"--no-rpc", "--tick-hz", "100", "--frames", "30", "--script",
        script("raises_at_run_time.py"), "--script", script("runs_after_a_failed_script.py")});
-  expect_clean_exit(engine);
+  BOOST_REQUIRE(engine.wait_for_exit());
+  BOOST_REQUIRE_MESSAGE(engine.exit_status()->exited && engine.exit_status()->code == 1,
+                        "expected exit code 1, got " << engine.exit_status()->describe() << "\n"
+                                                     << engine.diagnostics());
 
   BOOST_TEST_CONTEXT(engine.diagnostics()) {
     const auto errors = engine.console_records_containing("raised:");
@@ -102,6 +107,10 @@ BOOST_AUTO_TEST_CASE(a_script_raising_at_run_time_is_logged_and_the_engine_runs_
     BOOST_TEST(logged_once(engine, "the next script ran"));
     BOOST_TEST(logged_once(engine, "still ticking at frame 30"));
     BOOST_TEST(engine.stderr_text().find("understudy-engine: stopped after 30 frames") !=
+               std::string::npos);
+    BOOST_TEST(engine.stderr_text().find(
+                   "understudy-engine: 1 engine error (1 from scripts); the first: " +
+                   script("raises_at_run_time.py") + ":15: ValueError: boom at run time") !=
                std::string::npos);
   }
 }
