@@ -1,10 +1,10 @@
 #include "harness/stress/stress_runner.h"
 
-#include <stdlib.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <iomanip>
 #include <map>
@@ -16,6 +16,7 @@
 
 #include "harness/control/control_client.h"
 #include "harness/process/child_process.h"
+#include "harness/run/private_folder.h"
 #include "harness/stress/loopback_baseline.h"
 #include "harness/stress/process_probe.h"
 #include "harness/stress/sample_collector.h"
@@ -45,30 +46,6 @@ const milliseconds kStartTimeout{15000};
 class StepError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
-};
-
-// Unix socket paths are limited to 107 bytes: sockets live in a short
-// private folder of their own, removed with it.
-class SocketDir {
- public:
-  SocketDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "understudy-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw StepError("cannot create a folder for sockets in " +
-                      std::filesystem::temp_directory_path().string());
-    }
-    path_ = pattern;
-  }
-  ~SocketDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  SocketDir(const SocketDir&) = delete;
-  SocketDir& operator=(const SocketDir&) = delete;
-  std::filesystem::path operator/(const char* name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
 };
 
 // A running engine or plain RPyC server, with its control channel.
@@ -307,7 +284,10 @@ class TargetStep {
                                     std::to_string(step_.clients) + "-clients");
     std::filesystem::create_directories(dir);
     step_.log_dir = dir.string();
-    SocketDir sockets;
+    // Unix socket paths are limited to 107 bytes: sockets live in a short
+    // private folder of their own, removed with it (on an interruption too).
+    const PrivateFolder socket_folder(std::filesystem::temp_directory_path(), "understudy-");
+    const auto& sockets = socket_folder.path();
     SampleCollector collector(sockets / "collector.sock");
     collector_ = &collector;
     Target target =
