@@ -27,6 +27,14 @@ SPAWN = ("import unreal_engine as ue\n"
 
 
 class ReentrantService(uc.ClientService):
+    # The engine's execute, looked up once after connecting. Looked up inside
+    # the service, it is one more request, which the engine's reader thread
+    # answers; right after it the engine's main thread, waiting in its call,
+    # may be the one to read the callback and run it itself (RPyC serves what
+    # a waiting thread reads), and then the sync mode's deadlock would form
+    # only most of the time.
+    execute = None
+
     def __init__(self):
         super().__init__()
         self.pending = []
@@ -34,14 +42,14 @@ class ReentrantService(uc.ClientService):
 
     def exposed_on_event(self, label):
         code = SPAWN.format(label=label)
-        engine = self.conn.root
+        execute = self.execute or self.conn.root.execute
         if options.mode == "sync":
-            engine.execute(code)
+            execute(code)
         elif options.mode == "async":
-            rpyc.async_(engine.execute)(code)
+            rpyc.async_(execute)(code)
         elif options.mode == "poll":
             with self.lock:
-                self.pending.append((label, rpyc.async_(engine.execute)(code)))
+                self.pending.append((label, rpyc.async_(execute)(code)))
         return f"handled {label}"
 
     def exposed_make_label(self, label):
@@ -52,6 +60,7 @@ stop = threading.Event()
 signal.signal(signal.SIGTERM, lambda *_: stop.set())
 service = ReentrantService()
 client = uc.connect(service=service)
+service.execute = client.root.execute
 print(f"{service.name}: connected in mode {options.mode}", flush=True)
 while not stop.wait(0.01):
     with service.lock:
