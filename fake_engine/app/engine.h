@@ -3,12 +3,15 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
+#include <vector>
 
 #include "fake_engine/console/console.h"
 #include "fake_engine/core/frame_loop.h"
 #include "fake_engine/core/main_thread_queue.h"
 #include "fake_engine/core/thread_identity.h"
 #include "fake_engine/diagnostics/wait_for_graph.h"
+#include "fake_engine/objects/object_model.h"
 #include "fake_engine/world/world.h"
 
 namespace understudy {
@@ -16,10 +19,14 @@ namespace understudy {
 struct EngineSettings {
   FrameLoopSettings loop;
   bool echo_console = true;  // print console records to stderr
+  // The project's own classes, structs and enums (files or folders), loaded
+  // after the engine's shipped schema.
+  std::vector<std::filesystem::path> project_schemas;
 };
 
 class Engine {
  public:
+  // Throws SchemaError if a schema cannot be loaded.
   explicit Engine(const EngineSettings& settings);
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -28,6 +35,7 @@ class Engine {
   MainThreadQueue& queue() { return queue_; }
   FrameLoop& loop() { return loop_; }
   Console& console() { return console_; }
+  ObjectModel& model() { return model_; }
   World& world() { return world_; }
   WaitForGraph& waits() { return waits_; }
 
@@ -43,6 +51,7 @@ class Engine {
   MainThreadQueue queue_;
   FrameLoop loop_;
   Console console_;
+  ObjectModel model_;
   World world_;
   WaitForGraph waits_;
 };

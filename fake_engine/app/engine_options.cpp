@@ -35,6 +35,10 @@ std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char
   app.add_option("--script", options.scripts,
                  "Engine-side Python script to run on the main thread after start (repeatable)")
       ->check(CLI::ExistingFile);
+  app.add_option("--schema", options.engine.project_schemas,
+                 "The project's own classes, structs and enums: a TOML schema file or a folder "
+                 "of them (docs/object-schema.md), loaded after the engine's (repeatable)")
+      ->check(CLI::ExistingPath);
   app.add_option("--frames", frames, "Stop after this many frames")
       ->check(CLI::Validator(
           [](std::string& value) -> std::string {

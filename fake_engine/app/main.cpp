@@ -74,7 +74,14 @@ int run_engine(const EngineOptions& options) {
     }
   }
 
-  Engine engine(options.engine);
+  std::optional<Engine> built;
+  try {
+    built.emplace(options.engine);
+  } catch (const SchemaError& e) {
+    std::cerr << "understudy-engine: error: schema: " << e.what() << '\n';
+    return 2;
+  }
+  Engine& engine = *built;
   PythonRuntime runtime(EngineParts{engine.affinity(), engine.queue(), engine.console(),
                                     engine.world(), engine.loop(), engine.waits()},
                         options.rpc);

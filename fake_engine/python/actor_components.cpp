@@ -21,17 +21,29 @@ void ActorComponents::call_hook(const py::object& component, const char* hook, p
   }
 }
 
-void ActorComponents::attach(ActorId actor, py::object component) {
-  components_[actor].push_back(component);
-  call_hook(component, "begin_play", py::make_tuple());
+void ActorComponents::attach(ActorId actor, ObjectId component, py::object instance) {
+  components_[actor].push_back(Attached{component, instance});
+  call_hook(instance, "initialize_component", py::make_tuple());
+  call_hook(instance, "begin_play", py::make_tuple());
+}
+
+py::object ActorComponents::proxy_of(ObjectId component) const {
+  for (const auto& [actor, list] : components_) {
+    for (const auto& attached : list) {
+      if (attached.component == component) {
+        return attached.instance;
+      }
+    }
+  }
+  return py::none();
 }
 
 void ActorComponents::tick(double delta_seconds) {
   // Copy: a tick may destroy actors, which ends their components' play.
   std::vector<std::pair<ActorId, py::object>> ticking;
   for (const auto& [actor, list] : components_) {
-    for (const auto& component : list) {
-      ticking.emplace_back(actor, component);
+    for (const auto& attached : list) {
+      ticking.emplace_back(actor, attached.instance);
     }
   }
   for (const auto& [actor, component] : ticking) {
@@ -39,24 +51,24 @@ void ActorComponents::tick(double delta_seconds) {
     const auto it = components_.find(actor);
     if (it == components_.end() ||
         std::none_of(it->second.begin(), it->second.end(),
-                     [&](const py::object& attached) { return attached.is(component); })) {
+                     [&](const Attached& attached) { return attached.instance.is(component); })) {
       continue;
     }
     call_hook(component, "tick", py::make_tuple(delta_seconds));
   }
 }
 
-void ActorComponents::end_play(ActorId actor, const char* reason) {
+void ActorComponents::end_play(ActorId actor, EndPlayReason reason) {
   auto node = components_.extract(actor);
   if (node.empty()) {
     return;
   }
-  for (const auto& component : node.mapped()) {
-    call_hook(component, "end_play", py::make_tuple(reason));
+  for (const auto& attached : node.mapped()) {
+    call_hook(attached.instance, "end_play", py::make_tuple(static_cast<int>(reason)));
   }
 }
 
-void ActorComponents::end_play_all(const char* reason) {
+void ActorComponents::end_play_all(EndPlayReason reason) {
   while (!components_.empty()) {
     end_play(components_.begin()->first, reason);
   }

@@ -39,7 +39,7 @@ PythonRuntime::PythonRuntime(const EngineParts& parts, RpcSettings rpc)
     }
     if (auto state = weak.lock()) {
       py::gil_scoped_acquire gil;
-      state->components.end_play(actor.id, "Destroyed");
+      state->components.end_play(actor.id, EndPlayReason::kDestroyed);
     }
   });
   loop.add_frame_task("python", [this](const FrameTick& frame) { tick(frame); });
@@ -74,8 +74,11 @@ void PythonRuntime::run_startup_scripts(MainThreadQueue& queue,
 PythonRuntime::~PythonRuntime() {
   state_->tickers.clear();
   state_->frame_hook = py::none();
+  state_->object_wrappers.clear();
+  state_->type_wrappers.clear();
   auto modules = py::module_::import("sys").attr("modules");
-  for (const char* name : {"unreal_engine.classes", "unreal_engine", "_understudy_engine"}) {
+  for (const char* name : {"unreal_engine.classes", "unreal_engine.structs", "unreal_engine.enums",
+                           "unreal_engine", "_understudy_engine"}) {
     modules.attr("pop")(name, py::none());
   }
 }
@@ -127,10 +130,10 @@ void PythonRuntime::tick(const FrameTick& frame) {
 
 void PythonRuntime::shutdown() {
   py::gil_scoped_acquire gil;
-  stop_python_state(/*invite_retry=*/false, "Quit");
+  stop_python_state(/*invite_retry=*/false, EndPlayReason::kQuit);
 }
 
-void PythonRuntime::stop_python_state(bool invite_retry, const char* end_play_reason) {
+void PythonRuntime::stop_python_state(bool invite_retry, EndPlayReason end_play_reason) {
   const py::dict modules = py::module_::import("sys").attr("modules");
   auto call_if_loaded = [&](const char* module, const char* function, py::tuple args) {
     // A module of the same name but without the function (the tutorial's own
@@ -153,7 +156,7 @@ void PythonRuntime::stop_python_state(bool invite_retry, const char* end_play_re
 
 void PythonRuntime::reload() {
   state_->console.warning("domain reload: stopping the rpc server and throwing away script state");
-  stop_python_state(/*invite_retry=*/true, "Reload");
+  stop_python_state(/*invite_retry=*/true, EndPlayReason::kEndPlayInEditor);
   // Forget the modules scripts imported from outside the standard library and
   // Debian's packages (theirs and ours, such as ue_asyncio), so that they are
   // imported afresh. Re-importing the standard library is not safe for its C

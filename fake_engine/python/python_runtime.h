@@ -14,6 +14,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "fake_engine/console/console.h"
@@ -59,6 +60,11 @@ struct PythonEngineState : EngineParts {
   pybind11::object frame_hook;  // understudy_engine's per-frame work (coroutines), or None
   PythonJobBatch python_jobs;   // _understudy_engine.post_to_main_thread
   std::atomic<bool> reload_requested{false};
+  // The unreal_engine binding's one Python object per engine object and per
+  // type (UEP keeps one per UObject), and the editor's actor selection.
+  std::unordered_map<ObjectId, pybind11::object> object_wrappers;
+  std::unordered_map<const void*, pybind11::object> type_wrappers;
+  std::vector<ObjectId> selected_actors;
   // Where events from Python (deadlock reports) go: the control channel.
   std::function<void(const std::string& kind, const std::string& json)> event_sink;
 };
@@ -116,7 +122,7 @@ class PythonRuntime {
 
  private:
   // REQUIRES: GIL held, main thread.
-  void stop_python_state(bool invite_retry, const char* end_play_reason);
+  void stop_python_state(bool invite_retry, EndPlayReason end_play_reason);
   void reload();
 
   std::shared_ptr<PythonEngineState> state_;

@@ -1,82 +1,112 @@
 #include "fake_engine/world/world.h"
 
+#include <algorithm>
+
 namespace understudy {
 
-UnknownActorClassError::UnknownActorClassError(std::string_view class_name)
-    : std::invalid_argument("unknown actor class '" + std::string(class_name) + "'") {}
+UnknownActorClassError::UnknownActorClassError(std::string_view class_name, std::string_view why)
+    : std::invalid_argument("unknown actor class '" + std::string(class_name) + "'" +
+                            (why.empty() ? std::string() : ": " + std::string(why))) {}
 
 NoSuchActorError::NoSuchActorError(ActorId id)
     : std::out_of_range("no actor with id " + std::to_string(id) +
                         " (destroyed, or never spawned)") {}
 
-World::World(const MainThreadAffinity& affinity, std::function<std::uint64_t()> frame_source)
-    : affinity_(affinity), frame_source_(std::move(frame_source)) {
-  classes_.emplace("Actor", ActorClass{"Actor", ""});
-  classes_.emplace("Pawn", ActorClass{"Pawn", "Actor"});
-  classes_.emplace("Character", ActorClass{"Character", "Pawn"});
+namespace {
+
+const ClassInfo& required_class(const ObjectStore& objects, const std::string& name,
+                                const char* role) {
+  const auto* cls = objects.types().find_class(name);
+  if (!cls) {
+    throw SchemaError("the schema's " + std::string(role) + " '" + name + "' is not declared");
+  }
+  return *cls;
 }
 
-void World::register_class(ActorClass actor_class) {
-  affinity_.require("World::register_class");
-  if (!actor_class.parent.empty() && !classes_.contains(actor_class.parent)) {
-    throw UnknownActorClassError(actor_class.parent);
-  }
-  classes_.insert_or_assign(actor_class.name, actor_class);
-}
+}  // namespace
 
-std::optional<ActorClass> World::find_class(std::string_view name) const {
-  affinity_.require("World::find_class");
-  const auto it = classes_.find(name);
-  if (it == classes_.end()) {
-    return std::nullopt;
-  }
-  return it->second;
-}
-
-std::vector<ActorClass> World::classes() const {
-  affinity_.require("World::classes");
-  std::vector<ActorClass> result;
-  for (const auto& [name, actor_class] : classes_) {
-    result.push_back(actor_class);
-  }
-  return result;
-}
-
-bool World::is_a(std::string_view class_name, std::string_view ancestor) const {
-  affinity_.require("World::is_a");
-  for (auto it = classes_.find(class_name); it != classes_.end();
-       it = classes_.find(it->second.parent)) {
-    if (it->first == ancestor) {
-      return true;
-    }
-  }
-  return false;
+World::World(const MainThreadAffinity& affinity, std::function<std::uint64_t()> frame_source,
+             ObjectStore& objects)
+    : affinity_(affinity),
+      frame_source_(std::move(frame_source)),
+      objects_(objects),
+      actor_class_(required_class(objects, objects.roles().actor_class, "actor_class")) {
+  // As an editor's unsaved map: /Temp/Untitled_1.Untitled_1:PersistentLevel.
+  const auto& roles = objects.roles();
+  const auto package =
+      objects_.create(required_class(objects, roles.package_class, "package_class"), 0,
+                      "/Temp/Untitled_1")
+          .id;
+  world_object_ =
+      objects_.create(required_class(objects, roles.world_class, "world_class"), package,
+                      "Untitled_1")
+          .id;
+  level_ = objects_
+               .create(required_class(objects, roles.level_class, "level_class"), world_object_,
+                       "PersistentLevel")
+               .id;
 }
 
 ActorId World::spawn(std::string_view class_name, std::optional<std::string> label) {
   affinity_.require("World::spawn");
-  if (!classes_.contains(class_name)) {
+  const auto* cls = types().find_class(class_name);
+  if (!cls) {
     throw UnknownActorClassError(class_name);
   }
-  Actor actor;
-  actor.id = next_id_++;
-  actor.class_name = std::string(class_name);
-  const auto ordinal = spawned_per_class_[actor.class_name]++;
-  actor.name = actor.class_name + "_" + std::to_string(ordinal);
-  actor.label = label.value_or(actor.name);
-  actor.spawned_frame = frame_source_ ? frame_source_() : 0;
-  const auto& stored = actors_.emplace(actor.id, std::move(actor)).first->second;
-  notify(ActorEvent::kSpawned, stored);
-  return stored.id;
+  return spawn(*cls, std::move(label));
+}
+
+ActorId World::spawn(const ClassInfo& cls, std::optional<std::string> label, std::string name) {
+  affinity_.require("World::spawn");
+  if (!cls.is_a(actor_class_)) {
+    throw UnknownActorClassError(cls.name, "it is not a subclass of " + actor_class_.name);
+  }
+  if (cls.abstract) {
+    throw UnknownActorClassError(cls.name, "it is abstract");
+  }
+  const ActorId id = objects_.create(cls, level_, std::move(name)).id;
+  activate_components(id);
+  ActorRecord record;
+  record.label = label.value_or(objects_.get(id).name);
+  record.spawned_frame = frame_source_ ? frame_source_() : 0;
+  by_label_.emplace(record.label, id);
+  const auto& stored = actors_.emplace(id, std::move(record)).first->second;
+  notify(ActorEvent::kSpawned, snapshot(id, stored));
+  return id;
+}
+
+void World::activate_components(ObjectId actor) {
+  const auto& roles = objects_.roles();
+  if (roles.active_property.empty() || roles.auto_activate_property.empty()) {
+    return;
+  }
+  for (const ObjectId inner : objects_.get(actor).inners) {
+    auto& component = objects_.get(inner);
+    const auto* automatic = component.cls->find_property(roles.auto_activate_property);
+    const auto* active = component.cls->find_property(roles.active_property);
+    if (automatic && active && component.get(*automatic).holds<bool>() &&
+        component.get(*automatic).as<bool>()) {
+      component.get(*active) = Value(true);
+    }
+  }
 }
 
 bool World::destroy(ActorId id) {
   affinity_.require("World::destroy");
-  auto node = actors_.extract(id);
-  if (node.empty()) {
+  const auto it = actors_.find(id);
+  if (it == actors_.end()) {
     return false;
   }
-  notify(ActorEvent::kDestroyed, node.mapped());
+  const auto actor = snapshot(id, it->second);
+  for (auto [low, high] = by_label_.equal_range(it->second.label); low != high; ++low) {
+    if (low->second == id) {
+      by_label_.erase(low);
+      break;
+    }
+  }
+  actors_.erase(it);
+  notify(ActorEvent::kDestroyed, actor);
+  objects_.destroy(id);
   return true;
 }
 
@@ -86,8 +116,25 @@ void World::set_label(ActorId id, std::string label) {
   if (it == actors_.end()) {
     throw NoSuchActorError(id);
   }
+  for (auto [low, high] = by_label_.equal_range(it->second.label); low != high; ++low) {
+    if (low->second == id) {
+      by_label_.erase(low);
+      break;
+    }
+  }
   it->second.label = std::move(label);
-  notify(ActorEvent::kRelabelled, it->second);
+  by_label_.emplace(it->second.label, id);
+  notify(ActorEvent::kRelabelled, snapshot(id, it->second));
+}
+
+Actor World::snapshot(ActorId id, const ActorRecord& record) const {
+  const auto& object = objects_.get(id);
+  return Actor{id, object.cls->name, object.name, record.label, record.spawned_frame};
+}
+
+bool World::is_actor(ObjectId id) const {
+  affinity_.require("World::is_actor");
+  return actors_.contains(id);
 }
 
 std::optional<Actor> World::find(ActorId id) const {
@@ -96,26 +143,56 @@ std::optional<Actor> World::find(ActorId id) const {
   if (it == actors_.end()) {
     return std::nullopt;
   }
-  return it->second;
+  return snapshot(id, it->second);
+}
+
+const std::string* World::label_of(ActorId id) const {
+  affinity_.require("World::label_of");
+  const auto it = actors_.find(id);
+  return it == actors_.end() ? nullptr : &it->second.label;
 }
 
 std::vector<Actor> World::find_by_label(std::string_view label) const {
   affinity_.require("World::find_by_label");
+  std::vector<ActorId> ids;
+  for (auto [low, high] = by_label_.equal_range(label); low != high; ++low) {
+    ids.push_back(low->second);
+  }
+  std::sort(ids.begin(), ids.end());
   std::vector<Actor> result;
-  for (const auto& [id, actor] : actors_) {
-    if (actor.label == label) {
-      result.push_back(actor);
-    }
+  for (const auto id : ids) {
+    result.push_back(snapshot(id, actors_.at(id)));
   }
   return result;
+}
+
+ActorId World::first_with_label(std::string_view label) const {
+  affinity_.require("World::first_with_label");
+  ActorId first = 0;
+  for (auto [low, high] = by_label_.equal_range(label); low != high; ++low) {
+    if (first == 0 || low->second < first) {
+      first = low->second;
+    }
+  }
+  return first;
 }
 
 std::vector<Actor> World::actors() const {
   affinity_.require("World::actors");
   std::vector<Actor> result;
   result.reserve(actors_.size());
-  for (const auto& [id, actor] : actors_) {
-    result.push_back(actor);
+  for (const auto& [id, record] : actors_) {
+    result.push_back(snapshot(id, record));
+  }
+  return result;
+}
+
+std::vector<ActorId> World::actor_ids() const {
+  affinity_.require("World::actor_ids");
+  std::vector<ActorId> result;
+  result.reserve(actors_.size());
+  for (const auto& [id, record] : actors_) {
+    result.push_back(id);
   }
   return result;
 }
@@ -125,11 +202,22 @@ std::size_t World::count(std::string_view class_name) const {
   if (class_name.empty()) {
     return actors_.size();
   }
+  const auto* cls = types().find_class(class_name);
+  if (!cls) {
+    return 0;
+  }
   std::size_t n = 0;
-  for (const auto& [id, actor] : actors_) {
-    n += is_a(actor.class_name, class_name) ? 1 : 0;
+  for (const auto& [id, record] : actors_) {
+    n += objects_.get(id).cls->is_a(*cls) ? 1 : 0;
   }
   return n;
+}
+
+bool World::is_a(std::string_view class_name, std::string_view ancestor) const {
+  affinity_.require("World::is_a");
+  const auto* cls = types().find_class(class_name);
+  const auto* base = types().find_class(ancestor);
+  return cls && base && cls->is_a(*base);
 }
 
 void World::add_listener(ActorListener listener) {

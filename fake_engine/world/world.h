@@ -1,7 +1,10 @@
-// World: the actors of the stand-in engine's level.
+// World: the level the stand-in engine's actors live in, on top of the
+// object model: an actor is an object of the model's actor class whose outer
+// is the world's level, with an editor label and the frame it was spawned in.
 //
 // Main thread only, like every engine object: each member checks the calling
 // thread and throws WrongThreadError (naming the API) before touching state.
+// Lookups by id and by label are O(1) on average.
 #pragma once
 
 #include <cstdint>
@@ -14,29 +17,25 @@
 #include <vector>
 
 #include "fake_engine/core/thread_identity.h"
+#include "fake_engine/objects/object_store.h"
+#include "fake_engine/objects/string_index.h"
 
 namespace understudy {
 
-using ActorId = std::uint64_t;
+using ActorId = ObjectId;
 
-// An actor class, as Unreal's UClass: a name and a parent ("Character" is a
-// "Pawn" is an "Actor").
-struct ActorClass {
-  std::string name;
-  std::string parent;  // empty for Actor itself
-};
-
+// A snapshot of an actor, as the control channel reports it.
 struct Actor {
   ActorId id = 0;
   std::string class_name;
-  std::string name;   // unique, e.g. "Character_3"
+  std::string name;   // unique in the level, e.g. "Character_3"
   std::string label;  // what the editor shows; defaults to the name
   std::uint64_t spawned_frame = 0;
 };
 
 class UnknownActorClassError : public std::invalid_argument {
  public:
-  explicit UnknownActorClassError(std::string_view class_name);
+  explicit UnknownActorClassError(std::string_view class_name, std::string_view why = {});
 };
 
 class NoSuchActorError : public std::out_of_range {
@@ -49,36 +48,56 @@ using ActorListener = std::function<void(ActorEvent, const Actor&)>;
 
 class World {
  public:
-  World(const MainThreadAffinity& affinity, std::function<std::uint64_t()> frame_source);
+  // Creates the world's package, world object and level in `objects`.
+  World(const MainThreadAffinity& affinity, std::function<std::uint64_t()> frame_source,
+        ObjectStore& objects);
 
-  // Known classes: Actor, Pawn, Character. Others may be registered.
-  void register_class(ActorClass actor_class);
-  std::optional<ActorClass> find_class(std::string_view name) const;
-  std::vector<ActorClass> classes() const;
-  bool is_a(std::string_view class_name, std::string_view ancestor) const;
+  ObjectStore& objects() { return objects_; }
+  const TypeRegistry& types() const { return objects_.types(); }
+  ObjectId world_object() const { return world_object_; }
+  ObjectId level() const { return level_; }
 
+  // Throws UnknownActorClassError for a class that is unknown, abstract or not
+  // an actor class. The actor's components that auto-activate are active.
   ActorId spawn(std::string_view class_name, std::optional<std::string> label = std::nullopt);
+  ActorId spawn(const ClassInfo& cls, std::optional<std::string> label = std::nullopt,
+                std::string name = {});
   // False when no such actor exists (already destroyed, or never spawned).
   bool destroy(ActorId id);
   void set_label(ActorId id, std::string label);
 
+  bool is_actor(ObjectId id) const;
   std::optional<Actor> find(ActorId id) const;
-  std::vector<Actor> find_by_label(std::string_view label) const;
-  std::vector<Actor> actors() const;                          // in spawn order
+  const std::string* label_of(ActorId id) const;  // nullptr if not an actor
+  std::vector<Actor> find_by_label(std::string_view label) const;  // in spawn order
+  ActorId first_with_label(std::string_view label) const;          // 0 if none
+  std::vector<Actor> actors() const;                               // in spawn order
+  std::vector<ActorId> actor_ids() const;                          // in spawn order
   std::size_t count(std::string_view class_name = {}) const;  // of that class or a subclass
+  bool is_a(std::string_view class_name, std::string_view ancestor) const;
 
-  // Called on the main thread after each change.
+  // Called on the main thread after each change (before a destroyed actor's
+  // object goes away).
   void add_listener(ActorListener listener);
 
  private:
+  struct ActorRecord {
+    std::string label;
+    std::uint64_t spawned_frame = 0;
+  };
+
+  Actor snapshot(ActorId id, const ActorRecord& record) const;
   void notify(ActorEvent event, const Actor& actor);
+  void activate_components(ObjectId actor);
 
   const MainThreadAffinity& affinity_;
   const std::function<std::uint64_t()> frame_source_;
-  std::map<std::string, ActorClass, std::less<>> classes_;
-  std::map<ActorId, Actor> actors_;
-  std::map<std::string, std::uint64_t, std::less<>> spawned_per_class_;
-  ActorId next_id_ = 1;
+  ObjectStore& objects_;
+  const ClassInfo& actor_class_;
+  ObjectId world_object_ = 0;
+  ObjectId level_ = 0;
+  std::map<ActorId, ActorRecord> actors_;  // ids grow: spawn order
+  StringMultiIndex<ActorId> by_label_;
   std::vector<ActorListener> listeners_;
 };
 

@@ -189,19 +189,24 @@ BOOST_AUTO_TEST_CASE(scripts_spawn_label_find_and_destroy_actors) {
   BOOST_TEST(engine.eval<bool>(value("villain_found")));
   BOOST_TEST(engine.eval<bool>(value("nobody_found") + " is None"));
   BOOST_TEST(engine.eval<std::string>(value("villain_class")) == "Character");
-  BOOST_TEST(engine.eval<std::string>(value("classes") + "[0]") == "Pawn");
-  BOOST_TEST(engine.eval<bool>(value("classes") + "[1] is None"));
+  BOOST_TEST(engine.eval<std::string>(value("pawn_class")) == "Pawn");
+  BOOST_TEST(engine.eval<std::string>(value("unknown_class")).starts_with(
+                 "unable to find class Dragon: declare it in a project schema"),
+             engine.eval<std::string>(value("unknown_class")));
   BOOST_TEST(
       engine.eval<Strings>(value("labels_after_destroy")) == (Strings{"hero", "Actor_0", "Pawn_0"}),
       "seen " << describe(engine.eval<Strings>(value("labels_after_destroy"))));
   BOOST_TEST(!engine.eval<bool>(value("villain_valid")));
   BOOST_TEST(engine.eval<std::string>(value("destroyed_actor_error")) ==
-             "UObject.get_actor_label: no actor with id 3 (destroyed, or never spawned)");
-  BOOST_TEST(engine.eval<std::string>(value("number"))
-                 .find("TypeError: expected an "
-                       "unreal_engine class") == 0u);
-  BOOST_TEST(engine.eval<std::string>(value("unknown")) ==
-             "ValueError: unknown actor class 'Dragon'");
+             "UObject.get_actor_label: the UObject is no longer valid (destroyed)");
+  BOOST_TEST(engine.eval<std::string>(value("number")) ==
+             "TypeError: UObject.actor_spawn: argument is not a UClass (got int 42)");
+  BOOST_TEST(engine.eval<std::string>(value("name")) ==
+             "TypeError: UObject.actor_spawn: argument is not a UClass (got str 'Pawn')",
+             "UEP takes classes, not their names");
+  BOOST_TEST(engine.eval<std::string>(value("not_an_actor")) ==
+             "ValueError: UObject.actor_spawn: unknown actor class 'Material': it is not a "
+             "subclass of Actor");
 
   // The C++ world agrees.
   BOOST_TEST(engine.world().count() == 3u);
@@ -214,8 +219,11 @@ BOOST_AUTO_TEST_CASE(classes_module_offers_the_engine_classes) {
   engine.exec(R"(
 from unreal_engine.classes import Actor, Character, Pawn
 import unreal_engine
-assert repr(Character) == "<unreal_engine.UClass 'Character'>", repr(Character)
-assert unreal_engine.classes.Actor == Actor
+# Classes are UObjects of class Class, as in UEP; one Python object each.
+assert repr(Character) == "<unreal_engine.UObject 'Character' UClass 'Class'>", repr(Character)
+assert unreal_engine.classes.Actor is Actor
+assert unreal_engine.find_class("Character") is Character
+assert Character.is_child_of(Pawn) and not Pawn.is_child_of(Character)
 assert {Actor, Pawn, Character} == {unreal_engine.find_class(n) for n in ("Actor", "Pawn", "Character")}
 )");
 }
@@ -254,7 +262,8 @@ BOOST_AUTO_TEST_CASE(components_begin_tick_and_end_play_with_their_actor_and_the
     return engine.eval<std::vector<std::string>>("__import__('probe').values['events']");
   };
   using Strings = std::vector<std::string>;
-  BOOST_TEST(events() == (Strings{"doomed begin_play", "survivor begin_play"}),
+  BOOST_TEST(events() == (Strings{"doomed initialize_component", "doomed begin_play",
+                                  "survivor initialize_component", "survivor begin_play"}),
              "seen " << describe(events()));
   BOOST_TEST(engine.eval<bool>("__import__('probe').values['returned_component_is_attached']"));
 
@@ -263,9 +272,16 @@ BOOST_AUTO_TEST_CASE(components_begin_tick_and_end_play_with_their_actor_and_the
   engine.tick();
   engine.runtime().shutdown();
 
-  const Strings expected{"doomed begin_play",     "survivor begin_play",       "doomed tick",
-                         "survivor tick",         "doomed end_play Destroyed", "survivor tick",
-                         "survivor end_play Quit"};
+  // 0 and 4: EEndPlayReason::Destroyed and Quit.
+  const Strings expected{"doomed initialize_component",
+                         "doomed begin_play",
+                         "survivor initialize_component",
+                         "survivor begin_play",
+                         "doomed tick",
+                         "survivor tick",
+                         "doomed end_play 0",
+                         "survivor tick",
+                         "survivor end_play 4"};
   BOOST_TEST(events() == expected, "seen " << describe(events()));
   BOOST_TEST(engine.console().count(Severity::kError) == 0u, engine.console_dump());
 }
@@ -276,7 +292,7 @@ BOOST_AUTO_TEST_CASE(a_component_is_not_ticked_after_its_actor_was_destroyed_thi
                         engine.console_dump());
   engine.tick();
   engine.tick();
-  const std::vector<std::string> expected{"begin_play", "end_play Destroyed"};
+  const std::vector<std::string> expected{"begin_play", "end_play 0"};
   BOOST_TEST(
       engine.eval<std::vector<std::string>>("__import__('probe').values['events']") == expected,
       "seen " << describe(

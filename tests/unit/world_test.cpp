@@ -3,6 +3,8 @@
 #define BOOST_TEST_MODULE world
 #include "fake_engine/world/world.h"
 
+#include "fake_engine/objects/object_model.h"
+
 #include <boost/test/unit_test.hpp>
 #include <functional>
 #include <string>
@@ -44,7 +46,8 @@ struct WorldOnTestThread {
 
   MainThreadAffinity affinity;
   std::uint64_t frame = 0;
-  World world{affinity, [this] { return frame; }};
+  ObjectModel model{{shipped_schema_folder("unreal")}};
+  World world{affinity, [this] { return frame; }, model.objects()};
 };
 
 struct Event {
@@ -96,17 +99,28 @@ BOOST_AUTO_TEST_CASE(count_follows_the_class_hierarchy) {
   BOOST_TEST(world.count("Character") == 2u);
   BOOST_TEST(world.is_a("Character", "Actor"));
   BOOST_TEST(!world.is_a("Pawn", "Character"));
-  BOOST_TEST(world.find_class("Character")->parent == "Pawn");
-  BOOST_TEST(world.classes().size() == 3u);
+  BOOST_TEST(world.types().find_class("Character")->parent_name == "Pawn");
 }
 
-BOOST_AUTO_TEST_CASE(registered_classes_join_the_hierarchy) {
-  world.register_class({"Hero", "Character"});
-  world.spawn("Hero");
-  BOOST_TEST(world.count("Pawn") == 1u);
-  BOOST_TEST(world.is_a("Hero", "Actor"));
-  BOOST_CHECK_THROW(world.register_class({"Orphan", "NoSuchParent"}), UnknownActorClassError);
-  BOOST_TEST(!world.find_class("Orphan").has_value());
+BOOST_AUTO_TEST_CASE(only_concrete_actor_classes_can_be_spawned) {
+  BOOST_CHECK_EXCEPTION(world.spawn("Material"), UnknownActorClassError,
+                        [](const UnknownActorClassError& e) {
+                          return std::string(e.what()) ==
+                                 "unknown actor class 'Material': it is not a subclass of Actor";
+                        });
+  BOOST_TEST(world.count() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(actors_are_objects_in_the_level_with_their_components) {
+  const auto id = world.spawn("Character");
+  const auto& store = model.objects();
+  BOOST_TEST(store.path_name(id) == "/Temp/Untitled_1.Untitled_1:PersistentLevel.Character_0");
+  const auto capsule = store.find_inner(id, "CollisionCylinder");
+  BOOST_REQUIRE(capsule != 0u);
+  BOOST_TEST(store.path_name(capsule) ==
+             "/Temp/Untitled_1.Untitled_1:PersistentLevel.Character_0.CollisionCylinder");
+  BOOST_TEST(world.destroy(id));
+  BOOST_TEST(store.find(capsule) == nullptr, "components go with their actor");
 }
 
 BOOST_AUTO_TEST_CASE(spawning_an_unknown_class_fails_and_changes_nothing) {
@@ -159,10 +173,8 @@ BOOST_AUTO_TEST_CASE(calls_from_another_thread_throw_and_leave_the_world_untouch
       {"World::find_by_label", [&] { (void)world.find_by_label("original"); }},
       {"World::actors", [&] { (void)world.actors(); }},
       {"World::count", [&] { (void)world.count(); }},
-      {"World::register_class",
-       [&] {
-         world.register_class({"Hero", "Character"});
-       }},
+      {"World::first_with_label", [&] { (void)world.first_with_label("original"); }},
+      {"World::is_actor", [&] { (void)world.is_actor(actor); }},
       {"World::add_listener", [&] { world.add_listener([](ActorEvent, const Actor&) {}); }},
   };
   for (const auto& [api, call] : calls) {
@@ -174,7 +186,6 @@ BOOST_AUTO_TEST_CASE(calls_from_another_thread_throw_and_leave_the_world_untouch
 
   BOOST_TEST(world.count() == 1u);
   BOOST_TEST(world.find(actor)->label == "original");
-  BOOST_TEST(!world.find_class("Hero").has_value());
   BOOST_TEST(events == 0);
   BOOST_TEST(world.find(world.spawn("Character"))->name == "Character_1",
              "the refused spawn must not have used up a name");

@@ -29,5 +29,5 @@ class Victim:
         events.append(f"end_play {reason}")
 
 
-killer.add_python_component(Killer)
-victim.add_python_component(Victim)
+killer.add_python_component("Killer", __name__, "Killer")
+victim.add_python_component("Victim", __name__, "Victim")

@@ -1,5 +1,7 @@
-"""Python components on actors: begin_play when attached, tick every frame,
-end_play("Destroyed") with the actor, end_play("Quit") when the engine stops."""
+"""Python components on actors, as UnrealEnginePython's add_python_component
+makes them: initialize_component and begin_play when attached, tick every
+frame, end_play with UE's EEndPlayReason (Destroyed with the actor, Quit when
+the engine stops)."""
 
 import unreal_engine as ue
 from unreal_engine.classes import Character
@@ -10,9 +12,12 @@ events = probe.values.setdefault("events", [])
 
 
 class Recorder:
+    def initialize_component(self):
+        # The actor is gone by the time end_play(Destroyed) runs.
+        self.label = self.uobject.get_owner().get_actor_label()
+        events.append(f"{self.label} initialize_component")
+
     def begin_play(self):
-        # The actor is gone by the time end_play("Destroyed") runs.
-        self.label = self.uobject.get_actor_label()
         events.append(f"{self.label} begin_play")
 
     def tick(self, delta_time):
@@ -28,7 +33,8 @@ doomed.set_actor_label("doomed")
 survivor = world.actor_spawn(Character)
 survivor.set_actor_label("survivor")
 
-doomed.add_python_component(Recorder)  # a class is instantiated
-component = survivor.add_python_component(Recorder())  # an instance is used as is
-probe.values["returned_component_is_attached"] = component.uobject == survivor
+doomed.add_python_component("Recorder", __name__, "Recorder")
+component = survivor.add_python_component("Recorder", __name__, "Recorder")
+probe.values["returned_component_is_attached"] = (
+    component.get_owner() == survivor and component.get_py_proxy().uobject is component)
 probe.values["doomed"] = doomed

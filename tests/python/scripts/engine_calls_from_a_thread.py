@@ -24,9 +24,9 @@ def attempt(api, call):
 
 def worker():
     attempt("unreal_engine.get_editor_world", ue.get_editor_world)
-    attempt("UWorld.actor_spawn", lambda: world.actor_spawn(Character))
-    attempt("UWorld.all_actors", world.all_actors)
-    attempt("UWorld.find_actor_by_label", lambda: world.find_actor_by_label("untouched"))
+    attempt("UObject.actor_spawn", lambda: world.actor_spawn(Character))
+    attempt("UObject.all_actors", world.all_actors)
+    attempt("UObject.find_actor_by_label", lambda: world.find_actor_by_label("untouched"))
     attempt("UObject.set_actor_label", lambda: actor.set_actor_label("from a thread"))
     attempt("UObject.get_actor_label", actor.get_actor_label)
     attempt("UObject.actor_destroy", actor.actor_destroy)

@@ -11,7 +11,7 @@ hero.set_actor_label("hero")
 prop = world.actor_spawn(Actor)
 villain = world.actor_spawn(Character)
 villain.set_actor_label("villain")
-pawn = world.actor_spawn("Pawn")
+pawn = world.actor_spawn(ue.find_class("Pawn"))
 
 found = probe.values
 found["labels"] = [actor.get_actor_label() for actor in world.all_actors()]
@@ -19,7 +19,11 @@ found["names"] = [actor.get_name() for actor in world.all_actors()]
 found["villain_found"] = world.find_actor_by_label("villain") == villain
 found["nobody_found"] = world.find_actor_by_label("nobody")
 found["villain_class"] = villain.get_class().get_name()
-found["classes"] = [ue.find_class("Pawn").get_name(), ue.find_class("Dragon")]
+found["pawn_class"] = ue.find_class("Pawn").get_name()
+try:
+    ue.find_class("Dragon")
+except RuntimeError as error:
+    found["unknown_class"] = str(error)
 
 villain.actor_destroy()
 found["labels_after_destroy"] = [actor.get_actor_label() for actor in world.all_actors()]
@@ -30,7 +34,8 @@ except RuntimeError as error:
     found["destroyed_actor_error"] = str(error)
 
 for attempt, call in [("number", lambda: world.actor_spawn(42)),
-                      ("unknown", lambda: world.actor_spawn("Dragon"))]:
+                      ("name", lambda: world.actor_spawn("Pawn")),
+                      ("not_an_actor", lambda: world.actor_spawn(ue.find_class("Material")))]:
     try:
         call()
     except (TypeError, ValueError) as error:

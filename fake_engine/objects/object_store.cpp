@@ -1,0 +1,221 @@
+#include "fake_engine/objects/object_store.h"
+
+#include <algorithm>
+
+namespace understudy {
+
+NoSuchObjectError::NoSuchObjectError(ObjectId id)
+    : std::out_of_range("no object with id " + std::to_string(id) +
+                        " (destroyed, or never created)") {}
+
+ObjectStore::ObjectStore(const TypeRegistry& types, const ModelRoles& roles)
+    : types_(types), roles_(roles) {
+  objects_.emplace_back();  // id 0 is None
+}
+
+Object& ObjectStore::get(ObjectId id) {
+  auto* object = find(id);
+  if (!object) {
+    throw NoSuchObjectError(id);
+  }
+  return *object;
+}
+
+const Object& ObjectStore::get(ObjectId id) const {
+  const auto* object = find(id);
+  if (!object) {
+    throw NoSuchObjectError(id);
+  }
+  return *object;
+}
+
+std::string ObjectStore::unique_name(const ClassInfo& cls, ObjectId outer) {
+  auto& counter = name_counters_[cls.name];
+  for (;;) {
+    auto name = cls.name + "_" + std::to_string(counter++);
+    if (find_inner(outer, name) == 0) {
+      return name;
+    }
+  }
+}
+
+void ObjectStore::index(const Object& object) {
+  inners_.emplace(InnerKey{object.outer, object.name}, object.id);
+  if (object.outer != 0) {
+    get(object.outer).inners.push_back(object.id);
+  }
+}
+
+void ObjectStore::unindex(const Object& object) {
+  const auto it = inners_.find(InnerKeyView{object.outer, object.name});
+  if (it != inners_.end() && it->second == object.id) {
+    inners_.erase(it);
+  }
+  if (auto* outer = find(object.outer)) {
+    auto& list = outer->inners;
+    list.erase(std::remove(list.begin(), list.end(), object.id), list.end());
+  }
+}
+
+Object& ObjectStore::create(const ClassInfo& cls, ObjectId outer, std::string name) {
+  if (outer != 0 && !find(outer)) {
+    throw NoSuchObjectError(outer);
+  }
+  if (name.empty()) {
+    name = unique_name(cls, outer);
+  } else if (find_inner(outer, name) != 0) {
+    throw std::invalid_argument("an object named '" + name + "' already exists in " +
+                                (outer ? path_name(outer) : std::string("the top level")));
+  }
+  auto object = std::make_unique<Object>();
+  object->id = objects_.size();
+  object->cls = &cls;
+  object->name = std::move(name);
+  object->outer = outer;
+  object->properties = cls.prototype;
+  auto& stored = *objects_.emplace_back(std::move(object));
+  ++live_;
+  index(stored);
+  create_components(stored);
+  return stored;
+}
+
+const PropertyInfo* ObjectStore::role_property(const Object& object,
+                                               const std::string& name) const {
+  return name.empty() ? nullptr : object.cls->find_property(name);
+}
+
+void ObjectStore::create_components(Object& owner) {
+  if (owner.cls->components.empty()) {
+    return;
+  }
+  const ObjectId owner_id = owner.id;
+  std::vector<std::pair<const ComponentTemplate*, ObjectId>> made;
+  ObjectId root = 0;
+  for (const auto* component : owner.cls->components) {
+    // create() may grow objects_: look the owner up again afterwards.
+    const ObjectId id = create(*component->cls, owner_id, component->name).id;
+    made.emplace_back(component, id);
+    auto& self = get(owner_id);
+    if (!component->property.empty()) {
+      self.get(*self.cls->find_property(component->property)) = Value(ObjectRef{id});
+    }
+    if (component->root) {
+      root = id;
+      if (const auto* property = role_property(self, roles_.root_property)) {
+        self.get(*property) = Value(ObjectRef{id});
+      }
+    }
+  }
+  const auto* scene = types_.find_class(roles_.scene_component_class);
+  for (const auto& [component, id] : made) {
+    auto& object = get(id);
+    const auto* attach = role_property(object, roles_.attach_property);
+    if (!attach || id == root || (scene && !object.cls->is_a(*scene))) {
+      continue;
+    }
+    ObjectId parent = root;
+    for (const auto& [other, other_id] : made) {
+      if (other->name == component->attach_to) {
+        parent = other_id;
+      }
+    }
+    object.get(*attach) = Value(ObjectRef{parent});
+  }
+}
+
+bool ObjectStore::destroy(ObjectId id) {
+  auto* object = find(id);
+  if (!object) {
+    return false;
+  }
+  // Inners first, newest first, as a nested scope unwinds.
+  const auto inners = object->inners;
+  for (auto it = inners.rbegin(); it != inners.rend(); ++it) {
+    destroy(*it);
+  }
+  unindex(*find(id));
+  objects_[id].reset();
+  --live_;
+  return true;
+}
+
+void ObjectStore::rename(ObjectId id, std::string name) { move(id, get(id).outer, std::move(name)); }
+
+void ObjectStore::move(ObjectId id, ObjectId new_outer, std::string name) {
+  auto& object = get(id);
+  if (new_outer != 0 && !find(new_outer)) {
+    throw NoSuchObjectError(new_outer);
+  }
+  for (ObjectId up = new_outer; up != 0; up = get(up).outer) {
+    if (up == id) {
+      throw std::invalid_argument("cannot move " + path_name(id) + " inside itself");
+    }
+  }
+  if (name.empty()) {
+    name = object.name;
+  }
+  const auto existing = find_inner(new_outer, name);
+  if (existing != 0 && existing != id) {
+    throw std::invalid_argument("an object named '" + name + "' already exists in " +
+                                (new_outer ? path_name(new_outer) : std::string("the top level")));
+  }
+  unindex(object);
+  object.outer = new_outer;
+  object.name = std::move(name);
+  index(object);
+}
+
+ObjectId ObjectStore::find_inner(ObjectId outer, std::string_view name) const {
+  const auto it = inners_.find(InnerKeyView{outer, name});
+  return it == inners_.end() ? 0 : it->second;
+}
+
+ObjectId ObjectStore::find_path(std::string_view path) const {
+  // The package name runs to the first '.' or ':'; the rest are inner names.
+  auto end = path.find_first_of(".:");
+  ObjectId current = find_inner(0, path.substr(0, end));
+  while (current != 0 && end != std::string_view::npos) {
+    path.remove_prefix(end + 1);
+    end = path.find_first_of(".:");
+    current = find_inner(current, path.substr(0, end));
+  }
+  return current;
+}
+
+ObjectId ObjectStore::find_by_name(std::string_view name, const ClassInfo* of_class) const {
+  for (const auto& object : objects_) {
+    if (object && object->name == name && (!of_class || object->cls->is_a(*of_class))) {
+      return object->id;
+    }
+  }
+  return 0;
+}
+
+std::string ObjectStore::path_name(ObjectId id) const {
+  const auto& object = get(id);
+  if (object.outer == 0) {
+    return object.name;
+  }
+  const auto& outer = get(object.outer);
+  // UE's SUBOBJECT_DELIMITER: ':' after an object that sits directly in a package.
+  const bool outer_in_package = outer.outer != 0 && get(outer.outer).outer == 0;
+  return path_name(object.outer) + (outer_in_package ? ":" : ".") + object.name;
+}
+
+ObjectId ObjectStore::outermost(ObjectId id) const {
+  while (id != 0 && get(id).outer != 0) {
+    id = get(id).outer;
+  }
+  return id;
+}
+
+void ObjectStore::for_each(const std::function<void(const Object&)>& visit) const {
+  for (const auto& object : objects_) {
+    if (object) {
+      visit(*object);
+    }
+  }
+}
+
+}  // namespace understudy

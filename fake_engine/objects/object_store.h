@@ -1,0 +1,138 @@
+// ObjectStore: every object of the object model (actors, components, assets,
+// packages), with its class, name, outer and property values.
+//
+// Objects form a tree through their outer: a package has none; an asset's
+// outer is its package; an actor's is its level; a component's is its actor.
+// Names are unique among the objects of one outer, as UE requires. Path names
+// follow UE's GetPathName: "/Game/Maps/Level.Level:PersistentLevel.Chair_0".
+//
+// Lookups by id are O(1) (ids index a vector), by (outer, name) O(1) on
+// average, by path O(depth). Property values are stored per slot of the
+// object's ClassInfo.
+//
+// Contract: single-threaded (the engine's main thread; World checks it). A
+// reference (Object&) stays valid until that object is destroyed; ids are
+// never reused.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "fake_engine/objects/schema_loader.h"
+#include "fake_engine/objects/type_registry.h"
+#include "fake_engine/objects/value.h"
+
+namespace understudy {
+
+struct Object {
+  ObjectId id = 0;
+  const ClassInfo* cls = nullptr;
+  std::string name;
+  ObjectId outer = 0;
+  std::vector<Value> properties;  // by slot of cls->properties
+  std::vector<ObjectId> inners;   // objects whose outer this is, in creation order
+
+  const Value& get(const PropertyInfo& property) const { return properties[property.slot]; }
+  Value& get(const PropertyInfo& property) { return properties[property.slot]; }
+};
+
+class NoSuchObjectError : public std::out_of_range {
+ public:
+  explicit NoSuchObjectError(ObjectId id);
+};
+
+class ObjectStore {
+ public:
+  ObjectStore(const TypeRegistry& types, const ModelRoles& roles);
+  ObjectStore(const ObjectStore&) = delete;
+  ObjectStore& operator=(const ObjectStore&) = delete;
+
+  const TypeRegistry& types() const { return types_; }
+  const ModelRoles& roles() const { return roles_; }
+
+  // Creates an object of `cls` in `outer` (0: a top-level object, as a
+  // package is), with its default subobjects (the class's components).
+  // An empty name makes one up as UE does ("StaticMesh_3"). Throws
+  // std::invalid_argument if the name is taken in that outer, and
+  // NoSuchObjectError for an unknown outer.
+  Object& create(const ClassInfo& cls, ObjectId outer, std::string name = {});
+
+  // Destroys the object and everything inside it (inners first). False if
+  // there is no such object.
+  bool destroy(ObjectId id);
+
+  // Renames and/or moves an object (outer 0 keeps the current outer unless
+  // `move` is set). Throws std::invalid_argument if the name is taken there.
+  void rename(ObjectId id, std::string name);
+  void move(ObjectId id, ObjectId new_outer, std::string name);
+
+  Object* find(ObjectId id) {
+    return id < objects_.size() ? objects_[id].get() : nullptr;
+  }
+  const Object* find(ObjectId id) const {
+    return id < objects_.size() ? objects_[id].get() : nullptr;
+  }
+  Object& get(ObjectId id);
+  const Object& get(ObjectId id) const;
+
+  ObjectId find_inner(ObjectId outer, std::string_view name) const;
+  // "/Game/Pkg.Asset", "/Game/Pkg.Asset:Sub.Sub2", or a package "/Game/Pkg"; 0 if none.
+  ObjectId find_path(std::string_view path) const;
+  // The first object (lowest id) with that name anywhere, optionally of a class.
+  ObjectId find_by_name(std::string_view name, const ClassInfo* of_class = nullptr) const;
+  std::string path_name(ObjectId id) const;
+  // The outermost object (the package).
+  ObjectId outermost(ObjectId id) const;
+
+  // A name UE would give a new object of `cls`: "<Class>_<n>", unique in `outer`.
+  std::string unique_name(const ClassInfo& cls, ObjectId outer);
+
+  std::size_t size() const { return live_; }
+  // Every live object, in creation order.
+  void for_each(const std::function<void(const Object&)>& visit) const;
+
+ private:
+  struct InnerKey {
+    ObjectId outer;
+    std::string name;
+  };
+  struct InnerKeyView {
+    ObjectId outer;
+    std::string_view name;
+  };
+  struct InnerKeyHash {
+    using is_transparent = void;
+    std::size_t operator()(const InnerKey& key) const noexcept {
+      return (*this)(InnerKeyView{key.outer, key.name});
+    }
+    std::size_t operator()(const InnerKeyView& key) const noexcept {
+      return std::hash<std::string_view>{}(key.name) ^ (std::hash<ObjectId>{}(key.outer) * 0x9E3779B97F4A7C15ull);
+    }
+  };
+  struct InnerKeyEqual {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const noexcept {
+      return a.outer == b.outer && std::string_view(a.name) == std::string_view(b.name);
+    }
+  };
+
+  void create_components(Object& owner);
+  void index(const Object& object);
+  void unindex(const Object& object);
+  const PropertyInfo* role_property(const Object& object, const std::string& name) const;
+
+  const TypeRegistry& types_;
+  const ModelRoles& roles_;
+  std::vector<std::unique_ptr<Object>> objects_;  // by id; [0] stays null
+  std::unordered_map<InnerKey, ObjectId, InnerKeyHash, InnerKeyEqual> inners_;
+  StringIndex<std::uint64_t> name_counters_;  // per class name
+  std::size_t live_ = 0;
+};
+
+}  // namespace understudy

@@ -1,0 +1,182 @@
+// TypeRegistry: the classes, structs and enums of the object model, as a
+// schema declares them (see docs/object-schema.md).
+//
+// Engine-neutral: the registry knows classes with parents, typed properties,
+// default subobjects (components) and functions; which class is an engine's
+// actor or component is the binding's business (ModelRoles).
+//
+// Contract: filled by SchemaLoader (add_*), then resolve() once, after which
+// the registry is read-only and its infos are stable (pointers into it stay
+// valid for its lifetime). Not thread-safe while filling; read-only use after
+// resolve() is safe from any thread.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include "fake_engine/objects/string_index.h"
+#include <vector>
+
+#include "fake_engine/objects/value.h"
+
+namespace understudy {
+
+// Where a declaration came from, for error messages: "engine.toml:12".
+struct SourceLocation {
+  std::string file;
+  int line = 0;
+  std::string describe() const;
+};
+
+// A schema that cannot be used: names the file, the line, and what is wrong.
+class SchemaError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class EnumInfo {
+ public:
+  std::string name;
+  std::string doc;
+  std::vector<std::pair<std::string, std::int64_t>> values;  // declared order
+  SourceLocation where;
+
+  std::optional<std::int64_t> value_of(std::string_view value_name) const;
+  const std::string* name_of(std::int64_t value) const;  // nullptr if undeclared
+};
+
+struct PropertyInfo {
+  std::string name;
+  ValueType type;
+  std::string doc;
+  std::optional<Value> declared_default;  // from the schema, before resolve()
+  Value default_value;                    // resolved: the declared one, or the type's zero
+  std::size_t slot = 0;                   // index in an instance's (or struct's) values
+  SourceLocation where;
+};
+
+class StructInfo {
+ public:
+  std::string name;
+  std::string parent_name;
+  std::string doc;
+  SourceLocation where;
+  std::vector<PropertyInfo> own_fields;
+
+  // Resolved: parents' fields first.
+  const StructInfo* parent = nullptr;
+  std::vector<const PropertyInfo*> fields;
+  StructValue prototype;  // every field at its default
+
+  const PropertyInfo* find_field(std::string_view field) const;
+
+ private:
+  friend class TypeRegistry;
+  StringIndex<const PropertyInfo*> by_name_;
+  bool resolved_ = false;
+};
+
+// A default subobject, created with every instance of its class.
+struct ComponentTemplate {
+  std::string name;        // the subobject's name
+  std::string class_name;  // its class
+  std::string property;    // the owner's property that references it (may be empty)
+  std::string attach_to;   // the template it attaches to (may be empty)
+  bool root = false;       // the owner's root (scene) component
+  SourceLocation where;
+  const ClassInfo* cls = nullptr;  // resolved
+};
+
+struct FunctionParam {
+  std::string name;
+  ValueType type;
+};
+
+struct FunctionInfo {
+  std::string name;
+  std::string doc;
+  std::vector<FunctionParam> params;
+  std::optional<ValueType> returns;
+  std::string builtin;  // an engine-side implementation, or empty
+  SourceLocation where;
+};
+
+class ClassInfo {
+ public:
+  std::string name;
+  std::string parent_name;
+  std::string doc;
+  bool abstract = false;
+  SourceLocation where;
+  std::vector<PropertyInfo> own_properties;
+  std::vector<std::pair<std::string, Value>> default_overrides;  // before resolve()
+  std::vector<std::pair<std::string, SourceLocation>> override_locations;
+  std::vector<ComponentTemplate> own_components;
+  std::vector<FunctionInfo> own_functions;
+
+  // Resolved.
+  const ClassInfo* parent = nullptr;
+  std::size_t depth = 0;                         // Object is 0
+  std::vector<const PropertyInfo*> properties;   // parents' first; index == slot
+  std::vector<Value> prototype;                  // defaults, overrides applied
+  std::vector<const ComponentTemplate*> components;  // parents' first
+
+  const PropertyInfo* find_property(std::string_view property) const;
+  const FunctionInfo* find_function(std::string_view function) const;
+  bool is_a(const ClassInfo& ancestor) const;
+  // Own and inherited functions, each name once (the most derived wins).
+  std::vector<const FunctionInfo*> functions() const;
+
+ private:
+  friend class TypeRegistry;
+  StringIndex<const PropertyInfo*> by_name_;
+  StringIndex<const FunctionInfo*> functions_by_name_;
+  bool resolved_ = false;
+};
+
+class TypeRegistry {
+ public:
+  // Adds a declaration; a name declared twice is a SchemaError naming both places.
+  ClassInfo& add_class(ClassInfo info);
+  StructInfo& add_struct(StructInfo info);
+  EnumInfo& add_enum(EnumInfo info);
+
+  // Resolves names, inheritance, slots and defaults. Throws SchemaError for an
+  // unknown type, a parent cycle, a default of the wrong kind, ...
+  void resolve();
+  bool resolved() const { return resolved_; }
+
+  const ClassInfo* find_class(std::string_view name) const;
+  const StructInfo* find_struct(std::string_view name) const;
+  const EnumInfo* find_enum(std::string_view name) const;
+
+  // In declaration order.
+  const std::deque<ClassInfo>& classes() const { return classes_; }
+  const std::deque<StructInfo>& structs() const { return structs_; }
+  const std::deque<EnumInfo>& enums() const { return enums_; }
+
+  // Converts `value` (as a schema or a script gives it) to `type`, or throws
+  // std::invalid_argument saying what was expected and what was given.
+  // Numbers convert between numeric kinds (a float property rounds to 32 bits,
+  // as UE's float does), enum values convert from their names.
+  Value coerce(const ValueType& type, Value value) const;
+
+ private:
+  void resolve_type(ValueType& type, const SourceLocation& where) const;
+  void resolve_struct(StructInfo& info, std::vector<const StructInfo*>& visiting);
+  void resolve_class(ClassInfo& info, std::vector<const ClassInfo*>& visiting);
+
+  std::deque<ClassInfo> classes_;
+  std::deque<StructInfo> structs_;
+  std::deque<EnumInfo> enums_;
+  StringIndex<ClassInfo*> class_index_;
+  StringIndex<StructInfo*> struct_index_;
+  StringIndex<EnumInfo*> enum_index_;
+  bool resolved_ = false;
+};
+
+}  // namespace understudy

@@ -1,0 +1,103 @@
+// The Unreal binding's shared parts: what the `unreal_engine` module's types
+// (UObject, UScriptStruct) hold, and the conversions between the object
+// model's values and Python, as UnrealEnginePython converts UPROPERTYs.
+//
+// Every object access runs on the engine's main thread: engine_for() throws
+// WrongThreadError (a RuntimeError in Python) naming the API and the Python
+// thread elsewhere, as the real engine would crash.
+//
+// REQUIRES: GIL held for everything here.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "fake_engine/objects/object_store.h"
+#include "fake_engine/python/python_runtime.h"
+
+namespace understudy::unreal {
+
+using WeakState = std::weak_ptr<PythonEngineState>;
+
+// The engine behind `weak`, after checking it still runs and this is its main thread.
+std::shared_ptr<PythonEngineState> engine_for(const WeakState& weak, std::string_view api);
+
+// What a Python `unreal_engine.UObject` refers to: an object of the model, or
+// one of its types (UE's UClass, UScriptStruct and UEnum are UObjects too).
+struct UObjectHandle {
+  WeakState state;
+  ObjectId id = 0;
+  const ClassInfo* cls = nullptr;
+  const StructInfo* script_struct = nullptr;
+  const EnumInfo* enumeration = nullptr;
+
+  bool is_object() const { return id != 0; }
+};
+
+// A struct value in Python (UEP's UScriptStruct instances). It owns its value,
+// or views a struct nested in another struct value (UEP hands nested structs
+// out by reference: writes through the view land in the outer value).
+struct StructInstance {
+  std::shared_ptr<StructValue> value;
+  WeakState state;  // for the object references a struct may hold
+};
+
+// The one Python object for an object, a class, a struct type or an enum
+// (`a is b` holds for the same object, and attributes a script sets stick,
+// as UEP keeps one Python object per UObject). None for id 0 / nullptr.
+pybind11::object wrap_object(PythonEngineState& state, const WeakState& weak, ObjectId id);
+pybind11::object wrap_class(PythonEngineState& state, const WeakState& weak, const ClassInfo* cls);
+pybind11::object wrap_struct_type(PythonEngineState& state, const WeakState& weak,
+                                  const StructInfo* info);
+pybind11::object wrap_enum(PythonEngineState& state, const WeakState& weak, const EnumInfo* info);
+// Drops the Python object of a destroyed object (its handle reports it invalid).
+void forget_wrapper(PythonEngineState& state, ObjectId id);
+
+// A value as UEP returns it: bool, int (also enums and bytes), float, str
+// (FString, FName, FText), FVector & co for UE's math structs, a
+// UScriptStruct copy for other structs (`nested_view` shares instead), a
+// UObject or None, a list, set or dict.
+pybind11::object to_python(PythonEngineState& state, const WeakState& weak, const ValueType& type,
+                           const Value& value, bool nested_view = false);
+// A Python value for a property of `type`; throws TypeError/ValueError naming
+// `what` ("Actor.Tags"), the type expected and the value given.
+Value from_python(PythonEngineState& state, const ValueType& type, pybind11::handle value,
+                  std::string_view what);
+
+// UE's math structs as the binding's Python math types (FVector, ...): the
+// codec of a struct, or nullptr when the struct is not one of them.
+struct MathStructCodec {
+  pybind11::object (*to_python)(const StructValue& value);
+  // False if `value` is not this math type.
+  bool (*from_python)(pybind11::handle value, StructValue& out);
+};
+const MathStructCodec* math_codec(const StructInfo& info);
+
+// A class argument (UEP takes UClass objects, never class names); TypeError
+// naming `api` otherwise.
+const ClassInfo& class_argument(pybind11::handle cls, std::string_view api);
+
+// The type name a Python value shows in errors ("FRotator", "int").
+std::string python_type_name(pybind11::handle value);
+
+// Defines UObject and UScriptStruct on the module (once per process).
+void define_object_types(pybind11::module_& m);
+
+// Parts of UObject defined beside the assets and the world (unreal_assets.cpp):
+// actor_spawn and the world's queries, save_package, and calling a class or
+// a struct type to make an instance.
+void define_world_and_asset_methods(pybind11::class_<UObjectHandle>& uobject);
+
+// The module functions about assets and packages: new_object, find_object,
+// load_object, get_asset, get_assets, delete_asset, get_transient_package.
+void define_asset_functions(pybind11::module_& m, const WeakState& weak);
+
+// Makes an object of `cls` in `outer` (0: the transient package), as UE's
+// NewObject; `api` names the caller in errors.
+ObjectId new_object(PythonEngineState& state, const ClassInfo& cls, ObjectId outer,
+                    const std::string& name, std::string_view api);
+
+}  // namespace understudy::unreal

@@ -1,0 +1,1011 @@
+// unreal_engine.UObject and unreal_engine.UScriptStruct: objects, classes,
+// struct types and enums of the object model as UnrealEnginePython shows
+// them. Attribute access reads and writes UPROPERTYs and calls UFUNCTIONs,
+// after the type's own methods, as UEP's getattro does.
+#include <pybind11/stl.h>
+
+#include <algorithm>
+
+#include "fake_engine/unreal/not_emulated.h"
+#include "fake_engine/unreal/unreal_binding.h"
+
+namespace py = pybind11;
+
+namespace understudy::unreal {
+
+namespace {
+
+// The state and object behind a handle that must be a live object.
+struct LiveObject {
+  std::shared_ptr<PythonEngineState> state;
+  Object* object;
+  ObjectStore& store() const { return state->world.objects(); }
+  const ModelRoles& roles() const { return state->world.objects().roles(); }
+};
+
+LiveObject live(const UObjectHandle& handle, std::string_view api) {
+  auto state = engine_for(handle.state, api);
+  if (!handle.is_object()) {
+    throw py::type_error(std::string(api) + ": " +
+                         (handle.cls ? "a class (UClass '" + handle.cls->name + "')"
+                                     : std::string("a type")) +
+                         " is not an object instance");
+  }
+  auto* object = state->world.objects().find(handle.id);
+  if (!object) {
+    throw std::runtime_error(std::string(api) + ": the UObject is no longer valid (destroyed)");
+  }
+  return {std::move(state), object};
+}
+
+const ClassInfo& class_of_role(const LiveObject& live_object, const std::string& name) {
+  return *live_object.state->world.types().find_class(name);
+}
+
+bool is_a_role(const LiveObject& live_object, const Object& object, const std::string& role) {
+  const auto* cls = live_object.state->world.types().find_class(role);
+  return cls && object.cls->is_a(*cls);
+}
+
+LiveObject live_actor(const UObjectHandle& handle, std::string_view api) {
+  auto result = live(handle, api);
+  if (!is_a_role(result, *result.object, result.roles().actor_class)) {
+    throw py::type_error(std::string(api) + ": " + result.object->name + " is a " +
+                         result.object->cls->name + ", not an " + result.roles().actor_class);
+  }
+  return result;
+}
+
+LiveObject live_component(const UObjectHandle& handle, std::string_view api) {
+  auto result = live(handle, api);
+  if (!is_a_role(result, *result.object, result.roles().component_class)) {
+    throw py::type_error(std::string(api) + ": " + result.object->name + " is a " +
+                         result.object->cls->name + ", not an " + result.roles().component_class);
+  }
+  return result;
+}
+
+
+const PropertyInfo& property_of(const Object& object, std::string_view name, std::string_view api) {
+  const auto* property = object.cls->find_property(name);
+  if (!property) {
+    throw py::attribute_error(std::string(api) + ": " + object.cls->name + " has no property '" +
+                              std::string(name) + "'");
+  }
+  return *property;
+}
+
+py::object read_property(const LiveObject& o, const PropertyInfo& property) {
+  return to_python(*o.state, o.state, property.type, o.object->get(property));
+}
+
+void write_property(const LiveObject& o, const PropertyInfo& property, py::handle value) {
+  o.object->get(property) =
+      from_python(*o.state, property.type, value, o.object->cls->name + "." + property.name);
+}
+
+// --- actors: root component, location, rotation, scale -------------------------
+
+ObjectId root_component(const LiveObject& o) {
+  const auto* property = o.object->cls->find_property(o.roles().root_property);
+  if (!property) {
+    return 0;
+  }
+  const ObjectId root = o.object->get(*property).as<ObjectRef>().id;
+  return o.store().find(root) ? root : 0;
+}
+
+const PropertyInfo& scene_property(const LiveObject& o, const std::string& name) {
+  const auto& scene = class_of_role(o, o.roles().scene_component_class);
+  return *scene.find_property(name);
+}
+
+// A scene component's relative location, rotation or scale; an actor without
+// a root component has none, and UE reports the type's zero (scale: one).
+py::object read_transform_part(const LiveObject& actor, const std::string& part) {
+  const auto& property = scene_property(actor, part);
+  const ObjectId root = root_component(actor);
+  if (root == 0) {
+    return to_python(*actor.state, actor.state, property.type, property.default_value);
+  }
+  return to_python(*actor.state, actor.state, property.type, actor.store().get(root).get(property));
+}
+
+// A struct argument given as the struct, or as its numbers ("x, y, z").
+Value struct_argument(const LiveObject& o, const PropertyInfo& property, const py::args& args,
+                      std::string_view api) {
+  if (args.size() == 1) {
+    return from_python(*o.state, property.type, args[0], std::string(api));
+  }
+  const auto* info = property.type.struct_info;
+  if (args.size() == 0 || args.size() > info->fields.size()) {
+    throw py::type_error(std::string(api) + ": expected a " + info->name + " or " +
+                         std::to_string(info->fields.size()) + " numbers, got " +
+                         std::to_string(args.size()) + " arguments");
+  }
+  StructValue value = info->prototype;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    value.fields[i] =
+        from_python(*o.state, info->fields[i]->type, args[i],
+                    std::string(api) + " argument " + std::to_string(i + 1));
+  }
+  return Value(StructBox(std::move(value)));
+}
+
+bool write_transform_part(const LiveObject& actor, const std::string& part, Value value) {
+  const auto& property = scene_property(actor, part);
+  const ObjectId root = root_component(actor);
+  if (root == 0) {
+    return false;  // UE: an actor without a root component has nowhere to be
+  }
+  actor.store().get(root).get(property) = std::move(value);
+  return true;
+}
+
+// --- components -------------------------------------------------------------------
+
+std::vector<ObjectId> components_of(const LiveObject& actor, const ClassInfo* of_class) {
+  const auto& component_class = class_of_role(actor, actor.roles().component_class);
+  std::vector<ObjectId> result;
+  for (const ObjectId inner : actor.object->inners) {
+    const auto& object = actor.store().get(inner);
+    if (object.cls->is_a(component_class) && (!of_class || object.cls->is_a(*of_class))) {
+      result.push_back(inner);
+    }
+  }
+  return result;
+}
+
+py::list wrap_all(const LiveObject& o, const std::vector<ObjectId>& ids) {
+  py::list list;
+  for (const auto id : ids) {
+    list.append(wrap_object(*o.state, o.state, id));
+  }
+  return list;
+}
+
+ObjectId add_component(const LiveObject& actor, const ClassInfo& cls, const std::string& name,
+                       ObjectId parent, bool as_root, std::string_view api) {
+  const auto& component_class = class_of_role(actor, actor.roles().component_class);
+  if (!cls.is_a(component_class)) {
+    throw py::type_error(std::string(api) + ": " + cls.name + " is not an " +
+                         component_class.name);
+  }
+  if (cls.abstract) {
+    throw py::type_error(std::string(api) + ": " + cls.name + " is abstract");
+  }
+  const ObjectId actor_id = actor.object->id;
+  ObjectId id = 0;
+  try {
+    id = actor.store().create(cls, actor_id, name).id;
+  } catch (const std::invalid_argument& e) {
+    throw py::value_error(std::string(api) + ": " + e.what());
+  }
+  auto& component = actor.store().get(id);
+  const auto& roles = actor.roles();
+  const auto& scene = class_of_role(actor, roles.scene_component_class);
+  auto& owner = actor.store().get(actor_id);
+  if (cls.is_a(scene)) {
+    const auto* root_property = owner.cls->find_property(roles.root_property);
+    const ObjectId root = root_property ? owner.get(*root_property).as<ObjectRef>().id : 0;
+    if (as_root || (root == 0 && root_property)) {
+      owner.get(*root_property) = Value(ObjectRef{id});
+      if (root != 0 && root != id) {
+        // The old root attaches to the new one, as UE's SetRootComponent leaves it.
+        actor.store().get(root).get(*scene.find_property(roles.attach_property)) =
+            Value(ObjectRef{id});
+      }
+    } else {
+      component.get(*scene.find_property(roles.attach_property)) =
+          Value(ObjectRef{parent != 0 ? parent : root});
+    }
+  }
+  const auto* automatic = component.cls->find_property(roles.auto_activate_property);
+  const auto* active = component.cls->find_property(roles.active_property);
+  if (automatic && active && component.get(*automatic).as<bool>()) {
+    component.get(*active) = Value(true);
+  }
+  return id;
+}
+
+// --- functions --------------------------------------------------------------------
+
+py::object call_function(const UObjectHandle& handle, const std::string& name, const py::args& args,
+                         const py::kwargs& kwargs);
+
+// A bound UFUNCTION, as UEP returns it for `obj.FunctionName`.
+struct BoundFunction {
+  UObjectHandle self;
+  std::string name;
+};
+
+// --- repr -------------------------------------------------------------------------
+
+std::string describe(const UObjectHandle& handle) {
+  const auto state = handle.state.lock();
+  if (handle.cls) {
+    return "<unreal_engine.UObject '" + handle.cls->name + "' UClass 'Class'>";
+  }
+  if (handle.script_struct) {
+    return "<unreal_engine.UObject '" + handle.script_struct->name + "' UClass 'ScriptStruct'>";
+  }
+  if (handle.enumeration) {
+    return "<unreal_engine.UObject '" + handle.enumeration->name + "' UClass 'Enum'>";
+  }
+  const Object* object =
+      state && state->affinity.is_main_thread() ? state->world.objects().find(handle.id) : nullptr;
+  if (!object) {
+    return "<unreal_engine.UObject (invalid) id " + std::to_string(handle.id) + ">";
+  }
+  return "<unreal_engine.UObject '" + object->name + "' UClass '" + object->cls->name + "'>";
+}
+
+bool same(const UObjectHandle& a, const UObjectHandle& b) {
+  return a.id == b.id && a.cls == b.cls && a.script_struct == b.script_struct &&
+         a.enumeration == b.enumeration;
+}
+
+std::size_t hash_of(const UObjectHandle& h) {
+  if (h.id) {
+    return std::hash<ObjectId>{}(h.id);
+  }
+  const void* p = h.cls ? static_cast<const void*>(h.cls)
+                  : h.script_struct ? static_cast<const void*>(h.script_struct)
+                                    : static_cast<const void*>(h.enumeration);
+  return std::hash<const void*>{}(p);
+}
+
+// --- raw attribute slots ----------------------------------------------------------
+
+// Sets the Python error for the C++ exception being handled (raw slots run
+// outside pybind11's own translation).
+void set_python_error() {
+  try {
+    throw;
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (const py::builtin_exception& e) {
+    e.set_error();
+  } catch (const std::invalid_argument& e) {
+    PyErr_SetString(PyExc_ValueError, e.what());
+  } catch (const std::exception& e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  }
+}
+
+PyObject* instance_dict_item(PyObject* self, PyObject* name) {
+  PyObject** dict = _PyObject_GetDictPtr(self);
+  if (dict == nullptr || *dict == nullptr) {
+    return nullptr;
+  }
+  PyObject* item = PyDict_GetItemWithError(*dict, name);  // borrowed
+  if (item != nullptr) {
+    Py_INCREF(item);
+  }
+  return item;
+}
+
+PyObject* uobject_getattro(PyObject* self, PyObject* name) {
+  // The type's own methods and descriptors come first, then what a script
+  // stored on the object, then UPROPERTYs and UFUNCTIONs (UEP's order).
+  if (_PyType_Lookup(Py_TYPE(self), name) != nullptr) {
+    return PyObject_GenericGetAttr(self, name);
+  }
+  if (PyObject* item = instance_dict_item(self, name)) {
+    return item;
+  }
+  if (PyErr_Occurred()) {
+    return nullptr;
+  }
+  try {
+    Py_ssize_t size = 0;
+    const char* utf8 = PyUnicode_AsUTF8AndSize(name, &size);
+    if (utf8 == nullptr) {
+      return nullptr;
+    }
+    const std::string_view attribute(utf8, static_cast<std::size_t>(size));
+    const auto& handle = py::handle(self).cast<const UObjectHandle&>();
+    if (handle.enumeration) {
+      if (const auto value = handle.enumeration->value_of(attribute)) {
+        return py::int_(*value).release().ptr();
+      }
+      throw py::attribute_error("enum " + handle.enumeration->name + " has no value '" +
+                                std::string(attribute) + "'");
+    }
+    if (handle.is_object()) {
+      const auto o = live(handle, "UObject attribute");
+      if (const auto* property = o.object->cls->find_property(attribute)) {
+        return read_property(o, *property).release().ptr();
+      }
+      if (o.object->cls->find_function(attribute)) {
+        return py::cast(BoundFunction{handle, std::string(attribute)}).release().ptr();
+      }
+      if (is_uep_uobject_method(attribute)) {
+        throw_not_emulated("UObject." + std::string(attribute));
+      }
+      throw py::attribute_error("'" + o.object->cls->name + "' object (" + o.object->name +
+                                ") has no attribute, property or function '" +
+                                std::string(attribute) + "'");
+    }
+    if (is_uep_uobject_method(attribute)) {
+      throw_not_emulated("UObject." + std::string(attribute));
+    }
+    throw py::attribute_error(describe(handle) + " has no attribute '" + std::string(attribute) +
+                              "'");
+  } catch (...) {
+    set_python_error();
+    return nullptr;
+  }
+}
+
+int uobject_setattro(PyObject* self, PyObject* name, PyObject* value) {
+  try {
+    const auto& handle = py::handle(self).cast<const UObjectHandle&>();
+    if (handle.is_object() && value != nullptr && _PyType_Lookup(Py_TYPE(self), name) == nullptr) {
+      Py_ssize_t size = 0;
+      const char* utf8 = PyUnicode_AsUTF8AndSize(name, &size);
+      if (utf8 == nullptr) {
+        return -1;
+      }
+      const auto o = live(handle, "UObject attribute");
+      if (const auto* property =
+              o.object->cls->find_property(std::string_view(utf8, static_cast<std::size_t>(size)))) {
+        write_property(o, *property, value);
+        return 0;
+      }
+    }
+  } catch (...) {
+    set_python_error();
+    return -1;
+  }
+  return PyObject_GenericSetAttr(self, name, value);
+}
+
+std::shared_ptr<PythonEngineState> struct_engine(const StructInstance& instance) {
+  auto state = instance.state.lock();
+  if (!state) {
+    throw std::runtime_error("struct " + instance.value->type->name +
+                             ": the engine that made it has stopped");
+  }
+  return state;
+}
+
+PyObject* struct_getattro(PyObject* self, PyObject* name) {
+  if (_PyType_Lookup(Py_TYPE(self), name) != nullptr) {
+    return PyObject_GenericGetAttr(self, name);
+  }
+  try {
+    Py_ssize_t size = 0;
+    const char* utf8 = PyUnicode_AsUTF8AndSize(name, &size);
+    if (utf8 == nullptr) {
+      return nullptr;
+    }
+    const std::string_view attribute(utf8, static_cast<std::size_t>(size));
+    const auto& instance = py::handle(self).cast<const StructInstance&>();
+    const auto* field = instance.value->type->find_field(attribute);
+    if (!field) {
+      throw py::attribute_error("struct " + instance.value->type->name + " has no field '" +
+                                std::string(attribute) + "'");
+    }
+    const auto state = struct_engine(instance);
+    return to_python(*state, instance.state, field->type, instance.value->fields[field->slot],
+                     /*nested_view=*/true)
+        .release()
+        .ptr();
+  } catch (...) {
+    set_python_error();
+    return nullptr;
+  }
+}
+
+int struct_setattro(PyObject* self, PyObject* name, PyObject* value) {
+  try {
+    Py_ssize_t size = 0;
+    const char* utf8 = PyUnicode_AsUTF8AndSize(name, &size);
+    if (utf8 == nullptr) {
+      return -1;
+    }
+    const std::string_view attribute(utf8, static_cast<std::size_t>(size));
+    const auto& instance = py::handle(self).cast<const StructInstance&>();
+    const auto* field = instance.value->type->find_field(attribute);
+    if (!field) {
+      throw py::attribute_error("struct " + instance.value->type->name + " has no field '" +
+                                std::string(attribute) + "'");
+    }
+    if (value == nullptr) {
+      throw py::attribute_error("struct fields cannot be deleted");
+    }
+    const auto state = struct_engine(instance);
+    instance.value->fields[field->slot] =
+        from_python(*state, field->type, value, instance.value->type->name + "." + field->name);
+    return 0;
+  } catch (...) {
+    set_python_error();
+    return -1;
+  }
+}
+
+
+// Builtin UFUNCTIONs: engine-side implementations a schema's function names
+// with `builtin = "..."`.
+py::object call_builtin(const UObjectHandle& handle, const FunctionInfo& function,
+                        const py::args& args) {
+  const auto api = "UObject." + function.name;
+  const auto o = live(handle, api);
+  const auto& roles = o.roles();
+  const std::string& builtin = function.builtin;
+  if (builtin == "actor_location" || builtin == "actor_rotation" || builtin == "actor_scale") {
+    live_actor(handle, api);
+    return read_transform_part(o, builtin == "actor_location"   ? roles.location_property
+                                  : builtin == "actor_rotation" ? roles.rotation_property
+                                                                : roles.scale_property);
+  }
+  if (builtin == "set_actor_location" || builtin == "set_actor_rotation" ||
+      builtin == "set_actor_scale") {
+    live_actor(handle, api);
+    const auto& part = builtin == "set_actor_location"   ? roles.location_property
+                       : builtin == "set_actor_rotation" ? roles.rotation_property
+                                                         : roles.scale_property;
+    return py::bool_(write_transform_part(o, part, struct_argument(o, scene_property(o, part), args, api)));
+  }
+  if (builtin == "actor_label") {
+    live_actor(handle, api);
+    const auto* label = o.state->world.label_of(o.object->id);
+    return py::str(label ? *label : o.object->name);
+  }
+  if (builtin == "set_actor_label") {
+    live_actor(handle, api);
+    if (args.size() != 1) {
+      throw py::type_error(api + " takes one argument, the label");
+    }
+    o.state->world.set_label(o.object->id, args[0].cast<std::string>());
+    return py::none();
+  }
+  if (builtin == "destroy_actor") {
+    live_actor(handle, api);
+    return py::bool_(o.state->world.destroy(o.object->id));
+  }
+  throw_not_emulated(o.object->cls->name + "." + function.name + " (builtin '" + builtin +
+                     "' declared at " + function.where.describe() + ")");
+}
+
+py::object call_function(const UObjectHandle& handle, const std::string& name, const py::args& args,
+                         const py::kwargs& kwargs) {
+  const auto api = "UObject.call_function";
+  const auto o = live(handle, api);
+  const auto* function = o.object->cls->find_function(name);
+  if (!function) {
+    throw std::runtime_error(std::string(api) + ": " + o.object->cls->name +
+                             " has no function '" + name + "'");
+  }
+  if (!kwargs.empty()) {
+    throw py::type_error(std::string(api) + ": " + name +
+                         " takes positional arguments only, as UEP's call_function does");
+  }
+  if (!function->builtin.empty()) {
+    return call_builtin(handle, *function, args);
+  }
+  if (args.size() > function->params.size()) {
+    throw py::type_error(std::string(api) + ": " + name + " takes " +
+                         std::to_string(function->params.size()) + " arguments, got " +
+                         std::to_string(args.size()));
+  }
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    (void)from_python(*o.state, function->params[i].type, args[i],
+                      name + " argument '" + function->params[i].name + "'");
+  }
+  throw_not_emulated(o.object->cls->name + "." + name + " (declared at " +
+                     function->where.describe() +
+                     " without an implementation: the schema gives it no builtin)");
+}
+
+// UEP's call("Function arg1 arg2"): a console-style call by name.
+py::object call_command(const UObjectHandle& handle, const std::string& command) {
+  std::vector<std::string> words;
+  std::string word;
+  for (const char c : command) {
+    if (c == ' ') {
+      if (!word.empty()) {
+        words.push_back(std::move(word));
+        word.clear();
+      }
+    } else {
+      word += c;
+    }
+  }
+  if (!word.empty()) {
+    words.push_back(std::move(word));
+  }
+  if (words.empty()) {
+    throw py::value_error("UObject.call: an empty command");
+  }
+  const auto o = live(handle, "UObject.call");
+  const auto* function = o.object->cls->find_function(words.front());
+  if (!function) {
+    throw std::runtime_error("UObject.call: " + o.object->cls->name + " has no function '" +
+                             words.front() + "'");
+  }
+  py::tuple args(words.size() - 1);
+  for (std::size_t i = 1; i < words.size(); ++i) {
+    const auto& text = words[i];
+    py::object value = py::str(text);
+    if (i - 1 < function->params.size()) {
+      const auto& type = function->params[i - 1].type;
+      if (type.kind == ValueKind::kBool) {
+        value = py::bool_(text == "true" || text == "True" || text == "1");
+      } else if (type.is_numeric()) {
+        value = (type.kind == ValueKind::kFloat || type.kind == ValueKind::kDouble)
+                    ? py::object(py::float_(std::stod(text)))
+                    : py::object(py::int_(std::stoll(text)));
+      }
+    }
+    args[i - 1] = value;
+  }
+  return call_function(handle, words.front(), py::args(args), py::kwargs());
+}
+
+void define_uobject_methods(py::class_<UObjectHandle>& uobject) {
+  // --- every object ---
+  uobject.def("get_name",
+          [](const UObjectHandle& h) -> std::string {
+            if (h.cls) return h.cls->name;
+            if (h.script_struct) return h.script_struct->name;
+            if (h.enumeration) return h.enumeration->name;
+            return live(h, "UObject.get_name").object->name;
+          })
+      .def("set_name",
+           [](const UObjectHandle& h, const std::string& name) {
+             const auto o = live(h, "UObject.set_name");
+             try {
+               o.store().rename(o.object->id, name);
+             } catch (const std::invalid_argument& e) {
+               throw py::value_error(std::string("UObject.set_name: ") + e.what());
+             }
+             return true;
+           })
+      .def("get_path_name",
+           [](const UObjectHandle& h) -> std::string {
+             if (h.cls) return "/Script/Engine." + h.cls->name;
+             if (h.script_struct) return "/Script/CoreUObject." + h.script_struct->name;
+             if (h.enumeration) return "/Script/Engine." + h.enumeration->name;
+             const auto o = live(h, "UObject.get_path_name");
+             return o.store().path_name(o.object->id);
+           })
+      .def("get_full_name",
+           [](const UObjectHandle& h) -> std::string {
+             if (h.cls) return "Class /Script/Engine." + h.cls->name;
+             if (h.script_struct) return "ScriptStruct /Script/CoreUObject." + h.script_struct->name;
+             if (h.enumeration) return "Enum /Script/Engine." + h.enumeration->name;
+             const auto o = live(h, "UObject.get_full_name");
+             return o.object->cls->name + " " + o.store().path_name(o.object->id);
+           })
+      .def("get_class",
+           [](const UObjectHandle& h) -> py::object {
+             auto state = engine_for(h.state, "UObject.get_class");
+             const auto& types = state->world.types();
+             if (h.cls) return wrap_class(*state, h.state, types.find_class("Class"));
+             if (h.script_struct) return wrap_class(*state, h.state, types.find_class("ScriptStruct"));
+             if (h.enumeration) return wrap_class(*state, h.state, types.find_class("Enum"));
+             return wrap_class(*state, h.state, live(h, "UObject.get_class").object->cls);
+           })
+      .def("get_outer",
+           [](const UObjectHandle& h) {
+             const auto o = live(h, "UObject.get_outer");
+             return wrap_object(*o.state, o.state, o.object->outer);
+           })
+      .def("get_outermost",
+           [](const UObjectHandle& h) {
+             const auto o = live(h, "UObject.get_outermost");
+             return wrap_object(*o.state, o.state, o.store().outermost(o.object->id));
+           })
+      .def("is_valid",
+           [](const UObjectHandle& h) {
+             auto state = engine_for(h.state, "UObject.is_valid");
+             return !h.is_object() || state->world.objects().find(h.id) != nullptr;
+           })
+      .def("is_a",
+           [](const UObjectHandle& h, const py::object& cls) {
+             auto state = engine_for(h.state, "UObject.is_a");
+             const auto& ancestor = class_argument(cls, "UObject.is_a");
+             if (h.cls) {
+               const auto* klass = state->world.types().find_class("Class");
+               return klass != nullptr && klass->is_a(ancestor);
+             }
+             return live(h, "UObject.is_a").object->cls->is_a(ancestor);
+           })
+      .def("is_child_of",
+           [](const UObjectHandle& h, const py::object& cls) {
+             auto state = engine_for(h.state, "UObject.is_child_of");
+             if (!h.cls) {
+               throw py::type_error("UObject.is_child_of: not a UClass");
+             }
+             return h.cls->is_a(class_argument(cls, "UObject.is_child_of"));
+           })
+      .def("get_super_class",
+           [](const UObjectHandle& h) {
+             auto state = engine_for(h.state, "UObject.get_super_class");
+             if (!h.cls) {
+               throw py::type_error("UObject.get_super_class: not a UClass");
+             }
+             return wrap_class(*state, h.state, h.cls->parent);
+           })
+      // --- reflection ---
+      .def("get_property",
+           [](const UObjectHandle& h, const std::string& name) {
+             const auto o = live(h, "UObject.get_property");
+             return read_property(o, property_of(*o.object, name, "UObject.get_property"));
+           })
+      .def("set_property",
+           [](const UObjectHandle& h, const std::string& name, const py::object& value) {
+             const auto o = live(h, "UObject.set_property");
+             write_property(o, property_of(*o.object, name, "UObject.set_property"), value);
+           })
+      .def("has_property",
+           [](const UObjectHandle& h, const std::string& name) {
+             const auto o = live(h, "UObject.has_property");
+             return o.object->cls->find_property(name) != nullptr;
+           })
+      .def("get_property_class",
+           [](const UObjectHandle& h, const std::string& name) {
+             const auto o = live(h, "UObject.get_property_class");
+             const auto& property = property_of(*o.object, name, "UObject.get_property_class");
+             return wrap_class(*o.state, o.state, property.type.class_info);
+           })
+      .def("properties",
+           [](const UObjectHandle& h) {
+             std::vector<std::string> names;
+             if (h.script_struct) {
+               engine_for(h.state, "UObject.properties");
+               for (const auto* field : h.script_struct->fields) names.push_back(field->name);
+               return names;
+             }
+             const ClassInfo* cls = h.cls;
+             if (!cls) {
+               cls = live(h, "UObject.properties").object->cls;
+             } else {
+               engine_for(h.state, "UObject.properties");
+             }
+             for (const auto* property : cls->properties) names.push_back(property->name);
+             return names;
+           })
+      .def("functions",
+           [](const UObjectHandle& h) {
+             const ClassInfo* cls = h.cls;
+             if (!cls) {
+               cls = live(h, "UObject.functions").object->cls;
+             } else {
+               engine_for(h.state, "UObject.functions");
+             }
+             std::vector<std::string> names;
+             for (const auto* function : cls->functions()) names.push_back(function->name);
+             return names;
+           })
+      .def("find_function",
+           [](const UObjectHandle& h, const std::string& name) -> py::object {
+             const auto o = live(h, "UObject.find_function");
+             if (!o.object->cls->find_function(name)) return py::none();
+             return py::cast(BoundFunction{h, name});
+           })
+      .def("call_function",
+           [](const UObjectHandle& h, const std::string& name, const py::args& args,
+              const py::kwargs& kwargs) { return call_function(h, name, args, kwargs); })
+      .def("call", [](const UObjectHandle& h, const std::string& command) {
+        return call_command(h, command);
+      });
+}
+
+void define_actor_methods(py::class_<UObjectHandle>& uobject) {
+  uobject.def("get_actor_label",
+          [](const UObjectHandle& h) {
+            const auto o = live_actor(h, "UObject.get_actor_label");
+            return *o.state->world.label_of(o.object->id);
+          })
+      .def("set_actor_label",
+           [](const UObjectHandle& h, const std::string& label) {
+             const auto o = live_actor(h, "UObject.set_actor_label");
+             o.state->world.set_label(o.object->id, label);
+           })
+      .def("actor_destroy",
+           [](const UObjectHandle& h) {
+             const auto o = live_actor(h, "UObject.actor_destroy");
+             o.state->world.destroy(o.object->id);
+           })
+      .def("get_actor_location",
+           [](const UObjectHandle& h) {
+             const auto o = live_actor(h, "UObject.get_actor_location");
+             return read_transform_part(o, o.roles().location_property);
+           })
+      .def("get_actor_rotation",
+           [](const UObjectHandle& h) {
+             const auto o = live_actor(h, "UObject.get_actor_rotation");
+             return read_transform_part(o, o.roles().rotation_property);
+           })
+      .def("get_actor_scale",
+           [](const UObjectHandle& h) {
+             const auto o = live_actor(h, "UObject.get_actor_scale");
+             return read_transform_part(o, o.roles().scale_property);
+           })
+      .def("set_actor_location",
+           [](const UObjectHandle& h, const py::args& args, const py::kwargs&) {
+             const auto o = live_actor(h, "UObject.set_actor_location");
+             const auto& part = o.roles().location_property;
+             return write_transform_part(
+                 o, part, struct_argument(o, scene_property(o, part), args, "UObject.set_actor_location"));
+           })
+      .def("set_actor_rotation",
+           [](const UObjectHandle& h, const py::args& args, const py::kwargs&) {
+             const auto o = live_actor(h, "UObject.set_actor_rotation");
+             const auto& part = o.roles().rotation_property;
+             return write_transform_part(
+                 o, part, struct_argument(o, scene_property(o, part), args, "UObject.set_actor_rotation"));
+           })
+      .def("set_actor_scale",
+           [](const UObjectHandle& h, const py::args& args) {
+             const auto o = live_actor(h, "UObject.set_actor_scale");
+             const auto& part = o.roles().scale_property;
+             return write_transform_part(
+                 o, part, struct_argument(o, scene_property(o, part), args, "UObject.set_actor_scale"));
+           })
+      .def("get_actor_root_component",
+           [](const UObjectHandle& h) {
+             const auto o = live_actor(h, "UObject.get_actor_root_component");
+             return wrap_object(*o.state, o.state, root_component(o));
+           })
+      .def("get_actor_components",
+           [](const UObjectHandle& h) {
+             const auto o = live_actor(h, "UObject.get_actor_components");
+             return wrap_all(o, components_of(o, nullptr));
+           })
+      .def("get_actor_component_by_type",
+           [](const UObjectHandle& h, const py::object& type) {
+             const auto o = live_actor(h, "UObject.get_actor_component_by_type");
+             const auto found = components_of(
+                 o, &class_argument(type, "UObject.get_actor_component_by_type"));
+             return wrap_object(*o.state, o.state, found.empty() ? 0 : found.front());
+           })
+      .def("get_actor_components_by_type",
+           [](const UObjectHandle& h, const py::object& type) {
+             const auto o = live_actor(h, "UObject.get_actor_components_by_type");
+             return wrap_all(o, components_of(o, &class_argument(type,
+                                                                 "UObject.get_actor_components_by_type")));
+           })
+      .def("actor_has_component_of_type",
+           [](const UObjectHandle& h, const py::object& type) {
+             const auto o = live_actor(h, "UObject.actor_has_component_of_type");
+             return !components_of(o, &class_argument(type,
+                                                      "UObject.actor_has_component_of_type"))
+                         .empty();
+           })
+      .def("get_actor_component",
+           [](const UObjectHandle& h, const std::string& name) {
+             const auto o = live_actor(h, "UObject.get_actor_component");
+             for (const auto id : components_of(o, nullptr)) {
+               if (o.store().get(id).name == name) return wrap_object(*o.state, o.state, id);
+             }
+             return py::object(py::none());
+           })
+      .def(
+          "add_actor_component",
+          [](const UObjectHandle& h, const py::object& type, const std::string& name,
+             const py::object& parent) {
+            const auto o = live_actor(h, "UObject.add_actor_component");
+            ObjectId parent_id = 0;
+            if (!parent.is_none()) {
+              parent_id = live_component(parent.cast<const UObjectHandle&>(),
+                                         "UObject.add_actor_component")
+                              .object->id;
+            }
+            const auto id =
+                add_component(o, class_argument(type, "UObject.add_actor_component"),
+                              name, parent_id, false, "UObject.add_actor_component");
+            return wrap_object(*o.state, o.state, id);
+          },
+          py::arg("cls"), py::arg("name"), py::arg("parent") = py::none())
+      .def("add_actor_root_component",
+           [](const UObjectHandle& h, const py::object& type, const std::string& name) {
+             const auto o = live_actor(h, "UObject.add_actor_root_component");
+             const auto id = add_component(
+                 o, class_argument(type, "UObject.add_actor_root_component"), name, 0,
+                 true, "UObject.add_actor_root_component");
+             return wrap_object(*o.state, o.state, id);
+           })
+      .def("add_python_component",
+           [](const UObjectHandle& h, const std::string& name, const std::string& module,
+              const std::string& class_name) {
+             const auto api = "UObject.add_python_component";
+             const auto o = live_actor(h, api);
+             const auto& types = o.state->world.types();
+             const auto* cls = types.find_class("PythonComponent");
+             const ObjectId actor_id = o.object->id;
+             const auto id = add_component(o, cls ? *cls : class_of_role(o, o.roles().component_class),
+                                           name, 0, false, api);
+             auto& component = o.store().get(id);
+             for (const auto& [property, text] :
+                  {std::pair{"PythonModule", &module}, std::pair{"PythonClass", &class_name}}) {
+               if (const auto* info = component.cls->find_property(property)) {
+                 component.get(*info) = Value(*text);
+               }
+             }
+             auto wrapper = wrap_object(*o.state, o.state, id);
+             // As UEP's UPythonComponent: a module or class that fails is logged
+             // (here an engine error) and the component stays, without Python.
+             py::object instance;
+             try {
+               instance = py::module_::import(module.c_str()).attr(class_name.c_str())();
+               instance.attr("uobject") = wrapper;
+             } catch (py::error_already_set& e) {
+               o.state->report_error("component",
+                                     std::string(api) + ": " + module + "." + class_name +
+                                         " could not be made",
+                                     describe_python_error(e));
+               return wrapper;
+             }
+             o.state->components.attach(actor_id, id, instance);
+             return wrapper;
+           })
+      .def("get_py_proxy",
+           [](const UObjectHandle& h) {
+             const auto o = live(h, "UObject.get_py_proxy");
+             return o.state->components.proxy_of(o.object->id);
+           })
+      .def("get_owner",
+           [](const UObjectHandle& h) {
+             const auto o = live(h, "UObject.get_owner");
+             if (is_a_role(o, *o.object, o.roles().component_class)) {
+               return wrap_object(*o.state, o.state, o.object->outer);
+             }
+             const auto* owner = o.object->cls->find_property("Owner");
+             return owner ? read_property(o, *owner) : py::object(py::none());
+           })
+      .def("get_world",
+           [](const UObjectHandle& h) {
+             const auto o = live(h, "UObject.get_world");
+             const ObjectId world = o.state->world.world_object();
+             // Objects in the world's package are in the world; assets are not.
+             if (o.store().outermost(o.object->id) != o.store().outermost(world)) {
+               return py::object(py::none());
+             }
+             return wrap_object(*o.state, o.state, world);
+           })
+      // --- components ---
+      .def("get_relative_location",
+           [](const UObjectHandle& h) {
+             const auto o = live_component(h, "UObject.get_relative_location");
+             return read_property(o, property_of(*o.object, o.roles().location_property,
+                                                 "UObject.get_relative_location"));
+           })
+      .def("set_relative_location",
+           [](const UObjectHandle& h, const py::args& args) {
+             const auto o = live_component(h, "UObject.set_relative_location");
+             const auto& property = property_of(*o.object, o.roles().location_property,
+                                                "UObject.set_relative_location");
+             o.object->get(property) = struct_argument(o, property, args, "UObject.set_relative_location");
+           })
+      .def("get_relative_rotation",
+           [](const UObjectHandle& h) {
+             const auto o = live_component(h, "UObject.get_relative_rotation");
+             return read_property(o, property_of(*o.object, o.roles().rotation_property,
+                                                 "UObject.get_relative_rotation"));
+           })
+      .def("set_relative_rotation",
+           [](const UObjectHandle& h, const py::args& args) {
+             const auto o = live_component(h, "UObject.set_relative_rotation");
+             const auto& property = property_of(*o.object, o.roles().rotation_property,
+                                                "UObject.set_relative_rotation");
+             o.object->get(property) = struct_argument(o, property, args, "UObject.set_relative_rotation");
+           })
+      .def("get_attach_parent",
+           [](const UObjectHandle& h) {
+             const auto o = live_component(h, "UObject.get_attach_parent");
+             const auto* attach = o.object->cls->find_property(o.roles().attach_property);
+             return attach ? read_property(o, *attach) : py::object(py::none());
+           })
+      .def("attach_to_component",
+           [](const UObjectHandle& h, const UObjectHandle& parent) {
+             const auto o = live_component(h, "UObject.attach_to_component");
+             const auto p = live_component(parent, "UObject.attach_to_component");
+             write_property(o, property_of(*o.object, o.roles().attach_property,
+                                           "UObject.attach_to_component"),
+                            wrap_object(*o.state, o.state, p.object->id));
+           })
+      .def("destroy_component", [](const UObjectHandle& h) {
+        const auto o = live_component(h, "UObject.destroy_component");
+        const ObjectId id = o.object->id;
+        forget_wrapper(*o.state, id);
+        o.store().destroy(id);
+      });
+}
+
+}  // namespace
+
+void define_object_types(py::module_& m) {
+  // Types are registered with pybind11 once per process; later engines (unit
+  // tests create several) reuse them.
+  if (py::detail::get_type_info(typeid(UObjectHandle)) != nullptr) {
+    m.attr("UObject") = py::type::of<UObjectHandle>();
+    m.attr("UScriptStruct") = py::type::of<StructInstance>();
+    return;
+  }
+  py::class_<BoundFunction>(m, "UFunction")
+      .def("__call__",
+           [](const BoundFunction& f, const py::args& args, const py::kwargs& kwargs) {
+             return call_function(f.self, f.name, args, kwargs);
+           })
+      .def("get_name", [](const BoundFunction& f) { return f.name; })
+      .def("__repr__", [](const BoundFunction& f) {
+        return "<unreal_engine.UFunction '" + f.name + "' of " + describe(f.self) + ">";
+      });
+
+  py::class_<UObjectHandle> uobject(m, "UObject", py::dynamic_attr());
+  define_uobject_methods(uobject);
+  define_actor_methods(uobject);
+  define_world_and_asset_methods(uobject);
+  uobject
+      .def("__eq__",
+           [](const UObjectHandle& a, const py::object& b) {
+             return py::isinstance<UObjectHandle>(b) && same(a, b.cast<const UObjectHandle&>());
+           })
+      .def("__hash__", [](const UObjectHandle& h) { return hash_of(h); })
+      .def("__repr__", [](const UObjectHandle& h) { return describe(h); });
+  auto* type = reinterpret_cast<PyTypeObject*>(uobject.ptr());
+  type->tp_getattro = uobject_getattro;
+  type->tp_setattro = uobject_setattro;
+  PyType_Modified(type);
+
+  py::class_<StructInstance> script_struct(m, "UScriptStruct");
+  script_struct
+      .def("fields",
+           [](const StructInstance& s) {
+             std::vector<std::string> names;
+             for (const auto* field : s.value->type->fields) names.push_back(field->name);
+             return names;
+           })
+      .def("clone",
+           [](const StructInstance& s) {
+             return StructInstance{std::make_shared<StructValue>(*s.value), s.state};
+           })
+      .def("get_struct",
+           [](const StructInstance& s) {
+             auto state = struct_engine(s);
+             return wrap_struct_type(*state, s.state, s.value->type);
+           })
+      .def("get_field",
+           [](const py::object& self, const std::string& name) {
+             return self.attr(py::str(name));
+           })
+      .def("set_field",
+           [](const py::object& self, const std::string& name, const py::object& value) {
+             py::setattr(self, py::str(name), value);
+           })
+      .def("as_dict",
+           [](const py::object& self) {
+             py::dict dict;
+             for (const auto* field : self.cast<const StructInstance&>().value->type->fields) {
+               dict[py::str(field->name)] = self.attr(py::str(field->name));
+             }
+             return dict;
+           })
+      .def("__eq__",
+           [](const StructInstance& a, const py::object& b) {
+             return py::isinstance<StructInstance>(b) &&
+                    *a.value == *b.cast<const StructInstance&>().value;
+           })
+      .def("__repr__", [](const py::object& self) {
+        const auto& s = self.cast<const StructInstance&>();
+        std::string text = "<unreal_engine.UScriptStruct '" + s.value->type->name + "' {";
+        bool first = true;
+        for (const auto* field : s.value->type->fields) {
+          text += (first ? "'" : ", '") + field->name +
+                  "': " + py::repr(self.attr(py::str(field->name))).cast<std::string>();
+          first = false;
+        }
+        return text + "}>";
+      });
+  script_struct.attr("__hash__") = py::none();
+  auto* struct_type = reinterpret_cast<PyTypeObject*>(script_struct.ptr());
+  struct_type->tp_getattro = struct_getattro;
+  struct_type->tp_setattro = struct_setattro;
+  PyType_Modified(struct_type);
+}
+
+}  // namespace understudy::unreal
