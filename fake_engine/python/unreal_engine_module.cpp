@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 
 #include "fake_engine/python/python_runtime.h"
+#include "fake_engine/unreal/not_emulated.h"
 
 namespace py = pybind11;
 
@@ -252,6 +253,7 @@ void install_unreal_engine_module(const std::shared_ptr<PythonEngineState>& stat
   const py::dict modules = py::module_::import("sys").attr("modules");
   modules["unreal_engine"] = m;
   modules["unreal_engine.classes"] = classes;
+  install_not_emulated_fallback(m);
 }
 
 }  // namespace understudy
