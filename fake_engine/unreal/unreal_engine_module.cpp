@@ -224,6 +224,8 @@ void install_unreal_engine_module(const std::shared_ptr<PythonEngineState>& stat
   modules["unreal_engine.classes"] = classes;
   modules["unreal_engine.structs"] = structs;
   modules["unreal_engine.enums"] = enums;
+  // Last: names UEP has and this module lacks fail naming the coverage table.
+  install_not_emulated_fallback(m);
 }
 
 }  // namespace understudy

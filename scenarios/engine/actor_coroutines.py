@@ -5,11 +5,16 @@ import asyncio
 import ue_asyncio
 import unreal_engine as ue
 from unreal_engine.classes import Character
+from unreal_engine.enums import EEndPlayReason
+
+
+# end_play gets UE's EEndPlayReason value.
+REASONS = {EEndPlayReason.Destroyed: "Destroyed", EEndPlayReason.Quit: "Quit"}
 
 
 class Heartbeat:
     def begin_play(self):
-        self.label = self.uobject.get_actor_label()
+        self.label = self.uobject.get_owner().get_actor_label()
         self.task = ue_asyncio.loop.create_task(self.beat())
 
     async def beat(self):
@@ -19,14 +24,14 @@ class Heartbeat:
 
     def end_play(self, reason):
         self.task.cancel()
-        ue.log(f"{self.label} coroutine cancelled ({reason})")
+        ue.log(f"{self.label} coroutine cancelled ({REASONS.get(reason, reason)})")
 
 
 world = ue.get_editor_world()
 for name in ("guard-1", "guard-2"):
     guard = world.actor_spawn(Character)
     guard.set_actor_label(name)
-    guard.add_python_component(Heartbeat)
+    guard.add_python_component("Heartbeat", __name__, "Heartbeat")
 
 
 async def one_job():
