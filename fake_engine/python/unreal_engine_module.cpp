@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 
 #include "fake_engine/python/python_runtime.h"
+#include "fake_engine/unreal/script_functions.h"
 
 namespace py = pybind11;
 
@@ -61,10 +62,6 @@ std::string class_name_of(const py::object& cls) {
   throw py::type_error(
       "expected an unreal_engine class (e.g. unreal_engine.classes.Character), got " +
       py::repr(cls).cast<std::string>());
-}
-
-std::string message_text(const py::object& message) {
-  return py::str(message);
 }
 
 void define_types(py::module_& m) {
@@ -186,43 +183,7 @@ void install_unreal_engine_module(const std::shared_ptr<PythonEngineState>& stat
   define_types(m);
   const WeakState weak = state;
 
-  // Logging is allowed from any thread, as UE_LOG is. Python threads inherit
-  // the OS name of the thread that started them, so the record takes the
-  // Python thread's own name.
-  auto define_log = [&m, weak](const char* name, Severity severity) {
-    m.def(
-        name,
-        [weak, severity](const py::object& message) {
-          auto s = weak.lock();
-          if (!s) {
-            return;
-          }
-          if (!s->affinity.is_main_thread()) {
-            name_current_thread(python_thread_name());
-          }
-          s->console.write(severity, message_text(message));
-        },
-        py::arg("message"));
-  };
-  define_log("log", Severity::kLog);
-  define_log("log_warning", Severity::kWarning);
-  define_log("log_error", Severity::kError);
-  m.def(
-      "add_ticker",
-      [weak](const py::object& callable, double delay) {
-        if (!PyCallable_Check(callable.ptr())) {
-          throw py::type_error("add_ticker expects a callable, got " +
-                               py::repr(callable).cast<std::string>());
-        }
-        return engine_for(weak, "unreal_engine.add_ticker")->tickers.add(callable, delay);
-      },
-      py::arg("callable"), py::arg("delay") = 0.0);
-  m.def(
-      "remove_ticker",
-      [weak](std::uint64_t handle) {
-        engine_for(weak, "unreal_engine.remove_ticker")->tickers.remove(handle);
-      },
-      py::arg("handle"));
+  define_script_functions(m, weak);
   m.def("get_editor_world", [weak] {
     engine_for(weak, "unreal_engine.get_editor_world");
     return WorldHandle{weak};
@@ -234,14 +195,6 @@ void install_unreal_engine_module(const std::shared_ptr<PythonEngineState>& stat
         return cls ? py::cast(ClassHandle{cls->name}) : py::none();
       },
       py::arg("name"));
-  m.def("get_frame_number", [weak] {
-    auto s = weak.lock();
-    return s ? s->loop.current_frame() : 0;
-  });
-  m.def("is_main_thread", [weak] {
-    auto s = weak.lock();
-    return s && s->affinity.is_main_thread();
-  });
 
   py::module_ classes = py::module_::import("types").attr("ModuleType")("unreal_engine.classes");
   for (const auto& actor_class : state->world.classes()) {
