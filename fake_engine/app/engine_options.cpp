@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "fake_engine/unreal/script_execution.h"
+
 namespace understudy {
 
 std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char* const* argv) {
@@ -33,8 +35,35 @@ std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char
                "frame, for at most 1/90 s, and a client request waiting for the main thread "
                "blocks its connection's reader (stock RPyC 5.x)");
   app.add_option("--script", options.scripts,
-                 "Engine-side Python script to run on the main thread after start (repeatable)")
-      ->check(CLI::ExistingFile);
+                 "Engine-side Python script to run on the main thread after start, in the shared "
+                 "__main__ as UnrealEnginePython runs it: as given, else found on the scripts "
+                 "paths (repeatable)");
+  app.add_option("--scripts-path", options.script_settings.scripts_paths,
+                 "A folder put first on sys.path, where --script and unreal_engine.exec also "
+                 "look for files, as a project's Content/Scripts (repeatable; in order)")
+      ->check(CLI::ExistingDirectory);
+  std::vector<std::string> plugins;
+  app.add_option("--plugin", plugins,
+                 "NAME=DIR: a plugin unreal_engine.find_plugin(NAME) finds, with DIR as its base "
+                 "folder; its Content/Scripts is a scripts path, and so is DIR itself for "
+                 "UnrealEnginePython (repeatable)")
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            const auto equals = value.find('=');
+            if (equals == std::string::npos || equals == 0 || equals + 1 == value.size()) {
+              return "must be NAME=DIR, got " + value;
+            }
+            if (!std::filesystem::is_directory(value.substr(equals + 1))) {
+              return "no such folder: " + value.substr(equals + 1);
+            }
+            return {};
+          },
+          "NAME=DIR"));
+  app.add_option("--project-dir", options.script_settings.project_dir,
+                 "The project's folder: unreal_engine.get_content_dir() is its Content/, "
+                 "get_game_saved_dir() its Saved/, and Content/Scripts is a scripts path when it "
+                 "exists (default: the working directory)")
+      ->check(CLI::ExistingDirectory);
   app.add_option("--schema", options.engine.project_schemas,
                  "The project's own classes, structs and enums: a TOML schema file or a folder "
                  "of them (docs/object-schema.md), loaded after the engine's (repeatable)")
@@ -128,6 +157,21 @@ std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char
   } catch (const CLI::ParseError& e) {
     return EarlyExit{2, "understudy-engine: error: " + std::string(e.what()) +
                             " (see understudy-engine --help)"};
+  }
+  for (const auto& plugin : plugins) {
+    const auto equals = plugin.find('=');
+    options.script_settings.plugins.push_back(
+        PluginLocation{plugin.substr(0, equals), plugin.substr(equals + 1)});
+  }
+  for (auto& script : options.scripts) {
+    const auto found = find_script(script, options.script_settings);
+    if (!found) {
+      return EarlyExit{2, "understudy-engine: error: --script: " + script.string() +
+                              " does not exist (as given, or on the scripts paths)"};
+    }
+    if (!std::filesystem::is_regular_file(script)) {
+      script = *found;
+    }
   }
   options.engine.loop.tick_hz = tick_hz;
   options.engine.loop.max_frames = frames;

@@ -9,13 +9,17 @@
 
 #include "fake_engine/app/engine.h"
 #include "fake_engine/python/rpc_settings.h"
+#include "fake_engine/unreal/script_settings.h"
 
 namespace understudy {
 
 struct EngineOptions {
   EngineSettings engine;
   RpcSettings rpc;
-  std::vector<std::filesystem::path> scripts;  // run in order on the main thread after start
+  // Run in order on the main thread after start; each as given if it exists,
+  // else found on the scripts paths (as UnrealEnginePython's RunFile).
+  std::vector<std::filesystem::path> scripts;
+  ScriptSettings script_settings;                       // --scripts-path, --plugin, --project-dir
   std::optional<std::filesystem::path> control_socket;  // the harness's control channel
   // sys.setswitchinterval: how long a thread may hold the GIL while another
   // waits. nullopt keeps Python's 5 ms, as the original engines do.

@@ -84,7 +84,7 @@ int run_engine(const EngineOptions& options) {
   Engine& engine = *built;
   PythonRuntime runtime(EngineParts{engine.affinity(), engine.queue(), engine.console(),
                                     engine.world(), engine.loop(), engine.waits()},
-                        options.rpc);
+                        options.rpc, options.script_settings);
   // Calls to clients for stress runs (control ops load_start/load_stop); idle otherwise.
   ClientCallLoad client_call_load;
   engine.loop().add_frame_task(

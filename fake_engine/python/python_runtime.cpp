@@ -1,14 +1,17 @@
 #include "fake_engine/python/python_runtime.h"
 
 #include "fake_engine/python/embedded_interpreter.h"
+#include "fake_engine/unreal/script_execution.h"
 
 namespace py = pybind11;
 
 namespace understudy {
 
-PythonEngineState::PythonEngineState(const EngineParts& parts, RpcSettings rpc_settings)
+PythonEngineState::PythonEngineState(const EngineParts& parts, RpcSettings rpc_settings,
+                                     ScriptSettings script_settings)
     : EngineParts(parts),
       rpc(std::move(rpc_settings)),
+      scripts(std::move(script_settings)),
       tickers([this](const std::string& what, const PythonErrorReport& error) {
         report_error("ticker", what, error);
       }),
@@ -25,11 +28,13 @@ void PythonEngineState::report_error(std::string source, std::string what,
       EngineError{0, std::move(source), std::move(what), std::move(error), loop.current_frame()});
 }
 
-PythonRuntime::PythonRuntime(const EngineParts& parts, RpcSettings rpc)
-    : state_(std::make_shared<PythonEngineState>(parts, std::move(rpc))) {
+PythonRuntime::PythonRuntime(const EngineParts& parts, RpcSettings rpc, ScriptSettings scripts)
+    : state_(std::make_shared<PythonEngineState>(parts, std::move(rpc), std::move(scripts))) {
   install_unreal_engine_module(state_);
   install_understudy_engine_module(state_);
   py::module_::import("ue_console_streams").attr("install")();
+  install_scripts_paths(state_->scripts);
+  reset_main_module();
   World& world = parts.world;
   FrameLoop& loop = parts.loop;
   std::weak_ptr<PythonEngineState> weak = state_;
@@ -63,6 +68,10 @@ void PythonRuntime::start_services() {
 void PythonRuntime::run_startup_scripts(MainThreadQueue& queue,
                                         std::vector<std::filesystem::path> scripts) {
   startup_scripts_ = std::move(scripts);
+  (void)queue.post("import ue_site", [state = state_] {
+    py::gil_scoped_acquire gil;
+    import_ue_site(*state);
+  });
   for (const auto& script : startup_scripts_) {
     (void)queue.post("run script " + script.string(), [this, script] { run_script(script); });
   }
@@ -72,6 +81,9 @@ void PythonRuntime::run_startup_scripts(MainThreadQueue& queue,
 }
 
 PythonRuntime::~PythonRuntime() {
+  // What scripts left in __main__ (ticker handles among it) goes while its
+  // engine still exists.
+  clear_main_module();
   state_->tickers.clear();
   state_->frame_hook = py::none();
   state_->object_wrappers.clear();
@@ -85,28 +97,8 @@ PythonRuntime::~PythonRuntime() {
 
 bool PythonRuntime::run_script(const std::filesystem::path& script) {
   py::gil_scoped_acquire gil;
-  const auto absolute = std::filesystem::absolute(script).lexically_normal();
-  try {
-    auto sys_path = py::module_::import("sys").attr("path");
-    const auto folder = py::str(absolute.parent_path().string());
-    if (!sys_path.contains(folder)) {
-      sys_path.attr("insert")(0, folder);
-    }
-    // exec rather than runpy, so that tracebacks start at the script's own frames.
-    const auto builtins = py::module_::import("builtins");
-    const auto source = builtins.attr("open")(absolute.string(), "rb").attr("read")();
-    const auto code = builtins.attr("compile")(source, absolute.string(), "exec");
-    py::dict globals;
-    globals["__name__"] = "__main__";
-    globals["__file__"] = absolute.string();
-    globals["__builtins__"] = builtins;
-    builtins.attr("exec")(code, globals);
-    return true;
-  } catch (py::error_already_set& e) {
-    state_->report_error("script", "script " + script.string() + " raised",
-                         describe_python_error(e));
-    return false;
-  }
+  const auto outcome = run_script_in_main(*state_, script);
+  return outcome == ScriptOutcome::kRan || outcome == ScriptOutcome::kExited;
 }
 
 void PythonRuntime::tick(const FrameTick& frame) {
@@ -183,6 +175,9 @@ void PythonRuntime::reload() {
     modules.attr("pop")(name, py::none());
   }
   state_->frame_hook = py::none();
+  // A restarted engine's __main__ is a fresh one; ue_site is imported anew.
+  reset_main_module();
+  import_ue_site(*state_);
   try {
     py::module_::import("understudy_engine").attr("_start")();
   } catch (py::error_already_set& e) {

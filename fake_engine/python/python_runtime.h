@@ -27,6 +27,7 @@
 #include "fake_engine/python/main_thread_calls.h"
 #include "fake_engine/python/rpc_settings.h"
 #include "fake_engine/python/ticker_registry.h"
+#include "fake_engine/unreal/script_settings.h"
 #include "fake_engine/world/world.h"
 
 namespace understudy {
@@ -45,7 +46,7 @@ struct EngineParts {
 // and the Python side's own state. They hold it weakly, so that an object kept
 // past the engine's shutdown fails cleanly.
 struct PythonEngineState : EngineParts {
-  PythonEngineState(const EngineParts& parts, RpcSettings rpc);
+  PythonEngineState(const EngineParts& parts, RpcSettings rpc, ScriptSettings scripts = {});
 
   // Any thread. Writes "`what`:\n<traceback>" (`what` alone when there is no
   // traceback) as a console error record and
@@ -53,6 +54,7 @@ struct PythonEngineState : EngineParts {
   void report_error(std::string source, std::string what, PythonErrorReport error);
 
   const RpcSettings rpc;
+  const ScriptSettings scripts;  // scripts paths, plugins, project folder
   EngineErrors errors;
   StartupLatch startup;  // opened once the startup scripts have run
   TickerRegistry tickers;
@@ -72,7 +74,8 @@ struct PythonEngineState : EngineParts {
 class PythonRuntime {
  public:
   // REQUIRES: GIL held (the interpreter was just created on this thread).
-  PythonRuntime(const EngineParts& parts, RpcSettings rpc);
+  // Starts __main__ afresh and puts the scripts paths first on sys.path.
+  PythonRuntime(const EngineParts& parts, RpcSettings rpc, ScriptSettings scripts = {});
   // REQUIRES: GIL held.
   ~PythonRuntime();
   PythonRuntime(const PythonRuntime&) = delete;
@@ -83,13 +86,16 @@ class PythonRuntime {
   // listen (e.g. another engine serves the port).
   void start_services();
 
-  // Main thread. Runs the script as `python3 FILE` would (as __main__, its
-  // folder first on sys.path). An exception is an engine error (source
-  // "script"), logged with its traceback. Returns false if the script raised.
+  // Main thread. Runs the script as UnrealEnginePython runs it: in the shared
+  // __main__, looked up as given or on the scripts paths, its folder first on
+  // sys.path (fake_engine/unreal/script_execution.h). An exception is an
+  // engine error (source "script"), logged with its traceback; SystemExit is
+  // not. Returns false if the script raised or was not found.
   bool run_script(const std::filesystem::path& script);
 
   // The scripts run at start-up, queued as main-thread jobs now and run again
-  // after every reload. After the last one, startup() opens.
+  // after every reload, after importing ue_site (each time, as an engine
+  // start does). After the last one, startup() opens.
   void run_startup_scripts(MainThreadQueue& queue, std::vector<std::filesystem::path> scripts);
 
   // Any thread. Opened once the startup scripts have run (raised or not).
@@ -111,6 +117,11 @@ class PythonRuntime {
   // Main thread. Stops the RPyC server (clients are told not to retry),
   // cancels the asyncio hub's tasks and closes its loop, ends the components'
   // play ("Quit") and removes every ticker.
+  //
+  // A reload (request_reload) is an engine restart for scripts: the same,
+  // with retry invited, then the modules scripts imported are forgotten,
+  // __main__ is emptied to a fresh one, ue_site is imported again and the
+  // startup scripts run again.
   void shutdown();
 
   std::size_t ticker_count() const;

@@ -50,7 +50,17 @@ void TickerRegistry::tick(double delta_seconds) {
                 describe_python_error(e));
     }
   }
+  // A callable's last reference may be what keeps a ticker handle alive, and
+  // a dropped handle calls remove(): release the callables only once the
+  // vector is consistent again.
+  std::vector<py::object> released;
+  for (auto& ticker : tickers_) {
+    if (ticker.removed) {
+      released.push_back(std::move(ticker.callable));
+    }
+  }
   std::erase_if(tickers_, [](const Ticker& t) { return t.removed; });
+  released.clear();
 }
 
 std::size_t TickerRegistry::size() const {
@@ -59,7 +69,10 @@ std::size_t TickerRegistry::size() const {
 }
 
 void TickerRegistry::clear() {
+  // As in tick(): releasing a callable may call remove() on this registry.
+  auto released = std::move(tickers_);
   tickers_.clear();
+  released.clear();
 }
 
 }  // namespace understudy

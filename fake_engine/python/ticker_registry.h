@@ -6,6 +6,11 @@
 // A ticker with a delay runs once at least that many seconds have passed.
 // Tickers added while ticking run from the next frame on.
 //
+// Handles are plain numbers here; `unreal_engine.add_ticker` wraps them in
+// UnrealEnginePython's FDelegateHandle, whose end removes the ticker
+// (fake_engine/unreal/script_functions.cpp). remove() may therefore be called
+// while a callable is being released, from tick() or clear().
+//
 // REQUIRES: GIL held for every member; main thread only.
 #pragma once
 

@@ -8,6 +8,7 @@
 
 #include "fake_engine/python/python_runtime.h"
 #include "fake_engine/unreal/not_emulated.h"
+#include "fake_engine/unreal/script_functions.h"
 #include "fake_engine/unreal/unreal_binding.h"
 
 namespace py = pybind11;
@@ -17,12 +18,6 @@ namespace {
 
 using unreal::engine_for;
 using unreal::WeakState;
-
-std::string python_thread_name() {
-  return py::str(py::module_::import("threading").attr("current_thread")().attr("name"));
-}
-
-std::string message_text(const py::object& message) { return py::str(message); }
 
 constexpr const char* kSchemaHint =
     "declare it in a project schema passed with --schema FILE (docs/object-schema.md)";
@@ -41,54 +36,6 @@ py::module_ type_module(const char* name, const char* what) {
                               "' in the engine's schema; " + kSchemaHint);
   });
   return module;
-}
-
-void define_log_and_tickers(py::module_& m, const WeakState& weak) {
-  // Logging is allowed from any thread, as UE_LOG is. Python threads inherit
-  // the OS name of the thread that started them, so the record takes the
-  // Python thread's own name.
-  auto define_log = [&m, weak](const char* name, Severity severity) {
-    m.def(
-        name,
-        [weak, severity](const py::object& message) {
-          auto s = weak.lock();
-          if (!s) {
-            return;
-          }
-          if (!s->affinity.is_main_thread()) {
-            name_current_thread(python_thread_name());
-          }
-          s->console.write(severity, message_text(message));
-        },
-        py::arg("message"));
-  };
-  define_log("log", Severity::kLog);
-  define_log("log_warning", Severity::kWarning);
-  define_log("log_error", Severity::kError);
-  m.def(
-      "add_ticker",
-      [weak](const py::object& callable, double delay) {
-        if (!PyCallable_Check(callable.ptr())) {
-          throw py::type_error("add_ticker expects a callable, got " +
-                               py::repr(callable).cast<std::string>());
-        }
-        return engine_for(weak, "unreal_engine.add_ticker")->tickers.add(callable, delay);
-      },
-      py::arg("callable"), py::arg("delay") = 0.0);
-  m.def(
-      "remove_ticker",
-      [weak](std::uint64_t handle) {
-        engine_for(weak, "unreal_engine.remove_ticker")->tickers.remove(handle);
-      },
-      py::arg("handle"));
-  m.def("get_frame_number", [weak] {
-    auto s = weak.lock();
-    return s ? s->loop.current_frame() : 0;
-  });
-  m.def("is_main_thread", [weak] {
-    auto s = weak.lock();
-    return s && s->affinity.is_main_thread();
-  });
 }
 
 void define_type_lookups(py::module_& m, const WeakState& weak) {
@@ -182,7 +129,7 @@ void install_unreal_engine_module(const std::shared_ptr<PythonEngineState>& stat
       &module_definition);
   unreal::define_object_types(m);
   const WeakState weak = state;
-  define_log_and_tickers(m, weak);
+  define_script_functions(m, weak);
   define_type_lookups(m, weak);
   unreal::define_asset_functions(m, weak);
   define_editor_selection(m, weak);

@@ -152,3 +152,209 @@ BOOST_AUTO_TEST_CASE(debians_python_runs_the_engine_whatever_python3_is_first_on
                "the engine ran the python3 it found on PATH");
   }
 }
+
+// UnrealEnginePython's execution model (fake_engine/unreal/script_execution.h)
+// and its script functions, through the real engine's command line.
+BOOST_AUTO_TEST_SUITE(execution_model)
+
+namespace {
+
+// The console records' texts in order, for order checks and failure messages.
+std::vector<std::string> texts(const EngineProcess& engine) {
+  std::vector<std::string> result;
+  for (const auto& record : engine.console_records()) {
+    result.push_back(record.text);
+  }
+  return result;
+}
+
+std::ptrdiff_t position(const std::vector<std::string>& all, std::string_view text) {
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (all[i].find(text) != std::string::npos) {
+      return static_cast<std::ptrdiff_t>(i);
+    }
+  }
+  return -1;
+}
+
+void expect_exit(EngineProcess& engine, int code) {
+  BOOST_REQUIRE(engine.wait_for_exit());
+  const auto& status = *engine.exit_status();
+  BOOST_REQUIRE_MESSAGE(status.exited && status.code == code,
+                        "expected exit code " << code << ", got " << status.describe() << "\n"
+                                              << engine.diagnostics());
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(scripts_share_main_after_ue_site_with_sys_and_unreal_engine_imported) {
+  TempDir dir("understudy-e2e-main");
+  dir.write_file("Scripts/ue_site.py", "import unreal_engine\nunreal_engine.log('in ue_site')\n");
+  const auto first = dir.write_file("first.py",
+                                    "assert __name__ == '__main__'\n"
+                                    "unreal_engine.log(f'first sees sys: {sys.version_info[0]}')\n"
+                                    "shared_value = 42\n");
+  const auto second = dir.write_file(
+      "second.py",
+      "import __main__\n"
+      "unreal_engine.log(f'second sees {shared_value}, main has it: {__main__.shared_value}')\n");
+  EngineProcess engine(
+      UNDERSTUDY_ENGINE_EXECUTABLE, dir.path(),
+      {"--no-rpc", "--frames", "3", "--scripts-path", (dir.path() / "Scripts").string(), "--script",
+       first.string(), "--script", second.string()});
+  expect_exit(engine, 0);
+  const auto all = texts(engine);
+  BOOST_TEST_CONTEXT(engine.diagnostics()) {
+    const auto site = position(all, "in ue_site");
+    const auto imported = position(all, "ue_site Python module successfully imported");
+    const auto first_ran = position(all, "first sees sys: 3");
+    BOOST_TEST(site >= 0);
+    BOOST_TEST(imported > site);
+    BOOST_TEST(first_ran > imported, "ue_site is imported before the first script");
+    BOOST_TEST(position(all, "second sees 42, main has it: 42") > first_ran);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(unittest_main_in_a_script_finds_its_tests_and_its_exit_is_no_error) {
+  TempDir dir("understudy-e2e-unittest");
+  const auto tests = dir.write_file("tests_in_a_script.py",
+                                    "import unittest\n"
+                                    "class TestTwo(unittest.TestCase):\n"
+                                    "    def test_one(self): pass\n"
+                                    "    def test_two(self): pass\n"
+                                    "unittest.main(exit=False)\n"
+                                    "unittest.main()\n");
+  EngineProcess engine(UNDERSTUDY_ENGINE_EXECUTABLE, dir.path(),
+                       {"--no-rpc", "--frames", "3", "--script", tests.string()});
+  expect_exit(engine, 0);
+  BOOST_TEST_CONTEXT(engine.diagnostics()) {
+    BOOST_TEST(engine.console_records_containing("Ran 2 tests").size() == 2u);
+    BOOST_TEST(engine.console_records_containing("ended with SystemExit(False)").size() == 1u);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(exec_runs_files_from_the_scripts_paths_in_main) {
+  TempDir dir("understudy-e2e-exec");
+  dir.write_file("Scripts/helper.py",
+                 "from_helper = 'set by helper'\n"
+                 "unreal_engine.log(f'helper __file__ ends with {__file__[-17:]}')\n");
+  const auto caller =
+      dir.write_file("caller.py",
+                     "import unreal_engine as ue\n"
+                     "assert ue.exec('helper.py') is None\n"
+                     "ue.log(f'caller sees: {from_helper}; its own __file__: {__file__[-9:]}')\n"
+                     "ue.exec('no_such_helper.py')\n"
+                     "ue.log('caller goes on')\n");
+  EngineProcess engine(UNDERSTUDY_ENGINE_EXECUTABLE, dir.path(),
+                       {"--no-rpc", "--frames", "3", "--scripts-path",
+                        (dir.path() / "Scripts").string(), "--script", caller.string()});
+  expect_exit(engine, 1);  // the missing file is an engine error from scripts
+  BOOST_TEST_CONTEXT(engine.diagnostics()) {
+    BOOST_TEST(logged_once(engine, "helper __file__ ends with Scripts/helper.py"));
+    BOOST_TEST(logged_once(engine, "caller sees: set by helper; its own __file__: caller.py"));
+    BOOST_TEST(logged_once(engine, "unable to find script no_such_helper.py (looked as given"));
+    BOOST_TEST(logged_once(engine, "caller goes on"), "exec does not raise to its caller");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_missing_ue_site_is_a_log_line_and_a_raising_one_an_engine_error) {
+  TempDir dir("understudy-e2e-site");
+  const auto script = dir.write_file("after.py", "unreal_engine.log('the script still ran')\n");
+  {
+    EngineProcess engine(UNDERSTUDY_ENGINE_EXECUTABLE, dir.path(),
+                         {"--no-rpc", "--frames", "3", "--script", script.string()});
+    expect_exit(engine, 0);
+    BOOST_TEST(logged_once(engine, "ue_site Python module not found"), engine.diagnostics());
+  }
+  dir.write_file("Scripts/ue_site.py", "raise ValueError('ue_site broke')\n");
+  EngineProcess engine(UNDERSTUDY_ENGINE_EXECUTABLE, dir.path(),
+                       {"--no-rpc", "--frames", "3", "--scripts-path",
+                        (dir.path() / "Scripts").string(), "--script", script.string()});
+  expect_exit(engine, 1);
+  BOOST_TEST_CONTEXT(engine.diagnostics()) {
+    BOOST_TEST(logged_once(engine, "ue_site raised while being imported"));
+    BOOST_TEST(logged_once(engine, "ValueError: ue_site broke"));
+    BOOST_TEST(logged_once(engine, "the script still ran"));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(find_plugin_returns_the_plugins_given_and_none_for_others) {
+  TempDir dir("understudy-e2e-plugin");
+  dir.write_file("Plugins/Tool/Tool.uplugin",
+                 R"({"FriendlyName": "The Tool", "VersionName": "1.2", "Version": 3})");
+  const auto script = dir.write_file(
+      "plugins.py",
+      "import unreal_engine as ue\n"
+      "tool = ue.find_plugin('Tool')\n"
+      "ue.log(f'plugin {tool.get_name()} {tool.friendly_name} {tool.version_name} "
+      "{tool.version}')\n"
+      "ue.log('base ' + tool.get_base_dir())\n"
+      "ue.log('content ' + tool.get_content_dir())\n"
+      "ue.log(f'str {tool}; unknown {ue.find_plugin(\"Nope\")}; enabled {tool.is_enabled()}')\n"
+      "ue.log(f'all {[p.get_name() for p in ue.get_enabled_plugins()]}')\n");
+  const auto base = (dir.path() / "Plugins" / "Tool").string();
+  EngineProcess engine(
+      UNDERSTUDY_ENGINE_EXECUTABLE, dir.path(),
+      {"--no-rpc", "--frames", "3", "--plugin", "Tool=" + base, "--script", script.string()});
+  expect_exit(engine, 0);
+  BOOST_TEST_CONTEXT(engine.diagnostics()) {
+    BOOST_TEST(logged_once(engine, "plugin Tool The Tool 1.2 3"));
+    BOOST_TEST(logged_once(engine, "base " + base));
+    BOOST_TEST(logged_once(engine, "content " + base + "/Content"));
+    BOOST_TEST(logged_once(
+        engine, "str <unreal_engine.IPlugin {'name': 'Tool'}>; unknown None; enabled True"));
+    BOOST_TEST(logged_once(engine, "all ['Tool']"));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(dropping_a_ticker_handle_removes_the_ticker) {
+  TempDir dir("understudy-e2e-handles");
+  const auto script = dir.write_file("handles.py",
+                                     "import unreal_engine as ue\n"
+                                     "def ticker(name):\n"
+                                     "    def tick(delta_time):\n"
+                                     "        ue.log(f'{name} ticked')\n"
+                                     "        return True\n"
+                                     "    return tick\n"
+                                     "ue.add_ticker(ticker('dropped'))\n"
+                                     "kept = ue.add_ticker(ticker('kept'))\n"
+                                     "removed = ue.add_ticker(ticker('removed'))\n"
+                                     "ue.remove_ticker(removed)\n"
+                                     "ue.log(f'handle type {type(kept).__name__}')\n"
+                                     "try:\n"
+                                     "    ue.remove_ticker(1)\n"
+                                     "except TypeError as e:\n"
+                                     "    ue.log(f'remove_ticker(1): {e}')\n");
+  EngineProcess engine(UNDERSTUDY_ENGINE_EXECUTABLE, dir.path(),
+                       {"--no-rpc", "--frames", "3", "--script", script.string()});
+  expect_exit(engine, 0);
+  BOOST_TEST_CONTEXT(engine.diagnostics()) {
+    BOOST_TEST(engine.console_records_containing("kept ticked").size() >= 2u);
+    BOOST_TEST(engine.console_records_containing("dropped ticked").empty());
+    BOOST_TEST(engine.console_records_containing("removed ticked").empty());
+    BOOST_TEST(logged_once(engine, "handle type FDelegateHandle"));
+    BOOST_TEST(logged_once(engine, "remove_ticker(1): remove_ticker expects the FDelegateHandle"));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(print_string_and_the_project_folders) {
+  TempDir dir("understudy-e2e-screen");
+  const auto script = dir.write_file("screen.py",
+                                     "import unreal_engine as ue\n"
+                                     "ue.print_string('hello screen')\n"
+                                     "ue.print_string(42, 5)\n"
+                                     "ue.log('content ' + ue.get_content_dir())\n"
+                                     "ue.log('saved ' + ue.get_game_saved_dir())\n");
+  EngineProcess engine(UNDERSTUDY_ENGINE_EXECUTABLE, dir.path(),
+                       {"--no-rpc", "--frames", "3", "--project-dir", dir.path().string(),
+                        "--script", script.string()});
+  expect_exit(engine, 0);
+  BOOST_TEST_CONTEXT(engine.diagnostics()) {
+    BOOST_TEST(logged_once(engine, "on screen (2.0 s): hello screen"));
+    BOOST_TEST(logged_once(engine, "on screen (5.0 s): 42"));
+    BOOST_TEST(logged_once(engine, "content " + (dir.path() / "Content").string() + "/"));
+    BOOST_TEST(logged_once(engine, "saved " + (dir.path() / "Saved").string() + "/"));
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -24,7 +24,7 @@ TICKER_RAISES = """
     def exploding(delta_time):
         raise KeyError("the ticker's key")
 
-    ue.add_ticker(exploding)
+    ticker = ue.add_ticker(exploding)  # the ticker lives as long as its handle
 """
 
 TASK_NEVER_RETRIEVED = """

@@ -8,4 +8,4 @@ def announce(delta_time):
     return False
 
 
-ue.add_ticker(announce)
+announce_ticker = ue.add_ticker(announce)  # the ticker lives as long as its handle

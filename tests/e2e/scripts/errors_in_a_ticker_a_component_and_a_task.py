@@ -27,7 +27,7 @@ async def failing_task():
     raise ValueError("the task's exception, never retrieved")
 
 
-ue.add_ticker(exploding_ticker)
+exploding_ticker_handle = ue.add_ticker(exploding_ticker)  # the ticker lives as long as its handle
 ue.get_editor_world().actor_spawn(Character).add_python_component(ExplodingComponent)
 asyncio.ensure_future(failing_task(), loop=ue_asyncio.loop)
 ue.log("three errors armed")

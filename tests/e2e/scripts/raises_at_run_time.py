@@ -15,6 +15,6 @@ def fail():
     raise ValueError("boom at run time")
 
 
-ue.add_ticker(report_frames)
+report_frames_ticker = ue.add_ticker(report_frames)  # the ticker lives as long as its handle
 ue.log("about to raise")
 fail()

@@ -15,4 +15,4 @@ def _hold_once(delta_time):
     return True
 
 
-ue.add_ticker(_hold_once)
+_hold_once_ticker = ue.add_ticker(_hold_once)  # the ticker lives as long as its handle

@@ -13,4 +13,4 @@ def _leak(delta_time):
     return True
 
 
-ue.add_ticker(_leak)
+_leak_ticker = ue.add_ticker(_leak)  # the ticker lives as long as its handle

@@ -13,4 +13,4 @@ def count_frames(delta_time):
     return True
 
 
-ue.add_ticker(count_frames)
+count_frames_ticker = ue.add_ticker(count_frames)  # the ticker lives as long as its handle

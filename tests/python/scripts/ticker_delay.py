@@ -23,5 +23,5 @@ def every_frame(delta_time):
     return True
 
 
-ue.add_ticker(every_quarter_second, delay=0.25)
-ue.add_ticker(every_frame)
+quarter_second_ticker = ue.add_ticker(every_quarter_second, delay=0.25)
+every_frame_ticker = ue.add_ticker(every_frame)

@@ -12,4 +12,4 @@ def exploding_ticker(delta_time):
     raise ValueError("ticker exploded on purpose")
 
 
-ue.add_ticker(exploding_ticker)
+ticker = ue.add_ticker(exploding_ticker)

@@ -13,7 +13,7 @@ def remover(delta_time):
     calls.append("remover")
     ue.remove_ticker(handles["victim"])
     ue.remove_ticker(handles["remover"])
-    ue.remove_ticker(987654)  # no such ticker: ignored
+    ue.remove_ticker(handles["victim"])  # removed already: ignored
     return True
 
 
@@ -30,4 +30,3 @@ def bystander(delta_time):
 handles["remover"] = ue.add_ticker(remover)
 handles["victim"] = ue.add_ticker(victim)
 handles["bystander"] = ue.add_ticker(bystander)
-probe.values["handles"] = sorted(handles.values())

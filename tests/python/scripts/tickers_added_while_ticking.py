@@ -5,6 +5,7 @@ import unreal_engine as ue
 import probe
 
 calls = probe.values.setdefault("calls", [])
+tickers = []  # a dropped handle would remove its ticker
 
 
 def child(delta_time):
@@ -15,8 +16,8 @@ def child(delta_time):
 def parent(delta_time):
     calls.append("parent")
     if calls.count("parent") == 1:
-        ue.add_ticker(child)
+        tickers.append(ue.add_ticker(child))
     return True
 
 
-ue.add_ticker(parent)
+tickers.append(ue.add_ticker(parent))

@@ -19,5 +19,5 @@ RESULTS = {
     "True": True, "1": 1, "'yes'": "yes", "[0]": [0],
     "False": False, "None": None, "0": 0, "''": "", "[]": [],
 }
-for name, result in RESULTS.items():
-    ue.add_ticker(returning(name, result))
+# Dropping a handle would remove its ticker (as in UnrealEnginePython): keep them.
+tickers = [ue.add_ticker(returning(name, result)) for name, result in RESULTS.items()]
