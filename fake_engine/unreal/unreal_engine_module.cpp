@@ -9,6 +9,7 @@
 #include "fake_engine/python/python_runtime.h"
 #include "fake_engine/unreal/not_emulated.h"
 #include "fake_engine/unreal/script_functions.h"
+#include "fake_engine/unreal/unreal_math_types.h"
 #include "fake_engine/unreal/unreal_binding.h"
 
 namespace py = pybind11;
@@ -128,6 +129,7 @@ void install_unreal_engine_module(const std::shared_ptr<PythonEngineState>& stat
       "unreal_engine", "The stand-in engine's API (UnrealEnginePython's surface).",
       &module_definition);
   unreal::define_object_types(m);
+  define_unreal_math_types(m);
   const WeakState weak = state;
   define_script_functions(m, weak);
   define_type_lookups(m, weak);
