@@ -176,6 +176,12 @@ const ExceptionTypes& exception_types() {
   return types;
 }
 
+bool is_dunder(std::string_view name) {
+  return name.size() > 4 && name.starts_with("__") && name.ends_with("__");
+}
+
+}  // namespace
+
 // Whether the innermost Python frame is executing IMPORT_FROM
 // (`from unreal_engine import name`): a module __getattr__ implemented in C++
 // is called with no Python frame of its own in between. CPython 3.11's
@@ -197,12 +203,6 @@ bool executing_import_from() {
     return false;
   }
 }
-
-bool is_dunder(std::string_view name) {
-  return name.size() > 4 && name.starts_with("__") && name.ends_with("__");
-}
-
-}  // namespace
 
 const UepApiCatalog& UepApiCatalog::instance() {
   static const UepApiCatalog catalog;

@@ -91,6 +91,11 @@ std::string not_emulated_message(std::string_view qualified_api);
 //   if (is_uep_uobject_method(name)) throw_not_emulated("UObject." + name);
 [[noreturn]] void throw_not_emulated(std::string_view qualified_api);
 
+// Whether the innermost Python frame is executing `from m import name`: there
+// CPython replaces an AttributeError's message with its own, so a module
+// __getattr__ that wants its message seen raises an ImportError instead.
+bool executing_import_from();
+
 // The exception types (created on first call, once per process).
 pybind11::handle not_emulated_error_type();
 pybind11::handle not_emulated_import_error_type();

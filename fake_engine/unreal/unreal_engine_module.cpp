@@ -33,8 +33,12 @@ py::module_ type_module(const char* name, const char* what) {
     if (attribute.starts_with("__")) {
       throw py::attribute_error("module '" + module_name + "' has no attribute '" + attribute + "'");
     }
-    throw py::attribute_error(module_name + ": no " + kind + " '" + attribute +
-                              "' in the engine's schema; " + kSchemaHint);
+    const auto message =
+        module_name + ": no " + kind + " '" + attribute + "' in the engine's schema; " + kSchemaHint;
+    if (executing_import_from()) {
+      throw py::import_error(message);  // else CPython drops the message
+    }
+    throw py::attribute_error(message);
   });
   return module;
 }

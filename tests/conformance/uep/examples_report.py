@@ -55,10 +55,15 @@ def classify(example, log_text, code):
         return "first call", f"engine exit {code} without a script error"
     last = next((line for line in reversed(traceback) if line.strip()), "")
     where = ""
-    for line in traceback:
+    statement = ""
+    for index, line in enumerate(traceback):
         match = re.match(r'\s*File ".*/' + re.escape(example) + r'", line (\d+)', line)
         if match:
             where = f"line {match.group(1)}: "
+            statement = traceback[index + 1].strip() if index + 1 < len(traceback) else ""
+    # Whatever an import statement of the example raised, it stopped at an import.
+    if statement.startswith(("from ", "import ")):
+        return "import", f"{where}{last[:100]}"
     match = re.match(r"ImportError: cannot import name '([^']+)' from '([^']+)'", last)
     if match:
         return "import", f"{match.group(2)}.{match.group(1)}"

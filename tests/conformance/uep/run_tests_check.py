@@ -5,9 +5,10 @@ understudy-engine, started the way its docstring says:
 
 with the corpus as the UnrealEnginePython plugin's folder. run_tests.py
 discovers the corpus's tests/ and prints unittest's summary through ue.log and
-ue.log_error; this checks that summary was printed, and that its failures
-and errors are as many as the expected-failures file lists (the unit-tests
-check says which ones).
+ue.log_error; this checks that summary was printed, and that the tests it
+reports as failing (each ERROR:/FAIL: line; a test whose tearDown fails too
+is reported twice and counted once) are exactly those the expected-failures
+file lists.
 
 usage: run_tests_check.py ENGINE CORPUS EXPECTED_FAILURES_TOML"""
 
@@ -25,6 +26,18 @@ LAUNCHER = ("import unreal_engine as ue\n"
             " + '/run_tests.py')\n")
 
 SUMMARY = re.compile(r"Ran (\d+) tests? in [0-9.]+s\s*(OK|FAILED)\s*(\(([^)]*)\))?")
+# "ERROR: test_x (test_mod.TestCase.test_x)"; a module that failed to import is
+# "ERROR: test_mod (unittest.loader._FailedTest.test_mod)".
+REPORTED = re.compile(r"\b(?:ERROR|FAIL): \S+ \(([^)\s]+)\)")
+
+
+def failing_ids(text):
+    ids = set()
+    for test_id in REPORTED.findall(text):
+        if test_id.startswith("unittest.loader._FailedTest."):
+            test_id = test_id.rsplit(".", 1)[1] + ".<import>"
+        ids.add(test_id)
+    return ids
 
 
 def main():
@@ -59,11 +72,19 @@ def main():
         if code != 0:
             raise cs.Failure(f"expected the engine to exit 0 (run_tests.py reports, it does "
                              f"not raise); it exited {code}; read {log_path}")
-        if bad != len(expected):
+        reported = failing_ids(text)
+        listed = {entry["id"] for entry in expected}
+        if bad == 0 and listed:
+            raise cs.Failure(f"run_tests.py reported no failures, but {expected_path} lists "
+                             f"{len(listed)}; read {log_path}")
+        if reported != listed:
+            unexpected = ", ".join(sorted(reported - listed)) or "none"
+            missing = ", ".join(sorted(listed - reported)) or "none"
             raise cs.Failure(
-                f"expected {len(expected)} failures and errors (as {expected_path} lists); "
-                f"run_tests.py reported {bad} ({match.group(3)}); run the uep_unit_tests "
-                f"test to see which; read {log_path}")
+                f"expected run_tests.py to fail exactly the {len(listed)} tests {expected_path} "
+                f"lists; it reported {bad} failures and errors ({match.group(3)}) in "
+                f"{len(reported)} tests; failing but not listed: {unexpected}; listed but not "
+                f"failing: {missing}; read {log_path}")
     return 0
 
 
