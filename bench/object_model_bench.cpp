@@ -8,11 +8,11 @@
 // reports ns per operation; the ratio counters compare with the baseline.
 #include <benchmark/benchmark.h>
 #include <pybind11/embed.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <memory>
 #include <string>
-#include <unistd.h>
 
 #include "fake_engine/app/engine.h"
 #include "fake_engine/python/embedded_interpreter.h"
@@ -28,7 +28,9 @@ struct PlainObject {
 };
 
 PYBIND11_EMBEDDED_MODULE(object_model_bench_baseline, m) {
-  py::class_<PlainObject>(m, "PlainObject").def(py::init<>()).def_readwrite("value", &PlainObject::value);
+  py::class_<PlainObject>(m, "PlainObject")
+      .def(py::init<>())
+      .def_readwrite("value", &PlainObject::value);
 }
 
 // One interpreter and one engine (this thread is its main thread) for the run.
@@ -45,13 +47,16 @@ class BenchEngine {
     globals["__builtins__"] = py::module_::import("builtins");
     py::exec(setup, globals);
     globals["_n"] = iterations;
-    py::exec("import time\n"
-             "def _run():\n"
-             "    t = time.perf_counter_ns()\n"
-             "    for _ in range(_n):\n"
-             "        " + body + "\n"
-             "    return time.perf_counter_ns() - t\n",
-             globals);
+    py::exec(
+        "import time\n"
+        "def _run():\n"
+        "    t = time.perf_counter_ns()\n"
+        "    for _ in range(_n):\n"
+        "        " +
+            body +
+            "\n"
+            "    return time.perf_counter_ns() - t\n",
+        globals);
     return globals["_run"]().cast<double>() / iterations;
   }
 
@@ -65,7 +70,8 @@ class BenchEngine {
 
  private:
   BenchEngine() {
-    interpreter_ = std::make_unique<understudy::EmbeddedInterpreter>(std::vector<std::string>{"bench"});
+    interpreter_ =
+        std::make_unique<understudy::EmbeddedInterpreter>(std::vector<std::string>{"bench"});
     understudy::EngineSettings settings;
     settings.echo_console = false;
     engine_ = std::make_unique<understudy::Engine>(settings);
@@ -140,16 +146,19 @@ void spawn_many(benchmark::State& state, const char* class_name) {
     const double ns = bench.ns_per_op(
         std::string("import unreal_engine as ue\n"
                     "from unreal_engine import FVector\n"
-                    "from unreal_engine.classes import ") + class_name + " as C\n"
-                    "world = ue.get_editor_world()\n"
-                    "counter = iter(range(10**9))\n",
+                    "from unreal_engine.classes import ") +
+            class_name +
+            " as C\n"
+            "world = ue.get_editor_world()\n"
+            "counter = iter(range(10**9))\n",
         "i = next(counter); world.actor_spawn(C, FVector(i, 0, 0)).set_actor_label(f'a{i}')",
         count);
     seconds = ns * count / 1e9;
     kib_per_actor = static_cast<double>(resident_kib() - before) / count;
     state.PauseTiming();
-    bench.exec("import unreal_engine as ue\n"
-               "for a in ue.get_editor_world().all_actors(): a.actor_destroy()\n");
+    bench.exec(
+        "import unreal_engine as ue\n"
+        "for a in ue.get_editor_world().all_actors(): a.actor_destroy()\n");
     state.ResumeTiming();
   }
   state.counters["main_thread_seconds"] = seconds;
@@ -159,31 +168,45 @@ void spawn_many(benchmark::State& state, const char* class_name) {
 void BM_Spawn_Character_WithLabelAndLocation(benchmark::State& state) {
   spawn_many(state, "Character");
 }
-BENCHMARK(BM_Spawn_Character_WithLabelAndLocation)->Arg(100000)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Spawn_Character_WithLabelAndLocation)
+    ->Arg(100000)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 void BM_Spawn_StaticMeshActor_WithLabelAndLocation(benchmark::State& state) {
   spawn_many(state, "StaticMeshActor");
 }
-BENCHMARK(BM_Spawn_StaticMeshActor_WithLabelAndLocation)->Arg(100000)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Spawn_StaticMeshActor_WithLabelAndLocation)
+    ->Arg(100000)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 // find_actor_by_label with range(0) actors in the world: flat when O(1).
 void BM_FindActorByLabel(benchmark::State& state) {
   auto& bench = BenchEngine::instance();
   const auto count = state.range(0);
-  bench.exec("import unreal_engine as ue\n"
-             "from unreal_engine.classes import Actor\n"
-             "world = ue.get_editor_world()\n"
-             "for i in range(" + std::to_string(count) + "):\n"
-             "    world.actor_spawn(Actor).set_actor_label(f'a{i}')\n");
+  bench.exec(
+      "import unreal_engine as ue\n"
+      "from unreal_engine.classes import Actor\n"
+      "world = ue.get_editor_world()\n"
+      "for i in range(" +
+      std::to_string(count) +
+      "):\n"
+      "    world.actor_spawn(Actor).set_actor_label(f'a{i}')\n");
   double ns = 0;
   for (auto _ : state) {
     ns = bench.ns_per_op("import unreal_engine as ue\nworld = ue.get_editor_world()\n",
                          "world.find_actor_by_label('a1')", 100000);
   }
   state.counters["ns_per_lookup"] = ns;
-  bench.exec("import unreal_engine as ue\n"
-             "for a in ue.get_editor_world().all_actors(): a.actor_destroy()\n");
+  bench.exec(
+      "import unreal_engine as ue\n"
+      "for a in ue.get_editor_world().all_actors(): a.actor_destroy()\n");
 }
-BENCHMARK(BM_FindActorByLabel)->Arg(1000)->Arg(100000)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FindActorByLabel)
+    ->Arg(1000)
+    ->Arg(100000)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -17,7 +17,8 @@ Engine::Engine(const EngineSettings& settings)
       loop_(queue_, affinity_, settings.loop),
       console_([this] { return loop_.current_frame(); }, settings.echo_console),
       model_(schemas_of(settings)),
-      world_(affinity_, [this] { return loop_.current_frame(); }, model_.objects()) {
+      world_(
+          affinity_, [this] { return loop_.current_frame(); }, model_.objects()) {
   affinity_.claim();
   loop_.set_error_sink([this](const std::string& task, const std::string& what) {
     console_.error("frame task '" + task + "' failed: " + what);

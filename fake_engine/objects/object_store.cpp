@@ -72,7 +72,10 @@ Object& ObjectStore::create(const ClassInfo& cls, ObjectId outer, std::string na
   object->cls = &cls;
   object->name = std::move(name);
   object->outer = outer;
-  object->properties = cls.prototype;
+  // As UE: a new object starts as a copy of its class default object.
+  const auto defaults = class_defaults_.find(&cls);
+  object->properties =
+      defaults != class_defaults_.end() ? get(defaults->second).properties : cls.prototype;
   auto& stored = *objects_.emplace_back(std::move(object));
   ++live_;
   index(stored);
@@ -110,8 +113,8 @@ void ObjectStore::create_components(Object& owner) {
   const auto* scene = types_.find_class(roles_.scene_component_class);
   for (const auto& [component, id] : made) {
     auto& object = get(id);
-    const auto* attach = role_property(object, roles_.attach_property);
-    if (!attach || id == root || (scene && !object.cls->is_a(*scene))) {
+    const auto* parent_property = role_property(object, roles_.attach_property);
+    if (!parent_property || id == root || (scene && !object.cls->is_a(*scene))) {
       continue;
     }
     ObjectId parent = root;
@@ -120,7 +123,43 @@ void ObjectStore::create_components(Object& owner) {
         parent = other_id;
       }
     }
-    object.get(*attach) = Value(ObjectRef{parent});
+    attach(id, parent);
+  }
+}
+
+ObjectId ObjectStore::class_default(const ClassInfo& cls) {
+  if (const auto it = class_defaults_.find(&cls); it != class_defaults_.end()) {
+    return it->second;
+  }
+  const auto* package_class = types_.find_class(roles_.package_class);
+  ObjectId package = find_inner(0, kClassDefaultsPackage);
+  if (package == 0) {
+    package = create(*package_class, 0, kClassDefaultsPackage).id;
+  }
+  const ObjectId id = create(cls, package, "Default__" + cls.name).id;
+  class_defaults_.emplace(&cls, id);
+  return id;
+}
+
+void ObjectStore::attach(ObjectId child, ObjectId parent) {
+  auto& object = get(child);
+  const auto* attach_property = role_property(object, roles_.attach_property);
+  if (!attach_property) {
+    return;
+  }
+  auto children_of = [&](ObjectId id) -> ValueList* {
+    auto* owner = find(id);
+    const auto* property = owner ? role_property(*owner, roles_.attach_children_property) : nullptr;
+    return property ? &owner->get(*property).as<ValueList>() : nullptr;
+  };
+  const ObjectId old_parent = object.get(*attach_property).as<ObjectRef>().id;
+  if (auto* siblings = children_of(old_parent)) {
+    siblings->erase(std::remove(siblings->begin(), siblings->end(), Value(ObjectRef{child})),
+                    siblings->end());
+  }
+  get(child).get(*attach_property) = Value(ObjectRef{parent});
+  if (auto* children = children_of(parent)) {
+    children->push_back(Value(ObjectRef{child}));
   }
 }
 
@@ -134,13 +173,24 @@ bool ObjectStore::destroy(ObjectId id) {
   for (auto it = inners.rbegin(); it != inners.rend(); ++it) {
     destroy(*it);
   }
+  if (role_property(*find(id), roles_.attach_property)) {
+    attach(id, 0);  // leaves its parent's children
+  }
+  for (auto it = class_defaults_.begin(); it != class_defaults_.end(); ++it) {
+    if (it->second == id) {
+      class_defaults_.erase(it);
+      break;
+    }
+  }
   unindex(*find(id));
   objects_[id].reset();
   --live_;
   return true;
 }
 
-void ObjectStore::rename(ObjectId id, std::string name) { move(id, get(id).outer, std::move(name)); }
+void ObjectStore::rename(ObjectId id, std::string name) {
+  move(id, get(id).outer, std::move(name));
+}
 
 void ObjectStore::move(ObjectId id, ObjectId new_outer, std::string name) {
   auto& object = get(id);

@@ -66,14 +66,22 @@ class ObjectStore {
   // there is no such object.
   bool destroy(ObjectId id);
 
+  // The class default object ("Default__Chair" in /Script/Engine), made on
+  // first use. Objects created after it start as a copy of its properties,
+  // as UE's start as a copy of their CDO.
+  ObjectId class_default(const ClassInfo& cls);
+  static constexpr const char* kClassDefaultsPackage = "/Script/Engine";
+
+  // Attaches a scene component to another (0: detaches it), keeping the
+  // roles' parent and children properties consistent on both sides.
+  void attach(ObjectId child, ObjectId parent);
+
   // Renames and/or moves an object (outer 0 keeps the current outer unless
   // `move` is set). Throws std::invalid_argument if the name is taken there.
   void rename(ObjectId id, std::string name);
   void move(ObjectId id, ObjectId new_outer, std::string name);
 
-  Object* find(ObjectId id) {
-    return id < objects_.size() ? objects_[id].get() : nullptr;
-  }
+  Object* find(ObjectId id) { return id < objects_.size() ? objects_[id].get() : nullptr; }
   const Object* find(ObjectId id) const {
     return id < objects_.size() ? objects_[id].get() : nullptr;
   }
@@ -111,7 +119,8 @@ class ObjectStore {
       return (*this)(InnerKeyView{key.outer, key.name});
     }
     std::size_t operator()(const InnerKeyView& key) const noexcept {
-      return std::hash<std::string_view>{}(key.name) ^ (std::hash<ObjectId>{}(key.outer) * 0x9E3779B97F4A7C15ull);
+      return std::hash<std::string_view>{}(key.name) ^
+             (std::hash<ObjectId>{}(key.outer) * 0x9E3779B97F4A7C15ull);
     }
   };
   struct InnerKeyEqual {
@@ -132,6 +141,7 @@ class ObjectStore {
   std::vector<std::unique_ptr<Object>> objects_;  // by id; [0] stays null
   std::unordered_map<InnerKey, ObjectId, InnerKeyHash, InnerKeyEqual> inners_;
   StringIndex<std::uint64_t> name_counters_;  // per class name
+  std::unordered_map<const ClassInfo*, ObjectId> class_defaults_;
   std::size_t live_ = 0;
 };
 

@@ -1,10 +1,11 @@
 #include "fake_engine/objects/schema_loader.h"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace understudy {
 
@@ -73,8 +74,8 @@ class SchemaFileReader {
         for (const char* k : allowed) {
           list += (list.empty() ? "" : ", ") + std::string(k);
         }
-        fail(node, "unknown key '" + std::string(key.str()) + "' in " + what + " (allowed: " +
-                       list + ")");
+        fail(node, "unknown key '" + std::string(key.str()) + "' in " + what +
+                       " (allowed: " + list + ")");
       }
     }
   }
@@ -171,8 +172,9 @@ class SchemaFileReader {
     property.where = where(node);
     if (const auto* value = table.get("default")) {
       if (property.type.kind == ValueKind::kObject || property.type.kind == ValueKind::kClass) {
-        fail(*value, describe + ": object and class references have no default (they start as "
-                                "None)");
+        fail(*value, describe +
+                         ": object and class references have no default (they start as "
+                         "None)");
       }
       property.declared_default = value_of(*value);
     }
@@ -187,6 +189,7 @@ class SchemaFileReader {
         {"scene_component_class", &ModelRoles::scene_component_class},
         {"root_property", &ModelRoles::root_property},
         {"attach_property", &ModelRoles::attach_property},
+        {"attach_children_property", &ModelRoles::attach_children_property},
         {"location_property", &ModelRoles::location_property},
         {"rotation_property", &ModelRoles::rotation_property},
         {"scale_property", &ModelRoles::scale_property},
@@ -267,9 +270,9 @@ class SchemaFileReader {
     ClassInfo info;
     info.name = string_at(table, "name", "a [[class]]", true);
     const auto what = "class '" + info.name + "'";
-    check_keys(table, what,
-               {"name", "parent", "abstract", "doc", "properties", "defaults", "components",
-                "functions"});
+    check_keys(
+        table, what,
+        {"name", "parent", "abstract", "doc", "properties", "defaults", "components", "functions"});
     info.parent_name = string_at(table, "parent", what, false);
     info.abstract = bool_at(table, "abstract", what);
     info.doc = string_at(table, "doc", what, false);
@@ -321,9 +324,9 @@ class SchemaFileReader {
           for (const auto& param_node : *params) {
             const auto& param = table_of(param_node, "a parameter of " + describe);
             check_keys(param, "a parameter of " + describe, {"name", "type"});
-            function.params.push_back(FunctionParam{
-                string_at(param, "name", "a parameter of " + describe, true),
-                type_at(param, "a parameter of " + describe)});
+            function.params.push_back(
+                FunctionParam{string_at(param, "name", "a parameter of " + describe, true),
+                              type_at(param, "a parameter of " + describe)});
           }
         }
         info.own_functions.push_back(std::move(function));
@@ -372,7 +375,8 @@ void SchemaLoader::load(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw SchemaError(path.string() + ": cannot read the schema file (" +
-                      (std::filesystem::exists(path) ? "permission denied?" : "no such file") + ")");
+                      (std::filesystem::exists(path) ? "permission denied?" : "no such file") +
+                      ")");
   }
   std::ostringstream text;
   text << in.rdbuf();
@@ -384,8 +388,9 @@ void SchemaLoader::finish() {
   registry_.resolve();
   auto require_class = [&](const std::string& name, const char* role) {
     if (name.empty()) {
-      throw SchemaError("the schema's [model] table does not name the " + std::string(role) +
-                        (roles_where_.empty() ? " (no file declares [model])" : " (" + roles_where_ + ")"));
+      throw SchemaError(
+          "the schema's [model] table does not name the " + std::string(role) +
+          (roles_where_.empty() ? " (no file declares [model])" : " (" + roles_where_ + ")"));
     }
     if (!registry_.find_class(name)) {
       throw SchemaError(roles_where_ + ": [model] names " + role + " '" + name +
@@ -400,12 +405,56 @@ void SchemaLoader::finish() {
   require_class(roles_.level_class, "level_class");
   require_class(roles_.package_class, "package_class");
   const auto* root = registry_.find_class(roles_.object_class);
+  const auto* actor = registry_.find_class(roles_.actor_class);
+  const auto* component = registry_.find_class(roles_.component_class);
+  const auto* scene = registry_.find_class(roles_.scene_component_class);
   for (const auto& cls : registry_.classes()) {
     if (&cls != root && !cls.is_a(*root)) {
       throw SchemaError(cls.where.describe() + ": class '" + cls.name + "' does not derive from '" +
                         root->name + "'");
     }
+    int roots = 0;
+    for (const auto& made : cls.own_components) {
+      const auto what = "component '" + made.name + "' of class '" + cls.name + "'";
+      if (!cls.is_a(*actor)) {
+        throw SchemaError(made.where.describe() + ": " + what + ": only " + actor->name +
+                          " classes have components");
+      }
+      if (!made.cls->is_a(*component) || made.cls->abstract) {
+        throw SchemaError(made.where.describe() + ": " + what + ": class '" + made.class_name +
+                          "' is not a concrete " + component->name);
+      }
+      if (made.root && (++roots > 1 || !made.cls->is_a(*scene) || !made.attach_to.empty())) {
+        throw SchemaError(made.where.describe() + ": " + what + ": a class has one root, a " +
+                          scene->name + " attached to nothing");
+      }
+    }
+    for (const auto& function : cls.own_functions) {
+      if (!function.builtin.empty() && !is_known_builtin(function.builtin)) {
+        throw SchemaError(function.where.describe() + ": function '" + function.name +
+                          "' of class '" + cls.name + "': unknown builtin '" + function.builtin +
+                          "' (the engine provides " + known_builtins() + ")");
+      }
+    }
   }
+}
+
+namespace {
+constexpr const char* kBuiltins[] = {"actor_location",     "actor_rotation",     "actor_scale",
+                                     "set_actor_location", "set_actor_rotation", "set_actor_scale",
+                                     "actor_label",        "set_actor_label",    "destroy_actor"};
+}  // namespace
+
+bool is_known_builtin(std::string_view name) {
+  return std::find(std::begin(kBuiltins), std::end(kBuiltins), name) != std::end(kBuiltins);
+}
+
+std::string known_builtins() {
+  std::string list;
+  for (const char* name : kBuiltins) {
+    list += (list.empty() ? "" : ", ") + std::string(name);
+  }
+  return list;
 }
 
 std::filesystem::path shipped_schema_folder(const std::string& binding) {

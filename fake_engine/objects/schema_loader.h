@@ -20,20 +20,21 @@ namespace understudy {
 // Which classes and properties play which part in the model: engine-specific
 // names, declared by the schema's [model] table, so that the core needs none.
 struct ModelRoles {
-  std::string object_class;           // the root of every class ("Object")
-  std::string actor_class;            // what a world spawns ("Actor")
-  std::string component_class;        // what actors own ("ActorComponent")
-  std::string scene_component_class;  // components with a place ("SceneComponent")
-  std::string root_property;          // actor -> its root component ("RootComponent")
-  std::string attach_property;        // scene component -> its parent ("AttachParent")
-  std::string location_property;      // of a scene component ("RelativeLocation")
-  std::string rotation_property;      // ("RelativeRotation")
-  std::string scale_property;         // ("RelativeScale3D")
-  std::string active_property;        // of a component ("bIsActive")
-  std::string auto_activate_property; // activated when spawned ("bAutoActivate")
-  std::string world_class;            // ("World")
-  std::string level_class;            // ("Level")
-  std::string package_class;          // ("Package")
+  std::string object_class;              // the root of every class ("Object")
+  std::string actor_class;               // what a world spawns ("Actor")
+  std::string component_class;           // what actors own ("ActorComponent")
+  std::string scene_component_class;     // components with a place ("SceneComponent")
+  std::string root_property;             // actor -> its root component ("RootComponent")
+  std::string attach_property;           // scene component -> its parent ("AttachParent")
+  std::string attach_children_property;  // scene component -> its children ("AttachChildren")
+  std::string location_property;         // of a scene component ("RelativeLocation")
+  std::string rotation_property;         // ("RelativeRotation")
+  std::string scale_property;            // ("RelativeScale3D")
+  std::string active_property;           // of a component ("bIsActive")
+  std::string auto_activate_property;    // activated when spawned ("bAutoActivate")
+  std::string world_class;               // ("World")
+  std::string level_class;               // ("Level")
+  std::string package_class;             // ("Package")
 };
 
 class SchemaLoader {
@@ -58,6 +59,11 @@ class SchemaLoader {
   std::string roles_where_;
   std::vector<std::filesystem::path> files_;
 };
+
+// The engine-side implementations a schema function may name with `builtin`
+// (the binding implements each).
+bool is_known_builtin(std::string_view name);
+std::string known_builtins();  // "actor_location, ..."
 
 // The schema shipped with the engine (fake_engine/schema/<binding>).
 std::filesystem::path shipped_schema_folder(const std::string& binding);

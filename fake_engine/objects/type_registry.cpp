@@ -73,8 +73,8 @@ void check_unique(const StringIndex<Info*>& index, const std::string& name, cons
     throw SchemaError(where.describe() + ": a " + what + " without a name");
   }
   if (const auto it = index.find(name); it != index.end()) {
-    throw SchemaError(where.describe() + ": " + what + " '" + name + "' is declared twice (first at " +
-                      it->second->where.describe() + ")");
+    throw SchemaError(where.describe() + ": " + what + " '" + name +
+                      "' is declared twice (first at " + it->second->where.describe() + ")");
   }
 }
 
@@ -108,7 +108,8 @@ std::string kind_of(const Value& value) {
   }
 }
 
-[[noreturn]] void wrong_kind(const ValueType& type, const Value& value, const std::string& detail = {}) {
+[[noreturn]] void wrong_kind(const ValueType& type, const Value& value,
+                             const std::string& detail = {}) {
   throw std::invalid_argument("expected " + type.spelling() + ", got " + kind_of(value) +
                               (detail.empty() ? "" : " (" + detail + ")"));
 }
@@ -152,10 +153,9 @@ std::int64_t integer_in(const ValueType& type, const Value& value, double low, d
   }
   const double truncated = std::trunc(*number);
   if (truncated < low || truncated > high) {
-    throw std::invalid_argument("expected " + type.spelling() + " in [" +
-                                std::to_string(static_cast<long long>(low)) + ", " +
-                                std::to_string(static_cast<long long>(high)) + "], got " +
-                                std::to_string(*number));
+    throw std::invalid_argument(
+        "expected " + type.spelling() + " in [" + std::to_string(static_cast<long long>(low)) +
+        ", " + std::to_string(static_cast<long long>(high)) + "], got " + std::to_string(*number));
   }
   return static_cast<std::int64_t>(truncated);
 }
@@ -206,8 +206,8 @@ const EnumInfo* TypeRegistry::find_enum(std::string_view name) const {
 
 void TypeRegistry::resolve_type(ValueType& type, const SourceLocation& where) const {
   auto unknown = [&](const char* what) {
-    throw SchemaError(where.describe() + ": unknown " + what + " '" + type.type_name + "' in type " +
-                      type.spelling());
+    throw SchemaError(where.describe() + ": unknown " + what + " '" + type.type_name +
+                      "' in type " + type.spelling());
   };
   switch (type.kind) {
     case ValueKind::kEnum:
@@ -260,8 +260,8 @@ void TypeRegistry::resolve_struct(StructInfo& info, std::vector<const StructInfo
   if (!info.parent_name.empty()) {
     auto it = struct_index_.find(info.parent_name);
     if (it == struct_index_.end()) {
-      throw SchemaError(info.where.describe() + ": struct '" + info.name + "' has unknown parent '" +
-                        info.parent_name + "'");
+      throw SchemaError(info.where.describe() + ": struct '" + info.name +
+                        "' has unknown parent '" + info.parent_name + "'");
     }
     resolve_struct(*it->second, visiting);
     info.parent = it->second;
@@ -356,8 +356,8 @@ void TypeRegistry::resolve_class(ClassInfo& info, std::vector<const ClassInfo*>&
     const auto& where = info.override_locations[i].second;
     const auto* property = info.find_property(name_);
     if (!property) {
-      throw SchemaError(where.describe() + ": class '" + info.name + "' overrides the default of '" +
-                        name_ + "', which it does not have");
+      throw SchemaError(where.describe() + ": class '" + info.name +
+                        "' overrides the default of '" + name_ + "', which it does not have");
     }
     try {
       info.prototype[property->slot] = coerce(property->type, value);
@@ -370,8 +370,8 @@ void TypeRegistry::resolve_class(ClassInfo& info, std::vector<const ClassInfo*>&
     component.cls = find_class(component.class_name);
     if (!component.cls) {
       throw SchemaError(component.where.describe() + ": component '" + component.name +
-                        "' of class '" + info.name + "' has unknown class '" + component.class_name +
-                        "'");
+                        "' of class '" + info.name + "' has unknown class '" +
+                        component.class_name + "'");
     }
     if (!component.property.empty()) {
       const auto* property = info.find_property(component.property);
@@ -481,8 +481,8 @@ Value TypeRegistry::coerce(const ValueType& type, Value value) const {
         throw std::invalid_argument("'" + *text + "' is not a value of enum " + info->name);
       }
       if (value.holds<std::int64_t>() || value.holds<std::uint8_t>()) {
-        const std::int64_t v = value.holds<std::int64_t>() ? value.as<std::int64_t>()
-                                                           : value.as<std::uint8_t>();
+        const std::int64_t v =
+            value.holds<std::int64_t>() ? value.as<std::int64_t>() : value.as<std::uint8_t>();
         if (!info->name_of(v)) {
           throw std::invalid_argument(std::to_string(v) + " is not a value of enum " + info->name);
         }

@@ -18,9 +18,9 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include "fake_engine/objects/string_index.h"
 #include <vector>
 
+#include "fake_engine/objects/string_index.h"
 #include "fake_engine/objects/value.h"
 
 namespace understudy {
@@ -120,9 +120,9 @@ class ClassInfo {
 
   // Resolved.
   const ClassInfo* parent = nullptr;
-  std::size_t depth = 0;                         // Object is 0
-  std::vector<const PropertyInfo*> properties;   // parents' first; index == slot
-  std::vector<Value> prototype;                  // defaults, overrides applied
+  std::size_t depth = 0;                             // Object is 0
+  std::vector<const PropertyInfo*> properties;       // parents' first; index == slot
+  std::vector<Value> prototype;                      // defaults, overrides applied
   std::vector<const ComponentTemplate*> components;  // parents' first
 
   const PropertyInfo* find_property(std::string_view property) const;

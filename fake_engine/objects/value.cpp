@@ -14,9 +14,9 @@ struct KindSpelling {
 };
 
 constexpr KindSpelling kScalarKinds[] = {
-    {"bool", ValueKind::kBool},     {"byte", ValueKind::kByte},     {"int", ValueKind::kInt},
-    {"int64", ValueKind::kInt64},   {"float", ValueKind::kFloat},   {"double", ValueKind::kDouble},
-    {"string", ValueKind::kString}, {"name", ValueKind::kName},     {"text", ValueKind::kText},
+    {"bool", ValueKind::kBool},     {"byte", ValueKind::kByte},   {"int", ValueKind::kInt},
+    {"int64", ValueKind::kInt64},   {"float", ValueKind::kFloat}, {"double", ValueKind::kDouble},
+    {"string", ValueKind::kString}, {"name", ValueKind::kName},   {"text", ValueKind::kText},
 };
 
 constexpr KindSpelling kNamedKinds[] = {
@@ -224,9 +224,9 @@ Value default_value(const ValueType& type) {
     case ValueKind::kText:
       return Value(TextValue{});
     case ValueKind::kEnum: {
-      const std::int64_t first =
-          type.enum_info && !type.enum_info->values.empty() ? type.enum_info->values.front().second
-                                                            : 0;
+      const std::int64_t first = type.enum_info && !type.enum_info->values.empty()
+                                     ? type.enum_info->values.front().second
+                                     : 0;
       return Value(EnumValue{type.enum_info, first});
     }
     case ValueKind::kStruct:

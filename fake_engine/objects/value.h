@@ -116,15 +116,15 @@ struct TextValue {
 };
 
 struct Value {
-  using Storage = std::variant<std::monostate, bool, std::uint8_t, std::int64_t, double,
-                               std::string, NameValue, TextValue, EnumValue, StructBox,
-                               ObjectRef, ClassRef, ValueList, ValueMap>;
+  using Storage =
+      std::variant<std::monostate, bool, std::uint8_t, std::int64_t, double, std::string, NameValue,
+                   TextValue, EnumValue, StructBox, ObjectRef, ClassRef, ValueList, ValueMap>;
   Storage storage;
 
   Value() = default;
   template <class T>
-    requires(!std::is_same_v<std::decay_t<T>, Value>)
-  explicit Value(T&& v) : storage(std::forward<T>(v)) {}
+  requires(!std::is_same_v<std::decay_t<T>, Value>) explicit Value(T&& v)
+      : storage(std::forward<T>(v)) {}
 
   template <class T>
   bool holds() const {

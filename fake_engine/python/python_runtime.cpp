@@ -21,6 +21,21 @@ PythonEngineState::PythonEngineState(const EngineParts& parts, RpcSettings rpc_s
       frame_hook(pybind11::none()),
       python_jobs(parts.queue, parts.console) {}
 
+void PythonEngineState::tick_python_objects(double delta_seconds) {
+  if (ticking_python_objects) {
+    throw std::runtime_error(
+        "unreal_engine.engine_tick: called while the engine ticks (from a ticker or a "
+        "component's tick): a frame cannot run inside itself");
+  }
+  ticking_python_objects = true;
+  struct Reset {
+    bool& flag;
+    ~Reset() { flag = false; }
+  } reset{ticking_python_objects};
+  tickers.tick(delta_seconds);
+  components.tick(delta_seconds);
+}
+
 void PythonEngineState::report_error(std::string source, std::string what,
                                      PythonErrorReport error) {
   console.error(error.traceback.empty() ? what : what + ":\n" + error.traceback);
@@ -109,8 +124,7 @@ void PythonRuntime::tick(const FrameTick& frame) {
   if (!frame.jobs_overran && state_->reload_requested.exchange(false)) {
     reload();
   }
-  state_->tickers.tick(frame.delta_seconds);
-  state_->components.tick(frame.delta_seconds);
+  state_->tick_python_objects(frame.delta_seconds);
   if (!state_->frame_hook.is_none()) {
     try {
       state_->frame_hook(frame.delta_seconds);

@@ -53,6 +53,12 @@ struct PythonEngineState : EngineParts {
   // records an engine error from `source` (script, ticker, component, asyncio).
   void report_error(std::string source, std::string what, PythonErrorReport error);
 
+  // Main thread, GIL held. A frame's Python objects: tickers, then components'
+  // tick. Also UEP's engine_tick(delta). Throws std::runtime_error when called
+  // from inside itself.
+  void tick_python_objects(double delta_seconds);
+  bool ticking_python_objects = false;
+
   const RpcSettings rpc;
   const ScriptSettings scripts;  // scripts paths, plugins, project folder
   EngineErrors errors;

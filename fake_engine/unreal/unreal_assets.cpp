@@ -45,7 +45,8 @@ bool is_asset(PythonEngineState& state, const Object& object) {
     return false;
   }
   const auto& package = store.get(object.outer);
-  return package.name != kTransientPackage && package.id != store.outermost(state.world.world_object());
+  return package.name != kTransientPackage && !package.name.starts_with("/Script/") &&
+         package.id != store.outermost(state.world.world_object());
 }
 
 ObjectId asset_at(PythonEngineState& state, const std::string& path) {
@@ -55,13 +56,13 @@ ObjectId asset_at(PythonEngineState& state, const std::string& path) {
   return object && is_asset(state, *object) ? id : 0;
 }
 
-
 ObjectId object_id(PythonEngineState& state, py::handle object, std::string_view api) {
   if (object.is_none()) {
     return 0;
   }
   if (!py::isinstance<UObjectHandle>(object) || !object.cast<const UObjectHandle&>().is_object()) {
-    throw py::type_error(std::string(api) + ": expected a UObject, got " + python_type_name(object));
+    throw py::type_error(std::string(api) + ": expected a UObject, got " +
+                         python_type_name(object));
   }
   const auto id = object.cast<const UObjectHandle&>().id;
   if (!state.world.objects().find(id)) {
@@ -77,10 +78,11 @@ void set_properties(PythonEngineState& state, ObjectId id, const py::kwargs& pro
     const auto name = key.cast<std::string>();
     const auto* property = object.cls->find_property(name);
     if (!property) {
-      throw py::attribute_error(std::string(api) + ": " + object.cls->name +
-                                " has no property '" + name + "'");
+      throw py::attribute_error(std::string(api) + ": " + object.cls->name + " has no property '" +
+                                name + "'");
     }
-    object.get(*property) = from_python(state, property->type, value, object.cls->name + "." + name);
+    object.get(*property) =
+        from_python(state, property->type, value, object.cls->name + "." + name);
   }
 }
 
@@ -98,7 +100,9 @@ ObjectId new_object(PythonEngineState& state, const ClassInfo& cls, ObjectId out
     throw py::type_error(std::string(api) + ": " + cls.name + " is abstract");
   }
   try {
-    return state.world.objects().create(cls, outer != 0 ? outer : transient_package(state), name).id;
+    return state.world.objects()
+        .create(cls, outer != 0 ? outer : transient_package(state), name)
+        .id;
   } catch (const std::invalid_argument& e) {
     throw py::value_error(std::string(api) + ": " + e.what());
   }
@@ -174,28 +178,35 @@ void define_world_and_asset_methods(py::class_<UObjectHandle>& uobject) {
            })
       .def(
           "save_package",
-          [](const UObjectHandle& h, const std::string& name) {
+          [](const UObjectHandle& h, const py::object& name) {
+            // As UEP's py_ue_save_package: with a name, the object moves into that
+            // package; without one, it must be in a package already. Returns the object.
             auto state = engine_for(h.state, "UObject.save_package");
             auto& store = state->world.objects();
             const auto id = object_id(*state, py::cast(h), "UObject.save_package");
-            if (name.empty()) {
+            auto self = wrap_object(*state, h.state, id);
+            if (name.is_none()) {
               const auto& object = store.get(id);
               if (!is_asset(*state, object)) {
                 throw std::runtime_error(
-                    "UObject.save_package: " + object.name +
-                    " is not in a package yet: give a package name (e.g. /Game/Props/Chair)");
+                    "UObject.save_package: the object has no associated "
+                    "package, please specify a name (" +
+                    object.name + ")");
               }
-              return wrap_object(*state, h.state, object.outer);
+              return self;
             }
-            const auto package = package_named(*state, name, "UObject.save_package");
-            try {
-              store.move(id, package, store.get(id).name);
-            } catch (const std::invalid_argument& e) {
-              throw py::value_error(std::string("UObject.save_package: ") + e.what());
+            const auto package =
+                package_named(*state, name.cast<std::string>(), "UObject.save_package");
+            if (store.get(id).outer != package) {
+              try {
+                store.move(id, package, store.get(id).name);
+              } catch (const std::invalid_argument& e) {
+                throw py::value_error(std::string("UObject.save_package: ") + e.what());
+              }
             }
-            return wrap_object(*state, h.state, package);
+            return self;
           },
-          py::arg("name") = std::string())
+          py::arg("name") = py::none())
       .def("__call__", [](const UObjectHandle& h, const py::args& args, const py::kwargs& kwargs) {
         auto state = engine_for(h.state, "UObject.__call__");
         if (h.script_struct) {
@@ -211,11 +222,16 @@ void define_world_and_asset_methods(py::class_<UObjectHandle>& uobject) {
           return instance;
         }
         if (h.cls) {
-          // Calling a class makes a new object in the transient package, as UEP does.
-          if (!args.empty()) {
-            throw py::type_error("UClass " + h.cls->name + "() takes keyword properties only");
+          // Calling a class is UEP's new_object(cls, outer, name): Cls(name=None,
+          // outer=None), in the transient package by default; keywords set properties.
+          const auto api = h.cls->name + "()";
+          if (args.size() > 2) {
+            throw py::type_error(api + " takes at most a name and an outer");
           }
-          const auto id = new_object(*state, *h.cls, 0, std::string(), "UClass " + h.cls->name + "()");
+          const std::string name =
+              args.size() > 0 && !args[0].is_none() ? args[0].cast<std::string>() : std::string();
+          const ObjectId outer = args.size() > 1 ? object_id(*state, args[1], api) : 0;
+          const auto id = new_object(*state, *h.cls, outer, name, api);
           set_properties(*state, id, kwargs, h.cls->name + "()");
           return wrap_object(*state, h.state, id);
         }
@@ -243,6 +259,9 @@ void define_asset_functions(py::module_& m, const WeakState& weak) {
         auto& store = state->world.objects();
         const auto id = name.find_first_of("/.:") != std::string::npos ? store.find_path(name)
                                                                        : store.find_by_name(name);
+        if (id == 0) {
+          throw std::runtime_error("unreal_engine.find_object: unable to find object " + name);
+        }
         return wrap_object(*state, weak, id);
       },
       py::arg("name"));
@@ -254,8 +273,8 @@ void define_asset_functions(py::module_& m, const WeakState& weak) {
         const auto id = state->world.objects().find_path(path);
         const auto* object = state->world.objects().find(id);
         if (!object || !object->cls->is_a(info)) {
-          throw std::runtime_error("unreal_engine.load_object: unable to load " + info.name +
-                                   " '" + path + "'" +
+          throw std::runtime_error("unreal_engine.load_object: unable to load " + info.name + " '" +
+                                   path + "'" +
                                    (object ? " (it is a " + object->cls->name + ")" : ""));
         }
         return wrap_object(*state, weak, id);
@@ -270,6 +289,13 @@ void define_asset_functions(py::module_& m, const WeakState& weak) {
           throw std::runtime_error("unreal_engine.get_asset: unable to find asset " + path);
         }
         return wrap_object(*state, weak, id);
+      },
+      py::arg("path"));
+  m.def(
+      "find_asset",
+      [weak](const std::string& path) {
+        auto state = engine_for(weak, "unreal_engine.find_asset");
+        return wrap_object(*state, weak, asset_at(*state, path));
       },
       py::arg("path"));
   m.def(
@@ -296,9 +322,15 @@ void define_asset_functions(py::module_& m, const WeakState& weak) {
       py::arg("path"), py::arg("recursive") = false);
   m.def(
       "get_assets_by_class",
-      [weak](const py::object& cls) {
+      [weak](const std::string& class_name) {
+        // UEP takes the class's name here (the asset registry's class filter).
         auto state = engine_for(weak, "unreal_engine.get_assets_by_class");
-        const auto& info = class_argument(cls, "unreal_engine.get_assets_by_class");
+        const auto* found = state->world.types().find_class(class_name);
+        if (!found) {
+          throw py::value_error("unreal_engine.get_assets_by_class: unknown class '" + class_name +
+                                "'");
+        }
+        const auto& info = *found;
         py::list list;
         state->world.objects().for_each([&](const Object& object) {
           if (is_asset(*state, object) && object.cls->is_a(info)) {
@@ -307,7 +339,7 @@ void define_asset_functions(py::module_& m, const WeakState& weak) {
         });
         return list;
       },
-      py::arg("cls"));
+      py::arg("class_name"));
   m.def(
       "delete_asset",
       [weak](const std::string& path) {

@@ -30,6 +30,10 @@ std::shared_ptr<PythonEngineState> engine_for(const WeakState& weak, std::string
 struct UObjectHandle {
   WeakState state;
   ObjectId id = 0;
+  // The object's class (objects never change class; types are immutable, so
+  // any thread may read it): lets a lookup of a name the class does not have
+  // fail as Python's would without touching the engine.
+  const ClassInfo* object_class = nullptr;
   const ClassInfo* cls = nullptr;
   const StructInfo* script_struct = nullptr;
   const EnumInfo* enumeration = nullptr;

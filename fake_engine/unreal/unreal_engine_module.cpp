@@ -9,8 +9,8 @@
 #include "fake_engine/python/python_runtime.h"
 #include "fake_engine/unreal/not_emulated.h"
 #include "fake_engine/unreal/script_functions.h"
-#include "fake_engine/unreal/unreal_math_types.h"
 #include "fake_engine/unreal/unreal_binding.h"
+#include "fake_engine/unreal/unreal_math_types.h"
 
 namespace py = pybind11;
 
@@ -31,10 +31,11 @@ py::module_ type_module(const char* name, const char* what) {
   const std::string kind = what;
   module.attr("__getattr__") = py::cpp_function([module_name, kind](const std::string& attribute) {
     if (attribute.starts_with("__")) {
-      throw py::attribute_error("module '" + module_name + "' has no attribute '" + attribute + "'");
+      throw py::attribute_error("module '" + module_name + "' has no attribute '" + attribute +
+                                "'");
     }
-    const auto message =
-        module_name + ": no " + kind + " '" + attribute + "' in the engine's schema; " + kSchemaHint;
+    const auto message = module_name + ": no " + kind + " '" + attribute +
+                         "' in the engine's schema; " + kSchemaHint;
     if (executing_import_from()) {
       throw py::import_error(message);  // else CPython drops the message
     }
@@ -92,6 +93,17 @@ void define_type_lookups(py::module_& m, const WeakState& weak) {
   });
 }
 
+void define_engine_tick(py::module_& m, const WeakState& weak) {
+  // UEP's engine_tick(delta): one engine tick now, from a script (GEngine->Tick):
+  // here the tickers and the actors' Python components, as a frame runs them.
+  m.def(
+      "engine_tick",
+      [weak](double delta_seconds) {
+        engine_for(weak, "unreal_engine.engine_tick")->tick_python_objects(delta_seconds);
+      },
+      py::arg("delta_seconds") = 0.0);
+}
+
 void define_editor_selection(py::module_& m, const WeakState& weak) {
   m.def(
       "editor_select_actor",
@@ -99,8 +111,9 @@ void define_editor_selection(py::module_& m, const WeakState& weak) {
         auto state = engine_for(weak, "unreal_engine.editor_select_actor");
         if (!py::isinstance<unreal::UObjectHandle>(actor) ||
             !state->world.is_actor(actor.cast<const unreal::UObjectHandle&>().id)) {
-          throw py::type_error("unreal_engine.editor_select_actor: expected an actor in the world, got " +
-                               py::repr(actor).cast<std::string>());
+          throw py::type_error(
+              "unreal_engine.editor_select_actor: expected an actor in the world, got " +
+              py::repr(actor).cast<std::string>());
         }
         const auto id = actor.cast<const unreal::UObjectHandle&>().id;
         auto& selection = state->selected_actors;
@@ -139,6 +152,7 @@ void install_unreal_engine_module(const std::shared_ptr<PythonEngineState>& stat
   define_type_lookups(m, weak);
   unreal::define_asset_functions(m, weak);
   define_editor_selection(m, weak);
+  define_engine_tick(m, weak);
 
   const auto& types = state->world.types();
   auto classes = type_module("unreal_engine.classes", "class");

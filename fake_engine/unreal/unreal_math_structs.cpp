@@ -52,7 +52,9 @@ StructValue& nested(StructValue& value, std::string_view field) {
   return value.fields[value.type->find_field(field)->slot].as<StructBox>().get();
 }
 
-Vec3 vec3_of(const StructValue& v) { return {number(v, "X"), number(v, "Y"), number(v, "Z")}; }
+Vec3 vec3_of(const StructValue& v) {
+  return {number(v, "X"), number(v, "Y"), number(v, "Z")};
+}
 void store_vec3(StructValue& v, Vec3 x) {
   set_number(v, "X", x.x);
   set_number(v, "Y", x.y);
@@ -81,20 +83,23 @@ const MathStructCodec kVector{
     [](const StructValue& v) -> py::object { return py::cast(vec3_of(v)); },
     [](py::handle value, StructValue& out) {
       Vec3 x;
-      if (!load(value, x)) return false;
+      if (!load(value, x))
+        return false;
       store_vec3(out, x);
       return true;
     }};
 
-const MathStructCodec kVector2D{
-    [](const StructValue& v) -> py::object { return py::cast(Vec2{number(v, "X"), number(v, "Y")}); },
-    [](py::handle value, StructValue& out) {
-      Vec2 x;
-      if (!load(value, x)) return false;
-      set_number(out, "X", x.x);
-      set_number(out, "Y", x.y);
-      return true;
-    }};
+const MathStructCodec kVector2D{[](const StructValue& v) -> py::object {
+                                  return py::cast(Vec2{number(v, "X"), number(v, "Y")});
+                                },
+                                [](py::handle value, StructValue& out) {
+                                  Vec2 x;
+                                  if (!load(value, x))
+                                    return false;
+                                  set_number(out, "X", x.x);
+                                  set_number(out, "Y", x.y);
+                                  return true;
+                                }};
 
 const MathStructCodec kRotator{
     [](const StructValue& v) -> py::object {
@@ -114,31 +119,31 @@ const MathStructCodec kRotator{
       return true;
     }};
 
-const MathStructCodec kQuat{
-    [](const StructValue& v) -> py::object { return py::cast(quat_of(v)); },
-    [](py::handle value, StructValue& out) {
-      Quat q;
-      if (!load(value, q)) return false;
-      store_quat(out, q);
-      return true;
-    }};
+const MathStructCodec kQuat{[](const StructValue& v) -> py::object { return py::cast(quat_of(v)); },
+                            [](py::handle value, StructValue& out) {
+                              Quat q;
+                              if (!load(value, q))
+                                return false;
+                              store_quat(out, q);
+                              return true;
+                            }};
 
-const MathStructCodec kTransform{
-    [](const StructValue& v) -> py::object {
-      Transform t;
-      t.rotation = quat_of(nested(v, "Rotation"));
-      t.translation = vec3_of(nested(v, "Translation"));
-      t.scale = vec3_of(nested(v, "Scale3D"));
-      return py::cast(t);
-    },
-    [](py::handle value, StructValue& out) {
-      Transform t;
-      if (!load(value, t)) return false;
-      store_quat(nested(out, "Rotation"), t.rotation);
-      store_vec3(nested(out, "Translation"), t.translation);
-      store_vec3(nested(out, "Scale3D"), t.scale);
-      return true;
-    }};
+const MathStructCodec kTransform{[](const StructValue& v) -> py::object {
+                                   Transform t;
+                                   t.rotation = quat_of(nested(v, "Rotation"));
+                                   t.translation = vec3_of(nested(v, "Translation"));
+                                   t.scale = vec3_of(nested(v, "Scale3D"));
+                                   return py::cast(t);
+                                 },
+                                 [](py::handle value, StructValue& out) {
+                                   Transform t;
+                                   if (!load(value, t))
+                                     return false;
+                                   store_quat(nested(out, "Rotation"), t.rotation);
+                                   store_vec3(nested(out, "Translation"), t.translation);
+                                   store_vec3(nested(out, "Scale3D"), t.scale);
+                                   return true;
+                                 }};
 
 const MathStructCodec kLinearColor{
     [](const StructValue& v) -> py::object {
@@ -146,7 +151,8 @@ const MathStructCodec kLinearColor{
     },
     [](py::handle value, StructValue& out) {
       LinearColor c;
-      if (!load(value, c)) return false;
+      if (!load(value, c))
+        return false;
       set_number(out, "R", c.r);
       set_number(out, "G", c.g);
       set_number(out, "B", c.b);
@@ -154,24 +160,24 @@ const MathStructCodec kLinearColor{
       return true;
     }};
 
-const MathStructCodec kColor{
-    [](const StructValue& v) -> py::object {
-      Color c;
-      c.r = static_cast<std::uint8_t>(number(v, "R"));
-      c.g = static_cast<std::uint8_t>(number(v, "G"));
-      c.b = static_cast<std::uint8_t>(number(v, "B"));
-      c.a = static_cast<std::uint8_t>(number(v, "A"));
-      return py::cast(c);
-    },
-    [](py::handle value, StructValue& out) {
-      Color c;
-      if (!load(value, c)) return false;
-      set_number(out, "R", c.r);
-      set_number(out, "G", c.g);
-      set_number(out, "B", c.b);
-      set_number(out, "A", c.a);
-      return true;
-    }};
+const MathStructCodec kColor{[](const StructValue& v) -> py::object {
+                               Color c;
+                               c.r = static_cast<std::uint8_t>(number(v, "R"));
+                               c.g = static_cast<std::uint8_t>(number(v, "G"));
+                               c.b = static_cast<std::uint8_t>(number(v, "B"));
+                               c.a = static_cast<std::uint8_t>(number(v, "A"));
+                               return py::cast(c);
+                             },
+                             [](py::handle value, StructValue& out) {
+                               Color c;
+                               if (!load(value, c))
+                                 return false;
+                               set_number(out, "R", c.r);
+                               set_number(out, "G", c.g);
+                               set_number(out, "B", c.b);
+                               set_number(out, "A", c.a);
+                               return true;
+                             }};
 
 }  // namespace
 
@@ -179,8 +185,8 @@ const MathStructCodec* math_codec(const StructInfo& info) {
   // Struct names are UE's reflected names; a project struct of another name
   // stays a UScriptStruct even if it has X, Y, Z fields.
   static const StringIndex<const MathStructCodec*> codecs{
-      {"Vector", &kVector},       {"Vector2D", &kVector2D}, {"Rotator", &kRotator},
-      {"Quat", &kQuat},           {"Transform", &kTransform}, {"LinearColor", &kLinearColor},
+      {"Vector", &kVector}, {"Vector2D", &kVector2D},   {"Rotator", &kRotator},
+      {"Quat", &kQuat},     {"Transform", &kTransform}, {"LinearColor", &kLinearColor},
       {"Color", &kColor},
   };
   const auto it = codecs.find(info.name);

@@ -80,6 +80,8 @@ py::object wrap_object(PythonEngineState& state, const WeakState& weak, ObjectId
     UObjectHandle handle;
     handle.state = weak;
     handle.id = id;
+    const auto* object = state.world.objects().find(id);
+    handle.object_class = object ? object->cls : nullptr;
     slot = py::cast(std::move(handle));
   }
   return slot;
@@ -116,7 +118,9 @@ py::object wrap_enum(PythonEngineState& state, const WeakState& weak, const Enum
   return cached(state.type_wrappers, info, std::move(handle));
 }
 
-void forget_wrapper(PythonEngineState& state, ObjectId id) { state.object_wrappers.erase(id); }
+void forget_wrapper(PythonEngineState& state, ObjectId id) {
+  state.object_wrappers.erase(id);
+}
 
 py::object to_python(PythonEngineState& state, const WeakState& weak, const ValueType& type,
                      const Value& value, bool nested_view) {

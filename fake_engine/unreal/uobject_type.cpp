@@ -26,10 +26,10 @@ struct LiveObject {
 LiveObject live(const UObjectHandle& handle, std::string_view api) {
   auto state = engine_for(handle.state, api);
   if (!handle.is_object()) {
-    throw py::type_error(std::string(api) + ": " +
-                         (handle.cls ? "a class (UClass '" + handle.cls->name + "')"
-                                     : std::string("a type")) +
-                         " is not an object instance");
+    throw py::type_error(
+        std::string(api) + ": " +
+        (handle.cls ? "a class (UClass '" + handle.cls->name + "')" : std::string("a type")) +
+        " is not an object instance");
   }
   auto* object = state->world.objects().find(handle.id);
   if (!object) {
@@ -56,6 +56,20 @@ LiveObject live_actor(const UObjectHandle& handle, std::string_view api) {
   return result;
 }
 
+// UEP's transform calls on a component act on its owner.
+LiveObject live_actor_or_owner(const UObjectHandle& handle, std::string_view api) {
+  auto result = live(handle, api);
+  if (is_a_role(result, *result.object, result.roles().component_class)) {
+    result.object = &result.store().get(result.object->outer);
+  }
+  if (!is_a_role(result, *result.object, result.roles().actor_class)) {
+    throw py::type_error(std::string(api) + ": " + result.object->name + " is a " +
+                         result.object->cls->name + ", neither an " + result.roles().actor_class +
+                         " nor a component");
+  }
+  return result;
+}
+
 LiveObject live_component(const UObjectHandle& handle, std::string_view api) {
   auto result = live(handle, api);
   if (!is_a_role(result, *result.object, result.roles().component_class)) {
@@ -64,7 +78,6 @@ LiveObject live_component(const UObjectHandle& handle, std::string_view api) {
   }
   return result;
 }
-
 
 const PropertyInfo& property_of(const Object& object, std::string_view name, std::string_view api) {
   const auto* property = object.cls->find_property(name);
@@ -79,9 +92,14 @@ py::object read_property(const LiveObject& o, const PropertyInfo& property) {
   return to_python(*o.state, o.state, property.type, o.object->get(property));
 }
 
+// A value that does not convert is a ValueError, as UEP's "invalid value for UProperty".
 void write_property(const LiveObject& o, const PropertyInfo& property, py::handle value) {
-  o.object->get(property) =
-      from_python(*o.state, property.type, value, o.object->cls->name + "." + property.name);
+  try {
+    o.object->get(property) =
+        from_python(*o.state, property.type, value, o.object->cls->name + "." + property.name);
+  } catch (const py::type_error& e) {
+    throw py::value_error(std::string("invalid value for UProperty: ") + e.what());
+  }
 }
 
 // --- actors: root component, location, rotation, scale -------------------------
@@ -125,9 +143,8 @@ Value struct_argument(const LiveObject& o, const PropertyInfo& property, const p
   }
   StructValue value = info->prototype;
   for (std::size_t i = 0; i < args.size(); ++i) {
-    value.fields[i] =
-        from_python(*o.state, info->fields[i]->type, args[i],
-                    std::string(api) + " argument " + std::to_string(i + 1));
+    value.fields[i] = from_python(*o.state, info->fields[i]->type, args[i],
+                                  std::string(api) + " argument " + std::to_string(i + 1));
   }
   return Value(StructBox(std::move(value)));
 }
@@ -168,8 +185,7 @@ ObjectId add_component(const LiveObject& actor, const ClassInfo& cls, const std:
                        ObjectId parent, bool as_root, std::string_view api) {
   const auto& component_class = class_of_role(actor, actor.roles().component_class);
   if (!cls.is_a(component_class)) {
-    throw py::type_error(std::string(api) + ": " + cls.name + " is not an " +
-                         component_class.name);
+    throw py::type_error(std::string(api) + ": " + cls.name + " is not an " + component_class.name);
   }
   if (cls.abstract) {
     throw py::type_error(std::string(api) + ": " + cls.name + " is abstract");
@@ -192,12 +208,10 @@ ObjectId add_component(const LiveObject& actor, const ClassInfo& cls, const std:
       owner.get(*root_property) = Value(ObjectRef{id});
       if (root != 0 && root != id) {
         // The old root attaches to the new one, as UE's SetRootComponent leaves it.
-        actor.store().get(root).get(*scene.find_property(roles.attach_property)) =
-            Value(ObjectRef{id});
+        actor.store().attach(root, id);
       }
     } else {
-      component.get(*scene.find_property(roles.attach_property)) =
-          Value(ObjectRef{parent != 0 ? parent : root});
+      actor.store().attach(id, parent != 0 ? parent : root);
     }
   }
   const auto* automatic = component.cls->find_property(roles.auto_activate_property);
@@ -249,7 +263,7 @@ std::size_t hash_of(const UObjectHandle& h) {
   if (h.id) {
     return std::hash<ObjectId>{}(h.id);
   }
-  const void* p = h.cls ? static_cast<const void*>(h.cls)
+  const void* p = h.cls             ? static_cast<const void*>(h.cls)
                   : h.script_struct ? static_cast<const void*>(h.script_struct)
                                     : static_cast<const void*>(h.enumeration);
   return std::hash<const void*>{}(p);
@@ -304,6 +318,14 @@ PyObject* uobject_getattro(PyObject* self, PyObject* name) {
       return nullptr;
     }
     const std::string_view attribute(utf8, static_cast<std::size_t>(size));
+    // Python's and RPyC's own probes (____id_pack__, __length_hint__) are
+    // never UPROPERTYs: they fail as Python's would, on any thread, without
+    // touching the engine (RPyC boxes results on its connection threads).
+    if (attribute.starts_with("_")) {
+      PyErr_Format(PyExc_AttributeError, "'unreal_engine.UObject' object has no attribute '%U'",
+                   name);
+      return nullptr;
+    }
     const auto& handle = py::handle(self).cast<const UObjectHandle&>();
     if (handle.enumeration) {
       if (const auto value = handle.enumeration->value_of(attribute)) {
@@ -313,12 +335,30 @@ PyObject* uobject_getattro(PyObject* self, PyObject* name) {
                                 std::string(attribute) + "'");
     }
     if (handle.is_object()) {
+      // A name the class has neither as a property nor a function: the
+      // AttributeError needs no engine (RPyC probes `exposed_*` names on its
+      // connection threads).
+      const auto* cls = handle.object_class;
+      if (cls && !cls->find_property(attribute) && !cls->find_function(attribute) &&
+          !cls->find_function("K2_" + std::string(attribute))) {
+        if (is_uep_uobject_method(attribute)) {
+          throw_not_emulated("UObject." + std::string(attribute));
+        }
+        throw py::attribute_error("'" + cls->name +
+                                  "' object has no attribute, property or "
+                                  "function '" +
+                                  std::string(attribute) + "'");
+      }
       const auto o = live(handle, "UObject attribute");
       if (const auto* property = o.object->cls->find_property(attribute)) {
         return read_property(o, *property).release().ptr();
       }
       if (o.object->cls->find_function(attribute)) {
         return py::cast(BoundFunction{handle, std::string(attribute)}).release().ptr();
+      }
+      // UEP retries a UFUNCTION with Blueprint's K2_ prefix (GetActorLocation).
+      if (const auto k2 = "K2_" + std::string(attribute); o.object->cls->find_function(k2)) {
+        return py::cast(BoundFunction{handle, k2}).release().ptr();
       }
       if (is_uep_uobject_method(attribute)) {
         throw_not_emulated("UObject." + std::string(attribute));
@@ -347,11 +387,18 @@ int uobject_setattro(PyObject* self, PyObject* name, PyObject* value) {
       if (utf8 == nullptr) {
         return -1;
       }
+      const std::string_view attribute(utf8, static_cast<std::size_t>(size));
+      if (attribute.starts_with("_")) {
+        return PyObject_GenericSetAttr(self, name, value);  // never a UPROPERTY
+      }
       const auto o = live(handle, "UObject attribute");
-      if (const auto* property =
-              o.object->cls->find_property(std::string_view(utf8, static_cast<std::size_t>(size)))) {
+      if (const auto* property = o.object->cls->find_property(attribute)) {
         write_property(o, *property, value);
         return 0;
+      }
+      if (o.object->cls->find_function(attribute)) {
+        throw py::value_error("you cannot overwrite a UFunction (" + o.object->cls->name + "." +
+                              std::string(attribute) + ")");
       }
     }
   } catch (...) {
@@ -384,8 +431,9 @@ PyObject* struct_getattro(PyObject* self, PyObject* name) {
     const auto& instance = py::handle(self).cast<const StructInstance&>();
     const auto* field = instance.value->type->find_field(attribute);
     if (!field) {
-      throw py::attribute_error("struct " + instance.value->type->name + " has no field '" +
-                                std::string(attribute) + "'");
+      PyErr_Format(PyExc_AttributeError, "struct %s has no field '%U'",
+                   instance.value->type->name.c_str(), name);
+      return nullptr;
     }
     const auto state = struct_engine(instance);
     return to_python(*state, instance.state, field->type, instance.value->fields[field->slot],
@@ -425,7 +473,6 @@ int struct_setattro(PyObject* self, PyObject* name, PyObject* value) {
   }
 }
 
-
 // Builtin UFUNCTIONs: engine-side implementations a schema's function names
 // with `builtin = "..."`.
 py::object call_builtin(const UObjectHandle& handle, const FunctionInfo& function,
@@ -446,7 +493,10 @@ py::object call_builtin(const UObjectHandle& handle, const FunctionInfo& functio
     const auto& part = builtin == "set_actor_location"   ? roles.location_property
                        : builtin == "set_actor_rotation" ? roles.rotation_property
                                                          : roles.scale_property;
-    return py::bool_(write_transform_part(o, part, struct_argument(o, scene_property(o, part), args, api)));
+    // The struct is the function's first parameter; sweep and teleport flags follow.
+    const py::args first = args.empty() ? args : py::args(py::make_tuple(args[0]));
+    return py::bool_(
+        write_transform_part(o, part, struct_argument(o, scene_property(o, part), first, api)));
   }
   if (builtin == "actor_label") {
     live_actor(handle, api);
@@ -475,8 +525,11 @@ py::object call_function(const UObjectHandle& handle, const std::string& name, c
   const auto o = live(handle, api);
   const auto* function = o.object->cls->find_function(name);
   if (!function) {
-    throw std::runtime_error(std::string(api) + ": " + o.object->cls->name +
-                             " has no function '" + name + "'");
+    function = o.object->cls->find_function("K2_" + name);
+  }
+  if (!function) {
+    throw std::runtime_error(std::string(api) + ": unable to find function '" + name + "' in " +
+                             o.object->cls->name);
   }
   if (!kwargs.empty()) {
     throw py::type_error(std::string(api) + ": " + name +
@@ -494,9 +547,9 @@ py::object call_function(const UObjectHandle& handle, const std::string& name, c
     (void)from_python(*o.state, function->params[i].type, args[i],
                       name + " argument '" + function->params[i].name + "'");
   }
-  throw_not_emulated(o.object->cls->name + "." + name + " (declared at " +
+  throw_not_emulated(o.object->cls->name + "." + function->name + " (declared at " +
                      function->where.describe() +
-                     " without an implementation: the schema gives it no builtin)");
+                     " but not implemented: the schema gives it no builtin)");
 }
 
 // UEP's call("Function arg1 arg2"): a console-style call by name.
@@ -546,13 +599,17 @@ py::object call_command(const UObjectHandle& handle, const std::string& command)
 
 void define_uobject_methods(py::class_<UObjectHandle>& uobject) {
   // --- every object ---
-  uobject.def("get_name",
-          [](const UObjectHandle& h) -> std::string {
-            if (h.cls) return h.cls->name;
-            if (h.script_struct) return h.script_struct->name;
-            if (h.enumeration) return h.enumeration->name;
-            return live(h, "UObject.get_name").object->name;
-          })
+  uobject
+      .def("get_name",
+           [](const UObjectHandle& h) -> std::string {
+             if (h.cls)
+               return h.cls->name;
+             if (h.script_struct)
+               return h.script_struct->name;
+             if (h.enumeration)
+               return h.enumeration->name;
+             return live(h, "UObject.get_name").object->name;
+           })
       .def("set_name",
            [](const UObjectHandle& h, const std::string& name) {
              const auto o = live(h, "UObject.set_name");
@@ -565,17 +622,23 @@ void define_uobject_methods(py::class_<UObjectHandle>& uobject) {
            })
       .def("get_path_name",
            [](const UObjectHandle& h) -> std::string {
-             if (h.cls) return "/Script/Engine." + h.cls->name;
-             if (h.script_struct) return "/Script/CoreUObject." + h.script_struct->name;
-             if (h.enumeration) return "/Script/Engine." + h.enumeration->name;
+             if (h.cls)
+               return "/Script/Engine." + h.cls->name;
+             if (h.script_struct)
+               return "/Script/CoreUObject." + h.script_struct->name;
+             if (h.enumeration)
+               return "/Script/Engine." + h.enumeration->name;
              const auto o = live(h, "UObject.get_path_name");
              return o.store().path_name(o.object->id);
            })
       .def("get_full_name",
            [](const UObjectHandle& h) -> std::string {
-             if (h.cls) return "Class /Script/Engine." + h.cls->name;
-             if (h.script_struct) return "ScriptStruct /Script/CoreUObject." + h.script_struct->name;
-             if (h.enumeration) return "Enum /Script/Engine." + h.enumeration->name;
+             if (h.cls)
+               return "Class /Script/Engine." + h.cls->name;
+             if (h.script_struct)
+               return "ScriptStruct /Script/CoreUObject." + h.script_struct->name;
+             if (h.enumeration)
+               return "Enum /Script/Engine." + h.enumeration->name;
              const auto o = live(h, "UObject.get_full_name");
              return o.object->cls->name + " " + o.store().path_name(o.object->id);
            })
@@ -583,9 +646,12 @@ void define_uobject_methods(py::class_<UObjectHandle>& uobject) {
            [](const UObjectHandle& h) -> py::object {
              auto state = engine_for(h.state, "UObject.get_class");
              const auto& types = state->world.types();
-             if (h.cls) return wrap_class(*state, h.state, types.find_class("Class"));
-             if (h.script_struct) return wrap_class(*state, h.state, types.find_class("ScriptStruct"));
-             if (h.enumeration) return wrap_class(*state, h.state, types.find_class("Enum"));
+             if (h.cls)
+               return wrap_class(*state, h.state, types.find_class("Class"));
+             if (h.script_struct)
+               return wrap_class(*state, h.state, types.find_class("ScriptStruct"));
+             if (h.enumeration)
+               return wrap_class(*state, h.state, types.find_class("Enum"));
              return wrap_class(*state, h.state, live(h, "UObject.get_class").object->cls);
            })
       .def("get_outer",
@@ -621,13 +687,20 @@ void define_uobject_methods(py::class_<UObjectHandle>& uobject) {
              }
              return h.cls->is_a(class_argument(cls, "UObject.is_child_of"));
            })
+      .def("get_cdo",
+           [](const UObjectHandle& h) {
+             auto state = engine_for(h.state, "UObject.get_cdo");
+             if (!h.cls) {
+               throw py::type_error("UObject.get_cdo: uobject is not a UClass");
+             }
+             return wrap_object(*state, h.state, state->world.objects().class_default(*h.cls));
+           })
       .def("get_super_class",
            [](const UObjectHandle& h) {
              auto state = engine_for(h.state, "UObject.get_super_class");
-             if (!h.cls) {
-               throw py::type_error("UObject.get_super_class: not a UClass");
-             }
-             return wrap_class(*state, h.state, h.cls->parent);
+             // An object's: its class's parent, as UEP's.
+             const ClassInfo* cls = h.cls ? h.cls : live(h, "UObject.get_super_class").object->cls;
+             return wrap_class(*state, h.state, cls->parent);
            })
       // --- reflection ---
       .def("get_property",
@@ -656,7 +729,8 @@ void define_uobject_methods(py::class_<UObjectHandle>& uobject) {
              std::vector<std::string> names;
              if (h.script_struct) {
                engine_for(h.state, "UObject.properties");
-               for (const auto* field : h.script_struct->fields) names.push_back(field->name);
+               for (const auto* field : h.script_struct->fields)
+                 names.push_back(field->name);
                return names;
              }
              const ClassInfo* cls = h.cls;
@@ -665,7 +739,8 @@ void define_uobject_methods(py::class_<UObjectHandle>& uobject) {
              } else {
                engine_for(h.state, "UObject.properties");
              }
-             for (const auto* property : cls->properties) names.push_back(property->name);
+             for (const auto* property : cls->properties)
+               names.push_back(property->name);
              return names;
            })
       .def("functions",
@@ -677,13 +752,15 @@ void define_uobject_methods(py::class_<UObjectHandle>& uobject) {
                engine_for(h.state, "UObject.functions");
              }
              std::vector<std::string> names;
-             for (const auto* function : cls->functions()) names.push_back(function->name);
+             for (const auto* function : cls->functions())
+               names.push_back(function->name);
              return names;
            })
       .def("find_function",
            [](const UObjectHandle& h, const std::string& name) -> py::object {
              const auto o = live(h, "UObject.find_function");
-             if (!o.object->cls->find_function(name)) return py::none();
+             if (!o.object->cls->find_function(name))
+               return py::none();
              return py::cast(BoundFunction{h, name});
            })
       .def("call_function",
@@ -695,11 +772,12 @@ void define_uobject_methods(py::class_<UObjectHandle>& uobject) {
 }
 
 void define_actor_methods(py::class_<UObjectHandle>& uobject) {
-  uobject.def("get_actor_label",
-          [](const UObjectHandle& h) {
-            const auto o = live_actor(h, "UObject.get_actor_label");
-            return *o.state->world.label_of(o.object->id);
-          })
+  uobject
+      .def("get_actor_label",
+           [](const UObjectHandle& h) {
+             const auto o = live_actor(h, "UObject.get_actor_label");
+             return *o.state->world.label_of(o.object->id);
+           })
       .def("set_actor_label",
            [](const UObjectHandle& h, const std::string& label) {
              const auto o = live_actor(h, "UObject.set_actor_label");
@@ -712,39 +790,43 @@ void define_actor_methods(py::class_<UObjectHandle>& uobject) {
            })
       .def("get_actor_location",
            [](const UObjectHandle& h) {
-             const auto o = live_actor(h, "UObject.get_actor_location");
+             const auto o = live_actor_or_owner(h, "UObject.get_actor_location");
              return read_transform_part(o, o.roles().location_property);
            })
       .def("get_actor_rotation",
            [](const UObjectHandle& h) {
-             const auto o = live_actor(h, "UObject.get_actor_rotation");
+             const auto o = live_actor_or_owner(h, "UObject.get_actor_rotation");
              return read_transform_part(o, o.roles().rotation_property);
            })
       .def("get_actor_scale",
            [](const UObjectHandle& h) {
-             const auto o = live_actor(h, "UObject.get_actor_scale");
+             const auto o = live_actor_or_owner(h, "UObject.get_actor_scale");
              return read_transform_part(o, o.roles().scale_property);
            })
       .def("set_actor_location",
            [](const UObjectHandle& h, const py::args& args, const py::kwargs&) {
-             const auto o = live_actor(h, "UObject.set_actor_location");
+             const auto o = live_actor_or_owner(h, "UObject.set_actor_location");
              const auto& part = o.roles().location_property;
              return write_transform_part(
-                 o, part, struct_argument(o, scene_property(o, part), args, "UObject.set_actor_location"));
+                 o, part,
+                 struct_argument(o, scene_property(o, part), args, "UObject.set_actor_location"));
            })
       .def("set_actor_rotation",
            [](const UObjectHandle& h, const py::args& args, const py::kwargs&) {
-             const auto o = live_actor(h, "UObject.set_actor_rotation");
+             const auto o = live_actor_or_owner(h, "UObject.set_actor_rotation");
              const auto& part = o.roles().rotation_property;
              return write_transform_part(
-                 o, part, struct_argument(o, scene_property(o, part), args, "UObject.set_actor_rotation"));
+                 o, part,
+                 struct_argument(o, scene_property(o, part), args, "UObject.set_actor_rotation"));
            })
       .def("set_actor_scale",
            [](const UObjectHandle& h, const py::args& args) {
-             const auto o = live_actor(h, "UObject.set_actor_scale");
+             const auto o = live_actor_or_owner(h, "UObject.set_actor_scale");
              const auto& part = o.roles().scale_property;
-             return write_transform_part(
-                 o, part, struct_argument(o, scene_property(o, part), args, "UObject.set_actor_scale"));
+             // UE's SetActorScale3D returns nothing.
+             write_transform_part(
+                 o, part,
+                 struct_argument(o, scene_property(o, part), args, "UObject.set_actor_scale"));
            })
       .def("get_actor_root_component",
            [](const UObjectHandle& h) {
@@ -759,28 +841,51 @@ void define_actor_methods(py::class_<UObjectHandle>& uobject) {
       .def("get_actor_component_by_type",
            [](const UObjectHandle& h, const py::object& type) {
              const auto o = live_actor(h, "UObject.get_actor_component_by_type");
-             const auto found = components_of(
-                 o, &class_argument(type, "UObject.get_actor_component_by_type"));
+             const auto found =
+                 components_of(o, &class_argument(type, "UObject.get_actor_component_by_type"));
              return wrap_object(*o.state, o.state, found.empty() ? 0 : found.front());
+           })
+      .def("get_component_by_type",
+           [](const UObjectHandle& h, const py::object& type) {
+             return py::cast(h).attr("get_actor_component_by_type")(type);
+           })
+      .def("get_components_by_type",
+           [](const UObjectHandle& h, const py::object& type) {
+             return py::cast(h).attr("get_actor_components_by_type")(type);
+           })
+      .def("components",
+           [](const UObjectHandle& h) { return py::cast(h).attr("get_actor_components")(); })
+      .def("actor_destroy_component",
+           [](const UObjectHandle& h, const UObjectHandle& component) {
+             const auto o = live_actor(h, "UObject.actor_destroy_component");
+             const auto c = live_component(component, "UObject.actor_destroy_component");
+             if (c.object->outer != o.object->id) {
+               throw py::value_error("UObject.actor_destroy_component: " + c.object->name +
+                                     " is not a component of " + o.object->name);
+             }
+             const ObjectId id = c.object->id;
+             forget_wrapper(*o.state, id);
+             o.store().destroy(id);
            })
       .def("get_actor_components_by_type",
            [](const UObjectHandle& h, const py::object& type) {
              const auto o = live_actor(h, "UObject.get_actor_components_by_type");
-             return wrap_all(o, components_of(o, &class_argument(type,
-                                                                 "UObject.get_actor_components_by_type")));
+             return wrap_all(
+                 o,
+                 components_of(o, &class_argument(type, "UObject.get_actor_components_by_type")));
            })
       .def("actor_has_component_of_type",
            [](const UObjectHandle& h, const py::object& type) {
              const auto o = live_actor(h, "UObject.actor_has_component_of_type");
-             return !components_of(o, &class_argument(type,
-                                                      "UObject.actor_has_component_of_type"))
+             return !components_of(o, &class_argument(type, "UObject.actor_has_component_of_type"))
                          .empty();
            })
       .def("get_actor_component",
            [](const UObjectHandle& h, const std::string& name) {
              const auto o = live_actor(h, "UObject.get_actor_component");
              for (const auto id : components_of(o, nullptr)) {
-               if (o.store().get(id).name == name) return wrap_object(*o.state, o.state, id);
+               if (o.store().get(id).name == name)
+                 return wrap_object(*o.state, o.state, id);
              }
              return py::object(py::none());
            })
@@ -791,22 +896,25 @@ void define_actor_methods(py::class_<UObjectHandle>& uobject) {
             const auto o = live_actor(h, "UObject.add_actor_component");
             ObjectId parent_id = 0;
             if (!parent.is_none()) {
-              parent_id = live_component(parent.cast<const UObjectHandle&>(),
-                                         "UObject.add_actor_component")
-                              .object->id;
+              const auto p = live_component(parent.cast<const UObjectHandle&>(),
+                                            "UObject.add_actor_component");
+              if (!is_a_role(p, *p.object, p.roles().scene_component_class)) {
+                throw py::type_error("UObject.add_actor_component: the parent " + p.object->name +
+                                     " is not a " + p.roles().scene_component_class);
+              }
+              parent_id = p.object->id;
             }
-            const auto id =
-                add_component(o, class_argument(type, "UObject.add_actor_component"),
-                              name, parent_id, false, "UObject.add_actor_component");
+            const auto id = add_component(o, class_argument(type, "UObject.add_actor_component"),
+                                          name, parent_id, false, "UObject.add_actor_component");
             return wrap_object(*o.state, o.state, id);
           },
           py::arg("cls"), py::arg("name"), py::arg("parent") = py::none())
       .def("add_actor_root_component",
            [](const UObjectHandle& h, const py::object& type, const std::string& name) {
              const auto o = live_actor(h, "UObject.add_actor_root_component");
-             const auto id = add_component(
-                 o, class_argument(type, "UObject.add_actor_root_component"), name, 0,
-                 true, "UObject.add_actor_root_component");
+             const auto id =
+                 add_component(o, class_argument(type, "UObject.add_actor_root_component"), name, 0,
+                               true, "UObject.add_actor_root_component");
              return wrap_object(*o.state, o.state, id);
            })
       .def("add_python_component",
@@ -817,8 +925,8 @@ void define_actor_methods(py::class_<UObjectHandle>& uobject) {
              const auto& types = o.state->world.types();
              const auto* cls = types.find_class("PythonComponent");
              const ObjectId actor_id = o.object->id;
-             const auto id = add_component(o, cls ? *cls : class_of_role(o, o.roles().component_class),
-                                           name, 0, false, api);
+             const auto id = add_component(
+                 o, cls ? *cls : class_of_role(o, o.roles().component_class), name, 0, false, api);
              auto& component = o.store().get(id);
              for (const auto& [property, text] :
                   {std::pair{"PythonModule", &module}, std::pair{"PythonClass", &class_name}}) {
@@ -834,10 +942,10 @@ void define_actor_methods(py::class_<UObjectHandle>& uobject) {
                instance = py::module_::import(module.c_str()).attr(class_name.c_str())();
                instance.attr("uobject") = wrapper;
              } catch (py::error_already_set& e) {
-               o.state->report_error("component",
-                                     std::string(api) + ": " + module + "." + class_name +
-                                         " could not be made",
-                                     describe_python_error(e));
+               o.state->report_error(
+                   "component",
+                   std::string(api) + ": " + module + "." + class_name + " could not be made",
+                   describe_python_error(e));
                return wrapper;
              }
              o.state->components.attach(actor_id, id, instance);
@@ -850,12 +958,8 @@ void define_actor_methods(py::class_<UObjectHandle>& uobject) {
            })
       .def("get_owner",
            [](const UObjectHandle& h) {
-             const auto o = live(h, "UObject.get_owner");
-             if (is_a_role(o, *o.object, o.roles().component_class)) {
-               return wrap_object(*o.state, o.state, o.object->outer);
-             }
-             const auto* owner = o.object->cls->find_property("Owner");
-             return owner ? read_property(o, *owner) : py::object(py::none());
+             const auto o = live_component(h, "UObject.get_owner");
+             return wrap_object(*o.state, o.state, o.object->outer);
            })
       .def("get_world",
            [](const UObjectHandle& h) {
@@ -863,7 +967,8 @@ void define_actor_methods(py::class_<UObjectHandle>& uobject) {
              const ObjectId world = o.state->world.world_object();
              // Objects in the world's package are in the world; assets are not.
              if (o.store().outermost(o.object->id) != o.store().outermost(world)) {
-               return py::object(py::none());
+               throw std::runtime_error("UObject.get_world: unable to retrieve UWorld from " +
+                                        o.object->name + " (it is in no world)");
              }
              return wrap_object(*o.state, o.state, world);
            })
@@ -879,7 +984,8 @@ void define_actor_methods(py::class_<UObjectHandle>& uobject) {
              const auto o = live_component(h, "UObject.set_relative_location");
              const auto& property = property_of(*o.object, o.roles().location_property,
                                                 "UObject.set_relative_location");
-             o.object->get(property) = struct_argument(o, property, args, "UObject.set_relative_location");
+             o.object->get(property) =
+                 struct_argument(o, property, args, "UObject.set_relative_location");
            })
       .def("get_relative_rotation",
            [](const UObjectHandle& h) {
@@ -892,7 +998,8 @@ void define_actor_methods(py::class_<UObjectHandle>& uobject) {
              const auto o = live_component(h, "UObject.set_relative_rotation");
              const auto& property = property_of(*o.object, o.roles().rotation_property,
                                                 "UObject.set_relative_rotation");
-             o.object->get(property) = struct_argument(o, property, args, "UObject.set_relative_rotation");
+             o.object->get(property) =
+                 struct_argument(o, property, args, "UObject.set_relative_rotation");
            })
       .def("get_attach_parent",
            [](const UObjectHandle& h) {
@@ -904,9 +1011,12 @@ void define_actor_methods(py::class_<UObjectHandle>& uobject) {
            [](const UObjectHandle& h, const UObjectHandle& parent) {
              const auto o = live_component(h, "UObject.attach_to_component");
              const auto p = live_component(parent, "UObject.attach_to_component");
-             write_property(o, property_of(*o.object, o.roles().attach_property,
-                                           "UObject.attach_to_component"),
-                            wrap_object(*o.state, o.state, p.object->id));
+             if (!is_a_role(o, *o.object, o.roles().scene_component_class) ||
+                 !is_a_role(p, *p.object, p.roles().scene_component_class)) {
+               throw py::type_error("UObject.attach_to_component: both must be " +
+                                    o.roles().scene_component_class + "s");
+             }
+             o.store().attach(o.object->id, p.object->id);
            })
       .def("destroy_component", [](const UObjectHandle& h) {
         const auto o = live_component(h, "UObject.destroy_component");
@@ -957,7 +1067,8 @@ void define_object_types(py::module_& m) {
       .def("fields",
            [](const StructInstance& s) {
              std::vector<std::string> names;
-             for (const auto* field : s.value->type->fields) names.push_back(field->name);
+             for (const auto* field : s.value->type->fields)
+               names.push_back(field->name);
              return names;
            })
       .def("clone",
@@ -970,13 +1081,9 @@ void define_object_types(py::module_& m) {
              return wrap_struct_type(*state, s.state, s.value->type);
            })
       .def("get_field",
-           [](const py::object& self, const std::string& name) {
-             return self.attr(py::str(name));
-           })
-      .def("set_field",
-           [](const py::object& self, const std::string& name, const py::object& value) {
-             py::setattr(self, py::str(name), value);
-           })
+           [](const py::object& self, const std::string& name) { return self.attr(py::str(name)); })
+      .def("set_field", [](const py::object& self, const std::string& name,
+                           const py::object& value) { py::setattr(self, py::str(name), value); })
       .def("as_dict",
            [](const py::object& self) {
              py::dict dict;

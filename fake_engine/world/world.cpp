@@ -33,13 +33,13 @@ World::World(const MainThreadAffinity& affinity, std::function<std::uint64_t()> 
       actor_class_(required_class(objects, objects.roles().actor_class, "actor_class")) {
   // As an editor's unsaved map: /Temp/Untitled_1.Untitled_1:PersistentLevel.
   const auto& roles = objects.roles();
-  const auto package =
-      objects_.create(required_class(objects, roles.package_class, "package_class"), 0,
-                      "/Temp/Untitled_1")
-          .id;
+  const auto package = objects_
+                           .create(required_class(objects, roles.package_class, "package_class"), 0,
+                                   "/Temp/Untitled_1")
+                           .id;
   world_object_ =
-      objects_.create(required_class(objects, roles.world_class, "world_class"), package,
-                      "Untitled_1")
+      objects_
+          .create(required_class(objects, roles.world_class, "world_class"), package, "Untitled_1")
           .id;
   level_ = objects_
                .create(required_class(objects, roles.level_class, "level_class"), world_object_,

@@ -68,12 +68,12 @@ class World {
 
   bool is_actor(ObjectId id) const;
   std::optional<Actor> find(ActorId id) const;
-  const std::string* label_of(ActorId id) const;  // nullptr if not an actor
+  const std::string* label_of(ActorId id) const;                   // nullptr if not an actor
   std::vector<Actor> find_by_label(std::string_view label) const;  // in spawn order
   ActorId first_with_label(std::string_view label) const;          // 0 if none
   std::vector<Actor> actors() const;                               // in spawn order
   std::vector<ActorId> actor_ids() const;                          // in spawn order
-  std::size_t count(std::string_view class_name = {}) const;  // of that class or a subclass
+  std::size_t count(std::string_view class_name = {}) const;       // of that class or a subclass
   bool is_a(std::string_view class_name, std::string_view ancestor) const;
 
   // Called on the main thread after each change (before a destroyed actor's

@@ -12,7 +12,7 @@ checks = {}
 root.execute("root_services_value = 6 * 7")
 checks["execute"] = root.execute("assert root_services_value == 42") is None
 ue = root.import_module("unreal_engine")
-checks["import_module"] = ue.get_editor_world().get_name() == "EditorWorld"
+checks["import_module"] = ue.get_editor_world().is_a(ue.find_class("World"))
 checks["list"] = list(root.list((1, 2, 3))) == [1, 2, 3]
 checks["dict"] = dict(root.dict(a=1)) == {"a": 1}
 for name, ok in checks.items():

@@ -123,15 +123,22 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(submodules)
 
-BOOST_AUTO_TEST_CASE(importing_a_missing_uep_submodule_names_it) {
+BOOST_AUTO_TEST_CASE(importing_a_missing_name_of_a_type_submodule_says_how_to_declare_it) {
   PythonEngine engine;
   engine.exec(R"(
 import unreal_engine as ue
 try:
     from unreal_engine.enums import EWidgetMode
 except ImportError as e:
-    assert isinstance(e, ue.NotEmulatedImportError), type(e)
-    assert str(e).startswith("unreal_engine.enums is not emulated by Understudy (UEP: Importers"), str(e)
+    assert not isinstance(e, ue.NotEmulatedImportError), type(e)
+    assert str(e).startswith("unreal_engine.enums: no enum 'EWidgetMode' in the engine's schema; "
+                             "declare it in a project schema passed with --schema FILE"), str(e)
+else:
+    raise AssertionError("no error")
+try:
+    ue.classes.NoSuchClass
+except AttributeError as e:
+    assert "no class 'NoSuchClass'" in str(e), str(e)
 else:
     raise AssertionError("no error")
 try:

@@ -190,8 +190,8 @@ BOOST_AUTO_TEST_CASE(scripts_spawn_label_find_and_destroy_actors) {
   BOOST_TEST(engine.eval<bool>(value("nobody_found") + " is None"));
   BOOST_TEST(engine.eval<std::string>(value("villain_class")) == "Character");
   BOOST_TEST(engine.eval<std::string>(value("pawn_class")) == "Pawn");
-  BOOST_TEST(engine.eval<std::string>(value("unknown_class")).starts_with(
-                 "unable to find class Dragon: declare it in a project schema"),
+  BOOST_TEST(engine.eval<std::string>(value("unknown_class"))
+                 .starts_with("unable to find class Dragon: declare it in a project schema"),
              engine.eval<std::string>(value("unknown_class")));
   BOOST_TEST(
       engine.eval<Strings>(value("labels_after_destroy")) == (Strings{"hero", "Actor_0", "Pawn_0"}),
@@ -202,7 +202,7 @@ BOOST_AUTO_TEST_CASE(scripts_spawn_label_find_and_destroy_actors) {
   BOOST_TEST(engine.eval<std::string>(value("number")) ==
              "TypeError: UObject.actor_spawn: argument is not a UClass (got int 42)");
   BOOST_TEST(engine.eval<std::string>(value("name")) ==
-             "TypeError: UObject.actor_spawn: argument is not a UClass (got str 'Pawn')",
+                 "TypeError: UObject.actor_spawn: argument is not a UClass (got str 'Pawn')",
              "UEP takes classes, not their names");
   BOOST_TEST(engine.eval<std::string>(value("not_an_actor")) ==
              "ValueError: UObject.actor_spawn: unknown actor class 'Material': it is not a "
@@ -273,15 +273,10 @@ BOOST_AUTO_TEST_CASE(components_begin_tick_and_end_play_with_their_actor_and_the
   engine.runtime().shutdown();
 
   // 0 and 4: EEndPlayReason::Destroyed and Quit.
-  const Strings expected{"doomed initialize_component",
-                         "doomed begin_play",
-                         "survivor initialize_component",
-                         "survivor begin_play",
-                         "doomed tick",
-                         "survivor tick",
-                         "doomed end_play 0",
-                         "survivor tick",
-                         "survivor end_play 4"};
+  const Strings expected{
+      "doomed initialize_component", "doomed begin_play", "survivor initialize_component",
+      "survivor begin_play",         "doomed tick",       "survivor tick",
+      "doomed end_play 0",           "survivor tick",     "survivor end_play 4"};
   BOOST_TEST(events() == expected, "seen " << describe(events()));
   BOOST_TEST(engine.console().count(Severity::kError) == 0u, engine.console_dump());
 }

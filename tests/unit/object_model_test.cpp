@@ -2,10 +2,11 @@
 // gets), inheritance of properties, defaults and components, and the store's
 // names, paths and lifetimes.
 #define BOOST_TEST_MODULE object_model
+#include "fake_engine/objects/object_model.h"
+
 #include <boost/test/unit_test.hpp>
 #include <string>
 
-#include "fake_engine/objects/object_model.h"
 #include "fake_engine/objects/schema_loader.h"
 
 using namespace understudy;
@@ -135,8 +136,9 @@ BOOST_AUTO_TEST_CASE(bad_schemas_are_errors_that_name_the_file_the_line_and_the_
   BOOST_TEST(schema_error("[[class]]\nname = \"Lamp\"\nparent = \"Thing\"\ncolour = 1\n") ==
              "project.toml:4: unknown key 'colour' in class 'Lamp' (allowed: name, parent, "
              "abstract, doc, properties, defaults, components, functions)");
-  BOOST_TEST(schema_error("[[class]]\nname = \"Chair\"\nparent = \"Thing\"\n")
-                 .starts_with("project.toml:1: class 'Chair' is declared twice (first at model.toml:"));
+  BOOST_TEST(
+      schema_error("[[class]]\nname = \"Chair\"\nparent = \"Thing\"\n")
+          .starts_with("project.toml:1: class 'Chair' is declared twice (first at model.toml:"));
   BOOST_TEST(schema_error("[[class]]\nname = \"Lamp\"\nparent = \"Thing\"\nproperties = [\n"
                           "  { name = \"Glow\", type = \"flaot\" } ]\n")
                  .starts_with("project.toml:5: property 'Glow' of class 'Lamp': type 'flaot': "
@@ -181,9 +183,9 @@ BOOST_AUTO_TEST_CASE(objects_get_unique_names_paths_and_their_default_components
   const auto& roles = m.loader.roles();
   BOOST_TEST(chair.get(*chair.cls->find_property(roles.root_property)).as<ObjectRef>().id == body);
   const auto& handle_object = store.get(handle);
-  BOOST_TEST(
-      handle_object.get(*handle_object.cls->find_property(roles.attach_property)).as<ObjectRef>().id ==
-      body);
+  BOOST_TEST(handle_object.get(*handle_object.cls->find_property(roles.attach_property))
+                 .as<ObjectRef>()
+                 .id == body);
   BOOST_TEST(store.create(*m.types.find_class("Chair"), package).name == "Chair_1");
   BOOST_CHECK_THROW(store.create(box, 0, "/Game/Props"), std::invalid_argument);
 }

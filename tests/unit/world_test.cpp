@@ -3,14 +3,13 @@
 #define BOOST_TEST_MODULE world
 #include "fake_engine/world/world.h"
 
-#include "fake_engine/objects/object_model.h"
-
 #include <boost/test/unit_test.hpp>
 #include <functional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "fake_engine/objects/object_model.h"
 #include "tests/support/describe.h"
 
 using namespace understudy;

@@ -28,6 +28,7 @@ async def failing_task():
 
 
 exploding_ticker_handle = ue.add_ticker(exploding_ticker)  # the ticker lives as long as its handle
-ue.get_editor_world().actor_spawn(Character).add_python_component(ExplodingComponent)
+ue.get_editor_world().actor_spawn(Character).add_python_component(
+    "Exploding", __name__, "ExplodingComponent")
 asyncio.ensure_future(failing_task(), loop=ue_asyncio.loop)
 ue.log("three errors armed")

@@ -6,6 +6,7 @@ import asyncio
 
 import unreal_engine as ue
 from unreal_engine.classes import Character
+from unreal_engine.enums import EEndPlayReason
 import ue_asyncio  # noqa: F401  (starts the hub)
 
 
@@ -28,13 +29,15 @@ async def spawn_heroes(count):
 
 class WorldReporter:
     def end_play(self, reason):
+        # reason is UE's EEndPlayReason value.
+        name = "Quit" if reason == EEndPlayReason.Quit else str(reason)
         labels = sorted(actor.get_actor_label() for actor in ue.get_editor_world().all_actors())
-        ue.log(f"world at {reason}: {', '.join(labels)}")
+        ue.log(f"world at {name}: {', '.join(labels)}")
 
 
 reporter = ue.get_editor_world().actor_spawn(Character)
 reporter.set_actor_label("reporter")
-reporter.add_python_component(WorldReporter)
+reporter.add_python_component("Reporter", __name__, "WorldReporter")
 
 asyncio.ensure_future(timer("fast", 0.05))
 asyncio.ensure_future(timer("slow", 0.15))
