@@ -7,7 +7,8 @@ using nlohmann::json;
 using stream_protocol = asio::local::stream_protocol;
 
 ControlClient::ControlClient(const std::filesystem::path& socket_path,
-                             std::chrono::milliseconds timeout)
+                             std::chrono::milliseconds timeout,
+                             std::function<std::optional<std::string>()> gone)
     : socket_(io_) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   boost::system::error_code error;
@@ -16,6 +17,12 @@ ControlClient::ControlClient(const std::filesystem::path& socket_path,
     socket_.connect(stream_protocol::endpoint(socket_path.string()), error);
     if (!error) {
       break;
+    }
+    if (gone) {
+      if (auto reason = gone()) {
+        throw ControlError("could not connect to the engine's control socket " +
+                           socket_path.string() + ": " + *reason);
+      }
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       throw ControlError("could not connect to the engine's control socket " +

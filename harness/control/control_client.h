@@ -34,7 +34,10 @@ class ControlError : public std::runtime_error {
 class ControlClient {
  public:
   // Connects, retrying until `timeout` while the engine creates its socket.
-  ControlClient(const std::filesystem::path& socket_path, std::chrono::milliseconds timeout);
+  // `gone`, polled while connecting, says why to stop waiting early (the
+  // engine process exited) or returns nullopt to keep trying.
+  ControlClient(const std::filesystem::path& socket_path, std::chrono::milliseconds timeout,
+                std::function<std::optional<std::string>()> gone = {});
   ~ControlClient();
   ControlClient(const ControlClient&) = delete;
   ControlClient& operator=(const ControlClient&) = delete;

@@ -288,6 +288,10 @@ class Run {
       argv.push_back("--script");
       argv.push_back(script.string());
     }
+    for (const auto& schema : e.schemas) {
+      argv.push_back("--schema");
+      argv.push_back(schema.string());
+    }
     argv.insert(argv.end(), e.args.begin(), e.args.end());
     scenario_port_ = free_loopback_port();
     ProcessSpec spec{"engine",
@@ -300,7 +304,13 @@ class Run {
     engine_ = std::make_unique<ChildProcess>(spec);
     engine_pid_ = engine_->pid();
     try {
-      control_ = std::make_unique<ControlClient>(control_path_, milliseconds(10000));
+      control_ = std::make_unique<ControlClient>(control_path_, milliseconds(10000),
+                                                 [this]() -> std::optional<std::string> {
+                                                   if (engine_->running()) {
+                                                     return std::nullopt;
+                                                   }
+                                                   return "the engine " + engine_->describe_exit();
+                                                 });
       control_dir_->remove();
       wait_for_startup_scripts();
       const auto address = control_->request(
@@ -311,8 +321,17 @@ class Run {
       }
       rpc_address_ = address["result"].get<std::string>();
     } catch (const std::exception& error) {
+      // What the engine said last (a schema or script it refused) is the
+      // reason more often than not: show it here, not only in its log.
+      std::string said;
+      if (!engine_->running()) {
+        said = "\n" + engine_->log_tail(5);
+        while (!said.empty() && said.back() == '\n') {
+          said.pop_back();
+        }
+      }
       throw ScenarioError(std::string("the engine did not start: ") + error.what() + " (" +
-                              engine_->describe_exit() + "; " + engine_log_hint() + ")",
+                              engine_->describe_exit() + "; " + engine_log_hint() + ")" + said,
                           reports::FailureKind::kEngineError);
     }
     timeline("process", "engine started", "harness", 0, "ok", {{"rpc", rpc_address_}});

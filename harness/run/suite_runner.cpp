@@ -22,7 +22,10 @@ std::vector<std::filesystem::path> find_scenario_files(
   for (const auto& path : paths) {
     if (std::filesystem::is_directory(path)) {
       for (const auto& entry : std::filesystem::recursive_directory_iterator(path)) {
-        if (entry.is_regular_file() && entry.path().extension() == ".toml") {
+        // A project's object schemas (NAME.schema.toml) may live beside its
+        // scenarios: they are loaded with [engine] schemas, not run.
+        if (entry.is_regular_file() && entry.path().extension() == ".toml" &&
+            !entry.path().stem().string().ends_with(".schema")) {
           files.push_back(entry.path());
         }
       }

@@ -25,6 +25,7 @@ struct EngineSpec {
   std::string on_deadlock = "report";
   bool faithful = false;
   std::vector<std::filesystem::path> scripts;  // resolved against the scenario's folder
+  std::vector<std::filesystem::path> schemas;  // --schema files or folders, resolved the same way
   std::vector<std::string> args;               // extra engine flags
   std::vector<std::string> expect_errors;      // engine errors the scenario expects (their text)
 };

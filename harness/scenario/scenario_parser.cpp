@@ -184,6 +184,9 @@ void read_engine(const KeyChecker& check, const toml::node& node, EngineSpec& e)
   for (const auto& script : strings_of(values["scripts"])) {
     e.scripts.emplace_back(script);
   }
+  for (const auto& schema : strings_of(values["schemas"])) {
+    e.schemas.emplace_back(schema);
+  }
   e.args = strings_of(values["args"]);
   e.expect_errors = strings_of(values["expect_errors"]);
 }

@@ -401,6 +401,11 @@ Section make_engine_section() {
                 Key::strings("scripts", "engine-side scripts, relative to this file")
                     .path()
                     .or_else(json::array()),
+                Key::strings("schemas",
+                             "the project's classes, structs and enums (TOML schema files or "
+                             "folders, docs/object-schema.md), relative to this file")
+                    .path()
+                    .or_else(json::array()),
                 Key::strings("args", "more understudy-engine flags").or_else(json::array()),
                 Key::strings("expect_errors",
                              "engine errors the scenario expects (a text each error contains)")

@@ -13,4 +13,4 @@ class Health:
             raise AttributeError("the component's health bar is missing")
 
 
-ue.get_editor_world().actor_spawn(Character).add_python_component(Health)
+ue.get_editor_world().actor_spawn(Character).add_python_component("Health", __name__, "Health")
