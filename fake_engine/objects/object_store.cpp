@@ -42,7 +42,7 @@ std::string ObjectStore::unique_name(const ClassInfo& cls, ObjectId outer) {
 void ObjectStore::index(const Object& object) {
   inners_.emplace(InnerKey{object.outer, object.name}, object.id);
   if (object.outer != 0) {
-    get(object.outer).inners.push_back(object.id);
+    get(object.outer).inners.insert(object.id);
   }
 }
 
@@ -52,8 +52,7 @@ void ObjectStore::unindex(const Object& object) {
     inners_.erase(it);
   }
   if (auto* outer = find(object.outer)) {
-    auto& list = outer->inners;
-    list.erase(std::remove(list.begin(), list.end(), object.id), list.end());
+    outer->inners.erase(object.id);
   }
 }
 
@@ -74,8 +73,9 @@ Object& ObjectStore::create(const ClassInfo& cls, ObjectId outer, std::string na
   object->outer = outer;
   // As UE: a new object starts as a copy of its class default object.
   const auto defaults = class_defaults_.find(&cls);
-  object->properties =
-      defaults != class_defaults_.end() ? get(defaults->second).properties : cls.prototype;
+  if (defaults != class_defaults_.end()) {
+    object->properties = get(defaults->second).properties;  // empty while the CDO is unwritten
+  }
   auto& stored = *objects_.emplace_back(std::move(object));
   ++live_;
   index(stored);
@@ -101,12 +101,12 @@ void ObjectStore::create_components(Object& owner) {
     made.emplace_back(component, id);
     auto& self = get(owner_id);
     if (!component->property.empty()) {
-      self.get(*self.cls->find_property(component->property)) = Value(ObjectRef{id});
+      self.write(*self.cls->find_property(component->property)) = Value(ObjectRef{id});
     }
     if (component->root) {
       root = id;
       if (const auto* property = role_property(self, roles_.root_property)) {
-        self.get(*property) = Value(ObjectRef{id});
+        self.write(*property) = Value(ObjectRef{id});
       }
     }
   }
@@ -150,14 +150,14 @@ void ObjectStore::attach(ObjectId child, ObjectId parent) {
   auto children_of = [&](ObjectId id) -> ValueList* {
     auto* owner = find(id);
     const auto* property = owner ? role_property(*owner, roles_.attach_children_property) : nullptr;
-    return property ? &owner->get(*property).as<ValueList>() : nullptr;
+    return property ? &owner->write(*property).as<ValueList>() : nullptr;
   };
-  const ObjectId old_parent = object.get(*attach_property).as<ObjectRef>().id;
+  const ObjectId old_parent = object.read(*attach_property).as<ObjectRef>().id;
   if (auto* siblings = children_of(old_parent)) {
     siblings->erase(std::remove(siblings->begin(), siblings->end(), Value(ObjectRef{child})),
                     siblings->end());
   }
-  get(child).get(*attach_property) = Value(ObjectRef{parent});
+  get(child).write(*attach_property) = Value(ObjectRef{parent});
   if (auto* children = children_of(parent)) {
     children->push_back(Value(ObjectRef{child}));
   }
@@ -169,7 +169,7 @@ bool ObjectStore::destroy(ObjectId id) {
     return false;
   }
   // Inners first, newest first, as a nested scope unwinds.
-  const auto inners = object->inners;
+  const std::vector<ObjectId> inners(object->inners.begin(), object->inners.end());
   for (auto it = inners.rbegin(); it != inners.rend(); ++it) {
     destroy(*it);
   }

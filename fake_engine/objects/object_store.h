@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -34,11 +35,23 @@ struct Object {
   const ClassInfo* cls = nullptr;
   std::string name;
   ObjectId outer = 0;
-  std::vector<Value> properties;  // by slot of cls->properties
-  std::vector<ObjectId> inners;   // objects whose outer this is, in creation order
+  // By slot of cls->properties; empty until the first write, while the
+  // object's values are its class prototype's (most of 100,000 spawned
+  // actors' components are never written: they cost no values of their own).
+  std::vector<Value> properties;
+  // Objects whose outer this is, in creation order (ids grow); a set, so that
+  // destroying one of a level's 100,000 actors does not scan the others.
+  std::set<ObjectId> inners;
 
-  const Value& get(const PropertyInfo& property) const { return properties[property.slot]; }
-  Value& get(const PropertyInfo& property) { return properties[property.slot]; }
+  const Value& read(const PropertyInfo& property) const {
+    return properties.empty() ? cls->prototype[property.slot] : properties[property.slot];
+  }
+  Value& write(const PropertyInfo& property) {
+    if (properties.empty()) {
+      properties = cls->prototype;
+    }
+    return properties[property.slot];
+  }
 };
 
 class NoSuchObjectError : public std::out_of_range {

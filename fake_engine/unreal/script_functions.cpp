@@ -8,6 +8,7 @@
 
 #include "fake_engine/python/python_runtime.h"
 #include "fake_engine/unreal/script_execution.h"
+#include "fake_engine/unreal/unreal_binding.h"
 
 namespace py = pybind11;
 
@@ -22,14 +23,7 @@ std::string python_thread_name() {
 
 // The engine behind `weak`, after checking it still runs and this is its main thread.
 std::shared_ptr<PythonEngineState> engine_on_main_thread(const WeakState& weak, const char* api) {
-  auto state = weak.lock();
-  if (!state) {
-    throw std::runtime_error(std::string(api) + ": the engine that owned this object has stopped");
-  }
-  if (!state->affinity.is_main_thread()) {
-    throw WrongThreadError(api, python_thread_name());
-  }
-  return state;
+  return unreal::engine_for(weak, api);
 }
 
 std::shared_ptr<PythonEngineState> running_engine(const WeakState& weak, const char* api) {

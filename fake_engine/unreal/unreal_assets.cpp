@@ -81,7 +81,7 @@ void set_properties(PythonEngineState& state, ObjectId id, const py::kwargs& pro
       throw py::attribute_error(std::string(api) + ": " + object.cls->name + " has no property '" +
                                 name + "'");
     }
-    object.get(*property) =
+    object.write(*property) =
         from_python(state, property->type, value, object.cls->name + "." + name);
   }
 }

@@ -179,7 +179,8 @@ void install_unreal_engine_module(const std::shared_ptr<PythonEngineState>& stat
     }
     if (auto s = weak.lock()) {
       py::gil_scoped_acquire gil;
-      for (const auto component : s->world.objects().get(actor.id).inners) {
+      const auto& inners = s->world.objects().get(actor.id).inners;
+      for (const auto component : std::vector<ObjectId>(inners.begin(), inners.end())) {
         unreal::forget_wrapper(*s, component);
       }
       unreal::forget_wrapper(*s, actor.id);

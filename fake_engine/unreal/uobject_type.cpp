@@ -89,13 +89,13 @@ const PropertyInfo& property_of(const Object& object, std::string_view name, std
 }
 
 py::object read_property(const LiveObject& o, const PropertyInfo& property) {
-  return to_python(*o.state, o.state, property.type, o.object->get(property));
+  return to_python(*o.state, o.state, property.type, o.object->read(property));
 }
 
 // A value that does not convert is a ValueError, as UEP's "invalid value for UProperty".
 void write_property(const LiveObject& o, const PropertyInfo& property, py::handle value) {
   try {
-    o.object->get(property) =
+    o.object->write(property) =
         from_python(*o.state, property.type, value, o.object->cls->name + "." + property.name);
   } catch (const py::type_error& e) {
     throw py::value_error(std::string("invalid value for UProperty: ") + e.what());
@@ -109,7 +109,7 @@ ObjectId root_component(const LiveObject& o) {
   if (!property) {
     return 0;
   }
-  const ObjectId root = o.object->get(*property).as<ObjectRef>().id;
+  const ObjectId root = o.object->read(*property).as<ObjectRef>().id;
   return o.store().find(root) ? root : 0;
 }
 
@@ -126,7 +126,8 @@ py::object read_transform_part(const LiveObject& actor, const std::string& part)
   if (root == 0) {
     return to_python(*actor.state, actor.state, property.type, property.default_value);
   }
-  return to_python(*actor.state, actor.state, property.type, actor.store().get(root).get(property));
+  return to_python(*actor.state, actor.state, property.type,
+                   actor.store().get(root).read(property));
 }
 
 // A struct argument given as the struct, or as its numbers ("x, y, z").
@@ -155,11 +156,25 @@ bool write_transform_part(const LiveObject& actor, const std::string& part, Valu
   if (root == 0) {
     return false;  // UE: an actor without a root component has nowhere to be
   }
-  actor.store().get(root).get(property) = std::move(value);
+  actor.store().get(root).write(property) = std::move(value);
   return true;
 }
 
 // --- components -------------------------------------------------------------------
+
+// A component's relative location or rotation (the role names the property).
+py::object read_relative(const UObjectHandle& h, std::string ModelRoles::*part,
+                         const std::string& api) {
+  const auto o = live_component(h, api);
+  return read_property(o, property_of(*o.object, o.roles().*part, api));
+}
+
+void write_relative(const UObjectHandle& h, std::string ModelRoles::*part, const py::args& args,
+                    const std::string& api) {
+  const auto o = live_component(h, api);
+  const auto& property = property_of(*o.object, o.roles().*part, api);
+  o.object->write(property) = struct_argument(o, property, args, api);
+}
 
 std::vector<ObjectId> components_of(const LiveObject& actor, const ClassInfo* of_class) {
   const auto& component_class = class_of_role(actor, actor.roles().component_class);
@@ -203,9 +218,9 @@ ObjectId add_component(const LiveObject& actor, const ClassInfo& cls, const std:
   auto& owner = actor.store().get(actor_id);
   if (cls.is_a(scene)) {
     const auto* root_property = owner.cls->find_property(roles.root_property);
-    const ObjectId root = root_property ? owner.get(*root_property).as<ObjectRef>().id : 0;
+    const ObjectId root = root_property ? owner.read(*root_property).as<ObjectRef>().id : 0;
     if (as_root || (root == 0 && root_property)) {
-      owner.get(*root_property) = Value(ObjectRef{id});
+      owner.write(*root_property) = Value(ObjectRef{id});
       if (root != 0 && root != id) {
         // The old root attaches to the new one, as UE's SetRootComponent leaves it.
         actor.store().attach(root, id);
@@ -216,8 +231,8 @@ ObjectId add_component(const LiveObject& actor, const ClassInfo& cls, const std:
   }
   const auto* automatic = component.cls->find_property(roles.auto_activate_property);
   const auto* active = component.cls->find_property(roles.active_property);
-  if (automatic && active && component.get(*automatic).as<bool>()) {
-    component.get(*active) = Value(true);
+  if (automatic && active && component.read(*automatic).as<bool>()) {
+    component.write(*active) = Value(true);
   }
   return id;
 }
@@ -931,7 +946,7 @@ void define_actor_methods(py::class_<UObjectHandle>& uobject) {
              for (const auto& [property, text] :
                   {std::pair{"PythonModule", &module}, std::pair{"PythonClass", &class_name}}) {
                if (const auto* info = component.cls->find_property(property)) {
-                 component.get(*info) = Value(*text);
+                 component.write(*info) = Value(*text);
                }
              }
              auto wrapper = wrap_object(*o.state, o.state, id);
@@ -975,31 +990,23 @@ void define_actor_methods(py::class_<UObjectHandle>& uobject) {
       // --- components ---
       .def("get_relative_location",
            [](const UObjectHandle& h) {
-             const auto o = live_component(h, "UObject.get_relative_location");
-             return read_property(o, property_of(*o.object, o.roles().location_property,
-                                                 "UObject.get_relative_location"));
+             return read_relative(h, &ModelRoles::location_property,
+                                  "UObject.get_relative_location");
            })
       .def("set_relative_location",
            [](const UObjectHandle& h, const py::args& args) {
-             const auto o = live_component(h, "UObject.set_relative_location");
-             const auto& property = property_of(*o.object, o.roles().location_property,
-                                                "UObject.set_relative_location");
-             o.object->get(property) =
-                 struct_argument(o, property, args, "UObject.set_relative_location");
+             write_relative(h, &ModelRoles::location_property, args,
+                            "UObject.set_relative_location");
            })
       .def("get_relative_rotation",
            [](const UObjectHandle& h) {
-             const auto o = live_component(h, "UObject.get_relative_rotation");
-             return read_property(o, property_of(*o.object, o.roles().rotation_property,
-                                                 "UObject.get_relative_rotation"));
+             return read_relative(h, &ModelRoles::rotation_property,
+                                  "UObject.get_relative_rotation");
            })
       .def("set_relative_rotation",
            [](const UObjectHandle& h, const py::args& args) {
-             const auto o = live_component(h, "UObject.set_relative_rotation");
-             const auto& property = property_of(*o.object, o.roles().rotation_property,
-                                                "UObject.set_relative_rotation");
-             o.object->get(property) =
-                 struct_argument(o, property, args, "UObject.set_relative_rotation");
+             write_relative(h, &ModelRoles::rotation_property, args,
+                            "UObject.set_relative_rotation");
            })
       .def("get_attach_parent",
            [](const UObjectHandle& h) {

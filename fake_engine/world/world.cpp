@@ -84,9 +84,9 @@ void World::activate_components(ObjectId actor) {
     auto& component = objects_.get(inner);
     const auto* automatic = component.cls->find_property(roles.auto_activate_property);
     const auto* active = component.cls->find_property(roles.active_property);
-    if (automatic && active && component.get(*automatic).holds<bool>() &&
-        component.get(*automatic).as<bool>()) {
-      component.get(*active) = Value(true);
+    if (automatic && active && component.read(*automatic).holds<bool>() &&
+        component.read(*automatic).as<bool>() && !component.read(*active).as<bool>()) {
+      component.write(*active) = Value(true);
     }
   }
 }

@@ -181,9 +181,9 @@ BOOST_AUTO_TEST_CASE(objects_get_unique_names_paths_and_their_default_components
   BOOST_TEST(store.find_path("/Game/Props.Chair_0:Handle") == handle);
   const auto body = store.find_inner(chair.id, "Body");
   const auto& roles = m.loader.roles();
-  BOOST_TEST(chair.get(*chair.cls->find_property(roles.root_property)).as<ObjectRef>().id == body);
+  BOOST_TEST(chair.read(*chair.cls->find_property(roles.root_property)).as<ObjectRef>().id == body);
   const auto& handle_object = store.get(handle);
-  BOOST_TEST(handle_object.get(*handle_object.cls->find_property(roles.attach_property))
+  BOOST_TEST(handle_object.read(*handle_object.cls->find_property(roles.attach_property))
                  .as<ObjectRef>()
                  .id == body);
   BOOST_TEST(store.create(*m.types.find_class("Chair"), package).name == "Chair_1");

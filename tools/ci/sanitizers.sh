@@ -13,7 +13,8 @@
 # instrumentation is slow to run unoptimized.
 #
 # The CI subset: the engine and the engine's Boost.Test suites (unit, python,
-# e2e) built with the sanitizer, those suites and the pytest RPC suite run,
+# e2e) built with the sanitizer, those suites, the conformance suites and the
+# pytest RPC suite run,
 # then the scenarios tagged "sanitizers" (a deadlock, asyncio timers, the TCP
 # spawn server, redis pub/sub, a client killed mid-call, a reload with a busy
 # client) run by the plain build's harness (build/, from tools/setup.sh) on
@@ -58,7 +59,7 @@ if [ "$full" -eq 1 ]; then
   soak_selection="-L ^soak$ -LE ^slow$"
   selections=("-LE ^(slow|format|soak)$" "$soak_selection")
 else
-  selections=("-L ^(unit|python|e2e|rpc)$ -E ^scenario/")
+  selections=("-L ^(unit|python|e2e|rpc|conformance)$ -E ^scenario/")
   harness="$root/build/harness/understudy"
   if [ ! -x "$harness" ]; then
     echo "sanitizers: the CI subset runs its scenarios with the plain build's harness," \
