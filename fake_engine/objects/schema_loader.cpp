@@ -68,8 +68,9 @@ class SchemaFileReader {
   void check_keys(const toml::table& table, const std::string& what,
                   std::initializer_list<const char*> allowed) const {
     for (const auto& [key, node] : table) {
-      if (std::none_of(allowed.begin(), allowed.end(),
-                       [&](const char* k) { return key.str() == k; })) {
+      const std::string_view name =
+          key.str();  // lambdas cannot capture a binding (C++20 DR, clang 14)
+      if (std::none_of(allowed.begin(), allowed.end(), [&](const char* k) { return name == k; })) {
         std::string list;
         for (const char* k : allowed) {
           list += (list.empty() ? "" : ", ") + std::string(k);
@@ -205,8 +206,9 @@ class SchemaFileReader {
     }
     roles_where_ = where(table).describe();
     for (const auto& [key, node] : table) {
+      const std::string_view name = key.str();
       const auto it = std::find_if(std::begin(kRoles), std::end(kRoles),
-                                   [&](const auto& role) { return key.str() == role.first; });
+                                   [&](const auto& role) { return name == role.first; });
       if (it == std::end(kRoles)) {
         fail(node, "unknown key '" + std::string(key.str()) + "' in [model]");
       }
