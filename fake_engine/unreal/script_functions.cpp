@@ -17,15 +17,6 @@ namespace {
 
 using WeakState = std::weak_ptr<PythonEngineState>;
 
-std::string python_thread_name() {
-  return py::str(py::module_::import("threading").attr("current_thread")().attr("name"));
-}
-
-// The engine behind `weak`, after checking it still runs and this is its main thread.
-std::shared_ptr<PythonEngineState> engine_on_main_thread(const WeakState& weak, const char* api) {
-  return unreal::engine_for(weak, api);
-}
-
 std::shared_ptr<PythonEngineState> running_engine(const WeakState& weak, const char* api) {
   auto state = weak.lock();
   if (!state) {
@@ -202,7 +193,7 @@ void define_logging(py::module_& m, const WeakState& weak) {
             return;
           }
           if (!s->affinity.is_main_thread()) {
-            name_current_thread(python_thread_name());
+            name_current_thread(unreal::python_thread_name());
           }
           s->console.write(severity, py::str(message));
         },
@@ -247,14 +238,14 @@ void define_tickers(py::module_& m, const WeakState& weak) {
           throw py::type_error("add_ticker expects a callable, got " +
                                py::repr(callable).cast<std::string>());
         }
-        auto state = engine_on_main_thread(weak, "unreal_engine.add_ticker");
+        auto state = unreal::engine_for(weak, "unreal_engine.add_ticker");
         return std::make_unique<TickerHandle>(weak, state->tickers.add(callable, delay));
       },
       py::arg("callable"), py::arg("delay") = 0.0);
   m.def(
       "remove_ticker",
       [weak](const py::object& handle) {
-        engine_on_main_thread(weak, "unreal_engine.remove_ticker");
+        unreal::engine_for(weak, "unreal_engine.remove_ticker");
         if (!py::isinstance<TickerHandle>(handle)) {
           throw py::type_error(
               "remove_ticker expects the FDelegateHandle add_ticker returned, got " +

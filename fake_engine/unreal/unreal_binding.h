@@ -22,6 +22,9 @@ namespace understudy::unreal {
 
 using WeakState = std::weak_ptr<PythonEngineState>;
 
+// The Python thread's own name (Python threads inherit their starter's OS name).
+std::string python_thread_name();
+
 // The engine behind `weak`, after checking it still runs and this is its main thread.
 std::shared_ptr<PythonEngineState> engine_for(const WeakState& weak, std::string_view api);
 

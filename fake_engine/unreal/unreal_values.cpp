@@ -10,10 +10,6 @@ namespace understudy::unreal {
 
 namespace {
 
-std::string python_thread_name() {
-  return py::str(py::module_::import("threading").attr("current_thread")().attr("name"));
-}
-
 [[noreturn]] void type_error(std::string_view what, const ValueType& type, py::handle value) {
   throw py::type_error(std::string(what) + ": expected " + type.spelling() + ", got " +
                        python_type_name(value) + " " + py::repr(value).cast<std::string>());
@@ -44,6 +40,10 @@ py::object cached(std::unordered_map<const void*, py::object>& cache, const void
 }
 
 }  // namespace
+
+std::string python_thread_name() {
+  return py::str(py::module_::import("threading").attr("current_thread")().attr("name"));
+}
 
 std::shared_ptr<PythonEngineState> engine_for(const WeakState& weak, std::string_view api) {
   auto state = weak.lock();

@@ -350,12 +350,20 @@ PyObject* uobject_getattro(PyObject* self, PyObject* name) {
                                 std::string(attribute) + "'");
     }
     if (handle.is_object()) {
-      // A name the class has neither as a property nor a function: the
-      // AttributeError needs no engine (RPyC probes `exposed_*` names on its
-      // connection threads).
-      const auto* cls = handle.object_class;
-      if (cls && !cls->find_property(attribute) && !cls->find_function(attribute) &&
-          !cls->find_function("K2_" + std::string(attribute))) {
+      // The name is resolved against the object's class once, on any thread:
+      // a name the class has neither as a property nor a function fails
+      // without touching the engine (RPyC probes `exposed_*` names on its
+      // connection threads); objects never change class.
+      const ClassInfo* cls =
+          handle.object_class ? handle.object_class : live(handle, "UObject attribute").object->cls;
+      const PropertyInfo* property = cls->find_property(attribute);
+      std::string function;
+      if (!property && cls->find_function(attribute)) {
+        function = std::string(attribute);
+      } else if (!property && cls->find_function("K2_" + std::string(attribute))) {
+        function = "K2_" + std::string(attribute);  // UEP's retry with Blueprint's prefix
+      }
+      if (!property && function.empty()) {
         if (is_uep_uobject_method(attribute)) {
           throw_not_emulated("UObject." + std::string(attribute));
         }
@@ -365,22 +373,10 @@ PyObject* uobject_getattro(PyObject* self, PyObject* name) {
                                   std::string(attribute) + "'");
       }
       const auto o = live(handle, "UObject attribute");
-      if (const auto* property = o.object->cls->find_property(attribute)) {
+      if (property) {
         return read_property(o, *property).release().ptr();
       }
-      if (o.object->cls->find_function(attribute)) {
-        return py::cast(BoundFunction{handle, std::string(attribute)}).release().ptr();
-      }
-      // UEP retries a UFUNCTION with Blueprint's K2_ prefix (GetActorLocation).
-      if (const auto k2 = "K2_" + std::string(attribute); o.object->cls->find_function(k2)) {
-        return py::cast(BoundFunction{handle, k2}).release().ptr();
-      }
-      if (is_uep_uobject_method(attribute)) {
-        throw_not_emulated("UObject." + std::string(attribute));
-      }
-      throw py::attribute_error("'" + o.object->cls->name + "' object (" + o.object->name +
-                                ") has no attribute, property or function '" +
-                                std::string(attribute) + "'");
+      return py::cast(BoundFunction{handle, std::move(function)}).release().ptr();
     }
     if (is_uep_uobject_method(attribute)) {
       throw_not_emulated("UObject." + std::string(attribute));
