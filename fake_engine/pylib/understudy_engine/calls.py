@@ -49,6 +49,9 @@ class ClientCalls:
         # The wait begins before the request leaves: a client calling back from
         # inside the service must be seen to wait after us (deadlocks.py).
         wait = self._server.monitor.begin(waiter, node, service, wake=lambda: _wake(conn))
+        on_main = waiter == "main"
+        if on_main:
+            self._server.main_thread_sync_calls += 1
         try:
             conn, result = self._send(client, service, args, kwargs, conn)
             result.set_expiry(timeout)
@@ -77,6 +80,8 @@ class ClientCalls:
                 except (EOFError, OSError, AttributeError):
                     pass  # closed under us: the next round reports it
         finally:
+            if on_main:
+                self._server.main_thread_sync_calls -= 1
             self._server.monitor.end(wait)
         return _outcome(result, client, service, started, timeout)
 

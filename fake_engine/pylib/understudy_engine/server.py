@@ -107,6 +107,9 @@ class RpcServer:
         self._conn_ids = itertools.count(1)
         self._authenticator = None
         self.address = None
+        # How many synchronous client calls the main thread is waiting in
+        # (nested calls count each); written by the main thread only.
+        self.main_thread_sync_calls = 0
 
     # --- hooks used by EngineConnection and the call paths ---
 
