@@ -168,13 +168,15 @@ class EngineConnection(rpyc.Connection):
         if main is None:
             return self._run_and_reply(seq, lambda: self._HANDLERS[handler](self, *args))
         api, call = main
+        # A main thread waiting in a synchronous call serves the connection
+        # while it waits, so it may read the client's request itself. It then
+        # queues the job as the connection's reader would have: in the editor
+        # that reader nearly always reads first and the call deadlocks, so it
+        # must deadlock here every time, not pass whenever the main thread
+        # wins the read race. (The faithful branch below runs it inline then,
+        # as stock RPyC does.)
         if native.is_main_thread() and not self._hooks.main_thread_sync_calls:
             return self._run_and_reply(seq, call)
-        # A main thread waiting in a synchronous call that reads the request
-        # itself (it serves the connection while it waits) queues the job as
-        # the reader would have: in the editor the connection's thread nearly
-        # always reads first and the call deadlocks, so it must deadlock here
-        # every time, not pass whenever the main thread wins the race.
         wait = self._hooks.monitor.begin(self._hooks.node_of(self), "main", api)
         if self._hooks.faithful:
             # Stock RPyC 5.x: the reader thread itself waits for the main thread,
