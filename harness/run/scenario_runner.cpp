@@ -270,6 +270,14 @@ class Run {
       throw ScenarioError(std::string("for the control socket: ") + error.what());
     }
     control_path_ = control_dir_->path() / "control.sock";
+    // The engine's own TMPDIR, which its clients get too: PfU's socket path
+    // (and anything else either puts in TMPDIR) stays private to this run,
+    // so parallel scenarios do not collide. Kept until the run ends.
+    try {
+      tmp_dir_.emplace(std::filesystem::temp_directory_path(), "understudy-tmp-");
+    } catch (const std::runtime_error& error) {
+      throw ScenarioError(std::string("for the engine's TMPDIR: ") + error.what());
+    }
     std::vector<std::string> argv = {settings_.engine_binary.string(),
                                      "--port",
                                      "0",
@@ -297,6 +305,7 @@ class Run {
     ProcessSpec spec{"engine",
                      argv,
                      {{"PYTHONPATH", python_path()},
+                      {"TMPDIR", tmp_dir_->path().string()},
                       {"UNDERSTUDY_SCENARIO_PORT", std::to_string(scenario_port_)}},
                      settings_.work_dir / "engine.log",
                      std::nullopt};
@@ -509,6 +518,7 @@ class Run {
                       {"UNDERSTUDY_SEED", std::to_string(settings_.seed)},
                       {"UNDERSTUDY_SCENARIO_PORT", std::to_string(scenario_port_)},
                       {"PYTHONPATH", python_path()},
+                      {"TMPDIR", tmp_dir_->path().string()},
                       {"PYTHONUNBUFFERED", "1"}},
                      settings_.work_dir / ("client-" + sanitize(name) + "-" +
                                            std::to_string(clients_.size()) + ".log"),
@@ -590,6 +600,7 @@ class Run {
       client->stop(milliseconds(2000));
     }
     control_dir_.reset();
+    tmp_dir_.reset();
     if (!engine_clean && result_.status == reports::Status::kPassed) {
       result_.status = reports::Status::kError;
       result_.failure_kind = reports::FailureKind::kEngineError;
@@ -1688,6 +1699,7 @@ class Run {
   const Clock::time_point started_;
   reports::ScenarioResult result_;
   std::optional<PrivateFolder> control_dir_;  // until the control client is connected
+  std::optional<PrivateFolder> tmp_dir_;      // the engine's and its clients' TMPDIR
   std::filesystem::path control_path_;
   std::unique_ptr<ChildProcess> engine_;
   std::unique_ptr<ControlClient> control_;
