@@ -104,8 +104,10 @@ def test_log_maps_numeric_levels_as_pfu(understudy_engine, understudy_client):
     with_traceback = engine.wait_for_console(r"^tool failed\nStack on client:\nTraceback: line 1$",
                                              since=mark)
     assert with_traceback.severity == "error", with_traceback
-    engine.assert_no_console(r"tool says debug", since=mark)
-    assert "[debug] tool says debug" in engine.log_path.read_text(errors="replace")
+    for severity in ("log", "warning", "error"):
+        engine.assert_no_console(r"tool says debug", since=mark, severity=severity)
+    assert "understudy-engine: [debug] tool says debug" in \
+        engine.log_path.read_text(errors="replace")
     with pytest.raises(ValueError, match="unknown log level"):
         root.log("tool says", "loud")
 

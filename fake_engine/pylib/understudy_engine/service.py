@@ -55,8 +55,11 @@ def log_at_level(message, level):
             raise ValueError(f"unknown log level {level!r}: a logging level number "
                              f"(logging.INFO, ...) or one of {sorted(_LEVEL_NAMES)}") from None
     if level < logging.INFO:
-        print(f"[{logging.getLevelName(level).lower()}] {message}", file=sys.__stderr__,
-              flush=True)
+        # The engine's log (its stderr), outside the console: lines of the
+        # engine's own, which log readers do not take for console records.
+        tag = f"understudy-engine: [{logging.getLevelName(level).lower()}] "
+        print("\n".join(tag + line for line in f"{message}".splitlines() or [""]),
+              file=sys.__stderr__, flush=True)
     elif level == logging.INFO:
         ue.log(message)
     elif level == logging.WARNING:
