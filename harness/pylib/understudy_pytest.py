@@ -1,7 +1,7 @@
 """understudy_pytest: test your Understudy client scripts with pytest.
 
-Every test gets real processes: the understudy-engine binary on a free
-loopback port (or a Unix socket in a private temp directory), your client
+Every test gets real processes: the understudy-engine binary on PfU's Unix
+socket in a private TMPDIR (or a free loopback TCP port), your client
 scripts as separate Python processes, and in-process clients when that is
 more convenient. Each process writes its own log file in the test's tmp_path;
 when a test fails, the path and the tail of every log are added to the
@@ -27,12 +27,13 @@ understudy_engine
     A factory: `engine = understudy_engine("--call-timeout", "2")` starts an
     engine with those extra command-line flags and returns an EngineProcess
     once it printed its listening line. Every engine gets a private TMPDIR
-    (engine.tmpdir), which its client processes get too. It listens on a
-    free loopback TCP port unless the flags say otherwise; `socket=True`
-    listens on a Unix socket in a private temp directory, `socket="pfu"` on
-    the engine's default, PfU 2.x's socket in its TMPDIR, where PfU's own
-    unity_client.connect() finds it; `env={...}` adds environment
-    variables. Every engine has its control channel (see EngineProcess.frame();
+    (engine.tmpdir), which its client processes get too. It listens where
+    the engine does by default, PfU 2.x's Unix socket in that TMPDIR, where
+    PfU's own unity_client.connect() finds it, unless the flags say
+    otherwise (--port, --tcp, --socket); `socket="tcp"` listens on a free
+    loopback TCP port (so does an engine with an auth token), `socket=True`
+    on a Unix socket in a private temp directory; `env={...}` adds
+    environment variables. Every engine has its control channel (see EngineProcess.frame();
     `control=` is accepted for older tests); the factory returns once the
     engine's startup scripts (--script) have run. An engine with
     --auth-token-file (or
@@ -755,7 +756,11 @@ class EngineProcess(_Process):
         flags = list(self.flags)
         if self.socket_path is not None:
             flags = ["--socket", str(self.socket_path), *flags]
-        elif not self.pfu_socket and not {"--port", "--socket", "--tcp"} & set(flags):
+        elif "--port" not in flags and "--socket" not in flags and (
+                not self.pfu_socket or self.auth_token_file or {"--tcp", "--host"} & set(flags)):
+            # TCP on a free port, never the fixed 18861 parallel tests would
+            # share; a token is for TCP clients, so an engine with one
+            # listens there too.
             flags = ["--port", "0", *flags]
         if self.control_path is not None:
             flags = ["--control", str(self.control_path), *flags]
@@ -1256,7 +1261,7 @@ class _EngineFactory:
             directory = tempfile.mkdtemp(prefix="understudy-")
             self._temp_dirs.append(directory)
             return Path(directory) / "engine.sock"
-        return None if socket in (None, False) else Path(socket)
+        return None if socket in (None, False, "pfu", "tcp") else Path(socket)
 
     def _control_path(self, control):
         if not control:
@@ -1272,7 +1277,7 @@ class _EngineFactory:
         return Path(directory)
 
     def _make(self, flags, socket, env=None, control=False, expect_errors=()):
-        pfu = socket == "pfu"
+        pfu = socket in (None, "pfu")
         engine = EngineProcess(_engine_binary(self._request.config), flags, self._directory,
                                _unique_label(self._directory, "engine"),
                                socket_path=None if pfu else self._socket_path(socket), env=env,
