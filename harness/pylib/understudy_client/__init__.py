@@ -37,7 +37,6 @@ from rpyc.core.async_ import AsyncResult, AsyncResultTimeout
 from rpyc.core.stream import SocketStream
 from rpyc.utils.factory import connect_stream, unix_connect
 
-TCP_DEFAULT_ADDRESS = "tcp://127.0.0.1:18861"  # the engine's with --tcp
 
 
 def pfu_socket_path():
