@@ -94,15 +94,21 @@ std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char
   bool no_rpc = false;
   std::string on_deadlock = "report";
   rpc->add_flag("--no-rpc", no_rpc, "Do not start the RPyC server");
-  rpc->add_option("--host", options.rpc.host,
-                  "Address to listen on (loopback only, unless --allow-remote)")
-      ->capture_default_str();
-  rpc->add_option("--port", options.rpc.port,
-                  "TCP port; 0 picks a free one. The address is printed on stdout as one JSON line")
-      ->check(CLI::Range(0, 65535))
-      ->capture_default_str();
+  bool tcp = false;
+  rpc->add_flag("--tcp", tcp,
+                "Listen on TCP (--host, --port) instead of PfU 2.x's Unix socket "
+                "$TMPDIR/com.unity.scripting.python-$USER.socket, the default; --host or --port "
+                "imply it");
+  auto* host = rpc->add_option("--host", options.rpc.host,
+                               "TCP address to listen on (loopback only, unless --allow-remote)")
+                   ->capture_default_str();
+  auto* port = rpc->add_option("--port", options.rpc.port,
+                               "TCP port; 0 picks a free one. The address is printed on stdout "
+                               "as one JSON line")
+                   ->check(CLI::Range(0, 65535))
+                   ->capture_default_str();
   rpc->add_option("--socket", options.rpc.socket,
-                  "Listen on this Unix socket (mode 0600) instead of TCP");
+                  "Listen on this Unix socket (mode 0600) instead of PfU's default path");
   rpc->add_flag("--allow-remote", options.rpc.allow_remote,
                 "Allow listening on a non-loopback address: anyone who reaches it can run code "
                 "in the engine");
@@ -181,6 +187,7 @@ std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char
   }
   options.engine.echo_console = !quiet;
   options.rpc.enabled = !no_rpc;
+  options.rpc.tcp = tcp || host->count() > 0 || port->count() > 0;
   options.rpc.allow_public_attrs = !no_public_attrs;
   options.rpc.allow_setattr = !no_setattr;
   options.rpc.faithful = options.engine.loop.faithful;

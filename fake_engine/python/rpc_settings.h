@@ -17,6 +17,9 @@ enum class DeadlockPolicy {
 
 struct RpcSettings {
   bool enabled = true;
+  // false: PfU 2.x's Unix socket ($TMPDIR/com.unity.scripting.python-$USER.socket,
+  // or `socket`); true: TCP on host:port.
+  bool tcp = false;
   std::string host = "127.0.0.1";
   int port = 18861;                    // 0: pick a free port and print it
   std::optional<std::string> socket;   // a Unix socket path instead of TCP

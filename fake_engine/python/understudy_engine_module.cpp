@@ -64,6 +64,7 @@ py::dict report_dict(const DeadlockReport& report) {
 py::dict settings_dict(const RpcSettings& rpc) {
   py::dict d;
   d["enabled"] = rpc.enabled;
+  d["tcp"] = rpc.tcp;
   d["host"] = rpc.host;
   d["port"] = rpc.port;
   d["socket"] = rpc.socket ? py::cast(*rpc.socket) : py::none();

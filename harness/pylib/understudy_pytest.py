@@ -1,7 +1,7 @@
 """understudy_pytest: test your Understudy client scripts with pytest.
 
-Every test gets real processes: the understudy-engine binary on a free
-loopback port (or a Unix socket in a private temp directory), your client
+Every test gets real processes: the understudy-engine binary on PfU's Unix
+socket in a private TMPDIR (or a free loopback TCP port), your client
 scripts as separate Python processes, and in-process clients when that is
 more convenient. Each process writes its own log file in the test's tmp_path;
 when a test fails, the path and the tail of every log are added to the
@@ -26,9 +26,14 @@ Fixtures
 understudy_engine
     A factory: `engine = understudy_engine("--call-timeout", "2")` starts an
     engine with those extra command-line flags and returns an EngineProcess
-    once it printed its listening line. `socket=True` listens on a Unix socket
-    in a private temp directory instead of TCP; `env={...}` adds environment
-    variables. Every engine has its control channel (see EngineProcess.frame();
+    once it printed its listening line. Every engine gets a private TMPDIR
+    (engine.tmpdir), which its client processes get too. It listens where
+    the engine does by default, PfU 2.x's Unix socket in that TMPDIR, where
+    PfU's own unity_client.connect() finds it, unless the flags say
+    otherwise (--port, --tcp, --socket); `socket="tcp"` listens on a free
+    loopback TCP port (so does an engine with an auth token), `socket=True`
+    on a Unix socket in a private temp directory; `env={...}` adds
+    environment variables. Every engine has its control channel (see EngineProcess.frame();
     `control=` is accepted for older tests); the factory returns once the
     engine's startup scripts (--script) have run. An engine with
     --auth-token-file (or
@@ -60,8 +65,8 @@ client_process
     A factory spawning your script as a separate process:
     `proc = client_process("clients/my_tool.py", name="tool", args=[...])`.
     Relative paths are resolved against the test file's directory. The script
-    gets UNDERSTUDY_RPC (the engine's address), UNDERSTUDY_CLIENT_NAME and a
-    PYTHONPATH with understudy_client; its stdout and stderr go to its own log.
+    gets UNDERSTUDY_RPC (the engine's address), UNDERSTUDY_CLIENT_NAME, the
+    engine's TMPDIR and a PYTHONPATH with understudy_client; its stdout and stderr go to its own log.
     The factory returns when the engine has registered a connection from that
     process (ready="registered", the default), when a line of its log matches
     ready=<regex>, or at once (ready=None). Killed by pid at teardown.
@@ -718,8 +723,12 @@ class EngineProcess(_Process):
     """A running understudy-engine. See the module docstring for its API."""
 
     def __init__(self, binary, flags, directory, label, socket_path=None, env=None,
-                 control_path=None, expect_errors=()):
+                 control_path=None, expect_errors=(), tmpdir=None, pfu_socket=False):
         super().__init__(directory)
+        # The engine's private TMPDIR, which its clients get too: PfU's
+        # socket path lives in it, so parallel engines do not collide.
+        self.tmpdir = tmpdir
+        self.pfu_socket = pfu_socket
         self.expected_errors = list(expect_errors)
         self._errors_seen = {}  # id -> engine error, as the engine reported them
         self.binary = str(binary)
@@ -747,14 +756,21 @@ class EngineProcess(_Process):
         flags = list(self.flags)
         if self.socket_path is not None:
             flags = ["--socket", str(self.socket_path), *flags]
-        elif "--port" not in flags and "--socket" not in flags:
+        elif "--port" not in flags and "--socket" not in flags and (
+                not self.pfu_socket or self.auth_token_file or {"--tcp", "--host"} & set(flags)):
+            # TCP on a free port, never the fixed 18861 parallel tests would
+            # share; a token is for TCP clients, so an engine with one
+            # listens there too.
             flags = ["--port", "0", *flags]
         if self.control_path is not None:
             flags = ["--control", str(self.control_path), *flags]
         return [self.binary, *flags]
 
     def environment(self):
-        return {**os.environ, **self.extra_env}
+        env = {**os.environ, **self.extra_env}
+        if self.tmpdir is not None and "TMPDIR" not in self.extra_env:
+            env["TMPDIR"] = str(self.tmpdir)
+        return env
 
     def describe(self):
         where = f", {self.address}" if self.address else ""
@@ -1145,6 +1161,8 @@ class ClientProcess(_Process):
         env["PYTHONUNBUFFERED"] = "1"
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         env["UNDERSTUDY_RPC"] = self.engine.address
+        if self.engine.tmpdir is not None:
+            env["TMPDIR"] = str(self.engine.tmpdir)
         if self.engine.auth_token_file:
             env[AUTH_TOKEN_FILE_ENV] = str(self.engine.auth_token_file)
         if self.name is not None:
@@ -1243,7 +1261,7 @@ class _EngineFactory:
             directory = tempfile.mkdtemp(prefix="understudy-")
             self._temp_dirs.append(directory)
             return Path(directory) / "engine.sock"
-        return None if socket in (None, False) else Path(socket)
+        return None if socket in (None, False, "pfu", "tcp") else Path(socket)
 
     def _control_path(self, control):
         if not control:
@@ -1252,12 +1270,20 @@ class _EngineFactory:
         self._temp_dirs.append(directory)
         return Path(directory) / "control.sock"
 
+    def _private_tmpdir(self):
+        # Short, as the socket path PfU puts in it must fit in 107 bytes.
+        directory = tempfile.mkdtemp(prefix="understudy-tmp-")
+        self._temp_dirs.append(directory)
+        return Path(directory)
+
     def _make(self, flags, socket, env=None, control=False, expect_errors=()):
+        pfu = socket in (None, "pfu")
         engine = EngineProcess(_engine_binary(self._request.config), flags, self._directory,
                                _unique_label(self._directory, "engine"),
-                               socket_path=self._socket_path(socket), env=env,
+                               socket_path=None if pfu else self._socket_path(socket), env=env,
                                control_path=self._control_path(control),
-                               expect_errors=expect_errors)
+                               expect_errors=expect_errors, tmpdir=self._private_tmpdir(),
+                               pfu_socket=pfu)
         self.engines.append(engine)
         _track(self._request, engine)
         return engine

@@ -270,6 +270,20 @@ class Run {
       throw ScenarioError(std::string("for the control socket: ") + error.what());
     }
     control_path_ = control_dir_->path() / "control.sock";
+    // The engine's own TMPDIR, which its clients get too: PfU's socket path
+    // (and anything else either puts in TMPDIR) stays private to this run,
+    // so parallel scenarios do not collide. It is part of the run's work
+    // folder, not of the system's temp folder, so that a harness killed
+    // with SIGKILL leaves nothing behind there.
+    tmp_dir_ = std::filesystem::absolute(settings_.work_dir / "tmp");
+    std::error_code made;
+    std::filesystem::create_directories(tmp_dir_, made);
+    if (made) {
+      throw ScenarioError("cannot create the engine's TMPDIR " + tmp_dir_.string() + ": " +
+                          made.message());
+    }
+    std::filesystem::permissions(tmp_dir_, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace, made);
     std::vector<std::string> argv = {settings_.engine_binary.string(),
                                      "--port",
                                      "0",
@@ -297,6 +311,7 @@ class Run {
     ProcessSpec spec{"engine",
                      argv,
                      {{"PYTHONPATH", python_path()},
+                      {"TMPDIR", tmp_dir_.string()},
                       {"UNDERSTUDY_SCENARIO_PORT", std::to_string(scenario_port_)}},
                      settings_.work_dir / "engine.log",
                      std::nullopt};
@@ -509,6 +524,7 @@ class Run {
                       {"UNDERSTUDY_SEED", std::to_string(settings_.seed)},
                       {"UNDERSTUDY_SCENARIO_PORT", std::to_string(scenario_port_)},
                       {"PYTHONPATH", python_path()},
+                      {"TMPDIR", tmp_dir_.string()},
                       {"PYTHONUNBUFFERED", "1"}},
                      settings_.work_dir / ("client-" + sanitize(name) + "-" +
                                            std::to_string(clients_.size()) + ".log"),
@@ -1688,6 +1704,7 @@ class Run {
   const Clock::time_point started_;
   reports::ScenarioResult result_;
   std::optional<PrivateFolder> control_dir_;  // until the control client is connected
+  std::filesystem::path tmp_dir_;             // the engine's and its clients' TMPDIR
   std::filesystem::path control_path_;
   std::unique_ptr<ChildProcess> engine_;
   std::unique_ptr<ControlClient> control_;

@@ -22,7 +22,9 @@ DEADLINE = 1.0  # --frame-deadline for these tests, so that they stay fast
 
 
 def start_engine(understudy_engine, *flags):
-    return understudy_engine("--frame-deadline", str(DEADLINE), *flags, control=True)
+    # Loopback TCP: the attacks come from any local process on a port.
+    return understudy_engine("--frame-deadline", str(DEADLINE), *flags, socket="tcp",
+                             control=True)
 
 
 def closing_line(engine, sock, reason, since):
@@ -108,7 +110,7 @@ def test_compressed_frames_inflate_up_to_the_limit_and_not_a_byte_more(understud
     """The channel inflates in pieces (channel.py says why); the limit must
     still hold to the byte, whether it falls on a piece's edge or inside one,
     and a broken or truncated stream is refused, not passed on."""
-    engine = understudy_engine()
+    engine = understudy_engine(socket="tcp")
     ns = engine.execute("""
         import socket
         import zlib
@@ -180,7 +182,7 @@ def test_a_truncated_frame_is_dropped_at_the_frame_deadline(understudy_engine, b
 
 def test_a_byte_a_second_is_dropped_at_the_frame_deadline(understudy_engine, bystander,
                                                           hostile_socket):
-    engine = understudy_engine("--frame-deadline", "2.5", control=True)
+    engine = understudy_engine("--frame-deadline", "2.5", socket="tcp", control=True)
     frame = HEADER.pack(20, 0) + b"x" * 20 + b"\n"
     with bystander(engine) as watch:
         mark = engine.console_mark()
@@ -216,14 +218,15 @@ def test_limits_are_flags_and_faithful_keeps_them(understudy_engine, hostile_soc
     """--faithful is stock RPyC's dispatch, not stock RPyC's lack of limits:
     it still refuses the 4 GiB header. Only both limits at 0 read like stock
     RPyC: the connection waits for the announced bytes."""
-    faithful = understudy_engine("--faithful", "--max-frame-bytes", "1024")
+    faithful = understudy_engine("--faithful", "--max-frame-bytes", "1024", socket="tcp")
     mark = faithful.console_mark()
     sock = hostile_socket(faithful.port)
     sock.sendall(HEADER.pack(2048, 0))
     wait_closed_by_peer(sock)
     closing_line(faithful, sock, r"frame of 2048 bytes exceeds the 1 KiB limit$", mark)
 
-    stock = understudy_engine("--faithful", "--max-frame-bytes", "0", "--frame-deadline", "0")
+    stock = understudy_engine("--faithful", "--max-frame-bytes", "0", "--frame-deadline", "0",
+                              socket="tcp")
     mark = stock.console_mark()
     sock = hostile_socket(stock.port)
     sock.sendall(HEADER.pack(0xFFFFFFFF, 0) + b"x" * 10)

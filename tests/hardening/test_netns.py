@@ -122,7 +122,7 @@ def free_port(host):
 
 def test_rpc_and_spawn_ports_are_unreachable_from_another_host(other_host, understudy_engine):
     spawn_port = free_port("127.0.0.1")
-    local = understudy_engine("--script", str(SPAWN_SERVER),
+    local = understudy_engine("--script", str(SPAWN_SERVER), socket="tcp",
                               env={"UNDERSTUDY_SCENARIO_PORT": str(spawn_port)})
     local.wait_for_console(rf"^tcp server spawned on 127\.0\.0\.1:{spawn_port}$")
     remote = understudy_engine("--host", HOST_ADDRESS, "--allow-remote")

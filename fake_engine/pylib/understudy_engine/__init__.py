@@ -11,7 +11,9 @@ three paths Unity's PythonRunner offers:
         an EngineFuture completed on the main thread (awaitable from asyncio)
 
 and `connected_clients()`, `start_coroutine(generator)`, `reload()`.
-Errors are in understudy_engine.errors. The engine starts the RPyC server
+Errors are in understudy_engine.errors. PfU 2.x's own engine-side API is
+here too: `PythonRunner` (C#'s names, python_runner.py) and the module
+`unity_python.server.server` (PfU's functions and arguments). The engine starts the RPyC server
 itself (see server.py); `settings` holds its command-line settings.
 """
 
@@ -21,8 +23,9 @@ import _understudy_engine as native
 
 from .calls import ClientCalls
 from .deadlocks import EVENT_FIELDS, DeadlockMonitor
-from .errors import (ClientDisconnectedError, ClientNotFoundError, DeadlockError,
-                     EngineCallError, RemoteServiceError, ServiceCallTimeout)
+from .errors import (ClientDisconnectedError, ClientIndexError, ClientNotFoundError,
+                     DeadlockError, EngineCallError, ServiceCallTimeout)
+from .python_runner import PythonRunner, PythonTask
 from .registry import ClientRegistry
 from .scheduler import CoroutineScheduler, EngineCoroutine, EngineFuture
 from .server import RpcServer, ServerStartError
@@ -95,8 +98,9 @@ def _stop(invite_retry):
 
 
 __all__ = [
-    "ClientDisconnectedError", "ClientNotFoundError", "DeadlockError", "EngineCallError",
-    "EngineCoroutine", "EngineFuture", "RemoteServiceError", "ServerStartError",
+    "ClientDisconnectedError", "ClientIndexError", "ClientNotFoundError", "DeadlockError",
+    "EngineCallError", "EngineCoroutine", "EngineFuture", "PythonRunner", "PythonTask",
+    "ServerStartError",
     "ServiceCallTimeout", "call_async_service_on_client", "call_coroutine_service_on_client",
     "call_service_on_client", "connected_clients", "deadlock_reports", "reload", "settings",
     "start_coroutine", "wait_edges",

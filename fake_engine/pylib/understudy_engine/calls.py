@@ -14,8 +14,7 @@ import _understudy_engine as native
 
 from .scheduler import EngineFuture
 
-from .errors import (ClientDisconnectedError, DeadlockError, RemoteServiceError,
-                     ServiceCallTimeout, seconds)
+from .errors import ClientDisconnectedError, DeadlockError, ServiceCallTimeout, seconds
 
 
 class ClientCalls:
@@ -24,8 +23,8 @@ class ClientCalls:
         self._scheduler = scheduler
         self.default_timeout = default_timeout
 
-    def _send(self, client, service, args, kwargs, conn=None):
-        conn = conn or self._server.registry.newest(client)
+    def _send(self, client, service, args, kwargs, conn=None, index=-1):
+        conn = conn or self._server.registry.connection(client, index)
         try:
             result = conn.async_request(consts.HANDLE_CALLATTR, conn._remote_root, service, args,
                                         tuple(kwargs.items()))
@@ -37,13 +36,16 @@ class ClientCalls:
 
     # --- synchronous ---
 
-    def call(self, client, service, args, kwargs, timeout=None):
+    def call(self, client, service, args, kwargs, timeout=None, index=-1):
         """Calls and waits for the reply on this thread (normally the main
-        thread). Raises ClientNotFoundError, RemoteServiceError,
-        ServiceCallTimeout, ClientDisconnectedError or DeadlockError."""
-        timeout = self.default_timeout if timeout is None else timeout
+        thread). Raises ClientNotFoundError, ServiceCallTimeout,
+        ClientDisconnectedError, DeadlockError or what the service raised.
+        Without `timeout`, the connection's sync_request_timeout (which a
+        caller may change per connection, as PfU's own timeout test does)."""
         started = time.monotonic()
-        conn = self._server.registry.newest(client)
+        conn = self._server.registry.connection(client, index)
+        if timeout is None:
+            timeout = conn._config.get("sync_request_timeout", self.default_timeout)
         waiter = "main" if native.is_main_thread() else f"thread:{threading.current_thread().name}"
         node = self._server.node_of(conn)
         # The wait begins before the request leaves: a client calling back from
@@ -87,11 +89,11 @@ class ClientCalls:
 
     # --- coroutine ---
 
-    def coroutine(self, client, service, args, kwargs, expiry=None):
+    def coroutine(self, client, service, args, kwargs, expiry=None, index=-1):
         """An engine coroutine, stepped once per frame: each step polls the
         connection (serving requests that arrived) until the reply is ready."""
         started = time.monotonic()
-        conn, result = self._send(client, service, args, kwargs)
+        conn, result = self._send(client, service, args, kwargs, index=index)
         if expiry is not None:
             result.set_expiry(expiry)
 
@@ -111,11 +113,11 @@ class ClientCalls:
 
     # --- async ---
 
-    def async_(self, client, service, args, kwargs, expiry=None):
+    def async_(self, client, service, args, kwargs, expiry=None, index=-1):
         """An EngineFuture completed on the main thread when the reply arrives
         (or when `expiry` passes)."""
         started = time.monotonic()
-        conn, result = self._send(client, service, args, kwargs)
+        conn, result = self._send(client, service, args, kwargs, index=index)
         future = EngineFuture(f"{client}.{service}", self._scheduler)
 
         def settle(conn_closed=False):
@@ -158,15 +160,18 @@ def _outcome(result, client, service, started, timeout):
             f"(timeout {timeout} s): result expired",
             client=client, service=service, elapsed=elapsed)
     if result._is_exc:
-        remote = result._obj
-        raise RemoteServiceError(
-            f"service {service!r} on client {client!r} raised {type(remote).__name__}: "
-            f"{_first_line(remote)} (after {seconds(elapsed)})",
-            client=client, service=service, elapsed=elapsed) from remote
+        raise remote_error(result._obj, client, service, elapsed)
     return result._obj
 
 
-def _first_line(exc):
-    text = str(exc).strip().splitlines()
-    return text[0] if text else ""
+def remote_error(remote, client, service, elapsed):
+    """What a client's service raised, as RPyC re-raises it (its class derived
+    from the original type, the remote traceback in its text), noted once
+    with who raised it and when."""
+    note = f"raised by service {service!r} on client {client!r} after {seconds(elapsed)}"
+    # Through BaseException: RPyC copies the remote exception's public
+    # attributes onto it, methods as their repr strings (add_note included).
+    if note not in getattr(remote, "__notes__", ()):
+        BaseException.add_note(remote, note)
+    return remote
 

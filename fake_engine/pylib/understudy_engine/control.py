@@ -18,8 +18,7 @@ _KINDS = [
     (errors.ServiceCallTimeout, "timeout"),
     (errors.ClientDisconnectedError, "disconnected"),
     (errors.DeadlockError, "deadlock"),
-    (errors.RemoteServiceError, "error"),
-]
+]  # anything else, what a client's service raised included, is an "error"
 
 
 def _jsonable(value):

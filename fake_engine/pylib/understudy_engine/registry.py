@@ -4,7 +4,7 @@ connection of a name is the one that gets called."""
 
 import threading
 
-from .errors import ClientNotFoundError
+from .errors import ClientIndexError, ClientNotFoundError
 
 
 class ClientRegistry:
@@ -25,14 +25,29 @@ class ClientRegistry:
                 self._by_name.pop(name, None)
 
     def newest(self, name):
+        return self.connection(name, -1)
+
+    def connection(self, name, index=-1):
+        """The connection of `name` at `index` in connection order (0 the
+        oldest, -1 the newest), with PfU's errors: KeyError when no client
+        has that name, IndexError when it has fewer connections."""
         with self._lock:
             conns = self._by_name.get(name)
-            if conns:
-                return conns[-1]
+            if conns and -len(conns) <= index < len(conns):
+                return conns[index]
+            count = len(conns or ())
             known = sorted(self._by_name)
+        if count:
+            raise ClientIndexError(f"Getting client {name!r} [{index}] but only {count} are "
+                                   "connected", client=name)
         raise ClientNotFoundError(
-            f"no client named {name!r} is connected (connected: {', '.join(known) or 'none'})",
+            f"No client {name!r} is connected (connected: {', '.join(known) or 'none'})",
             client=name)
+
+    def connections_of(self, name):
+        """The live connections of `name`, oldest first (a copy)."""
+        with self._lock:
+            return list(self._by_name.get(name, ()))
 
     def names(self):
         """{name: number of live connections}"""

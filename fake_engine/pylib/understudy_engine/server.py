@@ -3,8 +3,11 @@ API runs it: one thread accepts, each connection gets a thread that serves
 that client. On connect, the connection's thread asks the client for its
 client_name() before serving it, and registers it.
 
-It listens on 127.0.0.1:18861 by default, or on a Unix socket (mode 0600,
-with a lock file so that only one engine serves a path). Binding to an
+By default it listens where PfU 2.x's clients look for it: the Unix socket
+`com.unity.scripting.python-USER.socket` in tempfile.gettempdir() (so
+TMPDIR decides), mode 0600, with PfU's lock file next to it so that only one
+server per user (per TMPDIR) runs. --socket PATH picks another path; TCP
+(127.0.0.1:18861, --port, --host, --tcp) is on request. Binding to an
 address that is not loopback is refused unless allow_remote is set: whoever
 reaches this port can run arbitrary code in the engine through `execute`.
 
@@ -17,6 +20,7 @@ console warning "closing connection from PEER: REASON"."""
 import builtins
 import errno
 import fcntl
+import getpass
 import ipaddress
 import itertools
 import json
@@ -24,6 +28,7 @@ import os
 import socket
 import struct
 import sys
+import tempfile
 import threading
 import time
 
@@ -68,8 +73,16 @@ def is_loopback(host):
         return False
 
 
-# The namespace `execute` and the control channel run code in: shared, so that
-# successive calls see each other's names. A reload starts a new one.
+def pfu_socket_path():
+    """Where PfU 2.x's server listens and its clients connect
+    (unity_python/server/settings.py): decided by TMPDIR and the user."""
+    return os.path.join(tempfile.gettempdir(),
+                        "com.unity.scripting.python-" + getpass.getuser() + ".socket")
+
+
+# The namespace the harness's control channel runs code in: shared, so that a
+# scenario's python steps see each other's names. A reload starts a new one.
+# (Clients' `execute` gets a new namespace per call, as in PfU.)
 engine_globals = {"__name__": "__understudy__", "__builtins__": builtins}
 
 
@@ -82,7 +95,9 @@ def _accepted_peer_text(sock, peer):
 
 
 class RpcServer:
-    SHUTDOWN_NOTICE_EXPIRY = 1.0  # seconds a client has to take on_server_shutdown
+    # Seconds a client has to answer on_server_shutdown, as PfU's close_server
+    # gives it; the server waits for the answers at most this long.
+    SHUTDOWN_NOTICE_EXPIRY = 0.5
 
     def __init__(self, settings, monitor, registry):
         self.settings = settings
@@ -99,6 +114,7 @@ class RpcServer:
         }
         self._listener = None
         self._lock_file = None
+        self._socket_in_use = None
         self._accept_thread = None
         self._stopping = threading.Event()
         self._clients = {}  # connection -> _ClientInfo
@@ -132,12 +148,14 @@ class RpcServer:
 
     def start(self):
         """Main thread. Listens and starts accepting; ServerStartError if it cannot."""
+        if self._listener is not None:
+            raise ServerStartError(f"the rpc server is already listening on {self.address}")
         self._stopping.clear()
-        if self.settings["socket"]:
-            self._listen_unix(self.settings["socket"])
-        else:
+        if self.settings.get("tcp") and not self.settings["socket"]:
             self._authenticator = self._token_authenticator()
             self._listen_tcp(self.settings["host"], self.settings["port"])
+        else:
+            self._listen_unix(self.socket_path())
         self._accept_thread = threading.Thread(target=self._accept_loop, name="rpc-accept",
                                                daemon=True)
         self._accept_thread.start()
@@ -147,6 +165,14 @@ class RpcServer:
         print(json.dumps({"understudy": "listening", "rpc": self.address, "pid": os.getpid()}),
               file=sys.__stdout__, flush=True)
         ue.log(f"rpc server listening on {self.address}")
+
+    def running(self):
+        return self._listener is not None
+
+    def socket_path(self):
+        """The Unix socket this server listens on (or would): --socket, else
+        PfU's path."""
+        return self.settings["socket"] or pfu_socket_path()
 
     def _token_authenticator(self):
         """Read at every start, so that a reload picks up a new token."""
@@ -192,14 +218,20 @@ class RpcServer:
         self.settings["port"] = native.settings["port"] = bound_port
 
     def _listen_unix(self, path):
-        lock = open(path + ".lock", "w")
+        # PfU's lockfile.py: lockf on PATH.lock, so that an engine and a real
+        # PfU server (or two engines) on one socket path exclude each other.
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            lock = open(path + ".lock", "w")
+        except OSError as exc:
+            raise ServerStartError(f"cannot create the lock file {path}.lock: "
+                                   f"{exc.strerror}") from None
+        try:
+            fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             lock.close()
             raise ServerStartError(
-                f"{path} is already served by another engine (its lock {path}.lock is held); "
-                "only one server per socket") from None
+                f"{path} is already served by another engine or editor (its lock {path}.lock "
+                "is held); only one server per socket (PfU: one per user and TMPDIR)") from None
         if os.path.exists(path):
             os.unlink(path)  # left behind by an engine that died; the lock proves it is gone
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -217,6 +249,7 @@ class RpcServer:
         listener.settimeout(0.2)
         self._listener = listener
         self._lock_file = lock
+        self._socket_in_use = path
         self.address = f"unix://{path}"
 
     def _accept_loop(self):
@@ -283,7 +316,7 @@ class RpcServer:
                                  self.settings["frame_deadline"], self._refuse,
                                  faithful=self.faithful)
         try:
-            conn = EngineConnection(EngineService(self.engine_globals), channel, self._config,
+            conn = EngineConnection(EngineService(lambda: info.name), channel, self._config,
                                     hooks=self)
         except Exception as exc:
             ue.log_warning(f"rpc connection {conn_id} from {peer_text} failed to start: {exc!r}")
@@ -347,8 +380,8 @@ class RpcServer:
         with self._clients_lock:
             conns = list(self._clients)
             threads = list(self._threads)
-        for conn in conns:
-            self._notify_shutdown(conn, invite_retry)
+        notices = [n for n in (self._notify_shutdown(conn, invite_retry) for conn in conns) if n]
+        self._await_shutdown_answers(notices)
         for conn in conns:
             try:
                 conn.close()
@@ -366,24 +399,44 @@ class RpcServer:
         if self._lock_file is not None:
             # Both files go while the lock is still held, so that no other
             # engine can take the lock of a file that is about to vanish.
-            for path in (self.settings["socket"], self.settings["socket"] + ".lock"):
+            for path in (self._socket_in_use, self._socket_in_use + ".lock"):
                 try:
                     os.unlink(path)
                 except OSError:
                     pass
             self._lock_file.close()
             self._lock_file = None
+            self._socket_in_use = None
         ue.log(f"rpc server on {self.address} stopped")
 
     def _notify_shutdown(self, conn, invite_retry):
+        """rpyc.async_(root.on_server_shutdown)(invite_retry) with PfU's
+        expiry, in one message (no attribute lookup first: a busy client
+        would hold the main thread up until it answered). The AsyncResult,
+        or None when the client cannot take the notice."""
         if conn.closed or conn._remote_root is None:
-            return
+            return None
         try:
             result = conn.async_request(rpyc.core.consts.HANDLE_CALLATTR, conn._remote_root,
                                         "on_server_shutdown", (invite_retry,), ())
             result.set_expiry(self.SHUTDOWN_NOTICE_EXPIRY)
+            return result
         except Exception:
-            pass  # a client that cannot take the notice is closed anyway
+            return None  # a client that cannot take the notice is closed anyway
+
+    def _await_shutdown_answers(self, notices):
+        """As PfU's close_server: the clients get the expiry to answer (their
+        connection threads read the answers); an answer that is an error
+        other than the client going away is logged."""
+        deadline = time.monotonic() + self.SHUTDOWN_NOTICE_EXPIRY
+        while any(not (n._is_ready or n.expired) for n in notices) and \
+                time.monotonic() < deadline:
+            time.sleep(0.005)
+        for notice in notices:
+            if notice._is_ready and notice._is_exc and not isinstance(notice._obj, EOFError):
+                ue.log_warning(f"a client answered on_server_shutdown with an error: "
+                               f"{str(notice._obj).splitlines()[0] if str(notice._obj) else ''}"
+                               f" ({type(notice._obj).__name__})")
 
 
 def unix_peer_text(sock):

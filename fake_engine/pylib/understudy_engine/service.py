@@ -1,14 +1,18 @@
-"""EngineService: the root service clients see, as Unity's out-of-process
-server offers it: execute, import_module, log, list, dict.
+"""EngineService: the root service clients see, as PfU 2.x's server.py
+offers it: execute, import_module, log, list, dict.
 
-Requests that touch engine state (execute, import_module, and everything of
-the unreal_engine module reached through netrefs) run on the main thread.
-Cheap ones stay on the connection thread, as in the original: attribute
-reads on the root, log, and the plain containers."""
+`execute` runs on the main thread, in a new namespace per call unless the
+client passes one (a tool that relies on names a previous call left behind
+fails in Unity, so it fails here). Everything else on the root is a fast
+call on the connection thread, as in PfU: import_module (the module it
+returns is a netref; calling engine API through it goes to the main thread),
+log and the plain containers."""
 
 import builtins
 import functools
 import importlib
+import logging
+import sys
 
 import rpyc
 import unreal_engine as ue
@@ -33,28 +37,62 @@ def _compiled(code, filename):
     return builtins.compile(code, filename, "exec")
 
 
-_LEVELS = {"log": ue.log, "info": ue.log, "warning": ue.log_warning, "error": ue.log_error}
+# The names this engine also accepts for log levels (its clients used them
+# before PfU's numeric levels were followed).
+_LEVEL_NAMES = {"debug": logging.DEBUG, "log": logging.INFO, "info": logging.INFO,
+                "warning": logging.WARNING, "error": logging.ERROR,
+                "critical": logging.CRITICAL}
+
+
+def log_at_level(message, level):
+    """PfU's utils.log: below INFO to the engine's log only (Unity's editor
+    log), INFO to the console as a log, WARNING as a warning, anything above
+    as an error."""
+    if isinstance(level, str):
+        try:
+            level = _LEVEL_NAMES[level.lower()]
+        except KeyError:
+            raise ValueError(f"unknown log level {level!r}: a logging level number "
+                             f"(logging.INFO, ...) or one of {sorted(_LEVEL_NAMES)}") from None
+    if level < logging.INFO:
+        # The engine's log (its stderr), outside the console: lines of the
+        # engine's own, which log readers do not take for console records.
+        tag = f"understudy-engine: [{logging.getLevelName(level).lower()}] "
+        print("\n".join(tag + line for line in f"{message}".splitlines() or [""]),
+              file=sys.__stderr__, flush=True)
+    elif level == logging.INFO:
+        ue.log(message)
+    elif level == logging.WARNING:
+        ue.log_warning(message)
+    else:
+        ue.log_error(message)
 
 
 class EngineService(rpyc.Service):
-    def __init__(self, engine_globals):
+    def __init__(self, client_name=lambda: None):
+        """`client_name()`: the connected client's name once registered."""
         super().__init__()
-        self._globals = engine_globals
+        self._client_name = client_name
 
     @main_thread("execute")
-    def exposed_execute(self, code, globals=None, filename=None):
-        """Runs Python source in the engine. Without `globals`, in the engine's
-        shared namespace, so that successive calls see each other's names."""
-        namespace = self._globals if globals is None else globals
-        builtins.exec(_compiled(code, filename or "<understudy execute>"), namespace)
+    def exposed_execute(self, string, globals=None, filename=None):
+        """Runs Python source in the engine, in `globals` (an engine-side
+        dict, e.g. from root.dict()) or else a new dict for this call alone.
+        Returns None: read values back from the dict you passed."""
+        if filename is None:
+            filename = self._client_name() or "<understudy execute>"
+        if globals is None:
+            globals = {}
+        builtins.exec(_compiled(string, filename), globals)
 
-    @main_thread("import_module")
-    def exposed_import_module(self, name):
-        return importlib.import_module(name)
+    def exposed_import_module(self, modulename):
+        return importlib.import_module(modulename)
 
-    def exposed_log(self, message, level="log", traceback=None):
-        write = _LEVELS.get(str(level).lower(), ue.log)
-        write(f"{message}\n{traceback}" if traceback else message)
+    def exposed_log(self, string, level=logging.INFO, traceback=None):
+        message = f"{string}"
+        if traceback:
+            message += f"\nStack on client:\n{traceback}"
+        log_at_level(message, level)
 
     def exposed_list(self, *args):
         return builtins.list(*args)

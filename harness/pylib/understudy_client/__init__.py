@@ -15,16 +15,20 @@ library adds what the shipped Unity clients did and what a test harness needs:
   log), so that a deadlock report can show what the client was doing.
 
 The engine's address comes from the arguments, else $UNDERSTUDY_RPC
-("tcp://127.0.0.1:18861" or "unix:///path"), else 127.0.0.1:18861; the
+("tcp://127.0.0.1:18861" or "unix:///path"), else where PfU 2.x's clients
+look: the Unix socket com.unity.scripting.python-USER.socket in
+tempfile.gettempdir() (TMPDIR decides, as for the engine); the
 name from the arguments, else $UNDERSTUDY_CLIENT_NAME. When the engine runs
 with --auth-token-file, TCP clients first send the token in that file: the
 file comes from the arguments (auth_token_file=), else
 $UNDERSTUDY_AUTH_TOKEN_FILE.
 """
 
+import getpass
 import os
 import signal
 import sys
+import tempfile
 import threading
 import time
 
@@ -33,7 +37,16 @@ from rpyc.core.async_ import AsyncResult, AsyncResultTimeout
 from rpyc.core.stream import SocketStream
 from rpyc.utils.factory import connect_stream, unix_connect
 
-DEFAULT_ADDRESS = "tcp://127.0.0.1:18861"
+
+
+def pfu_socket_path():
+    """PfU 2.x's unity_python/server/settings.py unity_server_path."""
+    return os.path.join(tempfile.gettempdir(),
+                        "com.unity.scripting.python-" + getpass.getuser() + ".socket")
+
+
+def default_address():
+    return "unix://" + pfu_socket_path()
 AUTH_TOKEN_FILE_ENV = "UNDERSTUDY_AUTH_TOKEN_FILE"
 
 
@@ -116,7 +129,7 @@ class ClientService(rpyc.Service):
 
 def parse_address(address=None):
     """("tcp", host, port) or ("unix", path, None)."""
-    address = address or os.environ.get("UNDERSTUDY_RPC") or DEFAULT_ADDRESS
+    address = address or os.environ.get("UNDERSTUDY_RPC") or default_address()
     if address.startswith("unix://"):
         return "unix", address[len("unix://"):], None
     if address.startswith("tcp://"):
