@@ -107,4 +107,24 @@ void define_asset_functions(pybind11::module_& m, const WeakState& weak);
 ObjectId new_object(PythonEngineState& state, const ClassInfo& cls, ObjectId outer,
                     const std::string& name, std::string_view api);
 
+// The package of that name ("/Game/Props/Chair"), made if missing;
+// ValueError naming `api` for a name that is not a package path.
+ObjectId package_named(PythonEngineState& state, const std::string& name, std::string_view api);
+
+// The module functions about Blueprints (create_blueprint, compile_blueprint,
+// blueprint_add_member_variable, ...): unreal_blueprints.cpp.
+void define_blueprint_functions(pybind11::module_& m, const WeakState& weak);
+
+// What UE gives a new actor of a class registered at run time beyond its
+// class's defaults: its Blueprint's component templates' and its class
+// default object's components' values, as UE copies them into the instance.
+void apply_runtime_class_templates(PythonEngineState& state, ObjectId actor);
+
+// A class registered at run time at `path` ("/Game/Heroes/Hero.Hero_C"), or
+// nullptr.
+const ClassInfo* runtime_class_at(PythonEngineState& state, std::string_view path);
+
+// UE's path of a class: "/Script/Engine.Actor", "/Game/Heroes/Hero.Hero_C".
+std::string class_path_name(const ClassInfo& cls);
+
 }  // namespace understudy::unreal

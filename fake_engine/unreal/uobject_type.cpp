@@ -634,7 +634,7 @@ void define_uobject_methods(py::class_<UObjectHandle>& uobject) {
       .def("get_path_name",
            [](const UObjectHandle& h) -> std::string {
              if (h.cls)
-               return "/Script/Engine." + h.cls->name;
+               return class_path_name(*h.cls);
              if (h.script_struct)
                return "/Script/CoreUObject." + h.script_struct->name;
              if (h.enumeration)
@@ -645,7 +645,8 @@ void define_uobject_methods(py::class_<UObjectHandle>& uobject) {
       .def("get_full_name",
            [](const UObjectHandle& h) -> std::string {
              if (h.cls)
-               return "Class /Script/Engine." + h.cls->name;
+               return (h.cls->runtime ? "BlueprintGeneratedClass " : "Class ") +
+                      class_path_name(*h.cls);
              if (h.script_struct)
                return "ScriptStruct /Script/CoreUObject." + h.script_struct->name;
              if (h.enumeration)
