@@ -124,8 +124,9 @@ void define_world_and_asset_methods(py::class_<UObjectHandle>& uobject) {
             }
             apply_runtime_class_templates(*state, id);
             auto actor = wrap_object(*state, h.state, id);
-            // As UEP's deferred spawn: properties first, then the transform.
+            // As UEP's deferred spawn: the constructor, properties, then the transform.
             try {
+              construct_python_object(*state, h.state, id);
               set_properties(*state, id, properties, "UObject.actor_spawn");
               if (!location.is_none()) {
                 actor.attr("set_actor_location")(location);
@@ -138,6 +139,7 @@ void define_world_and_asset_methods(py::class_<UObjectHandle>& uobject) {
               forget_wrapper(*state, id);
               throw;
             }
+            start_python_actor(*state, h.state, id);
             return actor;
           },
           py::arg("cls"), py::arg("location") = py::none(), py::arg("rotation") = py::none())
@@ -233,6 +235,7 @@ void define_world_and_asset_methods(py::class_<UObjectHandle>& uobject) {
               args.size() > 0 && !args[0].is_none() ? args[0].cast<std::string>() : std::string();
           const ObjectId outer = args.size() > 1 ? object_id(*state, args[1], api) : 0;
           const auto id = new_object(*state, *h.cls, outer, name, api);
+          construct_python_object(*state, h.state, id);
           set_properties(*state, id, kwargs, h.cls->name + "()");
           return wrap_object(*state, h.state, id);
         }
@@ -249,6 +252,7 @@ void define_asset_functions(py::module_& m, const WeakState& weak) {
                                    object_id(*state, outer, "unreal_engine.new_object"),
                                    name.is_none() ? std::string() : name.cast<std::string>(),
                                    "unreal_engine.new_object");
+        construct_python_object(*state, weak, id);
         return wrap_object(*state, weak, id);
       },
       py::arg("cls"), py::arg("outer") = py::none(), py::arg("name") = py::none(),

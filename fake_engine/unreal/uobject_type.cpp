@@ -333,6 +333,16 @@ PyObject* uobject_getattro(PyObject* self, PyObject* name) {
       return nullptr;
     }
     const std::string_view attribute(utf8, static_cast<std::size_t>(size));
+    const auto& handle = py::handle(self).cast<const UObjectHandle&>();
+    // A Python subclass's methods and class attributes (its namespace), even
+    // those named with a leading underscore.
+    if (const ClassInfo* cls = handle.is_object() ? handle.object_class : handle.cls;
+        cls != nullptr && cls->runtime) {
+      if (auto found =
+              python_class_attribute(handle, cls, handle.is_object() ? self : nullptr, attribute)) {
+        return found.release().ptr();
+      }
+    }
     // Python's and RPyC's own probes (____id_pack__, __length_hint__) are
     // never UPROPERTYs: they fail as Python's would, on any thread, without
     // touching the engine (RPyC boxes results on its connection threads).
@@ -341,7 +351,6 @@ PyObject* uobject_getattro(PyObject* self, PyObject* name) {
                    name);
       return nullptr;
     }
-    const auto& handle = py::handle(self).cast<const UObjectHandle&>();
     if (handle.enumeration) {
       if (const auto value = handle.enumeration->value_of(attribute)) {
         return py::int_(*value).release().ptr();
@@ -392,6 +401,10 @@ PyObject* uobject_getattro(PyObject* self, PyObject* name) {
 int uobject_setattro(PyObject* self, PyObject* name, PyObject* value) {
   try {
     const auto& handle = py::handle(self).cast<const UObjectHandle&>();
+    if (handle.cls != nullptr && handle.cls->runtime && value != nullptr &&
+        set_python_class_attribute(handle, name, value)) {
+      return 0;
+    }
     if (handle.is_object() && value != nullptr && _PyType_Lookup(Py_TYPE(self), name) == nullptr) {
       Py_ssize_t size = 0;
       const char* utf8 = PyUnicode_AsUTF8AndSize(name, &size);
@@ -918,6 +931,7 @@ void define_actor_methods(py::class_<UObjectHandle>& uobject) {
             }
             const auto id = add_component(o, class_argument(type, "UObject.add_actor_component"),
                                           name, parent_id, false, "UObject.add_actor_component");
+            construct_python_object(*o.state, o.state, id);
             return wrap_object(*o.state, o.state, id);
           },
           py::arg("cls"), py::arg("name"), py::arg("parent") = py::none())
@@ -1064,6 +1078,7 @@ void define_object_types(py::module_& m) {
   auto* type = reinterpret_cast<PyTypeObject*>(uobject.ptr());
   type->tp_getattro = uobject_getattro;
   type->tp_setattro = uobject_setattro;
+  install_python_subclassing(type);
   PyType_Modified(type);
 
   py::class_<StructInstance> script_struct(m, "UScriptStruct");
