@@ -120,7 +120,12 @@ void define_world_and_asset_methods(py::class_<UObjectHandle>& uobject) {
             try {
               id = state->world.spawn(info);
             } catch (const UnknownActorClassError& e) {
-              throw py::value_error(std::string("UObject.actor_spawn: ") + e.what());
+              // A runtime class says what made it: which Blueprint or script.
+              const auto origin = info.runtime && info.parent
+                                      ? " (made by " + info.where.describe() + ", deriving from " +
+                                            info.parent->name + ")"
+                                      : std::string();
+              throw py::value_error(std::string("UObject.actor_spawn: ") + e.what() + origin);
             }
             apply_runtime_class_templates(*state, id);
             auto actor = wrap_object(*state, h.state, id);
