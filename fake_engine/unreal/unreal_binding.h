@@ -114,6 +114,8 @@ ObjectId package_named(PythonEngineState& state, const std::string& name, std::s
 // The module functions about Blueprints (create_blueprint, compile_blueprint,
 // blueprint_add_member_variable, ...): unreal_blueprints.cpp.
 void define_blueprint_functions(pybind11::module_& m, const WeakState& weak);
+// UObject's factory_create_new (BlueprintFactory's; other factories' are not emulated).
+void define_blueprint_methods(pybind11::class_<UObjectHandle>& uobject);
 
 // What UE gives a new actor of a class registered at run time beyond its
 // class's defaults: its Blueprint's component templates' and its class

@@ -438,6 +438,44 @@ void apply_runtime_class_templates(PythonEngineState& state, ObjectId actor_id) 
   }
 }
 
+void define_blueprint_methods(py::class_<UObjectHandle>& uobject) {
+  uobject.def(
+      "factory_create_new",
+      [](const UObjectHandle& h, const std::string& path) {
+        // UEP's py_ue_factory_create_new: the factory makes its asset in the
+        // package `path` names, called after the path's last part. Of the
+        // factories, Understudy runs BlueprintFactory's.
+        const auto api = "UObject.factory_create_new";
+        auto state = engine_for(h.state, api);
+        if (!h.is_object()) {
+          throw py::type_error(std::string(api) + ": not a factory object");
+        }
+        auto& store = state->world.objects();
+        const auto* factory = store.find(h.id);
+        if (!factory) {
+          throw std::runtime_error(std::string(api) +
+                                   ": the UObject is no longer valid (destroyed)");
+        }
+        const auto* factory_class = store.types().find_class("Factory");
+        if (!factory_class || !factory->cls->is_a(*factory_class)) {
+          throw py::type_error(std::string(api) + ": " + factory->name + " is a " +
+                               factory->cls->name + ", not a Factory");
+        }
+        const auto* blueprint_factory = store.types().find_class("BlueprintFactory");
+        if (!blueprint_factory || !factory->cls->is_a(*blueprint_factory)) {
+          throw_not_emulated(std::string(api) + " (of a " + factory->cls->name + ")");
+        }
+        // UBlueprintFactory's ParentClass starts as AActor.
+        const auto* parent =
+            factory->read(property_named(*factory->cls, "ParentClass")).as<ClassRef>().cls;
+        if (!parent) {
+          parent = store.types().find_class(store.roles().actor_class);
+        }
+        return wrap_object(*state, h.state, create_blueprint(*state, *parent, path, api));
+      },
+      py::arg("name"));
+}
+
 void define_blueprint_functions(py::module_& m, const WeakState& weak) {
   m.def(
       "create_blueprint",

@@ -1246,6 +1246,7 @@ void define_object_types(py::module_& m) {
   define_uobject_methods(uobject);
   define_actor_methods(uobject);
   define_world_and_asset_methods(uobject);
+  define_blueprint_methods(uobject);
   uobject
       .def("__eq__",
            [](const UObjectHandle& a, const py::object& b) {
