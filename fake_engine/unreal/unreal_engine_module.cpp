@@ -168,8 +168,13 @@ void install_unreal_engine_module(const std::shared_ptr<PythonEngineState>& stat
   const auto& types = state->world.types();
   // As UEP's, which looks classes up by name on each access: classes
   // registered later (Blueprints', scripts') are there too.
+  // Off the main thread (RPyC's probes) the registry may be growing: names
+  // registered late are not looked up there, and fail as unknown.
   auto classes = type_module("unreal_engine.classes", "class", [weak](const std::string& name) {
-    auto s = engine_for(weak, "unreal_engine.classes");
+    const auto s = weak.lock();
+    if (!s || !s->affinity.is_main_thread()) {
+      return py::object(py::none());
+    }
     const auto* cls = s->world.types().find_class(name);
     return cls ? unreal::wrap_class(*s, weak, cls) : py::object(py::none());
   });
