@@ -8,7 +8,7 @@ NoSuchObjectError::NoSuchObjectError(ObjectId id)
     : std::out_of_range("no object with id " + std::to_string(id) +
                         " (destroyed, or never created)") {}
 
-ObjectStore::ObjectStore(const TypeRegistry& types, const ModelRoles& roles)
+ObjectStore::ObjectStore(TypeRegistry& types, const ModelRoles& roles)
     : types_(types), roles_(roles) {
   objects_.emplace_back();  // id 0 is None
 }

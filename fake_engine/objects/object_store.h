@@ -61,11 +61,13 @@ class NoSuchObjectError : public std::out_of_range {
 
 class ObjectStore {
  public:
-  ObjectStore(const TypeRegistry& types, const ModelRoles& roles);
+  // `types` grows while the store lives when scripts register classes.
+  ObjectStore(TypeRegistry& types, const ModelRoles& roles);
   ObjectStore(const ObjectStore&) = delete;
   ObjectStore& operator=(const ObjectStore&) = delete;
 
   const TypeRegistry& types() const { return types_; }
+  TypeRegistry& types() { return types_; }
   const ModelRoles& roles() const { return roles_; }
 
   // Creates an object of `cls` in `outer` (0: a top-level object, as a
@@ -149,7 +151,7 @@ class ObjectStore {
   void unindex(const Object& object);
   const PropertyInfo* role_property(const Object& object, const std::string& name) const;
 
-  const TypeRegistry& types_;
+  TypeRegistry& types_;
   const ModelRoles& roles_;
   std::vector<std::unique_ptr<Object>> objects_;  // by id; [0] stays null
   std::unordered_map<InnerKey, ObjectId, InnerKeyHash, InnerKeyEqual> inners_;

@@ -406,39 +406,53 @@ void SchemaLoader::finish() {
   require_class(roles_.world_class, "world_class");
   require_class(roles_.level_class, "level_class");
   require_class(roles_.package_class, "package_class");
-  const auto* root = registry_.find_class(roles_.object_class);
-  const auto* actor = registry_.find_class(roles_.actor_class);
-  const auto* component = registry_.find_class(roles_.component_class);
-  const auto* scene = registry_.find_class(roles_.scene_component_class);
   for (const auto& cls : registry_.classes()) {
-    if (&cls != root && !cls.is_a(*root)) {
-      throw SchemaError(cls.where.describe() + ": class '" + cls.name + "' does not derive from '" +
-                        root->name + "'");
+    check_class(registry_, roles_, cls);
+  }
+}
+
+void check_class(const TypeRegistry& registry, const ModelRoles& roles, const ClassInfo& cls) {
+  const auto* root = registry.find_class(roles.object_class);
+  const auto* actor = registry.find_class(roles.actor_class);
+  const auto* component = registry.find_class(roles.component_class);
+  const auto* scene = registry.find_class(roles.scene_component_class);
+  if (&cls != root && !cls.is_a(*root)) {
+    throw SchemaError(cls.where.describe() + ": class '" + cls.name + "' does not derive from '" +
+                      root->name + "'");
+  }
+  int roots = 0;
+  for (const auto& made : cls.own_components) {
+    const auto what = "component '" + made.name + "' of class '" + cls.name + "'";
+    if (!cls.is_a(*actor)) {
+      throw SchemaError(made.where.describe() + ": " + what + ": only " + actor->name +
+                        " classes have components");
     }
-    int roots = 0;
-    for (const auto& made : cls.own_components) {
-      const auto what = "component '" + made.name + "' of class '" + cls.name + "'";
-      if (!cls.is_a(*actor)) {
-        throw SchemaError(made.where.describe() + ": " + what + ": only " + actor->name +
-                          " classes have components");
-      }
-      if (!made.cls->is_a(*component) || made.cls->abstract) {
-        throw SchemaError(made.where.describe() + ": " + what + ": class '" + made.class_name +
-                          "' is not a concrete " + component->name);
-      }
-      if (made.root && (++roots > 1 || !made.cls->is_a(*scene) || !made.attach_to.empty())) {
-        throw SchemaError(made.where.describe() + ": " + what + ": a class has one root, a " +
-                          scene->name + " attached to nothing");
-      }
+    if (!made.cls->is_a(*component) || made.cls->abstract) {
+      throw SchemaError(made.where.describe() + ": " + what + ": class '" + made.class_name +
+                        "' is not a concrete " + component->name);
     }
-    for (const auto& function : cls.own_functions) {
-      if (!function.builtin.empty() && !is_known_builtin(function.builtin)) {
-        throw SchemaError(function.where.describe() + ": function '" + function.name +
-                          "' of class '" + cls.name + "': unknown builtin '" + function.builtin +
-                          "' (the engine provides " + known_builtins() + ")");
-      }
+    if (made.root && (++roots > 1 || !made.cls->is_a(*scene) || !made.attach_to.empty())) {
+      throw SchemaError(made.where.describe() + ": " + what + ": a class has one root, a " +
+                        scene->name + " attached to nothing");
     }
   }
+  for (const auto& function : cls.own_functions) {
+    if (!function.builtin.empty() && !is_known_builtin(function.builtin)) {
+      throw SchemaError(function.where.describe() + ": function '" + function.name +
+                        "' of class '" + cls.name + "': unknown builtin '" + function.builtin +
+                        "' (the engine provides " + known_builtins() + ")");
+    }
+  }
+}
+
+const ClassInfo& register_runtime_class(TypeRegistry& registry, const ModelRoles& roles,
+                                        ClassInfo info) {
+  if (!registry.resolved()) {
+    throw SchemaError("class '" + info.name +
+                      "': runtime classes are registered once the schema is loaded");
+  }
+  return registry.add_class(std::move(info),
+                            [&](const ClassInfo& cls) { check_class(registry, roles, cls); });
 }
 
 namespace {

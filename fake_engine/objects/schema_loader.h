@@ -60,6 +60,18 @@ class SchemaLoader {
   std::vector<std::filesystem::path> files_;
 };
 
+// The model's rules for one resolved class, as finish() applies them to the
+// schema's: it derives from the object class, only actor classes have
+// components, which are concrete components with at most one root, and its
+// functions' builtins exist. Throws SchemaError.
+void check_class(const TypeRegistry& registry, const ModelRoles& roles, const ClassInfo& cls);
+
+// Registers a class at run time (a Blueprint's generated class, a class a
+// script defines) in a loaded registry: resolved and checked as the
+// schema's classes are, or not registered at all (SchemaError).
+const ClassInfo& register_runtime_class(TypeRegistry& registry, const ModelRoles& roles,
+                                        ClassInfo info);
+
 // The engine-side implementations a schema function may name with `builtin`
 // (the binding implements each).
 bool is_known_builtin(std::string_view name);

@@ -162,12 +162,91 @@ std::int64_t integer_in(const ValueType& type, const Value& value, double low, d
 
 }  // namespace
 
-ClassInfo& TypeRegistry::add_class(ClassInfo info) {
+const ClassInfo& TypeRegistry::add_class(ClassInfo info,
+                                         const std::function<void(const ClassInfo&)>& check) {
   check_unique(class_index_, info.name, "class", info.where);
+  info.runtime = resolved_;
   auto& stored = classes_.emplace_back(std::move(info));
   class_index_.emplace(stored.name, &stored);
-  resolved_ = false;
+  if (!stored.runtime) {
+    return stored;
+  }
+  // Nothing refers to the new class yet: a failure takes it back out.
+  try {
+    std::vector<const ClassInfo*> visiting;
+    resolve_class(stored, visiting);
+    if (check) {
+      check(stored);
+    }
+  } catch (...) {
+    class_index_.erase(class_index_.find(stored.name));
+    classes_.pop_back();
+    throw;
+  }
   return stored;
+}
+
+ClassInfo& TypeRegistry::growable_runtime_class(const ClassInfo& cls, const std::string& what) {
+  auto it = class_index_.find(cls.name);
+  if (it == class_index_.end() || it->second != &cls) {
+    throw SchemaError(what + ": class '" + cls.name + "' is not in this registry");
+  }
+  if (!cls.runtime) {
+    throw SchemaError(what + ": class '" + cls.name + "' is declared by the schema (" +
+                      cls.where.describe() + "); only classes registered at run time grow");
+  }
+  for (const auto& other : classes_) {
+    if (other.parent == &cls) {
+      throw SchemaError(what + ": class '" + other.name + "' derives from '" + cls.name +
+                        "', whose slots it shares");
+    }
+  }
+  return *it->second;
+}
+
+void TypeRegistry::re_resolve(ClassInfo& info) {
+  info.resolved_ = false;
+  std::vector<const ClassInfo*> visiting;
+  resolve_class(info, visiting);
+}
+
+const PropertyInfo& TypeRegistry::add_runtime_property(const ClassInfo& cls,
+                                                       PropertyInfo property) {
+  auto& info = growable_runtime_class(cls, "property '" + property.name + "'");
+  if (const auto* existing = info.find_property(property.name)) {
+    throw SchemaError("class '" + info.name + "' already has a property '" + property.name + "' (" +
+                      existing->where.describe() + ")");
+  }
+  // own_properties may move when it grows: every pointer into it is rebuilt.
+  info.own_properties.push_back(std::move(property));
+  try {
+    re_resolve(info);
+  } catch (...) {
+    info.own_properties.pop_back();
+    re_resolve(info);
+    throw;
+  }
+  return *info.properties.back();
+}
+
+const ComponentTemplate& TypeRegistry::add_runtime_component(const ClassInfo& cls,
+                                                             ComponentTemplate component) {
+  auto& info = growable_runtime_class(cls, "component '" + component.name + "'");
+  for (const auto* existing : info.components) {
+    if (existing->name == component.name) {
+      throw SchemaError("class '" + info.name + "' already has a component '" + component.name +
+                        "'");
+    }
+  }
+  info.own_components.push_back(std::move(component));
+  try {
+    re_resolve(info);
+  } catch (...) {
+    info.own_components.pop_back();
+    re_resolve(info);
+    throw;
+  }
+  return *info.components.back();
 }
 
 StructInfo& TypeRegistry::add_struct(StructInfo info) {

@@ -5,14 +5,17 @@
 // default subobjects (components) and functions; which class is an engine's
 // actor or component is the binding's business (ModelRoles).
 //
-// Contract: filled by SchemaLoader (add_*), then resolve() once, after which
-// the registry is read-only and its infos are stable (pointers into it stay
-// valid for its lifetime). Not thread-safe while filling; read-only use after
-// resolve() is safe from any thread.
+// Contract: filled by SchemaLoader (add_*), then resolve() once. After that,
+// classes may still be registered at run time (a Blueprint's generated class,
+// a class a script defines) through the same add_class, which then resolves
+// the new class at once; infos are stable (pointers into the registry stay
+// valid for its lifetime). Not thread-safe while filling or registering (the
+// engine registers on its main thread); other use is safe from any thread.
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -112,11 +115,16 @@ class ClassInfo {
   std::string doc;
   bool abstract = false;
   SourceLocation where;
-  std::vector<PropertyInfo> own_properties;
+  // Deques: what resolve() points at stays put when a runtime class grows.
+  std::deque<PropertyInfo> own_properties;
   std::vector<std::pair<std::string, Value>> default_overrides;  // before resolve()
   std::vector<std::pair<std::string, SourceLocation>> override_locations;
-  std::vector<ComponentTemplate> own_components;
+  std::deque<ComponentTemplate> own_components;
   std::vector<FunctionInfo> own_functions;
+  // Registered after resolve(): a class a running script or asset made, not
+  // the schema. `package` is the path of the package it belongs to, if any.
+  bool runtime = false;
+  std::string package;
 
   // Resolved.
   const ClassInfo* parent = nullptr;
@@ -141,7 +149,13 @@ class ClassInfo {
 class TypeRegistry {
  public:
   // Adds a declaration; a name declared twice is a SchemaError naming both places.
-  ClassInfo& add_class(ClassInfo info);
+  // A class added after resolve() is a runtime class: it is resolved at once
+  // against the classes already known (its parent, its properties' and
+  // components' types must exist), or not added at all (SchemaError).
+  // `check`, if given, vets a runtime class once resolved (the model's own
+  // rules, SchemaLoader's check_class); what it throws also undoes the add.
+  const ClassInfo& add_class(ClassInfo info,
+                             const std::function<void(const ClassInfo&)>& check = {});
   StructInfo& add_struct(StructInfo info);
   EnumInfo& add_enum(EnumInfo info);
 
@@ -149,6 +163,16 @@ class TypeRegistry {
   // unknown type, a parent cycle, a default of the wrong kind, ...
   void resolve();
   bool resolved() const { return resolved_; }
+
+  // Grows a runtime class that no class derives from (a Blueprint's new
+  // variable or component, compiled into its generated class). The property
+  // takes the next slot: objects made before keep their values, and those
+  // holding their own values lack the new slot until their owner appends the
+  // returned property's default (as UE reinstances them on compile).
+  // SchemaError for a schema class, a class with subclasses, a name taken
+  // or a type that does not exist; the class is unchanged then.
+  const PropertyInfo& add_runtime_property(const ClassInfo& cls, PropertyInfo property);
+  const ComponentTemplate& add_runtime_component(const ClassInfo& cls, ComponentTemplate component);
 
   const ClassInfo* find_class(std::string_view name) const;
   const StructInfo* find_struct(std::string_view name) const;
@@ -169,6 +193,8 @@ class TypeRegistry {
   void resolve_type(ValueType& type, const SourceLocation& where) const;
   void resolve_struct(StructInfo& info, std::vector<const StructInfo*>& visiting);
   void resolve_class(ClassInfo& info, std::vector<const ClassInfo*>& visiting);
+  ClassInfo& growable_runtime_class(const ClassInfo& cls, const std::string& what);
+  void re_resolve(ClassInfo& info);
 
   std::deque<ClassInfo> classes_;
   std::deque<StructInfo> structs_;

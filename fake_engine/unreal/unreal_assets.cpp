@@ -26,18 +26,6 @@ ObjectId transient_package(PythonEngineState& state) {
   return store.create(package_class(state), 0, kTransientPackage).id;
 }
 
-ObjectId package_named(PythonEngineState& state, const std::string& name, std::string_view api) {
-  if (name.empty() || name.front() != '/' || name.find_first_of(".: ") != std::string::npos) {
-    throw py::value_error(std::string(api) + ": '" + name +
-                          "' is not a package name (e.g. /Game/Props/Chair)");
-  }
-  auto& store = state.world.objects();
-  if (const auto id = store.find_inner(0, name)) {
-    return id;
-  }
-  return store.create(package_class(state), 0, name).id;
-}
-
 // An asset: an object directly in a package other than the transient one.
 bool is_asset(PythonEngineState& state, const Object& object) {
   auto& store = state.world.objects();
@@ -88,6 +76,18 @@ void set_properties(PythonEngineState& state, ObjectId id, const py::kwargs& pro
 
 }  // namespace
 
+ObjectId package_named(PythonEngineState& state, const std::string& name, std::string_view api) {
+  if (name.empty() || name.front() != '/' || name.find_first_of(".: ") != std::string::npos) {
+    throw py::value_error(std::string(api) + ": '" + name +
+                          "' is not a package name (e.g. /Game/Props/Chair)");
+  }
+  auto& store = state.world.objects();
+  if (const auto id = store.find_inner(0, name)) {
+    return id;
+  }
+  return store.create(package_class(state), 0, name).id;
+}
+
 ObjectId new_object(PythonEngineState& state, const ClassInfo& cls, ObjectId outer,
                     const std::string& name, std::string_view api) {
   const auto& roles = state.world.objects().roles();
@@ -120,11 +120,18 @@ void define_world_and_asset_methods(py::class_<UObjectHandle>& uobject) {
             try {
               id = state->world.spawn(info);
             } catch (const UnknownActorClassError& e) {
-              throw py::value_error(std::string("UObject.actor_spawn: ") + e.what());
+              // A runtime class says what made it: which Blueprint or script.
+              const auto origin = info.runtime && info.parent
+                                      ? " (made by " + info.where.describe() + ", deriving from " +
+                                            info.parent->name + ")"
+                                      : std::string();
+              throw py::value_error(std::string("UObject.actor_spawn: ") + e.what() + origin);
             }
+            apply_runtime_class_templates(*state, id);
             auto actor = wrap_object(*state, h.state, id);
-            // As UEP's deferred spawn: properties first, then the transform.
+            // As UEP's deferred spawn: the constructor, properties, then the transform.
             try {
+              construct_python_object(*state, h.state, id);
               set_properties(*state, id, properties, "UObject.actor_spawn");
               if (!location.is_none()) {
                 actor.attr("set_actor_location")(location);
@@ -137,6 +144,7 @@ void define_world_and_asset_methods(py::class_<UObjectHandle>& uobject) {
               forget_wrapper(*state, id);
               throw;
             }
+            start_python_actor(*state, h.state, id);
             return actor;
           },
           py::arg("cls"), py::arg("location") = py::none(), py::arg("rotation") = py::none())
@@ -232,6 +240,7 @@ void define_world_and_asset_methods(py::class_<UObjectHandle>& uobject) {
               args.size() > 0 && !args[0].is_none() ? args[0].cast<std::string>() : std::string();
           const ObjectId outer = args.size() > 1 ? object_id(*state, args[1], api) : 0;
           const auto id = new_object(*state, *h.cls, outer, name, api);
+          construct_python_object(*state, h.state, id);
           set_properties(*state, id, kwargs, h.cls->name + "()");
           return wrap_object(*state, h.state, id);
         }
@@ -248,6 +257,7 @@ void define_asset_functions(py::module_& m, const WeakState& weak) {
                                    object_id(*state, outer, "unreal_engine.new_object"),
                                    name.is_none() ? std::string() : name.cast<std::string>(),
                                    "unreal_engine.new_object");
+        construct_python_object(*state, weak, id);
         return wrap_object(*state, weak, id);
       },
       py::arg("cls"), py::arg("outer") = py::none(), py::arg("name") = py::none(),
@@ -257,6 +267,9 @@ void define_asset_functions(py::module_& m, const WeakState& weak) {
       [weak](const std::string& name) {
         auto state = engine_for(weak, "unreal_engine.find_object");
         auto& store = state->world.objects();
+        if (const auto* runtime_class = runtime_class_at(*state, name)) {
+          return wrap_class(*state, weak, runtime_class);
+        }
         const auto id = name.find_first_of("/.:") != std::string::npos ? store.find_path(name)
                                                                        : store.find_by_name(name);
         if (id == 0) {
@@ -270,6 +283,13 @@ void define_asset_functions(py::module_& m, const WeakState& weak) {
       [weak](const py::object& cls, const std::string& path) {
         auto state = engine_for(weak, "unreal_engine.load_object");
         const auto& info = class_argument(cls, "unreal_engine.load_object");
+        if (const auto* runtime_class = runtime_class_at(*state, path)) {
+          // A Blueprint's generated class: a UClass, which is a UObject.
+          if (info.parent == nullptr || info.name == "Class" ||
+              info.name == "BlueprintGeneratedClass") {
+            return wrap_class(*state, weak, runtime_class);
+          }
+        }
         const auto id = state->world.objects().find_path(path);
         const auto* object = state->world.objects().find(id);
         if (!object || !object->cls->is_a(info)) {
@@ -280,6 +300,25 @@ void define_asset_functions(py::module_& m, const WeakState& weak) {
         return wrap_object(*state, weak, id);
       },
       py::arg("cls"), py::arg("name"));
+  m.def(
+      "load_class",
+      [weak](const std::string& name) {
+        // UEP's LoadObject<UClass>: a class by path ("/Game/Heroes/Hero.Hero_C",
+        // "/Script/Engine.Actor").
+        auto state = engine_for(weak, "unreal_engine.load_class");
+        if (const auto* runtime_class = runtime_class_at(*state, name)) {
+          return wrap_class(*state, weak, runtime_class);
+        }
+        const auto dot = name.rfind('.');
+        const auto* cls = name.starts_with("/Script/") && dot != std::string::npos
+                              ? state->world.types().find_class(name.substr(dot + 1))
+                              : nullptr;
+        if (!cls || cls->runtime) {
+          throw std::runtime_error("unreal_engine.load_class: unable to find class " + name);
+        }
+        return wrap_class(*state, weak, cls);
+      },
+      py::arg("name"));
   m.def(
       "get_asset",
       [weak](const std::string& path) {

@@ -107,4 +107,45 @@ void define_asset_functions(pybind11::module_& m, const WeakState& weak);
 ObjectId new_object(PythonEngineState& state, const ClassInfo& cls, ObjectId outer,
                     const std::string& name, std::string_view api);
 
+// The package of that name ("/Game/Props/Chair"), made if missing;
+// ValueError naming `api` for a name that is not a package path.
+ObjectId package_named(PythonEngineState& state, const std::string& name, std::string_view api);
+
+// The module functions about Blueprints (create_blueprint, compile_blueprint,
+// blueprint_add_member_variable, ...): unreal_blueprints.cpp.
+void define_blueprint_functions(pybind11::module_& m, const WeakState& weak);
+// UObject's factory_create_new (BlueprintFactory's; other factories' are not emulated).
+void define_blueprint_methods(pybind11::class_<UObjectHandle>& uobject);
+
+// What UE gives a new actor of a class registered at run time beyond its
+// class's defaults: its Blueprint's component templates' and its class
+// default object's components' values, as UE copies them into the instance.
+void apply_runtime_class_templates(PythonEngineState& state, ObjectId actor);
+
+// A class registered at run time at `path` ("/Game/Heroes/Hero.Hero_C"), or
+// nullptr.
+const ClassInfo* runtime_class_at(PythonEngineState& state, std::string_view path);
+
+// UE's path of a class: "/Script/Engine.Actor", "/Game/Heroes/Hero.Hero_C".
+std::string class_path_name(const ClassInfo& cls);
+
+// Python subclasses of UClasses (unreal_python_classes.cpp): the class
+// statement on the UObject type registers a runtime class.
+void install_python_subclassing(PyTypeObject* uobject_type);
+// What a Python subclass's namespace gives `name` on `self` (methods bound;
+// a null `self` for the class itself: functions unbound), for `cls` and its
+// runtime ancestors; a null object if nothing.
+pybind11::object python_class_attribute(const UObjectHandle& handle, const ClassInfo* cls,
+                                        pybind11::handle self, std::string_view name);
+// Sets a class attribute of a Python subclass (`Counter.made += 1`) in its
+// namespace, where its objects see it; false if the class has no namespace.
+bool set_python_class_attribute(const UObjectHandle& handle, pybind11::handle name,
+                                pybind11::handle value);
+// Runs the object's Python __init__, if its class has one (UEP runs it in the
+// object's constructor).
+void construct_python_object(PythonEngineState& state, const WeakState& weak, ObjectId id);
+// Hands a new actor of a Python class to the engine's play: ReceiveBeginPlay
+// now, ReceiveTick(delta) each frame, ReceiveEndPlay(reason) at the end.
+void start_python_actor(PythonEngineState& state, const WeakState& weak, ObjectId id);
+
 }  // namespace understudy::unreal

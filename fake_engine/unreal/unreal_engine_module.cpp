@@ -6,6 +6,8 @@
 // naming the API and the Python thread, where the real engine would crash.
 #include <pybind11/stl.h>
 
+#include <functional>
+
 #include "fake_engine/python/python_runtime.h"
 #include "fake_engine/unreal/not_emulated.h"
 #include "fake_engine/unreal/script_functions.h"
@@ -24,23 +26,31 @@ constexpr const char* kSchemaHint =
     "declare it in a project schema passed with --schema FILE (docs/object-schema.md)";
 
 // A submodule (classes, structs, enums) whose missing names fail with the
-// way to declare them, not a bare AttributeError.
-py::module_ type_module(const char* name, const char* what) {
+// way to declare them, not a bare AttributeError. `late` finds what was
+// registered since the module was made (a Blueprint's class), or None.
+py::module_ type_module(const char* name, const char* what,
+                        std::function<py::object(const std::string&)> late = {}) {
   py::module_ module = py::module_::import("types").attr("ModuleType")(name);
   const std::string module_name = name;
   const std::string kind = what;
-  module.attr("__getattr__") = py::cpp_function([module_name, kind](const std::string& attribute) {
-    if (attribute.starts_with("__")) {
-      throw py::attribute_error("module '" + module_name + "' has no attribute '" + attribute +
-                                "'");
-    }
-    const auto message = module_name + ": no " + kind + " '" + attribute +
-                         "' in the engine's schema; " + kSchemaHint;
-    if (executing_import_from()) {
-      throw py::import_error(message);  // else CPython drops the message
-    }
-    throw py::attribute_error(message);
-  });
+  module.attr("__getattr__") =
+      py::cpp_function([module_name, kind, late](const std::string& attribute) {
+        if (attribute.starts_with("__")) {
+          throw py::attribute_error("module '" + module_name + "' has no attribute '" + attribute +
+                                    "'");
+        }
+        if (late) {
+          if (auto found = late(attribute); !found.is_none()) {
+            return found;
+          }
+        }
+        const auto message = module_name + ": no " + kind + " '" + attribute +
+                             "' in the engine's schema; " + kSchemaHint;
+        if (executing_import_from()) {
+          throw py::import_error(message);  // else CPython drops the message
+        }
+        throw py::attribute_error(message);
+      });
   return module;
 }
 
@@ -151,11 +161,23 @@ void install_unreal_engine_module(const std::shared_ptr<PythonEngineState>& stat
   define_script_functions(m, weak);
   define_type_lookups(m, weak);
   unreal::define_asset_functions(m, weak);
+  unreal::define_blueprint_functions(m, weak);
   define_editor_selection(m, weak);
   define_engine_tick(m, weak);
 
   const auto& types = state->world.types();
-  auto classes = type_module("unreal_engine.classes", "class");
+  // As UEP's, which looks classes up by name on each access: classes
+  // registered later (Blueprints', scripts') are there too.
+  // Off the main thread (RPyC's probes) the registry may be growing: names
+  // registered late are not looked up there, and fail as unknown.
+  auto classes = type_module("unreal_engine.classes", "class", [weak](const std::string& name) {
+    const auto s = weak.lock();
+    if (!s || !s->affinity.is_main_thread()) {
+      return py::object(py::none());
+    }
+    const auto* cls = s->world.types().find_class(name);
+    return cls ? unreal::wrap_class(*s, weak, cls) : py::object(py::none());
+  });
   for (const auto& cls : types.classes()) {
     classes.attr(cls.name.c_str()) = unreal::wrap_class(*state, weak, &cls);
   }

@@ -2,6 +2,7 @@
 // Python objects for engine objects.
 #include <pybind11/stl.h>
 
+#include "fake_engine/unreal/not_emulated.h"
 #include "fake_engine/unreal/unreal_binding.h"
 
 namespace py = pybind11;
@@ -268,6 +269,12 @@ Value from_python(PythonEngineState& state, const ValueType& type, py::handle va
         type_error(what, type, value);
       }
       const auto& handle = value.cast<const UObjectHandle&>();
+      if (!handle.is_object()) {
+        // UE's UClass is a UObject; the object model keeps types apart from
+        // objects, so an object property cannot hold one.
+        throw_not_emulated(std::string(what) + " (a UClass, UScriptStruct or UEnum held in an "
+                                               "object property)");
+      }
       const auto* object = state.world.objects().find(handle.id);
       if (!object) {
         throw py::value_error(std::string(what) + ": the object given is no longer valid");

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "fake_engine/objects/math/vector_math.h"
 #include "fake_engine/unreal/not_emulated.h"
 #include "fake_engine/unreal/unreal_binding.h"
 
@@ -120,15 +121,7 @@ const PropertyInfo& scene_property(const LiveObject& o, const std::string& name)
 
 // A scene component's relative location, rotation or scale; an actor without
 // a root component has none, and UE reports the type's zero (scale: one).
-py::object read_transform_part(const LiveObject& actor, const std::string& part) {
-  const auto& property = scene_property(actor, part);
-  const ObjectId root = root_component(actor);
-  if (root == 0) {
-    return to_python(*actor.state, actor.state, property.type, property.default_value);
-  }
-  return to_python(*actor.state, actor.state, property.type,
-                   actor.store().get(root).read(property));
-}
+py::object read_transform_part(const LiveObject& actor, const std::string& part);
 
 // A struct argument given as the struct, or as its numbers ("x, y, z").
 Value struct_argument(const LiveObject& o, const PropertyInfo& property, const py::args& args,
@@ -158,6 +151,131 @@ bool write_transform_part(const LiveObject& actor, const std::string& part, Valu
   }
   actor.store().get(root).write(property) = std::move(value);
   return true;
+}
+
+// --- world transforms -------------------------------------------------------------
+
+// A scene component's relative transform (location, rotation, scale).
+Transform relative_transform_of(const LiveObject& o, const Object& component) {
+  const auto& roles = o.roles();
+  auto part = [&](const std::string& name) {
+    const auto& property = scene_property(o, name);
+    return to_python(*o.state, o.state, property.type, component.read(property));
+  };
+  return Transform{to_quat(part(roles.rotation_property).cast<Rotator>()),
+                   part(roles.location_property).cast<Vec3>(),
+                   part(roles.scale_property).cast<Vec3>()};
+}
+
+ObjectId attach_parent_of(const LiveObject& o, const Object& component) {
+  const auto* attach = component.cls->find_property(o.roles().attach_property);
+  const ObjectId parent = attach ? component.read(*attach).as<ObjectRef>().id : 0;
+  return o.store().find(parent) ? parent : 0;
+}
+
+// UE's GetComponentTransform: the relative transform composed with each
+// attach parent's, child first (FTransform's a * b applies a, then b).
+Transform parent_world_transform(const LiveObject& o, const Object& component) {
+  Transform world;
+  // Attachment never loops (ObjectStore::attach refuses it); the bound is a guard.
+  int depth = 0;
+  for (ObjectId parent = attach_parent_of(o, component); parent != 0 && depth < 1000; ++depth) {
+    const auto& object = o.store().get(parent);
+    world = world * relative_transform_of(o, object);
+    parent = attach_parent_of(o, object);
+  }
+  return world;
+}
+
+Transform world_transform_of(const LiveObject& o, const Object& component) {
+  return relative_transform_of(o, component) * parent_world_transform(o, component);
+}
+
+// A scene component, or an actor's root component (UEP's transform calls take either).
+LiveObject live_scene_component(const UObjectHandle& handle, std::string_view api) {
+  auto result = live(handle, api);
+  if (is_a_role(result, *result.object, result.roles().actor_class)) {
+    const ObjectId root = root_component(result);
+    if (root == 0) {
+      throw std::runtime_error(std::string(api) + ": " + result.object->name +
+                               " has no root component, so no transform");
+    }
+    result.object = &result.store().get(root);
+  }
+  if (!is_a_role(result, *result.object, result.roles().scene_component_class)) {
+    throw py::type_error(std::string(api) + ": " + result.object->name + " is a " +
+                         result.object->cls->name + ", not a " +
+                         result.roles().scene_component_class);
+  }
+  return result;
+}
+
+// The location, rotation or scale a script gives, as the role's struct.
+py::object transform_part_argument(const LiveObject& o, const std::string& part,
+                                   const py::args& args, std::string_view api) {
+  const auto& property = scene_property(o, part);
+  return to_python(*o.state, o.state, property.type, struct_argument(o, property, args, api));
+}
+
+void write_relative_transform(const LiveObject& o, const Transform& relative, bool location,
+                              bool rotation, bool scale) {
+  const auto& roles = o.roles();
+  auto store_part = [&](const std::string& name, const py::object& value) {
+    const auto& property = scene_property(o, name);
+    o.object->write(property) = from_python(*o.state, property.type, value, name);
+  };
+  if (location) {
+    store_part(roles.location_property, py::cast(relative.translation));
+  }
+  if (rotation) {
+    store_part(roles.rotation_property, py::cast(to_rotator(relative.rotation)));
+  }
+  if (scale) {
+    store_part(roles.scale_property, py::cast(relative.scale));
+  }
+}
+
+// Sets part of the world transform: the relative transform that gives it
+// under the current attach parents.
+void write_world_part(const LiveObject& o, const std::string& part, const py::args& args,
+                      std::string_view api) {
+  const auto& roles = o.roles();
+  auto world = world_transform_of(o, *o.object);
+  const auto value = transform_part_argument(o, part, args, api);
+  if (part == roles.location_property) {
+    world.translation = value.cast<Vec3>();
+  } else if (part == roles.rotation_property) {
+    world.rotation = to_quat(value.cast<Rotator>());
+  } else {
+    world.scale = value.cast<Vec3>();
+  }
+  const auto relative = relative_transform(world, parent_world_transform(o, *o.object));
+  write_relative_transform(o, relative, part == roles.location_property,
+                           part == roles.rotation_property, part == roles.scale_property);
+}
+
+// An actor's location, rotation or scale: its root component's world
+// transform (UE's GetActorLocation & co); an actor without a root component
+// has none, and UE reports the type's zero (scale: one).
+py::object read_transform_part(const LiveObject& actor, const std::string& part) {
+  const auto& property = scene_property(actor, part);
+  const ObjectId root = root_component(actor);
+  if (root == 0) {
+    return to_python(*actor.state, actor.state, property.type, property.default_value);
+  }
+  const auto& roles = actor.roles();
+  const auto& root_object = actor.store().get(root);
+  if (attach_parent_of(actor, root_object) == 0) {
+    return to_python(*actor.state, actor.state, property.type, root_object.read(property));
+  }
+  const auto world = world_transform_of(actor, root_object);
+  if (part == roles.location_property) {
+    return py::cast(world.translation);
+  }
+  if (part == roles.rotation_property) {
+    return py::cast(to_rotator(world.rotation));
+  }
+  return py::cast(world.scale);
 }
 
 // --- components -------------------------------------------------------------------
@@ -333,6 +451,16 @@ PyObject* uobject_getattro(PyObject* self, PyObject* name) {
       return nullptr;
     }
     const std::string_view attribute(utf8, static_cast<std::size_t>(size));
+    const auto& handle = py::handle(self).cast<const UObjectHandle&>();
+    // A Python subclass's methods and class attributes (its namespace), even
+    // those named with a leading underscore.
+    if (const ClassInfo* cls = handle.is_object() ? handle.object_class : handle.cls;
+        cls != nullptr && cls->runtime) {
+      if (auto found =
+              python_class_attribute(handle, cls, handle.is_object() ? self : nullptr, attribute)) {
+        return found.release().ptr();
+      }
+    }
     // Python's and RPyC's own probes (____id_pack__, __length_hint__) are
     // never UPROPERTYs: they fail as Python's would, on any thread, without
     // touching the engine (RPyC boxes results on its connection threads).
@@ -341,7 +469,6 @@ PyObject* uobject_getattro(PyObject* self, PyObject* name) {
                    name);
       return nullptr;
     }
-    const auto& handle = py::handle(self).cast<const UObjectHandle&>();
     if (handle.enumeration) {
       if (const auto value = handle.enumeration->value_of(attribute)) {
         return py::int_(*value).release().ptr();
@@ -392,6 +519,10 @@ PyObject* uobject_getattro(PyObject* self, PyObject* name) {
 int uobject_setattro(PyObject* self, PyObject* name, PyObject* value) {
   try {
     const auto& handle = py::handle(self).cast<const UObjectHandle&>();
+    if (handle.cls != nullptr && handle.cls->runtime && value != nullptr &&
+        set_python_class_attribute(handle, name, value)) {
+      return 0;
+    }
     if (handle.is_object() && value != nullptr && _PyType_Lookup(Py_TYPE(self), name) == nullptr) {
       Py_ssize_t size = 0;
       const char* utf8 = PyUnicode_AsUTF8AndSize(name, &size);
@@ -634,7 +765,7 @@ void define_uobject_methods(py::class_<UObjectHandle>& uobject) {
       .def("get_path_name",
            [](const UObjectHandle& h) -> std::string {
              if (h.cls)
-               return "/Script/Engine." + h.cls->name;
+               return class_path_name(*h.cls);
              if (h.script_struct)
                return "/Script/CoreUObject." + h.script_struct->name;
              if (h.enumeration)
@@ -645,7 +776,8 @@ void define_uobject_methods(py::class_<UObjectHandle>& uobject) {
       .def("get_full_name",
            [](const UObjectHandle& h) -> std::string {
              if (h.cls)
-               return "Class /Script/Engine." + h.cls->name;
+               return (h.cls->runtime ? "BlueprintGeneratedClass " : "Class ") +
+                      class_path_name(*h.cls);
              if (h.script_struct)
                return "ScriptStruct /Script/CoreUObject." + h.script_struct->name;
              if (h.enumeration)
@@ -917,6 +1049,7 @@ void define_actor_methods(py::class_<UObjectHandle>& uobject) {
             }
             const auto id = add_component(o, class_argument(type, "UObject.add_actor_component"),
                                           name, parent_id, false, "UObject.add_actor_component");
+            construct_python_object(*o.state, o.state, id);
             return wrap_object(*o.state, o.state, id);
           },
           py::arg("cls"), py::arg("name"), py::arg("parent") = py::none())
@@ -1004,6 +1137,66 @@ void define_actor_methods(py::class_<UObjectHandle>& uobject) {
              write_relative(h, &ModelRoles::rotation_property, args,
                             "UObject.set_relative_rotation");
            })
+      .def("get_relative_scale",
+           [](const UObjectHandle& h) {
+             return read_relative(h, &ModelRoles::scale_property, "UObject.get_relative_scale");
+           })
+      .def("set_relative_scale",
+           [](const UObjectHandle& h, const py::args& args) {
+             write_relative(h, &ModelRoles::scale_property, args, "UObject.set_relative_scale");
+           })
+      .def("get_relative_transform",
+           [](const UObjectHandle& h) {
+             const auto o = live_scene_component(h, "UObject.get_relative_transform");
+             return relative_transform_of(o, *o.object);
+           })
+      .def("set_relative_transform",
+           [](const UObjectHandle& h, const Transform& transform) {
+             const auto o = live_scene_component(h, "UObject.set_relative_transform");
+             write_relative_transform(o, transform, true, true, true);
+           })
+      .def("get_world_transform",
+           [](const UObjectHandle& h) {
+             const auto o = live_scene_component(h, "UObject.get_world_transform");
+             return world_transform_of(o, *o.object);
+           })
+      .def("set_world_transform",
+           [](const UObjectHandle& h, const Transform& transform) {
+             const auto o = live_scene_component(h, "UObject.set_world_transform");
+             write_relative_transform(
+                 o, relative_transform(transform, parent_world_transform(o, *o.object)), true, true,
+                 true);
+           })
+      .def("get_world_location",
+           [](const UObjectHandle& h) {
+             const auto o = live_scene_component(h, "UObject.get_world_location");
+             return world_transform_of(o, *o.object).translation;
+           })
+      .def("get_world_rotation",
+           [](const UObjectHandle& h) {
+             const auto o = live_scene_component(h, "UObject.get_world_rotation");
+             return to_rotator(world_transform_of(o, *o.object).rotation);
+           })
+      .def("get_world_scale",
+           [](const UObjectHandle& h) {
+             const auto o = live_scene_component(h, "UObject.get_world_scale");
+             return world_transform_of(o, *o.object).scale;
+           })
+      .def("set_world_location",
+           [](const UObjectHandle& h, const py::args& args) {
+             const auto o = live_scene_component(h, "UObject.set_world_location");
+             write_world_part(o, o.roles().location_property, args, "UObject.set_world_location");
+           })
+      .def("set_world_rotation",
+           [](const UObjectHandle& h, const py::args& args) {
+             const auto o = live_scene_component(h, "UObject.set_world_rotation");
+             write_world_part(o, o.roles().rotation_property, args, "UObject.set_world_rotation");
+           })
+      .def("set_world_scale",
+           [](const UObjectHandle& h, const py::args& args) {
+             const auto o = live_scene_component(h, "UObject.set_world_scale");
+             write_world_part(o, o.roles().scale_property, args, "UObject.set_world_scale");
+           })
       .def("get_attach_parent",
            [](const UObjectHandle& h) {
              const auto o = live_component(h, "UObject.get_attach_parent");
@@ -1053,6 +1246,7 @@ void define_object_types(py::module_& m) {
   define_uobject_methods(uobject);
   define_actor_methods(uobject);
   define_world_and_asset_methods(uobject);
+  define_blueprint_methods(uobject);
   uobject
       .def("__eq__",
            [](const UObjectHandle& a, const py::object& b) {
@@ -1063,6 +1257,7 @@ void define_object_types(py::module_& m) {
   auto* type = reinterpret_cast<PyTypeObject*>(uobject.ptr());
   type->tp_getattro = uobject_getattro;
   type->tp_setattro = uobject_setattro;
+  install_python_subclassing(type);
   PyType_Modified(type);
 
   py::class_<StructInstance> script_struct(m, "UScriptStruct");

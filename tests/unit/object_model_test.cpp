@@ -220,3 +220,120 @@ BOOST_AUTO_TEST_CASE(the_shipped_unreal_schema_loads) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(runtime_classes)
+
+// A class registered after the schema: resolved at once, as the schema's are.
+ClassInfo runtime_class(const std::string& name, const std::string& parent) {
+  ClassInfo info;
+  info.name = name;
+  info.parent_name = parent;
+  info.package = "/Game/Blueprints/" + name;
+  info.where = SourceLocation{info.package, 0};
+  return info;
+}
+
+BOOST_AUTO_TEST_CASE(a_runtime_class_inherits_its_parents_properties_and_components) {
+  LoadedModel m;
+  const auto& chair = *m.types.find_class("Chair");
+  const auto& stool =
+      register_runtime_class(m.types, m.loader.roles(), runtime_class("Stool_C", "Chair"));
+  BOOST_TEST(stool.runtime);
+  BOOST_TEST(!chair.runtime, "the schema's classes are not runtime classes");
+  BOOST_TEST(m.types.find_class("Stool_C") == &stool);
+  BOOST_TEST(stool.is_a(chair));
+  BOOST_TEST(stool.properties.size() == chair.properties.size());
+  BOOST_TEST(stool.components.size() == 2u);
+  const auto* mood = stool.find_property("Mood");
+  BOOST_TEST(stool.prototype[mood->slot].as<EnumValue>().value == 8, "the parent's override");
+  ObjectStore store(m.types, m.loader.roles());
+  const auto package = store.create(*m.types.find_class("Box"), 0, "/Game/Props").id;
+  const auto& made = store.create(stool, package);
+  BOOST_TEST(made.name == "Stool_C_0");
+  BOOST_TEST(store.find_inner(made.id, "Handle") != 0u, "the parent's components are made");
+}
+
+BOOST_AUTO_TEST_CASE(a_runtime_class_that_does_not_resolve_is_not_registered) {
+  LoadedModel m;
+  const auto before = m.types.classes().size();
+  BOOST_CHECK_EXCEPTION(
+      register_runtime_class(m.types, m.loader.roles(), runtime_class("Ghost_C", "Nothing")),
+      SchemaError, [](const SchemaError& e) {
+        return std::string(e.what()) ==
+               "/Game/Blueprints/Ghost_C: class 'Ghost_C' has unknown parent 'Nothing'";
+      });
+  BOOST_TEST(m.types.find_class("Ghost_C") == nullptr);
+  BOOST_TEST(m.types.classes().size() == before);
+  // The model's rules apply too: only actor classes have components.
+  auto part = runtime_class("Gadget_C", "Part");
+  part.own_components.push_back(
+      ComponentTemplate{"Knob", "PlacedPart", "", "", false, {}, nullptr});
+  BOOST_CHECK_THROW(register_runtime_class(m.types, m.loader.roles(), std::move(part)),
+                    SchemaError);
+  BOOST_TEST(m.types.find_class("Gadget_C") == nullptr);
+  BOOST_CHECK_THROW(
+      register_runtime_class(m.types, m.loader.roles(), runtime_class("Chair", "Thing")),
+      SchemaError);  // the name is the schema's
+  // Before the schema is loaded there is nothing to register against.
+  TypeRegistry empty;
+  BOOST_CHECK_THROW(
+      register_runtime_class(empty, m.loader.roles(), runtime_class("Early_C", "Object")),
+      SchemaError);
+}
+
+BOOST_AUTO_TEST_CASE(a_runtime_class_grows_properties_and_components_in_new_slots) {
+  LoadedModel m;
+  const auto& stool =
+      register_runtime_class(m.types, m.loader.roles(), runtime_class("Stool_C", "Chair"));
+  const auto slots = stool.properties.size();
+  PropertyInfo legs;
+  legs.name = "Legs";
+  legs.type = parse_value_type("int");
+  legs.declared_default = Value(std::int64_t{3});
+  const auto& added = m.types.add_runtime_property(stool, std::move(legs));
+  BOOST_TEST(added.slot == slots, "a new property takes the next slot");
+  BOOST_TEST(stool.find_property("Legs") == &added);
+  BOOST_TEST(stool.prototype[added.slot].as<std::int64_t>() == 3);
+  BOOST_TEST(stool.find_property("Mood")->slot < slots, "the others keep theirs");
+  PropertyInfo wrong;
+  wrong.name = "Colour";
+  wrong.type = parse_value_type("struct:Colour");
+  BOOST_CHECK_THROW(m.types.add_runtime_property(stool, std::move(wrong)), SchemaError);
+  BOOST_TEST(stool.find_property("Colour") == nullptr, "a failed add leaves the class as it was");
+  BOOST_TEST(stool.find_property("Legs") == &added);
+  PropertyInfo twice;
+  twice.name = "Legs";
+  twice.type = parse_value_type("int");
+  BOOST_CHECK_THROW(m.types.add_runtime_property(stool, std::move(twice)), SchemaError);
+
+  m.types.add_runtime_component(
+      stool, ComponentTemplate{"Cushion", "PlacedPart", "", "Body", false, {}, nullptr});
+  BOOST_TEST(stool.components.size() == 3u);
+  ObjectStore store(m.types, m.loader.roles());
+  const auto package = store.create(*m.types.find_class("Box"), 0, "/Game/Props").id;
+  const auto& made = store.create(stool, package);
+  const auto cushion = store.find_inner(made.id, "Cushion");
+  BOOST_REQUIRE(cushion != 0u);
+  const auto& roles = m.loader.roles();
+  const auto& cushion_object = store.get(cushion);
+  BOOST_TEST(cushion_object.read(*cushion_object.cls->find_property(roles.attach_property))
+                 .as<ObjectRef>()
+                 .id == store.find_inner(made.id, "Body"));
+}
+
+BOOST_AUTO_TEST_CASE(only_runtime_classes_without_subclasses_grow) {
+  LoadedModel m;
+  PropertyInfo legs;
+  legs.name = "Legs";
+  legs.type = parse_value_type("int");
+  BOOST_CHECK_THROW(m.types.add_runtime_property(*m.types.find_class("Chair"), legs), SchemaError);
+  const auto& stool =
+      register_runtime_class(m.types, m.loader.roles(), runtime_class("Stool_C", "Chair"));
+  register_runtime_class(m.types, m.loader.roles(), runtime_class("BarStool_C", "Stool_C"));
+  BOOST_CHECK_EXCEPTION(
+      m.types.add_runtime_property(stool, legs), SchemaError, [](const SchemaError& e) {
+        return std::string(e.what()).find("'BarStool_C' derives from") != std::string::npos;
+      });
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -135,16 +135,8 @@ class TestPackages(unittest.TestCase):
 
 
 class TestBlueprints(unittest.TestCase):
-    # Blueprints are not emulated yet: the call is loud, naming itself and the coverage table.
-    def test_create_blueprint_is_not_emulated(self):
-        with self.assertRaises(ue.NotEmulatedError) as raised:
-            ue.create_blueprint(Character, "/Game/Tests/Blueprints/" + unique("Test0"))
-        self.assertIn("unreal_engine.create_blueprint", str(raised.exception))
-        self.assertIn("docs/unreal-api-coverage.md", str(raised.exception))
-
     # UEP tests/test_blueprint.py test_creation/test_spawn: create_blueprint(parent, path) makes a
     # Blueprint whose ParentClass is the parent and whose GeneratedClass spawns actors of it.
-    @unittest.skip("Blueprints are not emulated (create_blueprint raises NotEmulatedError)")
     def test_create_blueprint(self):
         path = "/Game/Tests/Blueprints/" + unique("Test0")
         blueprint = ue.create_blueprint(Character, path)
