@@ -13,6 +13,14 @@ ObjectStore::ObjectStore(const TypeRegistry& types, const ModelRoles& roles)
   objects_.emplace_back();  // id 0 is None
 }
 
+ObjectStore::~ObjectStore() {
+  for (auto* object : objects_) {
+    if (object) {
+      pool_.release(object);
+    }
+  }
+}
+
 Object& ObjectStore::get(ObjectId id) {
   auto* object = find(id);
   if (!object) {
@@ -40,15 +48,31 @@ std::string ObjectStore::unique_name(const ClassInfo& cls, ObjectId outer) {
 }
 
 void ObjectStore::index(const Object& object) {
-  by_name_.insert(IndexEntry{object.id, IndexHash{}(NameKey{object.outer, object.name})});
-  if (object.outer != 0) {
-    get(object.outer).inners.insert(object.id);
+  auto* outer = find(object.outer);
+  if (outer) {
+    outer->inners.insert(object.id);
+    if (!outer->inners_indexed) {
+      if (outer->inners.size() <= kScannedInners) {
+        return;
+      }
+      outer->inners_indexed = true;
+      for (const ObjectId inner : outer->inners) {
+        if (inner != object.id) {
+          const auto& indexed = get(inner);
+          by_name_.insert(IndexEntry{inner, IndexHash{}(NameKey{indexed.outer, indexed.name})});
+        }
+      }
+    }
   }
+  by_name_.insert(IndexEntry{object.id, IndexHash{}(NameKey{object.outer, object.name})});
 }
 
 void ObjectStore::unindex(const Object& object) {
-  by_name_.erase(IndexEntry{object.id, IndexHash{}(NameKey{object.outer, object.name})});
-  if (auto* outer = find(object.outer)) {
+  auto* outer = find(object.outer);
+  if (!outer || outer->inners_indexed) {
+    by_name_.erase(IndexEntry{object.id, IndexHash{}(NameKey{object.outer, object.name})});
+  }
+  if (outer) {
     outer->inners.erase(object.id);
   }
 }
@@ -70,7 +94,7 @@ Object& ObjectStore::make(const ClassInfo& cls, ObjectId outer, std::string name
     throw std::invalid_argument("an object named '" + name + "' already exists in " +
                                 (outer ? path_name(outer) : std::string("the top level")));
   }
-  auto object = std::make_unique<Object>();
+  auto* object = pool_.acquire();
   object->id = objects_.size();
   object->cls = &cls;
   object->name = std::move(name);
@@ -84,7 +108,7 @@ Object& ObjectStore::make(const ClassInfo& cls, ObjectId outer, std::string name
              !(roles.attach_children && roles.attach_children->slot == slot);
     });
   }
-  auto& stored = *objects_.emplace_back(std::move(object));
+  auto& stored = *objects_.emplace_back(object);
   ++live_;
   index(stored);
   create_components(stored);
@@ -132,6 +156,9 @@ void ObjectStore::create_components(Object& owner) {
     more.resize(count);
   }
   auto* made = count > kInline ? more.data() : inline_made;
+  // What the loop below writes: one reference per component, and the root.
+  owner.properties.reserve(owner.properties.size() + count + 1);
+  owner.inners.reserve(owner.inners.size() + count);
   ObjectId root = 0;
   const auto& owner_roles = role_slots(*owner.cls);
   for (std::size_t i = 0; i < count; ++i) {
@@ -225,7 +252,8 @@ bool ObjectStore::destroy(ObjectId id) {
     }
   }
   unindex(*find(id));
-  objects_[id].reset();
+  pool_.release(objects_[id]);
+  objects_[id] = nullptr;
   --live_;
   return true;
 }
@@ -259,6 +287,14 @@ void ObjectStore::move(ObjectId id, ObjectId new_outer, std::string name) {
 }
 
 ObjectId ObjectStore::find_inner(ObjectId outer, std::string_view name) const {
+  if (const auto* scanned = find(outer); scanned && !scanned->inners_indexed) {
+    for (const ObjectId inner : scanned->inners) {
+      if (get(inner).name == name) {
+        return inner;
+      }
+    }
+    return 0;
+  }
   const auto it = by_name_.find(NameKey{outer, name});
   return it == by_name_.end() ? 0 : it->id;
 }

@@ -35,7 +35,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "fake_engine/objects/inner_ids.h"
+#include "fake_engine/objects/object_id_set.h"
+#include "fake_engine/objects/object_pool.h"
 #include "fake_engine/objects/property_overrides.h"
 #include "fake_engine/objects/schema_loader.h"
 #include "fake_engine/objects/type_registry.h"
@@ -53,7 +54,12 @@ struct Object {
   // components are written only by their creation: they hold a few values.
   PropertyOverrides properties;
   // Objects whose outer this is, in creation order (ids grow).
-  InnerIds inners;
+  ObjectIdSet inners;
+  // Whether its inners are in the store's (outer, name) index. An object
+  // with a few inners (an actor's components) is searched by scanning them;
+  // one that outgrows ObjectStore::kScannedInners (a level, a package) is
+  // indexed from then on.
+  bool inners_indexed = false;
 
   const Value& read(const PropertyInfo& property) const {
     const Value* own = properties.find(property.slot);
@@ -74,6 +80,7 @@ class ObjectStore {
   ObjectStore(const TypeRegistry& types, const ModelRoles& roles);
   ObjectStore(const ObjectStore&) = delete;
   ObjectStore& operator=(const ObjectStore&) = delete;
+  ~ObjectStore();
 
   const TypeRegistry& types() const { return types_; }
   const ModelRoles& roles() const { return roles_; }
@@ -104,10 +111,8 @@ class ObjectStore {
   void rename(ObjectId id, std::string name);
   void move(ObjectId id, ObjectId new_outer, std::string name);
 
-  Object* find(ObjectId id) { return id < objects_.size() ? objects_[id].get() : nullptr; }
-  const Object* find(ObjectId id) const {
-    return id < objects_.size() ? objects_[id].get() : nullptr;
-  }
+  Object* find(ObjectId id) { return id < objects_.size() ? objects_[id] : nullptr; }
+  const Object* find(ObjectId id) const { return id < objects_.size() ? objects_[id] : nullptr; }
   Object& get(ObjectId id);
   const Object& get(ObjectId id) const;
 
@@ -128,9 +133,11 @@ class ObjectStore {
   void for_each(const std::function<void(const Object&)>& visit) const;
 
  private:
-  // The (outer, name) index: one entry per object with the hash of its outer
-  // and name; a lookup compares against the object itself, so that no name
-  // is stored twice and no entry is a heap node of its own.
+  // The (outer, name) index of the top-level objects and of the inners of
+  // objects with more than kScannedInners: one entry per object with the hash
+  // of its outer and name; a lookup compares against the object itself, so
+  // that no name is stored twice and no entry is a heap node of its own.
+  static constexpr std::size_t kScannedInners = 8;
   struct NameKey {
     ObjectId outer;
     std::string_view name;
@@ -148,7 +155,7 @@ class ObjectStore {
   };
   struct IndexEqual {
     using is_transparent = void;
-    const std::vector<std::unique_ptr<Object>>* objects = nullptr;
+    const std::vector<Object*>* objects = nullptr;
     bool operator()(const IndexEntry& a, const IndexEntry& b) const noexcept {
       return a.id == b.id;
     }
@@ -177,7 +184,8 @@ class ObjectStore {
 
   const TypeRegistry& types_;
   const ModelRoles& roles_;
-  std::vector<std::unique_ptr<Object>> objects_;  // by id; [0] stays null
+  ObjectPool<Object> pool_;
+  std::vector<Object*> objects_;  // by id (from pool_); [0] stays null
   boost::unordered_flat_set<IndexEntry, IndexHash, IndexEqual> by_name_;
   StringIndex<std::uint64_t> name_counters_;  // per class name
   std::unordered_map<const ClassInfo*, ObjectId> class_defaults_;

@@ -54,6 +54,7 @@ class PropertyOverrides {
     }
   }
 
+  void reserve(std::size_t count) { entries_.reserve(count); }
   bool empty() const { return entries_.empty(); }
   std::size_t size() const { return entries_.size(); }
   // In slot order.

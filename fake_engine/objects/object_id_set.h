@@ -1,12 +1,12 @@
-// InnerIds: the ids of the objects whose outer an object is, in creation
-// order (ids grow).
+// ObjectIdSet: object ids in ascending order, which is creation order (ids
+// grow): an object's inners, a world's actors.
 //
-// One sorted vector instead of a tree node per inner: a level holds its
-// 100,000 actors in 0.8 MB, and adding an inner (the newest id) appends.
-// Removing one marks its entry dead in place, so that destroying the actors of
-// a large level one by one stays O(log n) each; dead entries are dropped when
-// they outnumber the live ones. An entry is `id * 2 + dead`, which keeps the
-// vector sorted by id whether or not an entry is dead.
+// One sorted vector instead of a tree node per id: a level holds its 100,000
+// actors in 0.8 MB, and adding the newest id appends. Removing one marks its
+// entry dead in place, so that destroying the actors of a large level one by
+// one stays O(log n) each; dead entries are dropped when they outnumber the
+// live ones. An entry is `id * 2 + dead`, which keeps the vector sorted by id
+// whether or not an entry is dead.
 #pragma once
 
 #include <algorithm>
@@ -19,7 +19,7 @@
 
 namespace understudy {
 
-class InnerIds {
+class ObjectIdSet {
  public:
   // Visits the live ids in order.
   class const_iterator {
@@ -45,7 +45,7 @@ class InnerIds {
     bool operator==(const const_iterator& other) const { return at_ == other.at_; }
 
    private:
-    friend class InnerIds;
+    friend class ObjectIdSet;
     using Base = std::vector<std::uint64_t>::const_iterator;
     const_iterator(Base at, Base end) : at_(at), end_(end) { skip_dead(); }
     void skip_dead() {
@@ -66,13 +66,15 @@ class InnerIds {
     return it != entries_.end() && *it == id << 1;
   }
 
+  void reserve(std::size_t count) { entries_.reserve(count); }
+
   void insert(ObjectId id) {
     const std::uint64_t entry = id << 1;
     if (entries_.empty() || entries_.back() >> 1 < id) {
       entries_.push_back(entry);  // the common case: a new object, the newest id
       return;
     }
-    // An object moved in from another outer: it keeps its (older) id.
+    // An older id (an object moved in from another outer).
     auto it = std::lower_bound(entries_.begin(), entries_.end(), entry);
     if (it != entries_.end() && *it >> 1 == id) {
       if ((*it & 1) != 0) {
