@@ -6,6 +6,9 @@
 //
 // Each benchmark runs a Python loop inside the embedded interpreter and
 // reports ns per operation; the ratio counters compare with the baseline.
+// KiB_per_actor is RSS growth: it is an actor's footprint only for the first
+// spawn benchmark of a process (run one class per process with
+// --benchmark_filter=Spawn_Character, ...), as a later one reuses freed memory.
 #include <benchmark/benchmark.h>
 #include <pybind11/embed.h>
 #include <unistd.h>

@@ -9,8 +9,16 @@ NoSuchObjectError::NoSuchObjectError(ObjectId id)
                         " (destroyed, or never created)") {}
 
 ObjectStore::ObjectStore(TypeRegistry& types, const ModelRoles& roles)
-    : types_(types), roles_(roles) {
+    : types_(types), roles_(roles), by_name_(0, IndexHash{}, IndexEqual{&objects_}) {
   objects_.emplace_back();  // id 0 is None
+}
+
+ObjectStore::~ObjectStore() {
+  for (auto* object : objects_) {
+    if (object) {
+      pool_.release(object);
+    }
+  }
 }
 
 Object& ObjectStore::get(ObjectId id) {
@@ -40,23 +48,43 @@ std::string ObjectStore::unique_name(const ClassInfo& cls, ObjectId outer) {
 }
 
 void ObjectStore::index(const Object& object) {
-  inners_.emplace(InnerKey{object.outer, object.name}, object.id);
-  if (object.outer != 0) {
-    get(object.outer).inners.insert(object.id);
+  auto* outer = find(object.outer);
+  if (outer) {
+    outer->inners.insert(object.id);
+    if (!outer->inners_indexed) {
+      if (outer->inners.size() <= kScannedInners) {
+        return;
+      }
+      outer->inners_indexed = true;
+      for (const ObjectId inner : outer->inners) {
+        if (inner != object.id) {
+          const auto& indexed = get(inner);
+          by_name_.insert(IndexEntry{inner, IndexHash{}(NameKey{indexed.outer, indexed.name})});
+        }
+      }
+    }
   }
+  by_name_.insert(IndexEntry{object.id, IndexHash{}(NameKey{object.outer, object.name})});
 }
 
 void ObjectStore::unindex(const Object& object) {
-  const auto it = inners_.find(InnerKeyView{object.outer, object.name});
-  if (it != inners_.end() && it->second == object.id) {
-    inners_.erase(it);
+  auto* outer = find(object.outer);
+  if (!outer || outer->inners_indexed) {
+    by_name_.erase(IndexEntry{object.id, IndexHash{}(NameKey{object.outer, object.name})});
   }
-  if (auto* outer = find(object.outer)) {
+  if (outer) {
     outer->inners.erase(object.id);
   }
 }
 
 Object& ObjectStore::create(const ClassInfo& cls, ObjectId outer, std::string name) {
+  const auto defaults = class_defaults_.find(&cls);
+  return make(cls, outer, std::move(name),
+              defaults != class_defaults_.end() ? find(defaults->second) : nullptr);
+}
+
+Object& ObjectStore::make(const ClassInfo& cls, ObjectId outer, std::string name,
+                          const Object* archetype) {
   if (outer != 0 && !find(outer)) {
     throw NoSuchObjectError(outer);
   }
@@ -66,26 +94,52 @@ Object& ObjectStore::create(const ClassInfo& cls, ObjectId outer, std::string na
     throw std::invalid_argument("an object named '" + name + "' already exists in " +
                                 (outer ? path_name(outer) : std::string("the top level")));
   }
-  auto object = std::make_unique<Object>();
+  auto* object = pool_.acquire();
   object->id = objects_.size();
   object->cls = &cls;
   object->name = std::move(name);
   object->outer = outer;
-  // As UE: a new object starts as a copy of its class default object.
-  const auto defaults = class_defaults_.find(&cls);
-  if (defaults != class_defaults_.end()) {
-    object->properties = get(defaults->second).properties;  // empty while the CDO is unwritten
+  if (archetype && archetype->cls == &cls) {
+    // Its attachment is the archetype's own, among the archetype's siblings:
+    // this object's is set up by its creation.
+    const auto& roles = role_slots(cls);
+    object->properties.copy_from(archetype->properties, [&](std::size_t slot) {
+      return !(roles.attach && roles.attach->slot == slot) &&
+             !(roles.attach_children && roles.attach_children->slot == slot);
+    });
   }
-  auto& stored = *objects_.emplace_back(std::move(object));
+  auto& stored = *objects_.emplace_back(object);
   ++live_;
   index(stored);
   create_components(stored);
   return stored;
 }
 
-const PropertyInfo* ObjectStore::role_property(const Object& object,
-                                               const std::string& name) const {
-  return name.empty() ? nullptr : object.cls->find_property(name);
+const ObjectStore::RoleSlots& ObjectStore::role_slots(const ClassInfo& cls) {
+  const auto it = role_slots_.find(&cls);
+  if (it != role_slots_.end()) {
+    return it->second;
+  }
+  auto property = [&](const std::string& name) {
+    return name.empty() ? nullptr : cls.find_property(name);
+  };
+  RoleSlots slots;
+  const auto* scene = types_.find_class(roles_.scene_component_class);
+  if (!scene || cls.is_a(*scene)) {
+    slots.attach = property(roles_.attach_property);
+    slots.attach_children = property(roles_.attach_children_property);
+  }
+  slots.root = property(roles_.root_property);
+  return role_slots_.emplace(&cls, slots).first->second;
+}
+
+const Object* ObjectStore::default_subobject_archetype(const Object& owner,
+                                                       const std::string& name) const {
+  const auto defaults = class_defaults_.find(owner.cls);
+  if (defaults == class_defaults_.end() || defaults->second == owner.id) {
+    return nullptr;  // no CDO yet, or this is the CDO: the schema's defaults
+  }
+  return find(find_inner(defaults->second, name));
 }
 
 void ObjectStore::create_components(Object& owner) {
@@ -93,34 +147,46 @@ void ObjectStore::create_components(Object& owner) {
     return;
   }
   const ObjectId owner_id = owner.id;
-  std::vector<std::pair<const ComponentTemplate*, ObjectId>> made;
+  // At most a handful: on the stack, in the order the class declares them.
+  constexpr std::size_t kInline = 8;
+  std::pair<const ComponentTemplate*, ObjectId> inline_made[kInline];
+  std::vector<std::pair<const ComponentTemplate*, ObjectId>> more;
+  const std::size_t count = owner.cls->components.size();
+  if (count > kInline) {
+    more.resize(count);
+  }
+  auto* made = count > kInline ? more.data() : inline_made;
+  // What the loop below writes: one reference per component, and the root.
+  owner.properties.reserve(owner.properties.size() + count + 1);
+  owner.inners.reserve(owner.inners.size() + count);
   ObjectId root = 0;
-  for (const auto* component : owner.cls->components) {
-    // create() may grow objects_: look the owner up again afterwards.
-    const ObjectId id = create(*component->cls, owner_id, component->name).id;
-    made.emplace_back(component, id);
+  const auto& owner_roles = role_slots(*owner.cls);
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto* component = owner.cls->components[i];
+    // make() may grow objects_: look the owner up again afterwards.
+    const auto* archetype = default_subobject_archetype(get(owner_id), component->name);
+    const ObjectId id = make(*component->cls, owner_id, component->name, archetype).id;
+    made[i] = {component, id};
     auto& self = get(owner_id);
-    if (!component->property.empty()) {
-      self.write(*self.cls->find_property(component->property)) = Value(ObjectRef{id});
+    if (component->property_info) {
+      self.write(*component->property_info) = Value(ObjectRef{id});
     }
     if (component->root) {
       root = id;
-      if (const auto* property = role_property(self, roles_.root_property)) {
-        self.write(*property) = Value(ObjectRef{id});
+      if (owner_roles.root) {
+        self.write(*owner_roles.root) = Value(ObjectRef{id});
       }
     }
   }
-  const auto* scene = types_.find_class(roles_.scene_component_class);
-  for (const auto& [component, id] : made) {
-    auto& object = get(id);
-    const auto* parent_property = role_property(object, roles_.attach_property);
-    if (!parent_property || id == root || (scene && !object.cls->is_a(*scene))) {
-      continue;
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto& [component, id] = made[i];
+    if (id == root || !role_slots(*component->cls).attach) {
+      continue;  // the root, or not a scene component
     }
     ObjectId parent = root;
-    for (const auto& [other, other_id] : made) {
-      if (other->name == component->attach_to) {
-        parent = other_id;
+    for (std::size_t j = 0; j < count; ++j) {
+      if (made[j].first->name == component->attach_to) {
+        parent = made[j].second;
       }
     }
     attach(id, parent);
@@ -143,16 +209,19 @@ ObjectId ObjectStore::class_default(const ClassInfo& cls) {
 
 void ObjectStore::attach(ObjectId child, ObjectId parent) {
   auto& object = get(child);
-  const auto* attach_property = role_property(object, roles_.attach_property);
+  const auto* attach_property = role_slots(*object.cls).attach;
   if (!attach_property) {
     return;
   }
   auto children_of = [&](ObjectId id) -> ValueList* {
     auto* owner = find(id);
-    const auto* property = owner ? role_property(*owner, roles_.attach_children_property) : nullptr;
+    const auto* property = owner ? role_slots(*owner->cls).attach_children : nullptr;
     return property ? &owner->write(*property).as<ValueList>() : nullptr;
   };
   const ObjectId old_parent = object.read(*attach_property).as<ObjectRef>().id;
+  if (old_parent == parent) {
+    return;
+  }
   if (auto* siblings = children_of(old_parent)) {
     siblings->erase(std::remove(siblings->begin(), siblings->end(), Value(ObjectRef{child})),
                     siblings->end());
@@ -173,7 +242,7 @@ bool ObjectStore::destroy(ObjectId id) {
   for (auto it = inners.rbegin(); it != inners.rend(); ++it) {
     destroy(*it);
   }
-  if (role_property(*find(id), roles_.attach_property)) {
+  if (role_slots(*find(id)->cls).attach) {
     attach(id, 0);  // leaves its parent's children
   }
   for (auto it = class_defaults_.begin(); it != class_defaults_.end(); ++it) {
@@ -183,7 +252,8 @@ bool ObjectStore::destroy(ObjectId id) {
     }
   }
   unindex(*find(id));
-  objects_[id].reset();
+  pool_.release(objects_[id]);
+  objects_[id] = nullptr;
   --live_;
   return true;
 }
@@ -217,8 +287,16 @@ void ObjectStore::move(ObjectId id, ObjectId new_outer, std::string name) {
 }
 
 ObjectId ObjectStore::find_inner(ObjectId outer, std::string_view name) const {
-  const auto it = inners_.find(InnerKeyView{outer, name});
-  return it == inners_.end() ? 0 : it->second;
+  if (const auto* scanned = find(outer); scanned && !scanned->inners_indexed) {
+    for (const ObjectId inner : scanned->inners) {
+      if (get(inner).name == name) {
+        return inner;
+      }
+    }
+    return 0;
+  }
+  const auto it = by_name_.find(NameKey{outer, name});
+  return it == by_name_.end() ? 0 : it->id;
 }
 
 ObjectId ObjectStore::find_path(std::string_view path) const {

@@ -8,22 +8,36 @@
 //
 // Lookups by id are O(1) (ids index a vector), by (outer, name) O(1) on
 // average, by path O(depth). Property values are stored per slot of the
-// object's ClassInfo.
+// object's ClassInfo, and only for the slots that differ from its class's
+// prototype (PropertyOverrides).
+//
+// Archetypes, as UE's: a new object starts as a copy of its class default
+// object (CDO) once that exists; a default subobject (a component its owner's
+// class creates) starts as a copy of the subobject of the same name in its
+// owner's CDO. A script's edit of a CDO, or of a CDO's component, shows in the
+// objects created after it and in none made before. A CDO's own components
+// start at their class's schema defaults: UE builds every CDO at start-up,
+// before a script can edit another one, so an edit of a component class's
+// CDO reaches components created by name (NewObject, add_actor_component),
+// not the default subobjects of actors.
 //
 // Contract: single-threaded (the engine's main thread; World checks it). A
 // reference (Object&) stays valid until that object is destroyed; ids are
 // never reused.
 #pragma once
 
+#include <boost/unordered/unordered_flat_set.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "fake_engine/objects/object_id_set.h"
+#include "fake_engine/objects/object_pool.h"
+#include "fake_engine/objects/property_overrides.h"
 #include "fake_engine/objects/schema_loader.h"
 #include "fake_engine/objects/type_registry.h"
 #include "fake_engine/objects/value.h"
@@ -35,22 +49,24 @@ struct Object {
   const ClassInfo* cls = nullptr;
   std::string name;
   ObjectId outer = 0;
-  // By slot of cls->properties; empty until the first write, while the
-  // object's values are its class prototype's (most of 100,000 spawned
-  // actors' components are never written: they cost no values of their own).
-  std::vector<Value> properties;
-  // Objects whose outer this is, in creation order (ids grow); a set, so that
-  // destroying one of a level's 100,000 actors does not scan the others.
-  std::set<ObjectId> inners;
+  // The values this object has written (or took from its archetype); every
+  // other slot is its class prototype's. Most of 100,000 spawned actors'
+  // components are written only by their creation: they hold a few values.
+  PropertyOverrides properties;
+  // Objects whose outer this is, in creation order (ids grow).
+  ObjectIdSet inners;
+  // Whether its inners are in the store's (outer, name) index. An object
+  // with a few inners (an actor's components) is searched by scanning them;
+  // one that outgrows ObjectStore::kScannedInners (a level, a package) is
+  // indexed from then on.
+  bool inners_indexed = false;
 
   const Value& read(const PropertyInfo& property) const {
-    return properties.empty() ? cls->prototype[property.slot] : properties[property.slot];
+    const Value* own = properties.find(property.slot);
+    return own ? *own : cls->prototype[property.slot];
   }
   Value& write(const PropertyInfo& property) {
-    if (properties.empty()) {
-      properties = cls->prototype;
-    }
-    return properties[property.slot];
+    return properties.get_or_insert(property.slot, cls->prototype[property.slot]);
   }
 };
 
@@ -65,6 +81,7 @@ class ObjectStore {
   ObjectStore(TypeRegistry& types, const ModelRoles& roles);
   ObjectStore(const ObjectStore&) = delete;
   ObjectStore& operator=(const ObjectStore&) = delete;
+  ~ObjectStore();
 
   const TypeRegistry& types() const { return types_; }
   TypeRegistry& types() { return types_; }
@@ -82,8 +99,8 @@ class ObjectStore {
   bool destroy(ObjectId id);
 
   // The class default object ("Default__Chair" in /Script/Engine), made on
-  // first use. Objects created after it start as a copy of its properties,
-  // as UE's start as a copy of their CDO.
+  // first use: the archetype of the objects of that class created after it
+  // (see the top of this file).
   ObjectId class_default(const ClassInfo& cls);
   static constexpr const char* kClassDefaultsPackage = "/Script/Engine";
 
@@ -96,10 +113,8 @@ class ObjectStore {
   void rename(ObjectId id, std::string name);
   void move(ObjectId id, ObjectId new_outer, std::string name);
 
-  Object* find(ObjectId id) { return id < objects_.size() ? objects_[id].get() : nullptr; }
-  const Object* find(ObjectId id) const {
-    return id < objects_.size() ? objects_[id].get() : nullptr;
-  }
+  Object* find(ObjectId id) { return id < objects_.size() ? objects_[id] : nullptr; }
+  const Object* find(ObjectId id) const { return id < objects_.size() ? objects_[id] : nullptr; }
   Object& get(ObjectId id);
   const Object& get(ObjectId id) const;
 
@@ -120,43 +135,63 @@ class ObjectStore {
   void for_each(const std::function<void(const Object&)>& visit) const;
 
  private:
-  struct InnerKey {
-    ObjectId outer;
-    std::string name;
-  };
-  struct InnerKeyView {
+  // The (outer, name) index of the top-level objects and of the inners of
+  // objects with more than kScannedInners: one entry per object with the hash
+  // of its outer and name; a lookup compares against the object itself, so
+  // that no name is stored twice and no entry is a heap node of its own.
+  static constexpr std::size_t kScannedInners = 8;
+  struct NameKey {
     ObjectId outer;
     std::string_view name;
   };
-  struct InnerKeyHash {
+  struct IndexEntry {
+    ObjectId id;
+    std::size_t hash;
+  };
+  struct IndexHash {
     using is_transparent = void;
-    std::size_t operator()(const InnerKey& key) const noexcept {
-      return (*this)(InnerKeyView{key.outer, key.name});
-    }
-    std::size_t operator()(const InnerKeyView& key) const noexcept {
-      return std::hash<std::string_view>{}(key.name) ^
-             (std::hash<ObjectId>{}(key.outer) * 0x9E3779B97F4A7C15ull);
+    std::size_t operator()(const IndexEntry& entry) const noexcept { return entry.hash; }
+    std::size_t operator()(const NameKey& key) const noexcept {
+      return std::hash<std::string_view>{}(key.name) ^ (key.outer * 0x9E3779B97F4A7C15ull);
     }
   };
-  struct InnerKeyEqual {
+  struct IndexEqual {
     using is_transparent = void;
-    template <class A, class B>
-    bool operator()(const A& a, const B& b) const noexcept {
-      return a.outer == b.outer && std::string_view(a.name) == std::string_view(b.name);
+    const std::vector<Object*>* objects = nullptr;
+    bool operator()(const IndexEntry& a, const IndexEntry& b) const noexcept {
+      return a.id == b.id;
+    }
+    bool operator()(const NameKey& key, const IndexEntry& entry) const noexcept {
+      const auto& object = *(*objects)[entry.id];
+      return object.outer == key.outer && object.name == key.name;
+    }
+    bool operator()(const IndexEntry& entry, const NameKey& key) const noexcept {
+      return (*this)(key, entry);
     }
   };
 
+  // The properties the model's roles name, as one class has them (or nullptr).
+  struct RoleSlots {
+    const PropertyInfo* attach = nullptr;           // the parent of a scene component
+    const PropertyInfo* attach_children = nullptr;  // its children
+    const PropertyInfo* root = nullptr;             // an actor's root component
+  };
+
+  Object& make(const ClassInfo& cls, ObjectId outer, std::string name, const Object* archetype);
   void create_components(Object& owner);
   void index(const Object& object);
   void unindex(const Object& object);
-  const PropertyInfo* role_property(const Object& object, const std::string& name) const;
+  const RoleSlots& role_slots(const ClassInfo& cls);
+  const Object* default_subobject_archetype(const Object& owner, const std::string& name) const;
 
   TypeRegistry& types_;
   const ModelRoles& roles_;
-  std::vector<std::unique_ptr<Object>> objects_;  // by id; [0] stays null
-  std::unordered_map<InnerKey, ObjectId, InnerKeyHash, InnerKeyEqual> inners_;
+  ObjectPool<Object> pool_;
+  std::vector<Object*> objects_;  // by id (from pool_); [0] stays null
+  boost::unordered_flat_set<IndexEntry, IndexHash, IndexEqual> by_name_;
   StringIndex<std::uint64_t> name_counters_;  // per class name
   std::unordered_map<const ClassInfo*, ObjectId> class_defaults_;
+  std::unordered_map<const ClassInfo*, RoleSlots> role_slots_;
   std::size_t live_ = 0;
 };
 

@@ -452,6 +452,7 @@ void TypeRegistry::resolve_class(ClassInfo& info, std::vector<const ClassInfo*>&
                         "' of class '" + info.name + "' has unknown class '" +
                         component.class_name + "'");
     }
+    component.property_info = nullptr;
     if (!component.property.empty()) {
       const auto* property = info.find_property(component.property);
       if (!property || property->type.kind != ValueKind::kObject) {
@@ -459,6 +460,7 @@ void TypeRegistry::resolve_class(ClassInfo& info, std::vector<const ClassInfo*>&
                           "' names property '" + component.property + "', which class '" +
                           info.name + "' does not have as an object reference");
       }
+      component.property_info = property;
     }
     info.components.push_back(&component);
   }

@@ -91,7 +91,8 @@ struct ComponentTemplate {
   std::string attach_to;   // the template it attaches to (may be empty)
   bool root = false;       // the owner's root (scene) component
   SourceLocation where;
-  const ClassInfo* cls = nullptr;  // resolved
+  const ClassInfo* cls = nullptr;               // resolved
+  const PropertyInfo* property_info = nullptr;  // resolved: `property`, or nullptr
 };
 
 struct FunctionParam {

@@ -66,45 +66,49 @@ ActorId World::spawn(const ClassInfo& cls, std::optional<std::string> label, std
   }
   const ActorId id = objects_.create(cls, level_, std::move(name)).id;
   activate_components(id);
-  ActorRecord record;
-  record.label = label.value_or(objects_.get(id).name);
-  record.spawned_frame = frame_source_ ? frame_source_() : 0;
-  by_label_.emplace(record.label, id);
-  const auto& stored = actors_.emplace(id, std::move(record)).first->second;
-  notify(ActorEvent::kSpawned, snapshot(id, stored));
+  const auto& record = actors_.add(id, label ? std::move(*label) : objects_.get(id).name,
+                                   frame_source_ ? frame_source_() : 0);
+  notify(ActorEvent::kSpawned, snapshot(record));
   return id;
 }
 
 void World::activate_components(ObjectId actor) {
-  const auto& roles = objects_.roles();
-  if (roles.active_property.empty() || roles.auto_activate_property.empty()) {
-    return;
-  }
   for (const ObjectId inner : objects_.get(actor).inners) {
     auto& component = objects_.get(inner);
-    const auto* automatic = component.cls->find_property(roles.auto_activate_property);
-    const auto* active = component.cls->find_property(roles.active_property);
-    if (automatic && active && component.read(*automatic).holds<bool>() &&
-        component.read(*automatic).as<bool>() && !component.read(*active).as<bool>()) {
-      component.write(*active) = Value(true);
+    const auto& activation = activation_of(*component.cls);
+    if (activation.automatic && component.read(*activation.automatic).holds<bool>() &&
+        component.read(*activation.automatic).as<bool>() &&
+        !component.read(*activation.active).as<bool>()) {
+      component.write(*activation.active) = Value(true);
     }
   }
 }
 
-bool World::destroy(ActorId id) {
-  affinity_.require("World::destroy");
-  const auto it = actors_.find(id);
-  if (it == actors_.end()) {
-    return false;
+const World::Activation& World::activation_of(const ClassInfo& cls) {
+  const auto it = activation_.find(&cls);
+  if (it != activation_.end()) {
+    return it->second;
   }
-  const auto actor = snapshot(id, it->second);
-  for (auto [low, high] = by_label_.equal_range(it->second.label); low != high; ++low) {
-    if (low->second == id) {
-      by_label_.erase(low);
-      break;
+  const auto& roles = objects_.roles();
+  Activation activation;
+  if (!roles.active_property.empty() && !roles.auto_activate_property.empty()) {
+    activation.automatic = cls.find_property(roles.auto_activate_property);
+    activation.active = cls.find_property(roles.active_property);
+    if (!activation.active) {
+      activation.automatic = nullptr;
     }
   }
-  actors_.erase(it);
+  return activation_.emplace(&cls, activation).first->second;
+}
+
+bool World::destroy(ActorId id) {
+  affinity_.require("World::destroy");
+  const auto* record = actors_.find(id);
+  if (!record) {
+    return false;
+  }
+  const auto actor = snapshot(*record);
+  actors_.remove(id);
   notify(ActorEvent::kDestroyed, actor);
   objects_.destroy(id);
   return true;
@@ -112,24 +116,15 @@ bool World::destroy(ActorId id) {
 
 void World::set_label(ActorId id, std::string label) {
   affinity_.require("World::set_label");
-  const auto it = actors_.find(id);
-  if (it == actors_.end()) {
+  if (!actors_.contains(id)) {
     throw NoSuchActorError(id);
   }
-  for (auto [low, high] = by_label_.equal_range(it->second.label); low != high; ++low) {
-    if (low->second == id) {
-      by_label_.erase(low);
-      break;
-    }
-  }
-  it->second.label = std::move(label);
-  by_label_.emplace(it->second.label, id);
-  notify(ActorEvent::kRelabelled, snapshot(id, it->second));
+  notify(ActorEvent::kRelabelled, snapshot(actors_.relabel(id, std::move(label))));
 }
 
-Actor World::snapshot(ActorId id, const ActorRecord& record) const {
-  const auto& object = objects_.get(id);
-  return Actor{id, object.cls->name, object.name, record.label, record.spawned_frame};
+Actor World::snapshot(const ActorRecords::Record& record) const {
+  const auto& object = objects_.get(record.id);
+  return Actor{record.id, object.cls->name, object.name, record.label, record.spawned_frame};
 }
 
 bool World::is_actor(ObjectId id) const {
@@ -139,62 +134,46 @@ bool World::is_actor(ObjectId id) const {
 
 std::optional<Actor> World::find(ActorId id) const {
   affinity_.require("World::find");
-  const auto it = actors_.find(id);
-  if (it == actors_.end()) {
+  const auto* record = actors_.find(id);
+  if (!record) {
     return std::nullopt;
   }
-  return snapshot(id, it->second);
+  return snapshot(*record);
 }
 
 const std::string* World::label_of(ActorId id) const {
   affinity_.require("World::label_of");
-  const auto it = actors_.find(id);
-  return it == actors_.end() ? nullptr : &it->second.label;
+  const auto* record = actors_.find(id);
+  return record ? &record->label : nullptr;
 }
 
 std::vector<Actor> World::find_by_label(std::string_view label) const {
   affinity_.require("World::find_by_label");
-  std::vector<ActorId> ids;
-  for (auto [low, high] = by_label_.equal_range(label); low != high; ++low) {
-    ids.push_back(low->second);
-  }
-  std::sort(ids.begin(), ids.end());
   std::vector<Actor> result;
-  for (const auto id : ids) {
-    result.push_back(snapshot(id, actors_.at(id)));
+  for (const auto id : actors_.with_label(label)) {
+    result.push_back(snapshot(*actors_.find(id)));
   }
   return result;
 }
 
 ActorId World::first_with_label(std::string_view label) const {
   affinity_.require("World::first_with_label");
-  ActorId first = 0;
-  for (auto [low, high] = by_label_.equal_range(label); low != high; ++low) {
-    if (first == 0 || low->second < first) {
-      first = low->second;
-    }
-  }
-  return first;
+  return actors_.first_with_label(label);
 }
 
 std::vector<Actor> World::actors() const {
   affinity_.require("World::actors");
   std::vector<Actor> result;
   result.reserve(actors_.size());
-  for (const auto& [id, record] : actors_) {
-    result.push_back(snapshot(id, record));
+  for (const ActorId id : actors_.ids()) {
+    result.push_back(snapshot(*actors_.find(id)));
   }
   return result;
 }
 
 std::vector<ActorId> World::actor_ids() const {
   affinity_.require("World::actor_ids");
-  std::vector<ActorId> result;
-  result.reserve(actors_.size());
-  for (const auto& [id, record] : actors_) {
-    result.push_back(id);
-  }
-  return result;
+  return std::vector<ActorId>(actors_.ids().begin(), actors_.ids().end());
 }
 
 std::size_t World::count(std::string_view class_name) const {
@@ -207,7 +186,7 @@ std::size_t World::count(std::string_view class_name) const {
     return 0;
   }
   std::size_t n = 0;
-  for (const auto& [id, record] : actors_) {
+  for (const ActorId id : actors_.ids()) {
     n += objects_.get(id).cls->is_a(*cls) ? 1 : 0;
   }
   return n;

@@ -9,16 +9,16 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "fake_engine/core/thread_identity.h"
 #include "fake_engine/objects/object_store.h"
-#include "fake_engine/objects/string_index.h"
+#include "fake_engine/world/actor_records.h"
 
 namespace understudy {
 
@@ -68,7 +68,8 @@ class World {
 
   bool is_actor(ObjectId id) const;
   std::optional<Actor> find(ActorId id) const;
-  const std::string* label_of(ActorId id) const;                   // nullptr if not an actor
+  // nullptr if not an actor; valid until the next spawn, destroy or relabel.
+  const std::string* label_of(ActorId id) const;
   std::vector<Actor> find_by_label(std::string_view label) const;  // in spawn order
   ActorId first_with_label(std::string_view label) const;          // 0 if none
   std::vector<Actor> actors() const;                               // in spawn order
@@ -81,12 +82,14 @@ class World {
   void add_listener(ActorListener listener);
 
  private:
-  struct ActorRecord {
-    std::string label;
-    std::uint64_t spawned_frame = 0;
+  // A class's activation properties (the roles'), or nullptr if it has none.
+  struct Activation {
+    const PropertyInfo* automatic = nullptr;
+    const PropertyInfo* active = nullptr;
   };
 
-  Actor snapshot(ActorId id, const ActorRecord& record) const;
+  Actor snapshot(const ActorRecords::Record& record) const;
+  const Activation& activation_of(const ClassInfo& cls);
   void notify(ActorEvent event, const Actor& actor);
   void activate_components(ObjectId actor);
 
@@ -96,8 +99,8 @@ class World {
   const ClassInfo& actor_class_;
   ObjectId world_object_ = 0;
   ObjectId level_ = 0;
-  std::map<ActorId, ActorRecord> actors_;  // ids grow: spawn order
-  StringMultiIndex<ActorId> by_label_;
+  ActorRecords actors_;
+  std::unordered_map<const ClassInfo*, Activation> activation_;
   std::vector<ActorListener> listeners_;
 };
 

@@ -6,6 +6,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <string>
+#include <vector>
 
 #include "fake_engine/objects/schema_loader.h"
 
@@ -209,6 +210,132 @@ BOOST_AUTO_TEST_CASE(renaming_moving_and_destroying_keep_the_indexes_right) {
   BOOST_TEST(store.size() == before - 4, "the package, the chair and its two parts");
   BOOST_TEST(store.find(chair) == nullptr);
   BOOST_TEST(!store.destroy(b));
+}
+
+// Objects share their class's values until written: the sharing must never
+// show. A value written on one object (or its component) changes that object
+// only; a CDO or a CDO's component is the archetype of what is created after
+// it, not of what exists.
+BOOST_AUTO_TEST_CASE(writing_one_object_changes_that_object_only) {
+  LoadedModel m;
+  ObjectStore store(m.types, m.loader.roles());
+  const auto package = store.create(*m.types.find_class("Box"), 0, "/Game/Props").id;
+  const auto& chair_class = *m.types.find_class("Chair");
+  const auto first = store.create(chair_class, package).id;
+  const auto second = store.create(chair_class, package).id;
+  const auto& weight = *chair_class.find_property("Weight");
+  const auto& tags = *chair_class.find_property("Tags");
+  store.get(first).write(weight) = Value(2.0);
+  store.get(first).write(tags).as<ValueList>().push_back(Value(NameValue{"c"}));
+  BOOST_TEST(store.get(first).read(weight).as<double>() == 2.0);
+  BOOST_TEST(store.get(second).read(weight).as<double>() == static_cast<double>(0.1f));
+  BOOST_TEST(store.get(second).read(tags).as<ValueList>().size() == 2u);
+  BOOST_TEST(chair_class.prototype[tags.slot].as<ValueList>().size() == 2u,
+             "the class prototype is untouched");
+
+  // A component's value, written after creation, on one chair's handle.
+  const auto first_handle = store.find_inner(first, "Handle");
+  const auto second_handle = store.find_inner(second, "Handle");
+  const auto& part = *store.get(first_handle).cls;
+  const auto& where = *part.find_property("Where");
+  store.get(first_handle).write(where).as<StructBox>().get().fields[0] = Value(5.0);
+  BOOST_TEST(store.get(first_handle).read(where).as<StructBox>().get().fields[0].as<double>() ==
+             5.0);
+  BOOST_TEST(store.get(second_handle).read(where).as<StructBox>().get().fields[0].as<double>() ==
+             0.0);
+  BOOST_TEST(store.get(store.find_inner(first, "Body"))
+                     .read(where)
+                     .as<StructBox>()
+                     .get()
+                     .fields[0]
+                     .as<double>() == 0.0,
+             "a sibling component of the same class is not written");
+  const auto& parent = *part.find_property("Parent");
+  BOOST_TEST(
+      store.get(second_handle).read(parent).as<ObjectRef>().id == store.find_inner(second, "Body"),
+      "each chair's handle is attached to its own body");
+}
+
+BOOST_AUTO_TEST_CASE(a_cdo_and_its_components_are_the_archetype_of_later_objects_only) {
+  LoadedModel m;
+  ObjectStore store(m.types, m.loader.roles());
+  const auto package = store.create(*m.types.find_class("Box"), 0, "/Game/Props").id;
+  const auto& chair_class = *m.types.find_class("Chair");
+  const auto& weight = *chair_class.find_property("Weight");
+  const auto before = store.create(chair_class, package).id;
+  const auto cdo = store.class_default(chair_class);
+  BOOST_TEST(store.path_name(cdo) == "/Script/Engine.Default__Chair");
+  store.get(cdo).write(weight) = Value(7.0);
+  const auto cdo_handle = store.find_inner(cdo, "Handle");
+  BOOST_REQUIRE(cdo_handle != 0u);
+  const auto& part = *store.get(cdo_handle).cls;
+  const auto& where = *part.find_property("Where");
+  const auto& parent = *part.find_property("Parent");
+  store.get(cdo_handle).write(where).as<StructBox>().get().fields[1] = Value(9.0);
+
+  const auto after = store.create(chair_class, package).id;
+  BOOST_TEST(store.get(after).read(weight).as<double>() == 7.0, "UE: a new object copies its CDO");
+  BOOST_TEST(store.get(before).read(weight).as<double>() == static_cast<double>(0.1f),
+             "an object made before the edit keeps its value");
+  const auto after_handle = store.find_inner(after, "Handle");
+  BOOST_TEST(
+      store.get(after_handle).read(where).as<StructBox>().get().fields[1].as<double>() == 9.0,
+      "UE: a default subobject copies the same-named subobject of its owner's CDO");
+  BOOST_TEST(store.get(store.find_inner(before, "Handle"))
+                 .read(where)
+                 .as<StructBox>()
+                 .get()
+                 .fields[1]
+                 .as<double>() == 2.5);
+  BOOST_TEST(
+      store.get(after_handle).read(parent).as<ObjectRef>().id == store.find_inner(after, "Body"),
+      "its attachment is its own, not the CDO component's");
+  BOOST_TEST(store.get(cdo_handle).read(parent).as<ObjectRef>().id ==
+             store.find_inner(cdo, "Body"));
+
+  // Writing the new object leaves the CDO (and the next object) alone.
+  store.get(after).write(weight) = Value(1.0);
+  BOOST_TEST(store.get(cdo).read(weight).as<double>() == 7.0);
+  BOOST_TEST(store.get(store.create(chair_class, package).id).read(weight).as<double>() == 7.0);
+
+  // A component class's CDO is the archetype of components made by name, not
+  // of the default subobjects of objects whose class (Chair) has a CDO.
+  const auto part_cdo = store.class_default(part);
+  store.get(part_cdo).write(where).as<StructBox>().get().fields[0] = Value(3.0);
+  const auto loose = store.create(part, after, "Extra").id;
+  BOOST_TEST(store.get(loose).read(where).as<StructBox>().get().fields[0].as<double>() == 3.0);
+  const auto latest = store.create(chair_class, package).id;
+  BOOST_TEST(store.get(store.find_inner(latest, "Body"))
+                 .read(where)
+                 .as<StructBox>()
+                 .get()
+                 .fields[0]
+                 .as<double>() == 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(an_outer_with_many_inners_finds_them_by_name_before_and_after_indexing) {
+  LoadedModel m;
+  ObjectStore store(m.types, m.loader.roles());
+  const auto package = store.create(*m.types.find_class("Box"), 0, "/Game/Many").id;
+  const auto& part = *m.types.find_class("Part");
+  std::vector<ObjectId> made;
+  for (int i = 0; i < 40; ++i) {
+    made.push_back(store.create(part, package, "P" + std::to_string(i)).id);
+    for (int j = 0; j <= i; j += 7) {
+      BOOST_TEST(store.find_inner(package, "P" + std::to_string(j)) == made[j]);
+    }
+  }
+  store.rename(made[3], "Renamed");
+  BOOST_TEST(store.find_inner(package, "P3") == 0u);
+  BOOST_TEST(store.find_inner(package, "Renamed") == made[3]);
+  BOOST_CHECK_THROW(store.create(part, package, "P4"), std::invalid_argument);
+  for (int i = 0; i < 40; i += 2) {
+    store.destroy(made[i]);
+  }
+  BOOST_TEST(store.get(package).inners.size() == 20u);
+  BOOST_TEST(store.find_inner(package, "P4") == 0u);
+  BOOST_TEST(store.find_inner(package, "P5") == made[5]);
+  BOOST_TEST(store.find_path("/Game/Many.P39") == made[39]);
 }
 
 BOOST_AUTO_TEST_CASE(the_shipped_unreal_schema_loads) {

@@ -159,6 +159,41 @@ BOOST_AUTO_TEST_CASE(labels_can_be_changed_and_searched) {
   BOOST_CHECK_THROW(world.set_label(4242, "ghost"), NoSuchActorError);
 }
 
+// Actors sharing a label are kept in spawn order however they got it: newest
+// last, an older one relabelled into the middle, any of them destroyed.
+BOOST_AUTO_TEST_CASE(a_shared_label_lists_its_actors_in_spawn_order_through_every_change) {
+  std::vector<ActorId> ids;
+  for (int i = 0; i < 6; ++i) {
+    ids.push_back(world.spawn("Pawn"));
+  }
+  auto with_label = [&](const std::string& label) {
+    std::vector<ActorId> found;
+    for (const auto& actor : world.find_by_label(label)) {
+      found.push_back(actor.id);
+    }
+    return found;
+  };
+  world.set_label(ids[1], "tree");
+  world.set_label(ids[4], "tree");
+  world.set_label(ids[5], "tree");
+  world.set_label(ids[0], "tree");  // older than every tree: the new first
+  world.set_label(ids[2], "tree");  // between two trees
+  BOOST_TEST(with_label("tree") == (std::vector<ActorId>{ids[0], ids[1], ids[2], ids[4], ids[5]}));
+  BOOST_TEST(world.first_with_label("tree") == ids[0]);
+  world.destroy(ids[0]);
+  world.set_label(ids[4], "bush");
+  BOOST_TEST(with_label("tree") == (std::vector<ActorId>{ids[1], ids[2], ids[5]}));
+  BOOST_TEST(world.first_with_label("tree") == ids[1]);
+  world.destroy(ids[5]);
+  world.destroy(ids[1]);
+  world.set_label(ids[2], "bush");
+  BOOST_TEST(with_label("tree").empty());
+  BOOST_TEST(world.first_with_label("tree") == 0u);
+  BOOST_TEST(with_label("bush") == (std::vector<ActorId>{ids[2], ids[4]}));
+  BOOST_TEST(*world.label_of(ids[3]) == "Pawn_3");
+  BOOST_TEST(world.actor_ids() == (std::vector<ActorId>{ids[2], ids[3], ids[4]}));
+}
+
 BOOST_AUTO_TEST_CASE(calls_from_another_thread_throw_and_leave_the_world_untouched) {
   const auto actor = world.spawn("Character", "original");
   int events = 0;
