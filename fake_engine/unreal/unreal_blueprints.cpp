@@ -217,7 +217,6 @@ void compile_variables(LiveBlueprint& bp, std::string_view api) {
   const auto* default_value = description->find_field("DefaultValue");
   const auto* flags = description->find_field("PropertyFlags");
   const auto variables = bp.object().read(variables_property).as<ValueList>();
-  std::vector<const PropertyInfo*> added;
   for (const auto& variable : variables) {
     const auto& value = variable.as<StructBox>().get();
     const auto name = value.fields[var_name->slot].as<NameValue>().text;
@@ -237,31 +236,14 @@ void compile_variables(LiveBlueprint& bp, std::string_view api) {
                        : "a Blueprint variable";
     property.where = SourceLocation{bp.state->world.objects().path_name(bp.id), 0};
     try {
-      added.push_back(&types.add_runtime_property(*bp.generated, std::move(property)));
+      types.add_runtime_property(*bp.generated, std::move(property));
     } catch (const SchemaError& e) {
       throw std::runtime_error(std::string(api) + ": " + e.what());
     }
   }
-  if (added.empty()) {
-    return;
-  }
-  // UE reinstances the class's objects on compile: those holding values of
-  // their own get the new variables' defaults; the others read the class's.
-  auto& store = bp.state->world.objects();
-  std::vector<ObjectId> instances;
-  store.for_each([&](const Object& object) {
-    if (object.cls == bp.generated && !object.properties.empty()) {
-      instances.push_back(object.id);
-    }
-  });
-  for (const auto id : instances) {
-    auto& object = store.get(id);
-    for (const auto* property : added) {
-      if (object.properties.size() == property->slot) {
-        object.properties.push_back(bp.generated->prototype[property->slot]);
-      }
-    }
-  }
+  // UE reinstances the class's objects on compile so that they get the new
+  // variables' defaults: here objects hold only the values they wrote and
+  // read every other slot from the class's prototype, which now has them.
 }
 
 // --- creation ---------------------------------------------------------------------
