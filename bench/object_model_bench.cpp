@@ -79,7 +79,8 @@ class BenchEngine {
     no_server.enabled = false;
     runtime_ = std::make_unique<understudy::PythonRuntime>(
         understudy::EngineParts{engine_->affinity(), engine_->queue(), engine_->console(),
-                                engine_->world(), engine_->loop(), engine_->waits()},
+                                engine_->world(), engine_->loop(), engine_->waits(),
+                                engine_->unity_world()},
         no_server);
   }
 
