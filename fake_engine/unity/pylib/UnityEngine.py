@@ -182,10 +182,6 @@ class Object(metaclass=EngineType):
         found = Object.FindObjectsOfType(type_argument, includeInactive)
         return found[0] if found else None
 
-    @staticmethod
-    def Instantiate(original, *args):
-        raise NotEmulatedError("UnityEngine.Object.Instantiate")
-
 
 def _qualified_name(cls):
     namespace = getattr(cls, "_namespace", "") or "UnityEngine"
@@ -359,10 +355,6 @@ class GameObject(Object):
         if cls._abstract or not issubclass(cls, Component):
             raise UnityException(f"{api}: cannot add '{name}' (not a concrete Component)")
         return _wrap(_scene.add_component(self._alive_id(api), name))
-
-    @property
-    def scene(self):
-        raise NotEmulatedError("UnityEngine.GameObject.scene")
 
 
 def _path_matches(game_object, ancestors, rooted):
