@@ -313,6 +313,32 @@ void define_scene_functions(py::module_& m, const WeakState& weak) {
     }
     return id_list(ids);
   });
+  m.def("find_active", [weak](const std::string& name) -> ObjectId {
+    // GameObject.Find's common case in one call: the first GameObject of that
+    // name that is active in the hierarchy (it and every parent active), or 0.
+    auto& scene = scene_for(weak, "UnityEngine.GameObject.Find");
+    const auto& objects = scene.objects();
+    const auto& game_object = class_named(scene, "GameObject", "UnityEngine.GameObject.Find");
+    const auto& transform = class_named(scene, "Transform", "UnityEngine.GameObject.Find");
+    const auto& active = *game_object.find_property("m_IsActive");
+    const auto& root = *game_object.find_property("m_Transform");
+    const auto& father = *transform.find_property("m_Father");
+    for (const auto& actor : scene.find_by_label(name)) {
+      ObjectId current = actor.id;
+      bool active_in_hierarchy = true;
+      while (current != 0 && active_in_hierarchy) {
+        const auto& owner = objects.get(current);
+        active_in_hierarchy = owner.read(active).as<bool>();
+        const auto& its_transform = objects.get(owner.read(root).as<ObjectRef>().id);
+        const auto parent = its_transform.read(father).as<ObjectRef>().id;
+        current = parent == 0 ? 0 : objects.get(parent).outer;
+      }
+      if (active_in_hierarchy) {
+        return actor.id;
+      }
+    }
+    return 0;
+  });
   m.def("game_objects", [weak]() {
     return id_list(scene_for(weak, "UnityEngine.Object.FindObjectsOfType").actor_ids());
   });

@@ -231,6 +231,8 @@ class GameObject(Object):
         """The first active GameObject with this name; "a/b" is a path."""
         if not isinstance(name, str):
             raise TypeError(f"GameObject.Find: expected str, got {type(name).__name__}")
+        if "/" not in name:
+            return _wrap(_scene.find_active(name))
         rooted = name.startswith("/")
         parts = [part for part in name.split("/") if part]
         if not parts:
