@@ -1,7 +1,8 @@
 """UnityEngine from a real client process, as Unity's Tests/rpyc client uses
 it: root.import_module('UnityEngine'), a cylinder created, renamed and found
 by name, Debug.Log on the engine console (on the connection's thread: a fast
-call), and engine-side scripts seeing the same scene."""
+call), engine-side scripts seeing the same scene, and progress bars on the
+console."""
 
 CLIENT = "clients/unity_cylinder_client.py"
 
@@ -24,7 +25,15 @@ def test_a_client_creates_renames_and_finds_a_cylinder(understudy_engine, client
         import UnityEngine
         found = UnityEngine.GameObject.Find("myCylinder")
         kinds = [type(c).__name__ for c in found.GetComponents(UnityEngine.Component)]
+        import UnityEditor
+        UnityEditor.EditorUtility.DisplayProgressBar("Export", "meshes", 0.5)
+        UnityEditor.EditorUtility.ClearProgressBar()
     """)
     kinds = list(ns["kinds"])
     assert kinds == ["Transform", "MeshFilter", "MeshRenderer", "CapsuleCollider"], (
         f"the engine's scene: {kinds}\n" + engine.failure_context())
+    # Progress bars are console records (CI has no window), in order.
+    shown = engine.wait_for_console(r"^EditorUtility.DisplayProgressBar: Export: meshes \(50%\)$",
+                                    since=mark)
+    cleared = engine.wait_for_console(r"^EditorUtility.ClearProgressBar$", since=mark)
+    assert shown.index < cleared.index, engine.failure_context()
