@@ -9,7 +9,6 @@ import sys
 import threading
 import time
 
-import rpyc
 from rpyc.utils.factory import unix_connect
 
 from plain_client import PlainService, tcp_connect
@@ -40,5 +39,4 @@ def main():
 
 
 if __name__ == "__main__":
-    rpyc  # the client uses RPyC only (plain_client's helpers)
     main()
