@@ -2,7 +2,8 @@
 // reading and writing a UPROPERTY by attribute against an attribute of a
 // plain pybind11-bound C++ object (def_readwrite); spawning actors with a
 // label and a location (main-thread time, and memory per actor); finding an
-// actor by label in a small and a large world.
+// actor by label in a small and a large world; GameObject.Find on the Unity
+// binding against that lookup.
 //
 // Each benchmark runs a Python loop inside the embedded interpreter and
 // reports ns per operation; the ratio counters compare with the baseline.
@@ -82,7 +83,8 @@ class BenchEngine {
     no_server.enabled = false;
     runtime_ = std::make_unique<understudy::PythonRuntime>(
         understudy::EngineParts{engine_->affinity(), engine_->queue(), engine_->console(),
-                                engine_->world(), engine_->loop(), engine_->waits()},
+                                engine_->world(), engine_->loop(), engine_->waits(),
+                                engine_->unity_world()},
         no_server);
   }
 
@@ -210,6 +212,38 @@ BENCHMARK(BM_FindActorByLabel)
     ->Arg(1000)
     ->Arg(100000)
     ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+// GameObject.Find on a 10,000-GameObject scene against the same lookup on the
+// Unreal binding (find_actor_by_label in a 10,000-actor world), in one run.
+void BM_GameObjectFind_vs_UnrealFindActorByLabel(benchmark::State& state) {
+  auto& bench = BenchEngine::instance();
+  bench.exec(
+      "import unreal_engine as ue\n"
+      "import UnityEngine\n"
+      "from unreal_engine.classes import Actor\n"
+      "world = ue.get_editor_world()\n"
+      "for i in range(10000):\n"
+      "    world.actor_spawn(Actor).set_actor_label(f'a{i}')\n"
+      "    UnityEngine.GameObject(f'g{i}')\n");
+  double unity_ns = 0;
+  double unreal_ns = 0;
+  for (auto _ : state) {
+    unity_ns = bench.ns_per_op("import UnityEngine\nfind = UnityEngine.GameObject.Find\n",
+                               "find('g5000')", 100000);
+    unreal_ns = bench.ns_per_op("import unreal_engine as ue\nworld = ue.get_editor_world()\n",
+                                "world.find_actor_by_label('a5000')", 100000);
+  }
+  report(state, unity_ns, unreal_ns);
+  bench.exec(
+      "import unreal_engine as ue\n"
+      "import UnityEngine\n"
+      "for a in ue.get_editor_world().all_actors(): a.actor_destroy()\n"
+      "for go in UnityEngine.Object.FindObjectsOfType(UnityEngine.GameObject, True):\n"
+      "    UnityEngine.Object.DestroyImmediate(go)\n");
+}
+BENCHMARK(BM_GameObjectFind_vs_UnrealFindActorByLabel)
+    ->Iterations(3)
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace

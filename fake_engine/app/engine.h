@@ -22,6 +22,9 @@ struct EngineSettings {
   // The project's own classes, structs and enums (files or folders), loaded
   // after the engine's shipped schema.
   std::vector<std::filesystem::path> project_schemas;
+  // The same for the Unity binding's model (its C# namespaces and classes),
+  // loaded after fake_engine/schema/unity.
+  std::vector<std::filesystem::path> unity_project_schemas;
 };
 
 class Engine {
@@ -37,6 +40,9 @@ class Engine {
   Console& console() { return console_; }
   ObjectModel& model() { return model_; }
   World& world() { return world_; }
+  // The Unity binding's model and scene: the same core on Unity's schema.
+  ObjectModel& unity_model() { return unity_model_; }
+  World& unity_world() { return unity_world_; }
   WaitForGraph& waits() { return waits_; }
 
   // Main thread. Runs frames until stopped. Returns the number of frames run.
@@ -53,6 +59,8 @@ class Engine {
   Console console_;
   ObjectModel model_;
   World world_;
+  ObjectModel unity_model_;
+  World unity_world_;
   WaitForGraph waits_;
 };
 

@@ -68,6 +68,11 @@ std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char
                  "The project's own classes, structs and enums: a TOML schema file or a folder "
                  "of them (docs/object-schema.md), loaded after the engine's (repeatable)")
       ->check(CLI::ExistingPath);
+  app.add_option("--unity-schema", options.engine.unity_project_schemas,
+                 "The project's own C# namespaces and classes for the UnityEngine binding: a TOML "
+                 "schema file or a folder of them (docs/object-schema.md, loaded after "
+                 "fake_engine/schema/unity; repeatable)")
+      ->check(CLI::ExistingPath);
   app.add_option("--frames", frames, "Stop after this many frames")
       ->check(CLI::Validator(
           [](std::string& value) -> std::string {

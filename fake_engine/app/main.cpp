@@ -82,9 +82,10 @@ int run_engine(const EngineOptions& options) {
     return 2;
   }
   Engine& engine = *built;
-  PythonRuntime runtime(EngineParts{engine.affinity(), engine.queue(), engine.console(),
-                                    engine.world(), engine.loop(), engine.waits()},
-                        options.rpc, options.script_settings);
+  PythonRuntime runtime(
+      EngineParts{engine.affinity(), engine.queue(), engine.console(), engine.world(),
+                  engine.loop(), engine.waits(), engine.unity_world()},
+      options.rpc, options.script_settings);
   // Calls to clients for stress runs (control ops load_start/load_stop); idle otherwise.
   ClientCallLoad client_call_load;
   engine.loop().add_frame_task(

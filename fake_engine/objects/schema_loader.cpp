@@ -57,6 +57,26 @@ class SchemaFileReader {
     throw SchemaError(where(node).describe() + ": " + what);
   }
 
+  // "Studio.Tools": identifiers joined by dots.
+  static bool is_dotted_name(std::string_view text) {
+    bool part_start = true;
+    for (const char c : text) {
+      if (c == '.') {
+        if (part_start) {
+          return false;
+        }
+        part_start = true;
+        continue;
+      }
+      const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+      if (!letter && !(c >= '0' && c <= '9' && !part_start)) {
+        return false;
+      }
+      part_start = false;
+    }
+    return !part_start;
+  }
+
   const toml::table& table_of(const toml::node& node, const std::string& what) const {
     const auto* table = node.as_table();
     if (!table) {
@@ -272,9 +292,15 @@ class SchemaFileReader {
     ClassInfo info;
     info.name = string_at(table, "name", "a [[class]]", true);
     const auto what = "class '" + info.name + "'";
-    check_keys(
-        table, what,
-        {"name", "parent", "abstract", "doc", "properties", "defaults", "components", "functions"});
+    check_keys(table, what,
+               {"name", "namespace", "parent", "abstract", "doc", "properties", "defaults",
+                "components", "functions"});
+    info.namespace_name = string_at(table, "namespace", what, false);
+    if (!info.namespace_name.empty() && !is_dotted_name(info.namespace_name)) {
+      fail(*table.get("namespace"), "'namespace' of " + what +
+                                        " must be dotted identifiers (\"Studio.Tools\"), got '" +
+                                        info.namespace_name + "'");
+    }
     info.parent_name = string_at(table, "parent", what, false);
     info.abstract = bool_at(table, "abstract", what);
     info.doc = string_at(table, "doc", what, false);

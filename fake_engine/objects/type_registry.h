@@ -112,6 +112,10 @@ struct FunctionInfo {
 class ClassInfo {
  public:
   std::string name;
+  // A dotted grouping the class belongs to ("Studio.Tools"), for bindings
+  // whose language has namespaces (C#); empty for none. Names stay unique
+  // across namespaces.
+  std::string namespace_name;
   std::string parent_name;
   std::string doc;
   bool abstract = false;

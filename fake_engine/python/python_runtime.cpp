@@ -46,6 +46,7 @@ void PythonEngineState::report_error(std::string source, std::string what,
 PythonRuntime::PythonRuntime(const EngineParts& parts, RpcSettings rpc, ScriptSettings scripts)
     : state_(std::make_shared<PythonEngineState>(parts, std::move(rpc), std::move(scripts))) {
   install_unreal_engine_module(state_);
+  install_unity_scene_module(state_);
   install_understudy_engine_module(state_);
   py::module_::import("ue_console_streams").attr("install")();
   install_scripts_paths(state_->scripts);

@@ -40,6 +40,7 @@ struct EngineParts {
   World& world;
   FrameLoop& loop;
   WaitForGraph& waits;
+  World& unity_world;  // the UnityEngine binding's scene
 };
 
 // What Python objects of the `unreal_engine` module reach: the engine parts,
@@ -150,6 +151,10 @@ class PythonRuntime {
 // Installs `unreal_engine` and `unreal_engine.classes` in sys.modules, bound
 // to `state`. REQUIRES: GIL held.
 void install_unreal_engine_module(const std::shared_ptr<PythonEngineState>& state);
+
+// Installs `_unity_scene`, the C++ half of the UnityEngine binding
+// (fake_engine/unity/), bound to `state`. REQUIRES: GIL held.
+void install_unity_scene_module(const std::shared_ptr<PythonEngineState>& state);
 
 // Installs `_understudy_engine`, the C++ half of the `understudy_engine`
 // package (main-thread jobs, the wait-for graph, settings). REQUIRES: GIL held.

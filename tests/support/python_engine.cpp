@@ -43,7 +43,7 @@ PythonEngine::PythonEngine(FrameLoopSettings loop) {
   no_server.enabled = false;
   runtime_ = std::make_unique<PythonRuntime>(
       EngineParts{engine_->affinity(), engine_->queue(), engine_->console(), engine_->world(),
-                  engine_->loop(), engine_->waits()},
+                  engine_->loop(), engine_->waits(), engine_->unity_world()},
       no_server);
   released_ = std::make_unique<py::gil_scoped_release>();
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "fake_engine/objects/schema_loader.h"
+#include "fake_engine/world/world.h"
 
 using namespace understudy;
 
@@ -122,6 +123,48 @@ BOOST_AUTO_TEST_CASE(classes_inherit_properties_defaults_and_components) {
   BOOST_TEST(point->prototype.fields[1].as<double>() == 2.5);
 }
 
+BOOST_AUTO_TEST_CASE(a_class_may_name_its_namespace_in_dotted_identifiers) {
+  TypeRegistry types;
+  SchemaLoader loader(types);
+  loader.load_text(kModel, "model.toml");
+  loader.load_text(
+      "[[class]]\nname = \"Sign\"\nnamespace = \"Studio.Signs2\"\nparent = \"Thing\"\n",
+      "project.toml");
+  loader.finish();
+  BOOST_TEST(types.find_class("Sign")->namespace_name == "Studio.Signs2");
+  BOOST_TEST(types.find_class("Thing")->namespace_name == "");
+  for (const char* bad : {"Studio..Signs", ".Studio", "Studio.", "Studio.2Signs", "Stu dio"}) {
+    BOOST_TEST(schema_error(std::string("[[class]]\nname = \"Sign\"\nnamespace = \"") + bad +
+                            "\"\nparent = \"Thing\"\n") ==
+                   "project.toml:3: 'namespace' of class 'Sign' must be dotted identifiers "
+                   "(\"Studio.Tools\"), got '" +
+                       std::string(bad) + "'",
+               bad);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_shipped_unity_schema_makes_a_scene_of_game_objects_with_transforms) {
+  ObjectModel model({shipped_schema_folder("unity")});
+  MainThreadAffinity affinity;
+  affinity.claim();
+  World scene(
+      affinity, [] { return std::uint64_t{0}; }, model.objects());
+  const auto go = scene.spawn("GameObject", std::string("Cube"));
+  const auto& object = model.objects().get(go);
+  BOOST_REQUIRE(object.inners.size() == 1u);
+  const auto transform = *object.inners.begin();
+  BOOST_TEST(model.objects().get(transform).cls->name == "Transform");
+  const auto* root = object.cls->find_property("m_Transform");
+  BOOST_TEST(object.read(*root).as<ObjectRef>().id == transform);
+  BOOST_TEST(scene.first_with_label("Cube") == go);
+  const auto child = scene.spawn("GameObject", std::string("Cube"));
+  const auto child_transform = *model.objects().get(child).inners.begin();
+  model.objects().attach(child_transform, transform);
+  const auto& parent = model.objects().get(transform);
+  BOOST_TEST(parent.read(*parent.cls->find_property("m_Children")).as<ValueList>().size() == 1u);
+  BOOST_TEST(scene.find_by_label("Cube").size() == 2u, "Unity's names need not be unique");
+}
+
 BOOST_AUTO_TEST_CASE(type_spellings_parse_and_print_back) {
   for (const char* spelling : {"bool", "int", "struct:Vector", "array<object:Texture2D>",
                                "map<name,array<int>>", "set<enum:EMood>"}) {
@@ -135,8 +178,8 @@ BOOST_AUTO_TEST_CASE(type_spellings_parse_and_print_back) {
 BOOST_AUTO_TEST_CASE(bad_schemas_are_errors_that_name_the_file_the_line_and_the_problem) {
   BOOST_TEST(schema_error("") == "");
   BOOST_TEST(schema_error("[[class]]\nname = \"Lamp\"\nparent = \"Thing\"\ncolour = 1\n") ==
-             "project.toml:4: unknown key 'colour' in class 'Lamp' (allowed: name, parent, "
-             "abstract, doc, properties, defaults, components, functions)");
+             "project.toml:4: unknown key 'colour' in class 'Lamp' (allowed: name, namespace, "
+             "parent, abstract, doc, properties, defaults, components, functions)");
   BOOST_TEST(
       schema_error("[[class]]\nname = \"Chair\"\nparent = \"Thing\"\n")
           .starts_with("project.toml:1: class 'Chair' is declared twice (first at model.toml:"));

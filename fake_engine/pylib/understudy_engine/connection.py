@@ -29,6 +29,11 @@ import _understudy_engine as native
 import unreal_engine as ue
 
 MAIN_THREAD_MARK = "_understudy_main_thread"
+# The UnityEngine binding's modules (fake_engine/unity/pylib): their calls run
+# on the main thread, but for those marked fast (Debug.Log*, value types).
+UNITY_ENGINE_MODULES = ("UnityEngine", "UnityEditor")
+FAST_CALL_MARK = "_understudy_fast_call"
+ATTRIBUTE_API_HOOK = "_understudy_attribute_api"
 
 
 def main_thread(api_name):
@@ -56,7 +61,18 @@ def main_thread_api(target):
     if module == "unreal_engine":
         name = getattr(target, "__qualname__", None) or getattr(target, "__name__", "call")
         return f"unreal_engine.{name}"
+    if module in UNITY_ENGINE_MODULES and not getattr(target, FAST_CALL_MARK, False):
+        name = getattr(target, "__qualname__", None) or getattr(target, "__name__", "call")
+        return f"{module}.{name}"
     return None
+
+
+def main_thread_attribute(obj, name):
+    """The engine API name if reading or writing attribute `name` of `obj`
+    needs the main thread (the object's type says so: UnityEngine's objects
+    and classes, whose properties read the scene), else None."""
+    hook = getattr(type(obj), ATTRIBUTE_API_HOOK, None)
+    return hook(obj, name) if hook is not None else None
 
 
 class _GarbledMessage(Exception):
@@ -156,6 +172,10 @@ class EngineConnection(rpyc.Connection):
             if api is not None:
                 call_args, call_kwargs = args[2], dict(args[3]) if len(args) > 3 else {}
                 return api, lambda: target(*call_args, **call_kwargs)
+        elif handler in (consts.HANDLE_GETATTR, consts.HANDLE_SETATTR, consts.HANDLE_DELATTR):
+            api = main_thread_attribute(args[0], args[1])
+            if api is not None:
+                return api, lambda: self._HANDLERS[handler](self, *args)
         return None
 
     def _dispatch_request(self, seq, raw_args):

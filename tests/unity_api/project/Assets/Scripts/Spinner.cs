@@ -1,0 +1,2 @@
+using UnityEngine;
+public class Spinner : MonoBehaviour {}

@@ -1,0 +1,22 @@
+"""Starts understudy-engine on a fresh copy of the test project and runs
+run_tests.py inside it; exits with the engine's status.
+
+    run_in_engine.py ENGINE TESTS_DIR PROJECT_COPY
+"""
+
+import shutil
+import subprocess
+import sys
+
+engine, tests, project = sys.argv[1:4]
+shutil.rmtree(project, ignore_errors=True)
+shutil.copytree(f"{tests}/project", project)
+try:
+    status = subprocess.run(
+        [engine, "--no-rpc", "--frames", "5", "--quiet", "--project-dir", project,
+         "--unity-schema", f"{tests}/project_schema.toml", "--script", f"{tests}/run_tests.py"],
+        timeout=80).returncode
+except subprocess.TimeoutExpired:
+    print(f"unity_api_tests: the engine did not finish within 80 s ({engine})", file=sys.stderr)
+    status = 1
+sys.exit(status)
