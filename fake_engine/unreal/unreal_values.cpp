@@ -272,8 +272,9 @@ Value from_python(PythonEngineState& state, const ValueType& type, py::handle va
       if (!handle.is_object()) {
         // UE's UClass is a UObject; the object model keeps types apart from
         // objects, so an object property cannot hold one.
-        throw_not_emulated(std::string(what) + " (a UClass, UScriptStruct or UEnum held in an "
-                                               "object property)");
+        throw_not_emulated(std::string(what) +
+                           " (a UClass, UScriptStruct or UEnum held in an "
+                           "object property)");
       }
       const auto* object = state.world.objects().find(handle.id);
       if (!object) {

@@ -218,15 +218,18 @@ def test_call_service_without_client(editor):
 
 
 def test_client_without_services_can_execute(editor):
-    """TestClientWithoutServices, up to what needs `clr`: the client with no
-    services of its own (named "Unity Client") connects and its root.execute
-    runs engine-side. The code it sends imports clr and a C# test assembly,
-    which are for the UnityEngine modules; until then the execute fails in
-    the engine with that import, reaching the client as the error."""
+    """TestClientWithoutServices, up to the C# test assembly: the client with
+    no services of its own (named "Unity Client") connects and its
+    root.execute runs engine-side: `import clr` works, and
+    `clr.AddReference('RpycTests')` fails as Python.NET does for an assembly
+    nobody declared (Unity's test assembly, whose `ClientContactFlag` the
+    C# test reads, is not part of the stand-in), reaching the client as the
+    error."""
     editor.spawn("empty", TESTS / "empty_client.py", "testEmpty")
     editor.wait_for_connection("Unity Client")
     log = editor.engine.log_path
-    editor.engine.wait_until(lambda: "No module named 'clr'" in log.read_text(errors="replace"),
+    editor.engine.wait_until(lambda: "Unable to find assembly 'RpycTests'"
+                             in log.read_text(errors="replace"),
                              "the empty client's execute to have run in the engine (its error, "
                              f"in the client's output in {log})", timeout=15)
     editor.stop_client_and_wait_for_process_end("empty", "Unity Client")
