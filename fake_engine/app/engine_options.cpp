@@ -34,7 +34,7 @@ std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char
   std::string faithful;
   app.add_flag("--faithful{pfu}", faithful,
                "Behave exactly like the original: main-thread jobs run only at the start of a "
-               "frame, for at most 1/90 s, and calls to clients cost what they cost there. "
+               "frame, for at most 1/90 s, and requests are dispatched as there. "
                "pfu (the default): Python for Unity 2.x, whose RPyC 4.0.2 lets other threads "
                "receive while a client request waits for the main thread; rpyc5: the same "
                "server on stock RPyC 5.x, where that request blocks its connection's reader")

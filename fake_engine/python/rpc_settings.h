@@ -15,10 +15,10 @@ enum class DeadlockPolicy {
   kWait,      // detect nothing: the original behaviour
 };
 
-// What --faithful reproduces. Both variants have the original's costs (jobs
-// drained once per frame for at most 1/90 s, two round trips per call to a
-// client, no expiry on the coroutine and async paths); they differ in how a
-// connection dispatches a request that waits for the main thread.
+// What --faithful reproduces. Both variants have the original's timing (jobs
+// drained once per frame for at most 1/90 s, no expiry on the coroutine and
+// async paths); they differ in how a connection dispatches a request that
+// waits for the main thread.
 enum class FaithfulMode {
   kOff,    // the engine's own dispatch: such a request never blocks its reader
   kPfu,    // PfU 2.x: its bundled RPyC 4.0.2 releases the receive lock before

@@ -2,8 +2,10 @@
 PythonRunner.CallServiceOnClient and its coroutine and async variants).
 
 All three make one round trip: the service is called by name on the client's
-root (RPyC's CALLATTR). The original looked the attribute up first, on the
-calling thread, and then called it; faithful modes make both round trips."""
+root (RPyC's CALLATTR), where the original looked the attribute up first and
+then called it. Faithful modes keep the one round trip: a lookup first would
+make a call to a client that stopped reading wait out sync_request_timeout
+before the frame deadline could bound its send (tests/hardening)."""
 
 import threading
 import time
@@ -26,12 +28,8 @@ class ClientCalls:
     def _send(self, client, service, args, kwargs, conn=None, index=-1):
         conn = conn or self._server.registry.connection(client, index)
         try:
-            if self._server.faithful:
-                result = conn.async_request(consts.HANDLE_CALL, _lookup(conn, client, service),
-                                            args, tuple(kwargs.items()))
-            else:
-                result = conn.async_request(consts.HANDLE_CALLATTR, conn._remote_root, service,
-                                            args, tuple(kwargs.items()))
+            result = conn.async_request(consts.HANDLE_CALLATTR, conn._remote_root, service, args,
+                                        tuple(kwargs.items()))
         except (EOFError, OSError) as exc:
             raise ClientDisconnectedError(
                 f"client {client!r} is gone: cannot call {service!r} ({exc!r})",
@@ -142,25 +140,6 @@ class ClientCalls:
         result.add_callback(lambda _: native.post_to_main_thread(settle, f"complete {service}"))
         self._scheduler.watch(future, conn, result, started, expiry, settle)
         return future
-
-
-def _lookup(conn, client, service):
-    """The service's netref, looked up on the client's root in a round trip of
-    its own on the calling thread, as PfU's getattr(root, service_name) did
-    (with the connection's sync_request_timeout)."""
-    started = time.monotonic()
-    result = conn.async_request(consts.HANDLE_GETATTR, conn._remote_root, service)
-    timeout = conn._config.get("sync_request_timeout")
-    result.set_expiry(timeout)
-    while not (result._is_ready or result.expired):
-        conn.serve_until(lambda: result._is_ready, _slice(result))
-    if not result._is_ready:
-        elapsed = time.monotonic() - started
-        raise ServiceCallTimeout(
-            f"looking up {service!r} on client {client!r} timed out after {seconds(elapsed)} "
-            f"(timeout {timeout} s): result expired", client=client, service=service,
-            elapsed=elapsed)
-    return result.value
 
 
 def _slice(result):
