@@ -30,10 +30,15 @@ std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char
           },
           "HZ>=0"))
       ->capture_default_str();
-  app.add_flag("--faithful", options.engine.loop.faithful,
+  // A flag with an optional value: bare --faithful is --faithful=pfu.
+  std::string faithful;
+  app.add_flag("--faithful{pfu}", faithful,
                "Behave exactly like the original: main-thread jobs run only at the start of a "
-               "frame, for at most 1/90 s, and a client request waiting for the main thread "
-               "blocks its connection's reader (stock RPyC 5.x)");
+               "frame, for at most 1/90 s, and requests are dispatched as there. "
+               "pfu (the default): Python for Unity 2.x, whose RPyC 4.0.2 lets other threads "
+               "receive while a client request waits for the main thread; rpyc5: the same "
+               "server on stock RPyC 5.x, where that request blocks its connection's reader")
+      ->check(CLI::IsMember({"pfu", "rpyc5"}));
   app.add_option("--script", options.scripts,
                  "Engine-side Python script to run on the main thread after start, in the shared "
                  "__main__ as UnrealEnginePython runs it: as given, else found on the scripts "
@@ -195,7 +200,10 @@ std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char
   options.rpc.tcp = tcp || host->count() > 0 || port->count() > 0;
   options.rpc.allow_public_attrs = !no_public_attrs;
   options.rpc.allow_setattr = !no_setattr;
-  options.rpc.faithful = options.engine.loop.faithful;
+  options.engine.loop.faithful = !faithful.empty();
+  options.rpc.faithful = faithful == "rpyc5" ? FaithfulMode::kRpyc5
+                         : faithful == "pfu" ? FaithfulMode::kPfu
+                                             : FaithfulMode::kOff;
   options.rpc.on_deadlock = on_deadlock == "fail-fast" ? DeadlockPolicy::kFailFast
                             : on_deadlock == "wait"    ? DeadlockPolicy::kWait
                                                        : DeadlockPolicy::kReport;

@@ -15,6 +15,19 @@ enum class DeadlockPolicy {
   kWait,      // detect nothing: the original behaviour
 };
 
+// What --faithful reproduces. Both variants have the original's timing (jobs
+// drained once per frame for at most 1/90 s, no expiry on the coroutine and
+// async paths); they differ in how a connection dispatches a request that
+// waits for the main thread.
+enum class FaithfulMode {
+  kOff,    // the engine's own dispatch: such a request never blocks its reader
+  kPfu,    // PfU 2.x: its bundled RPyC 4.0.2 releases the receive lock before
+           // dispatching, so the reader waits for the main thread while other
+           // threads (the main thread waiting for a reply) still receive
+  kRpyc5,  // PfU's server on stock RPyC 5.x: the receive lock stays held while
+           // the reader waits, so nobody receives on that connection meanwhile
+};
+
 struct RpcSettings {
   bool enabled = true;
   // false: PfU 2.x's Unix socket ($TMPDIR/com.unity.scripting.python-$USER.socket,
@@ -27,8 +40,7 @@ struct RpcSettings {
   double call_timeout_seconds = 30.0;  // RPyC's sync_request_timeout
   DeadlockPolicy on_deadlock = DeadlockPolicy::kReport;
   double long_wait_seconds = 2.0;  // a wait this long without a cycle is a potential deadlock
-  bool faithful = false;           // stock RPyC 5.x dispatch: a request waiting for the
-                                   // main thread keeps its connection's reader blocked
+  FaithfulMode faithful = FaithfulMode::kOff;
   bool allow_public_attrs = true;  // as the original server
   bool allow_setattr = true;
   bool allow_pickle = false;

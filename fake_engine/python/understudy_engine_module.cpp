@@ -72,7 +72,10 @@ py::dict settings_dict(const RpcSettings& rpc) {
   d["call_timeout"] = rpc.call_timeout_seconds;
   d["on_deadlock"] = policy_name(rpc.on_deadlock);
   d["long_wait"] = rpc.long_wait_seconds;
-  d["faithful"] = rpc.faithful;
+  // None, "pfu" or "rpyc5": truthy whenever the engine is faithful.
+  d["faithful"] = rpc.faithful == FaithfulMode::kPfu     ? py::cast("pfu")
+                  : rpc.faithful == FaithfulMode::kRpyc5 ? py::cast("rpyc5")
+                                                         : py::none();
   d["allow_public_attrs"] = rpc.allow_public_attrs;
   d["allow_setattr"] = rpc.allow_setattr;
   d["allow_pickle"] = rpc.allow_pickle;

@@ -1,12 +1,16 @@
 """The re-entrant deadlock: the engine's main thread calls a client service
 synchronously, and the service calls back into the engine for something that
-needs the main thread. Then the documented fixes, the stock RPyC 5.x trap
-that --faithful reproduces, and --on-deadlock fail-fast.
+needs the main thread. Then the documented fixes, which work in the default
+engine and under --faithful (PfU 2.x, whose RPyC 4.0.2 receives while a
+request waits), the stock RPyC 5.x trap that --faithful=rpyc5 reproduces, and
+--on-deadlock fail-fast.
 
 Every scenario uses clients/spawner_client.py, whose services spawn one actor
 labelled after the call by calling back `root.execute(...)`."""
 
+import os
 import re
+import subprocess
 import time
 
 import pytest
@@ -110,17 +114,45 @@ def test_documented_fixes_do_not_deadlock(understudy_engine, client_process, fix
     engine.assert_no_console(r"deadlock", since=call.mark)
 
 
-@pytest.mark.reproduces_original
-@pytest.mark.parametrize("service", ["spawn_fire_and_forget", "spawn_and_poll"])
-def test_faithful_mode_reproduces_the_stock_rpyc5_trap_for_client_fixes(
-        understudy_engine, client_process, service):
-    """Stock RPyC 5.x keeps the connection's reader blocked while the client's
-    execute waits for the main thread, so the reply the main thread waits for
-    cannot be received: the documented client-side fixes deadlock anyway."""
-    engine = understudy_engine("--faithful", "--call-timeout", str(CALL_TIMEOUT))
-    client_process(SPAWNER, name="spawner")
+CLIENT_FIXES = ["spawn_fire_and_forget", "spawn_and_poll"]
 
-    call = engine.start_call("spawner", service, "faithful")
+
+@pytest.mark.reproduces_original
+@pytest.mark.parametrize("faithful", ["--faithful", "--faithful=pfu"])
+@pytest.mark.parametrize("service", CLIENT_FIXES)
+def test_faithful_pfu_mode_lets_the_client_side_fixes_work(
+        understudy_engine, client_process, service, faithful):
+    """PfU 2.x's RPyC 4.0.2 gives the receive lock back before it dispatches
+    the client's execute, which then waits for the main thread on the
+    reader: the main thread, waiting for the service's reply, receives it
+    itself. So the documented client-side fixes work there, and the execute
+    runs when the main thread next drains its jobs."""
+    label = f"pfu-{service}"
+    engine = understudy_engine(faithful, "--call-timeout", str(CALL_TIMEOUT))
+    spawner = client_process(SPAWNER, name="spawner")
+
+    call = engine.start_call("spawner", service, label)
+    outcome = call.wait(timeout=CALL_TIMEOUT + 5)
+
+    assert outcome.ok and outcome.value == label, outcome
+    assert outcome.elapsed < QUICK, outcome
+    assert_spawned_exactly_once(engine, label)
+    if service == "spawn_and_poll":
+        polled = spawner.wait_for_output(rf"spawn_and_poll\({label}\): execute (.*) after")
+        assert polled.group(1) == "ready", polled.group(0)
+    engine.assert_no_console(r"deadlock", since=call.mark)
+
+
+@pytest.mark.reproduces_original
+def test_faithful_pfu_mode_keeps_the_synchronous_deadlock_until_the_timeout(
+        understudy_engine, client_process):
+    """Under PfU the reader waits for the main thread while the main thread
+    waits for the client, which waits for its execute: nothing moves until the
+    call times out. It is reported at once, and the execute runs late."""
+    engine = understudy_engine("--faithful", "--call-timeout", str(CALL_TIMEOUT))
+    spawner = client_process(SPAWNER, name="spawner")
+
+    call = engine.start_call("spawner", "spawn_sync", "pfu-sync")
     outcome = call.wait(timeout=CALL_TIMEOUT + 5, expect_deadlock=True)
 
     assert outcome.error_type == "ServiceCallTimeout", outcome
@@ -128,7 +160,42 @@ def test_faithful_mode_reproduces_the_stock_rpyc5_trap_for_client_fixes(
     assert outcome.elapsed >= CALL_TIMEOUT - 0.1, outcome
     report = engine.wait_for_console(r"^deadlock detected", severity="error", since=call.mark)
     assert report.time - outcome.started.time < DETECTION_BUDGET, report
-    assert_spawned_exactly_once(engine, "faithful")
+    assert "rpyc.async_(conn.root.execute)" in report.text, (
+        "under PfU the client-side fixes work, so the report should offer them:\n" + report.text)
+    late = spawner.wait_for_output(r"spawn_sync\(pfu-sync\): execute returned after (\S+) s")
+    assert float(late.group(1)) >= CALL_TIMEOUT - 0.1, late.group(0)
+    assert_spawned_exactly_once(engine, "pfu-sync")
+
+
+@pytest.mark.reproduces_original
+@pytest.mark.parametrize("service", CLIENT_FIXES)
+def test_faithful_rpyc5_mode_reproduces_the_stock_rpyc5_trap_for_client_fixes(
+        understudy_engine, client_process, service):
+    """Stock RPyC 5.x keeps the connection's reader blocked while the client's
+    execute waits for the main thread, so the reply the main thread waits for
+    cannot be received: the documented client-side fixes deadlock anyway."""
+    engine = understudy_engine("--faithful=rpyc5", "--call-timeout", str(CALL_TIMEOUT))
+    client_process(SPAWNER, name="spawner")
+
+    call = engine.start_call("spawner", service, "rpyc5")
+    outcome = call.wait(timeout=CALL_TIMEOUT + 5, expect_deadlock=True)
+
+    assert outcome.error_type == "ServiceCallTimeout", outcome
+    assert "result expired" in outcome.error, outcome
+    assert outcome.elapsed >= CALL_TIMEOUT - 0.1, outcome
+    report = engine.wait_for_console(r"^deadlock detected", severity="error", since=call.mark)
+    assert report.time - outcome.started.time < DETECTION_BUDGET, report
+    assert "under --faithful=rpyc5" in report.text, report.text
+    assert_spawned_exactly_once(engine, "rpyc5")
+
+
+def test_faithful_takes_only_pfu_or_rpyc5(pytestconfig):
+    """A misspelt variant is refused at start, naming the ones there are."""
+    binary = pytestconfig.getoption("--understudy-engine") or os.environ["UNDERSTUDY_ENGINE"]
+    run = subprocess.run([binary, "--faithful=rpyc4", "--frames", "1", "--no-rpc"],
+                         capture_output=True, text=True, timeout=30)
+    assert run.returncode != 0, run
+    assert "rpyc4" in run.stderr and "pfu" in run.stderr and "rpyc5" in run.stderr, run.stderr
 
 
 def test_fail_fast_fails_the_synchronous_call_at_once(understudy_engine, client_process):

@@ -34,7 +34,7 @@ settings = dict(native.settings)
 
 registry = ClientRegistry()
 monitor = DeadlockMonitor(settings["on_deadlock"], settings["long_wait"])
-monitor.only_nested_cycles = not settings["faithful"]
+monitor.only_nested_cycles = settings["faithful"] != "rpyc5"
 monitor.add_listener(lambda report: native.emit_event("deadlock", json.dumps(
     {k: report[k] for k in EVENT_FIELDS})))
 scheduler = CoroutineScheduler()

@@ -3,7 +3,9 @@ PythonRunner.CallServiceOnClient and its coroutine and async variants).
 
 All three make one round trip: the service is called by name on the client's
 root (RPyC's CALLATTR), where the original looked the attribute up first and
-then called it."""
+then called it. Faithful modes keep the one round trip: a lookup first would
+make a call to a client that stopped reading wait out sync_request_timeout
+before the frame deadline could bound its send (tests/hardening)."""
 
 import threading
 import time
@@ -74,8 +76,8 @@ class ClientCalls:
                 try:
                     # Waits for the connection's reader to hand us the reply (or
                     # reads it ourselves); wakes early on fail-fast. Faithful
-                    # mode keeps stock RPyC's wait, reply race included.
-                    if self._server.faithful:
+                    # "rpyc5" keeps stock RPyC 5.x's wait, reply race included.
+                    if self._server.faithful == "rpyc5":
                         conn.serve(_slice(result), True)
                     else:
                         conn.serve_until(lambda: result._is_ready, _slice(result))

@@ -10,9 +10,13 @@ changed this (its pull request #531). Here a request that needs the main
 thread becomes a main-thread job that sends its own reply, and the reader goes
 back to receiving at once.
 
-With faithful=True the connection dispatches exactly as stock 5.x does (the
-request waits for the main thread on the reader thread), to reproduce what
-users of the original see.
+Faithful modes (the server's `faithful`) dispatch as the original does: the
+request waits for the main thread on the reader thread. "pfu" is Python for
+Unity 2.x, whose bundled RPyC 4.0.2 released the receive lock before
+dispatching a request, so the main thread waiting for a reply still receives
+it while the reader waits (and the documented client-side fixes work);
+"rpyc5" is the same server on stock RPyC 5.x, where the reader keeps the lock
+and those fixes deadlock.
 
 A message the peer garbled (not brine, an unknown message type, a reply that
 does not unbox) closes this connection only, logged with the peer and the
@@ -24,6 +28,7 @@ import sys
 
 import rpyc
 from rpyc.core import brine, consts
+from rpyc.lib import Timeout
 
 import _understudy_engine as native
 import unreal_engine as ue
@@ -92,19 +97,70 @@ class EngineConnection(rpyc.Connection):
 
     def serve(self, timeout=1, wait_for_lock=True):
         try:
+            if self._hooks.faithful == "pfu":
+                return self._serve_pfu(timeout, wait_for_lock)
             return super().serve(timeout, wait_for_lock)
         except _GarbledMessage as exc:
-            # The socket closes first: nothing the peer sent after the garbage
-            # (a reply another thread is waiting for) may be read. Then the
-            # receive lock, which RPyC 5.x's serve() keeps when dispatching
-            # raises, goes back, so that no other thread waits on a dead
-            # connection, which closes as for a peer that went away.
-            rejected = self._channel.reject(str(exc))
+            raise self._rejected(exc) from None
+
+    def _rejected(self, garbled):
+        """Closes the connection on a garbled message; the error to raise.
+        The socket closes first: nothing the peer sent after the garbage (a
+        reply another thread is waiting for) may be read. Then the receive
+        lock, which serve() still holds when dispatching raises, goes back,
+        so that no other thread waits on a dead connection, which closes as
+        for a peer that went away."""
+        rejected = self._channel.reject(str(garbled))
+        self._release_recvlock()
+        self.close()
+        return rejected
+
+    def _release_recvlock(self):
+        self._recvlock.release()
+        with self._recv_event:
+            self._recv_event.notify_all()
+
+    def _serve_pfu(self, timeout, wait_for_lock, ready=None):
+        """serve() as PfU 2.x's RPyC 4.0.2 did it: the receive lock is held
+        while a message is received and goes back before a request is
+        dispatched, so while that request waits (for the main thread) other
+        threads can receive on this connection.
+
+        A reply is handed over before the lock goes back, and then the
+        threads waiting to receive are woken: the effect of the interrupt
+        socket PfU 2.1 added (RPyC issues #354, #345), which wakes a thread
+        whose reply another thread received. With `ready`, a waiter that
+        cannot miss its reply (see serve_until): it is checked before
+        waiting and once this thread holds the lock."""
+        timeout = Timeout(timeout)
+        with self._recv_event:
+            if ready is not None and ready():
+                return True
+            if not self._recvlock.acquire(False):
+                if wait_for_lock:
+                    return self._recv_event.wait(timeout.timeleft())
+                return False
+        try:
+            if ready is not None and ready():
+                self._release_recvlock()
+                return True
+            data = self._channel.poll(timeout) and self._channel.recv()
+        except BaseException as exc:
+            if isinstance(exc, EOFError):
+                self.close()
+            self._release_recvlock()
+            raise
+        if not data:
             self._recvlock.release()
-            with self._recv_event:
-                self._recv_event.notify_all()
-            self.close()
-            raise rejected from None
+            return False
+        msg, seq, args = self._load(data)
+        if msg == consts.MSG_REQUEST:
+            self._release_recvlock()
+            self._dispatch_request(seq, args)
+            return True
+        self._dispatch_loaded(msg, seq, args)
+        self._release_recvlock()
+        return True
 
     def serve_until(self, ready, timeout):
         """serve() for a thread waiting for its reply, which cannot miss it.
@@ -118,7 +174,15 @@ class EngineConnection(rpyc.Connection):
         reader takes to announce each message it dispatched, and again once
         this thread holds the receive lock, which the reader releases only
         after dispatching. Returns True when ready() holds or a message was
-        served or announced, False when `timeout` passed without any."""
+        served or announced, False when `timeout` passed without any.
+
+        Under faithful "pfu" the receive lock is not kept across the serve:
+        a request this thread receives is dispatched without it, as there."""
+        if self._hooks.faithful == "pfu":
+            try:
+                return self._serve_pfu(timeout, True, ready)
+            except _GarbledMessage as exc:
+                raise self._rejected(exc) from None
         with self._recv_event:
             if ready():
                 return True
@@ -136,11 +200,18 @@ class EngineConnection(rpyc.Connection):
     def _dispatch(self, data):
         # RPyC 5.3's Connection._dispatch without bind_threads, with what the
         # peer can get wrong turned into _GarbledMessage.
+        self._dispatch_loaded(*self._load(data))
+
+    @staticmethod
+    def _load(data):
         try:
             msg, seq, args = brine.load(data)
+            return msg, seq, args
         except Exception as exc:
             raise _GarbledMessage(f"undecodable message of {len(data)} bytes "
                                   f"({type(exc).__name__}: {exc})") from None
+
+    def _dispatch_loaded(self, msg, seq, args):
         if msg == consts.MSG_REQUEST:
             self._dispatch_request(seq, args)
             return
@@ -193,15 +264,19 @@ class EngineConnection(rpyc.Connection):
         # queues the job as the connection's reader would have: in the editor
         # that reader nearly always reads first and the call deadlocks, so it
         # must deadlock here every time, not pass whenever the main thread
-        # wins the read race. (The faithful branch below runs it inline then,
-        # as stock RPyC does.)
-        if native.is_main_thread() and not self._hooks.main_thread_sync_calls:
+        # wins the read race. Under "pfu" that race is open after every
+        # request, whose dispatch no longer holds the receive lock, so the
+        # job is queued there too. ("rpyc5" keeps stock RPyC's inline run.)
+        on_main = native.is_main_thread()
+        if on_main and not self._hooks.main_thread_sync_calls:
             return self._run_and_reply(seq, call)
         wait = self._hooks.monitor.begin(self._hooks.node_of(self), "main", api)
-        if self._hooks.faithful:
-            # Stock RPyC 5.x: the reader thread itself waits for the main thread,
-            # and until the job finishes nobody can receive on this connection,
-            # so the client counts as waiting on the main thread all along.
+        if self._hooks.faithful == "rpyc5" or (self._hooks.faithful and not on_main):
+            # The original: the reader thread itself waits for the main thread,
+            # and the client counts as waiting on the main thread until the
+            # job finishes. Under "rpyc5" nobody can receive on this
+            # connection meanwhile; under "pfu" serve() has already given the
+            # receive lock back.
             try:
                 return self._run_and_reply(seq, lambda: native.run_on_main_thread(call, api))
             finally:

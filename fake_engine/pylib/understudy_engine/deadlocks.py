@@ -27,9 +27,11 @@ service the engine is waiting for. A client whose request for the main thread
 was already waiting when the engine's call arrived serves that call while it
 waits (RPyC dispatches incoming requests during a wait), so the cycle
 unwinds by itself; under load it can hold for longer than CONFIRM_SECONDS,
-and taking it for a deadlock failed healthy calls. Faithful mode keeps every
-cycle: there the engine's reader for that client is itself stuck waiting for
-the main thread, so the engine never reads the client's answer."""
+and taking it for a deadlock failed healthy calls. --faithful=pfu does the
+same (PfU's RPyC 4.0.2 lets the waiting main thread read the answer);
+--faithful=rpyc5 keeps every cycle: there the engine's reader for that
+client is itself stuck waiting for the main thread, holding the receive
+lock, so the engine never reads the client's answer."""
 
 import os
 import sys
@@ -67,7 +69,7 @@ class DeadlockMonitor:
     def __init__(self, policy, long_wait_seconds):
         self.policy = policy
         self.long_wait_seconds = long_wait_seconds
-        # False when the engine is faithful (see the module's docstring).
+        # False under --faithful=rpyc5 (see the module's docstring).
         self.only_nested_cycles = True
         self.reports = []  # every report, newest last
         self._listeners = []
@@ -145,7 +147,7 @@ class DeadlockMonitor:
                                  for pid in [self.pid_of_node(node)] if pid is not None}
         report["cycle"] = cycle_line(report)
         report["engine_frame"] = engine_frame(report, frames)
-        report["ways_out"] = ways_out(report, faithful=not self.only_nested_cycles)
+        report["ways_out"] = ways_out(report, stock_rpyc5=not self.only_nested_cycles)
         report["text"] = describe(report, frames)
         self.reports.append(report)
         ue.log_error(report["text"])
@@ -284,17 +286,18 @@ def engine_frame(report, frames):
     return None
 
 
-def ways_out(report, faithful=False):
+def ways_out(report, stock_rpyc5=False):
     """The documented ways out of a certain cycle in which an engine thread
     waits for a client; [] for any other report."""
     through_client = any(edge["target"].startswith("client:") and
                          not edge["waiter"].startswith("client:") for edge in report["edges"])
     if not report["certain"] or not through_client:
         return []
-    if faithful:
+    if stock_rpyc5:
         return _ENGINE_WAYS_OUT + [
-            "not on the client side: under --faithful (stock RPyC 5.x dispatch) rpyc.async_ and "
-            "polling deadlock too (scenarios/deadlock/faithful_async_trap.toml)"]
+            "not on the client side: under --faithful=rpyc5 (stock RPyC 5.x dispatch) "
+            "rpyc.async_ and polling deadlock too, as they do not in PfU 2.x "
+            "(scenarios/deadlock/faithful_async_trap.toml)"]
     return _CLIENT_WAYS_OUT + _ENGINE_WAYS_OUT
 
 

@@ -103,6 +103,8 @@ class RpcServer:
         self.settings = settings
         self.monitor = monitor
         self.registry = registry
+        # None, or what --faithful reproduces: "pfu" (PfU 2.x and its RPyC
+        # 4.0.2) or "rpyc5" (the same server on stock RPyC 5.x).
         self.faithful = settings["faithful"]
         self.engine_globals = engine_globals
         self._config = {
@@ -314,7 +316,7 @@ class RpcServer:
         info = _ClientInfo(conn_id, peer_text, sock)
         channel = BoundedChannel(SocketStream(sock), peer_text, self.settings["max_frame_bytes"],
                                  self.settings["frame_deadline"], self._refuse,
-                                 faithful=self.faithful)
+                                 faithful=bool(self.faithful))
         try:
             conn = EngineConnection(EngineService(lambda: info.name), channel, self._config,
                                     hooks=self)
