@@ -16,6 +16,7 @@ if(MODE STREQUAL "update")
   set(output "${doc}")
 elseif(MODE STREQUAL "check")
   set(output "${WORK_DIR}/unity-api-coverage.md")
+  file(MAKE_DIRECTORY "${WORK_DIR}")  # a fresh build tree has none
   file(REMOVE "${output}")
 else()
   message(FATAL_ERROR "UnityApiCoverage.cmake: MODE must be update or check, got '${MODE}'")

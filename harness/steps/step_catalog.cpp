@@ -396,7 +396,8 @@ Section make_engine_section() {
                 Key::string("on_deadlock", "what the engine does when it finds a deadlock")
                     .among({"report", "fail-fast", "wait"})
                     .or_else(defaults.on_deadlock),
-                Key::boolean("faithful", "the original's timing and stock RPyC dispatch")
+                Key::boolean("faithful",
+                             "PfU 2.x exactly: its timing and its RPyC 4.0.2 dispatch (--faithful)")
                     .or_else(defaults.faithful),
                 Key::strings("scripts", "engine-side scripts, relative to this file")
                     .path()
