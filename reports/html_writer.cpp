@@ -16,10 +16,8 @@ namespace understudy::reports {
 namespace {
 
 using detail::fixed;
+using detail::html_text;
 
-std::string h(std::string_view text) {
-  return detail::escape_xml(text);
-}
 std::string attr(std::string_view text) {
   return detail::escape_xml(text, true);
 }
@@ -90,12 +88,12 @@ std::string pill(Status status) {
 std::string tag_list(const std::vector<std::string>& tags) {
   std::string out;
   for (const auto& tag : tags) {
-    out += "<span class=\"tag\">" + h(tag) + "</span>";
+    out += "<span class=\"tag\">" + html_text(tag) + "</span>";
   }
   return out;
 }
 
-constexpr std::string_view kStyle = R"CSS(
+constexpr std::string_view kSuiteReportStyle = R"CSS(
 :root{--bg:#f4f5f7;--panel:#fff;--text:#1f2937;--muted:#6b7280;--border:#e3e6ea;
 --passed:#15803d;--passed-bg:#dcfce7;--failed:#b91c1c;--failed-bg:#fee2e2;
 --error:#9a3412;--error-bg:#ffedd5;--skipped:#4b5563;--skipped-bg:#e5e7eb;--accent:#2563eb;
@@ -399,7 +397,7 @@ std::string timeline_section(const ScenarioResult& scenario, std::size_t index) 
     }
     svg += "<text class=\"lane-label\" x=\"" + px(kLabelRight) + "\" y=\"" +
            px(lane.y + kLanePad + kRowH / 2 + 4) + "\" text-anchor=\"end\"><title>" +
-           h(lane.track) + "</title>" + h(truncate(lane.track, 28)) + "</text>";
+           html_text(lane.track) + "</title>" + html_text(truncate(lane.track, 28)) + "</text>";
   }
   svg += "<g class=\"axis\">";
   for (double t = 0; t <= t_max + step / 2; t += step) {
@@ -416,7 +414,7 @@ std::string timeline_section(const ScenarioResult& scenario, std::size_t index) 
     const double row_top = lanes[item.lane].y + kLanePad + static_cast<double>(item.row) * kRowH;
     const double bar_y = row_top + (kRowH - kBarH) / 2;
     svg += std::string("<g class=\"ev ") + kind_class(event.kind) +
-           (is_bad_outcome(event.outcome) ? " bad" : "") + "\"><title>" + h(event_tooltip(event)) +
+           (is_bad_outcome(event.outcome) ? " bad" : "") + "\"><title>" + html_text(event_tooltip(event)) +
            "</title>";
     if (event.duration_s > 0) {
       const double w = item.x1 - item.x0;
@@ -426,7 +424,7 @@ std::string timeline_section(const ScenarioResult& scenario, std::size_t index) 
       if (fits >= 4) {
         svg += std::string("<text class=\"ev-label") + (event.kind == "wait" ? " dark" : "") +
                "\" x=\"" + px(item.x0 + 4) + "\" y=\"" + px(bar_y + kBarH - 4) + "\">" +
-               h(truncate(event.name, fits)) + "</text>";
+               html_text(truncate(event.name, fits)) + "</text>";
       }
     } else {
       const double cx = item.x0 + 6;
@@ -447,12 +445,12 @@ std::string timeline_section(const ScenarioResult& scenario, std::size_t index) 
         (cycle.certain ? "deadlock @ " : "long wait @ ") + fixed(cycle.at_s, 2) + " s";
     const double label_w = static_cast<double>(label.size()) * 6.4 + 12;
     const double label_x = std::min(x - label_w / 2, kWidth - label_w - 2);
-    svg += "<g class=\"cycle\"><title>" + h(cycle.summary) + "</title>";
+    svg += "<g class=\"cycle\"><title>" + html_text(cycle.summary) + "</title>";
     svg += "<line class=\"mark\" x1=\"" + px(x) + "\" y1=\"" + px(kAxisH) + "\" x2=\"" + px(x) +
            "\" y2=\"" + px(plot_bottom) + "\"/>";
     svg += "<rect class=\"flag\" x=\"" + px(label_x) + "\" y=\"2\" width=\"" + px(label_w) +
            "\" height=\"16\" rx=\"8\"/><text class=\"flag-text\" x=\"" + px(label_x + label_w / 2) +
-           "\" y=\"14\" text-anchor=\"middle\">" + h(label) + "</text>";
+           "\" y=\"14\" text-anchor=\"middle\">" + html_text(label) + "</text>";
     std::vector<double> ys;
     std::vector<std::size_t> member_lanes;
     for (const auto& member : cycle.members) {
@@ -488,7 +486,7 @@ std::string timeline_section(const ScenarioResult& scenario, std::size_t index) 
     }
     for (std::size_t i = 0; i < n; ++i) {
       svg += "<circle class=\"node\" cx=\"" + px(x) + "\" cy=\"" + px(ys[i]) +
-             "\" r=\"6.5\"><title>" + h(cycle.members[i]) +
+             "\" r=\"6.5\"><title>" + html_text(cycle.members[i]) +
              "</title></circle><text class=\"num\" x=\"" + px(x) + "\" y=\"" + px(ys[i] + 3.2) +
              "\" text-anchor=\"middle\">" + std::to_string(i + 1) + "</text>";
     }
@@ -507,7 +505,7 @@ std::string timeline_section(const ScenarioResult& scenario, std::size_t index) 
   }
   svg += "<div class=\"legend\">";
   for (const auto& kind : kinds) {
-    svg += "<span><i class=\"" + kind_class(kind) + "\"></i>" + h(kind) + "</span>";
+    svg += "<span><i class=\"" + kind_class(kind) + "\"></i>" + html_text(kind) + "</span>";
   }
   if (any_bad) {
     svg += "<span><i class=\"bad\"></i>error / timeout</span>";
@@ -525,7 +523,7 @@ std::string timeline_section(const ScenarioResult& scenario, std::size_t index) 
 
 std::string latency_card(const LatencySeries& series) {
   const auto stats = detail::summarize(series.samples_ms);
-  std::string out = "<div class=\"lat-card\"><div class=\"title\">" + h(series.name) + "</div>";
+  std::string out = "<div class=\"lat-card\"><div class=\"title\">" + html_text(series.name) + "</div>";
   if (stats.count == 0) {
     return out + "<p class=\"empty\">No samples.</p></div>";
   }
@@ -668,9 +666,9 @@ std::string expectations_section(const ScenarioResult& scenario) {
   for (const auto& expectation : scenario.expectations) {
     out += std::string("<tr class=\"") + (expectation.passed ? "pass" : "fail") +
            "\"><td class=\"mark\">" + (expectation.passed ? "\u2713" : "\u2717") + "</td><td>" +
-           h(expectation.description) + "</td><td class=\"text expected\">" +
-           h(expectation.expected) + "</td><td class=\"text seen\">" + h(expectation.seen) +
-           "</td><td class=\"text where\">" + h(expectation.where) + "</td></tr>";
+           html_text(expectation.description) + "</td><td class=\"text expected\">" +
+           html_text(expectation.expected) + "</td><td class=\"text seen\">" + html_text(expectation.seen) +
+           "</td><td class=\"text where\">" + html_text(expectation.where) + "</td></tr>";
   }
   return out + "</tbody></table>";
 }
@@ -688,14 +686,14 @@ std::string deadlocks_section(const ScenarioResult& scenario) {
            "<span>detected at " + fixed(cycle.at_s, 3) + " s, frame " +
            std::to_string(cycle.frame) + "</span></div><div class=\"members\">";
     for (std::size_t i = 0; i < cycle.members.size(); ++i) {
-      out += "<span class=\"member\"><i>" + std::to_string(i + 1) + "</i>" + h(cycle.members[i]) +
+      out += "<span class=\"member\"><i>" + std::to_string(i + 1) + "</i>" + html_text(cycle.members[i]) +
              "</span><span class=\"to\">" +
              (i + 1 < cycle.members.size() ? "\u2192" : "\u21BA back to 1") + "</span>";
     }
-    out += "</div><div class=\"mono\">" + h(cycle.summary) + "</div>";
+    out += "</div><div class=\"mono\">" + html_text(cycle.summary) + "</div>";
     if (!cycle.text.empty()) {
       out +=
-          "<details open><summary>Full report</summary><pre>" + h(cycle.text) + "</pre></details>";
+          "<details open><summary>Full report</summary><pre>" + html_text(cycle.text) + "</pre></details>";
     }
     out += "</div>";
   }
@@ -709,7 +707,7 @@ std::string metrics_section(const ScenarioResult& scenario) {
   std::string out = "<h3>Metrics</h3><div class=\"metrics\">";
   for (const auto& [name, value] : scenario.metrics) {
     out += "<div class=\"metric\"><div class=\"v\">" + detail::number(value) +
-           "</div><div class=\"k\">" + h(name) + "</div></div>";
+           "</div><div class=\"k\">" + html_text(name) + "</div></div>";
   }
   return out + "</div>";
 }
@@ -720,9 +718,9 @@ std::string logs_section(const ScenarioResult& scenario) {
   }
   std::string out = "<h3>Process logs<span class=\"count\">last lines</span></h3>";
   for (const auto& log : scenario.logs) {
-    out += "<div class=\"log\"><div class=\"head\"><b>" + h(log.process) + "</b> <code>" +
-           h(log.path) + "</code></div><pre class=\"log-tail\">" +
-           (log.tail.empty() ? std::string("(empty)") : h(log.tail)) + "</pre></div>";
+    out += "<div class=\"log\"><div class=\"head\"><b>" + html_text(log.process) + "</b> <code>" +
+           html_text(log.path) + "</code></div><pre class=\"log-tail\">" +
+           (log.tail.empty() ? std::string("(empty)") : html_text(log.tail)) + "</pre></div>";
   }
   return out;
 }
@@ -743,27 +741,27 @@ std::string scenario_section(const ScenarioResult& scenario, std::size_t index,
                     attr(search_text(scenario)) + "\"" +
                     (is_problem(scenario.status) ? " open" : "") +
                     "><summary><span class=\"chev\">\u25B6</span>" + pill(scenario.status) +
-                    "<span class=\"sc-name\">" + h(scenario.name) + "</span>";
+                    "<span class=\"sc-name\">" + html_text(scenario.name) + "</span>";
   if (scenario.repeat_index > 0) {
     out += "<span class=\"repeat\">repeat " + std::to_string(scenario.repeat_index) + "</span>";
   }
-  out += "<span class=\"sc-file\">" + h(scenario.file) + "</span><span class=\"sc-dur\">" +
+  out += "<span class=\"sc-file\">" + html_text(scenario.file) + "</span><span class=\"sc-dur\">" +
          detail::duration(scenario.duration_s) + "</span></summary><div class=\"sc-body\">";
   if (!scenario.failure_message.empty()) {
     const auto type = failure_kind_name(reported_failure_kind(scenario));
     out += std::string("<div class=\"failure") +
            (scenario.status == Status::kError ? " error" : "") + "\">" +
-           (type.empty() ? "" : "<div class=\"ftype\">" + h(type) + "</div>") + "<pre>" +
-           h(scenario.failure_message) + "</pre></div>";
+           (type.empty() ? "" : "<div class=\"ftype\">" + html_text(type) + "</div>") + "<pre>" +
+           html_text(scenario.failure_message) + "</pre></div>";
   }
-  out += "<div class=\"facts\"><span>file <b>" + h(scenario.file) + "</b></span><span>seed <b>" +
+  out += "<div class=\"facts\"><span>file <b>" + html_text(scenario.file) + "</b></span><span>seed <b>" +
          std::to_string(scenario.seed) + "</b></span><span>repeat <b>" +
          std::to_string(scenario.repeat_index) + "</b></span>";
   if (!scenario.tags.empty()) {
     out += "<span>tags " + tag_list(scenario.tags) + "</span>";
   }
   if (!trace_link.empty()) {
-    out += "<span>trace <a href=\"" + attr(trace_link) + "\">" + h(trace_link) +
+    out += "<span>trace <a href=\"" + attr(trace_link) + "\">" + html_text(trace_link) +
            "</a> (open in Perfetto or chrome://tracing)</span>";
   }
   out += "</div>";
@@ -791,11 +789,11 @@ std::string scenario_section(const ScenarioResult& scenario, std::size_t index,
 std::string run_notes(const SuiteResult& suite) {
   std::string notes;
   if (!suite.interrupted_by.empty()) {
-    notes += "<p class=\"interrupted\">Interrupted by " + h(suite.interrupted_by) +
+    notes += "<p class=\"interrupted\">Interrupted by " + html_text(suite.interrupted_by) +
              ": the scenarios after it did not run.</p>";
   }
   for (const auto& excluded : suite.excluded) {
-    notes += "<p class=\"excluded\">" + h(describe(excluded)) + "</p>";
+    notes += "<p class=\"excluded\">" + html_text(describe(excluded)) + "</p>";
   }
   return notes.empty() ? notes : "<div class=\"panel notes\">" + notes + "</div>";
 }
@@ -811,14 +809,14 @@ std::string summary_table(const SuiteResult& suite) {
     out += "<tr data-status=\"" + status + "\" data-search=\"" + attr(search_text(scenario)) +
            "\"" + (is_problem(scenario.status) ? " class=\"problem\"" : "") +
            "><td class=\"num\">" + std::to_string(i + 1) + "</td><td><a href=\"#scenario-" +
-           std::to_string(i + 1) + "\">" + h(scenario.name) + "</a>" +
+           std::to_string(i + 1) + "\">" + html_text(scenario.name) + "</a>" +
            (scenario.repeat_index > 0 ? " <span class=\"repeat\">repeat " +
                                             std::to_string(scenario.repeat_index) + "</span>"
                                       : "") +
-           "<div class=\"file\">" + h(scenario.file) + "</div></td><td>" + pill(scenario.status) +
+           "<div class=\"file\">" + html_text(scenario.file) + "</div></td><td>" + pill(scenario.status) +
            "</td><td class=\"num\">" + scenario_duration(scenario) + "</td><td>" +
            tag_list(scenario.tags) + "</td><td class=\"msg " + status + "\" title=\"" +
-           attr(scenario.failure_message) + "\">" + h(first_line(scenario.failure_message)) +
+           attr(scenario.failure_message) + "\">" + html_text(first_line(scenario.failure_message)) +
            "</td></tr>";
   }
   if (suite.scenarios.empty()) {
@@ -849,20 +847,20 @@ std::string to_html(const SuiteResult& suite, const HtmlOptions& options) {
       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
       "'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">"
       "<title>" +
-      h(title) + "</title><style>" + std::string(kStyle) + "</style></head><body>";
+      html_text(title) + "</title><style>" + std::string(kSuiteReportStyle) + "</style></head><body>";
 
-  out += "<header class=\"top\"><div class=\"wrap\"><h1>" + h(suite.name) +
+  out += "<header class=\"top\"><div class=\"wrap\"><h1>" + html_text(suite.name) +
          std::string(" <span class=\"verdict ") + (bad ? "bad\">FAILED" : "good\">PASSED") +
          "</span></h1><div class=\"meta\">";
   if (!suite.started_at.empty()) {
-    out += "<span>started <b>" + h(suite.started_at) + "</b></span>";
+    out += "<span>started <b>" + html_text(suite.started_at) + "</b></span>";
   }
   out += "<span>took <b>" + detail::duration(suite.duration_s) + "</b></span>";
   if (!suite.hostname.empty()) {
-    out += "<span>on <b>" + h(suite.hostname) + "</b></span>";
+    out += "<span>on <b>" + html_text(suite.hostname) + "</b></span>";
   }
   if (!suite.command_line.empty()) {
-    out += "<span><code>" + h(suite.command_line) + "</code></span>";
+    out += "<span><code>" + html_text(suite.command_line) + "</code></span>";
   }
   out += "</div></div></header><div class=\"wrap\">";
 

@@ -12,6 +12,7 @@ namespace understudy::reports {
 
 using detail::escape_xml;
 using detail::fixed;
+using detail::html_text;
 using detail::number;
 using nlohmann::json;
 
@@ -82,10 +83,6 @@ json to_json(const StressStep& s) {
   return step;
 }
 
-std::string h(std::string_view text) {
-  return escape_xml(text);
-}
-
 std::string ms(double value) {
   if (value >= 1000) {
     return fixed(value / 1000, 2) + " s";
@@ -100,7 +97,7 @@ std::string mib(double bytes) {
   return fixed(bytes / (1024.0 * 1024.0), 1) + " MiB";
 }
 
-constexpr std::string_view kStyle = R"(
+constexpr std::string_view kStressReportStyle = R"(
 :root{--fg:#1f2937;--muted:#6b7280;--line:#e5e7eb;--bad:#dc2626;--warn:#b45309;--ok:#15803d}
 body{font:14px/1.45 system-ui,sans-serif;color:var(--fg);margin:24px auto;max-width:1200px;padding:0 16px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}h3{font-size:15px;margin:18px 0 6px}
@@ -170,7 +167,7 @@ std::string throughput_chart(const StressReport& report) {
            kColours[colour % kColours.size()] + "\"/>";
     svg += "<text x=\"" + fixed(left + 8, 0) + "\" y=\"" +
            fixed(topm + 12 + 14 * static_cast<double>(colour), 0) +
-           "\" style=\"fill:" + kColours[colour % kColours.size()] + "\">" + h(target) +
+           "\" style=\"fill:" + kColours[colour % kColours.size()] + "\">" + html_text(target) +
            " (calls/s)</text>";
     ++colour;
   }
@@ -234,7 +231,7 @@ std::string distribution_chart(const StressStep& step) {
       svg += "<path d=\"" + path + "\" fill=\"none\" stroke-width=\"2\" stroke=\"" + c + "\"/>";
       svg += "<text x=\"" + fixed(left + 8, 0) + "\" y=\"" +
              fixed(topm + 12 + 14 * static_cast<double>(colour), 0) + "\" style=\"fill:" + c +
-             "\">" + h(p.name) + "</text>";
+             "\">" + html_text(p.name) + "</text>";
     }
     ++colour;
   }
@@ -247,8 +244,8 @@ std::string path_table(const StressStep& step) {
       "<th>calls/s</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th>"
       "<th>p50 / p99 from send</th><th>errors</th><th>timeouts</th><th>disconnected</th></tr>";
   for (const auto& p : step.paths) {
-    t += "<tr><td>" + h(p.name) + "</td><td class=l>" + h(p.direction) + "</td><td class=l>" +
-         h(p.mode) + "</td><td>" + std::to_string(p.calls) + "</td><td>" +
+    t += "<tr><td>" + html_text(p.name) + "</td><td class=l>" + html_text(p.direction) + "</td><td class=l>" +
+         html_text(p.mode) + "</td><td>" + std::to_string(p.calls) + "</td><td>" +
          number(std::round(p.per_second)) + "</td><td>" + ms(p.p50_ms) + "</td><td>" +
          ms(p.p90_ms) + "</td><td>" + ms(p.p99_ms) + "</td><td>" + ms(p.p999_ms) + "</td><td>" +
          ms(p.max_ms) + "</td><td>" + ms(p.sent_p50_ms) + " / " + ms(p.sent_p99_ms) + "</td><td" +
@@ -291,13 +288,13 @@ std::string stress_to_html(const StressReport& report) {
       "<!doctype html><html lang=en><head><meta charset=utf-8>"
       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
       "'unsafe-inline'\"><title>understudy stress</title><style>" +
-      std::string(kStyle) + "</style></head><body>";
-  page += "<h1>understudy stress</h1><p class=muted><code>" + h(report.command_line) +
-          "</code><br>" + h(report.settings) + "</p>";
+      std::string(kStressReportStyle) + "</style></head><body>";
+  page += "<h1>understudy stress</h1><p class=muted><code>" + html_text(report.command_line) +
+          "</code><br>" + html_text(report.settings) + "</p>";
   if (!report.warnings.empty()) {
     page += "<ul class=warnings>";
     for (const auto& w : report.warnings) {
-      page += "<li>" + h(w) + "</li>";
+      page += "<li>" + html_text(w) + "</li>";
     }
     page += "</ul>";
   }
@@ -307,8 +304,8 @@ std::string stress_to_html(const StressReport& report) {
         "<th>engine</th><th class=l>baseline</th><th>baseline</th><th>engine / baseline</th></tr>";
     for (const auto& c : report.comparisons) {
       const auto value = [&](double v) { return c.unit == "ms" ? ms(v) : number(std::round(v)); };
-      page += "<tr><td>" + std::to_string(c.clients) + "</td><td class=l>" + h(c.what) +
-              "</td><td>" + value(c.engine) + "</td><td class=l>" + h(c.baseline) + "</td><td>" +
+      page += "<tr><td>" + std::to_string(c.clients) + "</td><td class=l>" + html_text(c.what) +
+              "</td><td>" + value(c.engine) + "</td><td class=l>" + html_text(c.baseline) + "</td><td>" +
               value(c.base) + "</td><td>" + fixed(c.ratio, 2) + "</td></tr>";
     }
     page += "</table>";
@@ -317,7 +314,7 @@ std::string stress_to_html(const StressReport& report) {
     page += "<h2>Throughput against client count</h2>" + chart;
   }
   for (const auto& s : report.steps) {
-    page += "<h2>" + h(s.target) + ", " + std::to_string(s.clients) + " client" +
+    page += "<h2>" + html_text(s.target) + ", " + std::to_string(s.clients) + " client" +
             (s.clients == 1 ? "" : "s") +
             (s.processes ? " in " + std::to_string(s.processes) + " processes" : "") + "</h2>";
     page += "<p>" + fixed(s.seconds, 1) + " s of load, " + number(std::round(s.total_per_second)) +
@@ -351,19 +348,19 @@ std::string stress_to_html(const StressReport& report) {
     if (!s.warnings.empty()) {
       page += "<ul class=warnings>";
       for (const auto& w : s.warnings) {
-        page += "<li>" + h(w) + "</li>";
+        page += "<li>" + html_text(w) + "</li>";
       }
       page += "</ul>";
     }
     if (!s.error_examples.empty()) {
       page += "<h3>Errors (first of each kind)</h3><ul>";
       for (const auto& e : s.error_examples) {
-        page += "<li><code>" + h(e) + "</code></li>";
+        page += "<li><code>" + html_text(e) + "</code></li>";
       }
       page += "</ul>";
     }
     if (!s.log_dir.empty()) {
-      page += "<p class=muted>Logs: <code>" + h(s.log_dir) + "</code></p>";
+      page += "<p class=muted>Logs: <code>" + html_text(s.log_dir) + "</code></p>";
     }
   }
   page +=

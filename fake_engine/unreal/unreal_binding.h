@@ -90,6 +90,11 @@ const ClassInfo& class_argument(pybind11::handle cls, std::string_view api);
 // The type name a Python value shows in errors ("FRotator", "int").
 std::string python_type_name(pybind11::handle value);
 
+// Sets the Python error for the C++ exception being handled, for the raw
+// CPython slots that run outside pybind11's own translation:
+// std::invalid_argument is a ValueError, other std::exceptions RuntimeError.
+void set_python_error();
+
 // Defines UObject and UScriptStruct on the module (once per process).
 void define_object_types(pybind11::module_& m);
 

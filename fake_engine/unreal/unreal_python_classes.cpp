@@ -31,18 +31,6 @@ bool is_class_statement(PyObject* args) {
          PyDict_Check(PyTuple_GET_ITEM(args, 2));
 }
 
-void set_error_from_current_exception() {
-  try {
-    throw;
-  } catch (py::error_already_set& e) {
-    e.restore();
-  } catch (const py::builtin_exception& e) {
-    e.set_error();
-  } catch (const std::exception& e) {
-    PyErr_SetString(PyExc_RuntimeError, e.what());
-  }
-}
-
 py::object namespace_of(PythonEngineState& state, const ClassInfo* cls) {
   const auto it = state.type_wrappers.find(cls);
   if (it == state.type_wrappers.end()) {
@@ -114,7 +102,7 @@ PyObject* uobject_new(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
         .release()
         .ptr();
   } catch (...) {
-    set_error_from_current_exception();
+    set_python_error();
     return nullptr;
   }
 }

@@ -404,22 +404,6 @@ std::size_t hash_of(const UObjectHandle& h) {
 
 // --- raw attribute slots ----------------------------------------------------------
 
-// Sets the Python error for the C++ exception being handled (raw slots run
-// outside pybind11's own translation).
-void set_python_error() {
-  try {
-    throw;
-  } catch (py::error_already_set& e) {
-    e.restore();
-  } catch (const py::builtin_exception& e) {
-    e.set_error();
-  } catch (const std::invalid_argument& e) {
-    PyErr_SetString(PyExc_ValueError, e.what());
-  } catch (const std::exception& e) {
-    PyErr_SetString(PyExc_RuntimeError, e.what());
-  }
-}
-
 PyObject* instance_dict_item(PyObject* self, PyObject* name) {
   PyObject** dict = _PyObject_GetDictPtr(self);
   if (dict == nullptr || *dict == nullptr) {
@@ -1223,6 +1207,20 @@ void define_actor_methods(py::class_<UObjectHandle>& uobject) {
 }
 
 }  // namespace
+
+void set_python_error() {
+  try {
+    throw;
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (const py::builtin_exception& e) {
+    e.set_error();
+  } catch (const std::invalid_argument& e) {
+    PyErr_SetString(PyExc_ValueError, e.what());
+  } catch (const std::exception& e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  }
+}
 
 void define_object_types(py::module_& m) {
   // Types are registered with pybind11 once per process; later engines (unit

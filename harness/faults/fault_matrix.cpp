@@ -14,6 +14,7 @@
 #include "harness/control/control_client.h"
 #include "harness/process/child_process.h"
 #include "redis/redis_server.h"
+#include "harness/measure/message_numbers.h"
 #include "reports/detail/text.h"
 
 namespace understudy::harness {
@@ -22,14 +23,6 @@ namespace {
 using nlohmann::json;
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
-
-std::string fixed(double value, int digits = 3) {
-  return reports::detail::fixed(value, digits);
-}
-
-milliseconds ms(double seconds) {
-  return milliseconds(static_cast<long long>(seconds * 1000.0));
-}
 
 // A few names out of many, for failure messages.
 std::string first_of(const std::vector<std::string>& names) {
@@ -180,7 +173,7 @@ struct FaultMatrix::Impl {
 
   // Every client registered exactly once (a killed one's connection gone).
   bool all_registered(double timeout_s, std::string* seen) {
-    const auto deadline = Clock::now() + ms(timeout_s);
+    const auto deadline = Clock::now() + seconds_as_ms(timeout_s);
     while (true) {
       const auto response = host.control.request({{"op", "registry"}}, milliseconds(5000));
       bool all = response.value("ok", false);
@@ -256,7 +249,7 @@ struct FaultMatrix::Impl {
       throw std::runtime_error("redis-server pid " + before +
                                " stopped, yet its port still answered PING");
     }
-    std::this_thread::sleep_for(ms(down_s));
+    std::this_thread::sleep_for(seconds_as_ms(down_s));
     server.start();
     return "pid " + before + " stopped (PING: " + refused + "), pid " +
            std::to_string(server.pid()) + " answering PING";
@@ -512,7 +505,7 @@ struct FaultMatrix::Impl {
                                                 {"args", json::array()},
                                                 {"path", "sync"},
                                                 {"timeout", host.call_timeout_s}},
-                                               ms(host.call_timeout_s + 10));
+                                               seconds_as_ms(host.call_timeout_s + 10));
       if (!status.value("ok", false)) {
         broken("client " + names[i] + " to answer status() at the end; " + status.dump() +
                " (its log: " + log_of(c) + ")");

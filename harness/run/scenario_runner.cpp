@@ -28,6 +28,7 @@
 #include "harness/soak/connection_soak.h"
 #include "redis/publisher_load.h"
 #include "redis/redis_server.h"
+#include "harness/measure/message_numbers.h"
 #include "reports/detail/stats.h"
 #include "reports/detail/text.h"
 
@@ -49,14 +50,6 @@ int free_loopback_port() {
 
 // How long the engine's startup scripts may take before step 1.
 constexpr double kStartupScriptsTimeout = 30.0;
-
-milliseconds ms(double seconds) {
-  return milliseconds(static_cast<long long>(seconds * 1000.0));
-}
-
-std::string fixed(double value, int digits = 3) {
-  return reports::detail::fixed(value, digits);
-}
 
 // A step's expectation did not hold; the runner records it and stops.
 // `explanation` (indented lines, may be empty) follows the one-line failure
@@ -120,7 +113,7 @@ class Run {
     std::filesystem::create_directories(settings_.work_dir);
     // The timeout bounds the whole scenario, the step in flight included: at
     // the deadline the watchdog stops the engine, which ends every wait on it.
-    ScenarioWatchdog watchdog(started_ + ms(scenario_.timeout_s), [this] { on_deadline(); });
+    ScenarioWatchdog watchdog(started_ + seconds_as_ms(scenario_.timeout_s), [this] { on_deadline(); });
     watchdog_ = &watchdog;
     std::string during = "startup (the engine and the clients starting)";
     try {
@@ -360,7 +353,7 @@ class Run {
     const auto& scripts = scenario_.engine.scripts;
     json answer;
     try {
-      answer = control_->request({{"op", "startup"}}, ms(kStartupScriptsTimeout));
+      answer = control_->request({{"op", "startup"}}, seconds_as_ms(kStartupScriptsTimeout));
     } catch (const ControlError& e) {
       std::string names;
       for (const auto& script : scripts) {
@@ -462,7 +455,7 @@ class Run {
       return;
     }
     // Ready when the engine has registered every client (it logs each one).
-    const auto deadline = Clock::now() + ms(15.0 + 0.05 * static_cast<double>(clients_.size()));
+    const auto deadline = Clock::now() + seconds_as_ms(15.0 + 0.05 * static_cast<double>(clients_.size()));
     std::map<std::string, int> seen;
     std::size_t next = 0;
     while (seen != expected) {
@@ -856,7 +849,7 @@ class Run {
       // is one its own calls closed.
       auto run = [&] {
         const auto events_from = control_->event_count();
-        return await_engine(step, control_->send(request), ms(30), events_from,
+        return await_engine(step, control_->send(request), seconds_as_ms(30), events_from,
                             [](const json& edge) {
                               return edge.value("target", std::string()).starts_with("client:");
                             });
@@ -865,7 +858,7 @@ class Run {
       // With expect.within_s the code is re-run until its value is the one
       // expected (state that settles: messages still arriving, ...).
       if (step.expect.within_s && step.expect.value) {
-        const auto deadline = Clock::now() + ms(*step.expect.within_s);
+        const auto deadline = Clock::now() + seconds_as_ms(*step.expect.within_s);
         while (Clock::now() < deadline &&
                !(response.value("ok", false) && response["result"] == *step.expect.value)) {
           std::this_thread::sleep_for(milliseconds(50));
@@ -874,7 +867,7 @@ class Run {
       }
       check_outcome(step, response, now_s() - begun);
     } else if (a == "wait") {
-      if (!watchdog_->sleep_for(ms(step.params.get<double>()))) {
+      if (!watchdog_->sleep_for(seconds_as_ms(step.params.get<double>()))) {
         throw ScenarioError("the wait was cut short by the scenario's timeout");
       }
     } else if (a == "reload") {
@@ -900,7 +893,7 @@ class Run {
       auto& server = private_redis(step);
       server.stop();
       const double down = step.params.is_object() ? step.params.value("down_s", 0.0) : 0.0;
-      std::this_thread::sleep_for(ms(down));
+      std::this_thread::sleep_for(seconds_as_ms(down));
       server.start();
       timeline("fault", "redis-server restarted", "redis", now_s() - begun, "ok");
     } else if (a == "kill_client" || a == "pause_client" || a == "resume_client") {
@@ -969,7 +962,7 @@ class Run {
     const auto client = call.value("client", std::string());
     const auto service = call.value("service", std::string());
     // The main thread's wait for this call: main -> client:NAME#N (service).
-    const json response = await_engine(step, id, ms(limit), events_from, [&](const json& edge) {
+    const json response = await_engine(step, id, seconds_as_ms(limit), events_from, [&](const json& edge) {
       const auto target = edge.value("target", std::string());
       return target.starts_with("client:" + client + "#") &&
              edge.value("what", std::string()) == service;
@@ -1141,7 +1134,7 @@ class Run {
              (severity.empty() || e.data.value("severity", std::string()) == severity) &&
              e.data.value("text", std::string()).find(contains) != std::string::npos;
     };
-    const auto deadline = Clock::now() + ms(timeout);
+    const auto deadline = Clock::now() + seconds_as_ms(timeout);
     int count = 0;
     std::size_t from = 0;
     std::optional<ControlEvent> first;
@@ -1175,7 +1168,7 @@ class Run {
     const bool absent = step.params.value("absent", false);
     const double timeout = step.params.value("timeout", absent ? 0.0 : 5.0);
     auto found = control_->wait_event([](const ControlEvent& e) { return e.kind == "deadlock"; },
-                                      ms(timeout));
+                                      seconds_as_ms(timeout));
     if (absent) {
       if (found) {
         fail(step, "no deadlock report", found->data.value("summary", std::string()));
@@ -1286,11 +1279,11 @@ class Run {
            "no line sent: 0 lines to look for");
     }
     const double timeout = step.params.value("timeout", 20.0);
-    const auto deadline = Clock::now() + ms(timeout);
+    const auto deadline = Clock::now() + seconds_as_ms(timeout);
     std::vector<std::string> missing;
     std::vector<std::string> doubled;
     while (true) {
-      const auto world = control_->request({{"op", "world"}}, ms(std::max(timeout, 5.0)));
+      const auto world = control_->request({{"op", "world"}}, seconds_as_ms(std::max(timeout, 5.0)));
       std::map<std::string, int> labels;
       for (const auto& actor : world.value("result", json::array())) {
         const auto label = actor.value("label", std::string());
@@ -1417,13 +1410,13 @@ class Run {
     }
     const bool exactly_once = step.params.value("exactly_once", true);
     const double timeout = step.params.value("timeout", 10.0);
-    const auto deadline = Clock::now() + ms(timeout);
+    const auto deadline = Clock::now() + seconds_as_ms(timeout);
     redis::DeliveryAccount account;
     while (true) {
       const auto response = control_->request(
           {{"op", "python"},
            {"code", "import subscriber_accounting as a\n{k: v for k, v in a.received.items()}"}},
-          ms(30));
+          seconds_as_ms(30));
       if (!response.value("ok", false)) {
         throw ScenarioError("the engine's subscriber_accounting cannot be read: " +
                             response.dump());
@@ -1626,11 +1619,11 @@ class Run {
   void expect_count(const Step& step, const std::string& op) {
     const auto wanted = step.params.value("count", 1);
     const double timeout = step.params.value("timeout", 5.0);
-    const auto deadline = Clock::now() + ms(timeout);
+    const auto deadline = Clock::now() + seconds_as_ms(timeout);
     int seen = -1;
     std::string detail;
     while (true) {
-      const auto response = control_->request({{"op", op}}, ms(std::max(timeout, 5.0)));
+      const auto response = control_->request({{"op", op}}, seconds_as_ms(std::max(timeout, 5.0)));
       if (!response.value("ok", false)) {
         throw ScenarioError("engine query '" + op + "' failed: " + response.dump());
       }

@@ -9,7 +9,7 @@
 
 #include "harness/control/control_client.h"
 #include "harness/process/child_process.h"
-#include "reports/detail/text.h"
+#include "harness/measure/message_numbers.h"
 
 namespace understudy::harness {
 namespace {
@@ -17,10 +17,6 @@ namespace {
 using nlohmann::json;
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
-
-std::string fixed(double value, int digits = 1) {
-  return reports::detail::fixed(value, digits);
-}
 
 constexpr const char* kStayingClient = "soak-stay";
 constexpr const char* kChurnPrefix = "soak-churn-";
@@ -197,11 +193,11 @@ ConnectionSoakOutcome ConnectionSoak::run() {
                                 after.describe() + " (" + host_.engine_log_hint + ")";
     if (after.fds != out.baseline.fds || after.threads != out.baseline.threads) {
       out.broken.push_back("the engine's fds and threads back at the baseline within " +
-                           fixed(options_.settle_s) + " s of " + name + "; " + figures);
+                           fixed(options_.settle_s, 1) + " s of " + name + "; " + figures);
       break;
     }
     if (after.rss_mib > out.baseline.rss_mib + options_.rss_mib) {
-      out.broken.push_back("the engine's RSS within " + fixed(options_.rss_mib) +
+      out.broken.push_back("the engine's RSS within " + fixed(options_.rss_mib, 1) +
                            " MiB of the baseline after " + name + "; " + figures);
       break;
     }
@@ -229,7 +225,7 @@ ConnectionSoakOutcome ConnectionSoak::run() {
   out.metrics["soak.final_rss_mib"] = last.rss_mib;
   out.metrics["soak.rss_growth_max_mib"] = worst_rss;
   out.summary = std::to_string(total_cycles) + " cycles in " + std::to_string(out.rounds.size()) +
-                " rounds at " + fixed(rate) + " cycles/s; baseline " + out.baseline.describe() +
+                " rounds at " + fixed(rate, 1) + " cycles/s; baseline " + out.baseline.describe() +
                 ", after the last round " + last.describe() + "; RSS at most " +
                 fixed(worst_rss, 2) + " MiB above the baseline";
   return out;

@@ -20,6 +20,11 @@ std::string sanitize_text(std::string_view text);
 // references so that attribute-value normalization keeps them.
 std::string escape_xml(std::string_view text, bool in_attribute = false);
 
+// For HTML element content: escape_xml, as the writers' pages spell it.
+inline std::string html_text(std::string_view text) {
+  return escape_xml(text);
+}
+
 // Sanitized text as one or more CDATA sections: "]]>" cannot occur inside one,
 // so it is split across two sections.
 std::string cdata(std::string_view text);

@@ -1,9 +1,11 @@
-"""Starts understudy-engine on a fresh copy of the test project and runs
-run_tests.py inside it; exits with the engine's status.
+"""Starts understudy-engine on a fresh copy of the test project and runs this
+folder's tests inside it (tests/support/run_unittests_in_engine.py); exits
+with the engine's status.
 
     run_in_engine.py ENGINE TESTS_DIR PROJECT_COPY
 """
 
+import os
 import shutil
 import subprocess
 import sys
@@ -14,8 +16,9 @@ shutil.copytree(f"{tests}/project", project)
 try:
     status = subprocess.run(
         [engine, "--no-rpc", "--frames", "5", "--quiet", "--project-dir", project,
-         "--unity-schema", f"{tests}/project_schema.toml", "--script", f"{tests}/run_tests.py"],
-        timeout=80).returncode
+         "--unity-schema", f"{tests}/project_schema.toml",
+         "--script", f"{tests}/../support/run_unittests_in_engine.py"],
+        env={**os.environ, "UNDERSTUDY_TEST_DIR": tests}, timeout=80).returncode
 except subprocess.TimeoutExpired:
     print(f"unity_api_tests: the engine did not finish within 80 s ({engine})", file=sys.stderr)
     status = 1

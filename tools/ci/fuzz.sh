@@ -19,7 +19,7 @@ targets=(scenario_parser control_request spawn_line schema_loader)
 
 start=$SECONDS
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DUNDERSTUDY_BENCHMARKS=OFF -DUNDERSTUDY_FUZZ=ON >/dev/null
+  -DUNDERSTUDY_BENCHMARKS=OFF -DUNDERSTUDY_FUZZ=ON -DCMAKE_UNITY_BUILD=ON >/dev/null
 cmake --build "$build" -j 2 --target fuzzers
 echo "fuzz: configure and build took $((SECONDS - start)) s"
 

@@ -10,7 +10,9 @@
 # reports, no full debug info to build. asan at -O0: optimizing the UBSan
 # checks is most of its build (-O1 took 4 minutes of this 2-core machine,
 # -O0 3), and the tests run only 20% slower for it. tsan at -O1: TSan's
-# instrumentation is slow to run unoptimized.
+# instrumentation is slow to run unoptimized. Both are unity builds (a batch
+# of sources per compiler run): the ASan build of the CI subset takes 5
+# minutes instead of 9.
 #
 # The CI subset: the engine and the engine's Boost.Test suites (unit, python,
 # e2e) built with the sanitizer, those suites, the conformance suites and the
@@ -87,7 +89,7 @@ run_config() {
   phase "$name: configuring $build"
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
     "-DCMAKE_CXX_FLAGS_DEBUG=$optimize -g1" -DUNDERSTUDY_BENCHMARKS=OFF \
-    "-DUNDERSTUDY_SANITIZE=$sanitize" >/dev/null
+    "-DUNDERSTUDY_SANITIZE=$sanitize" -DCMAKE_UNITY_BUILD=ON >/dev/null
   phase_done "$name: configure"
 
   # With the benchmarks off, the default target is what the tests run: the

@@ -161,24 +161,26 @@ def test_stop_server_while_client_is_busy(editor):
     assert editor.run("type(task.Exception).__name__") == "ClientDisconnectedError"
 
 
+def kill_and_wait_until_gone(editor, process, what):
+    """Kills the client process the editor holds as `process` and waits until
+    the server no longer lists the client."""
+    editor.run(f"{process}.kill()")
+    editor.engine.wait_until(
+        lambda: editor.run(f"{process}.poll() is not None and "
+                           f"not PythonRunner.IsClientConnected({CLIENT_NAME!r})"),
+        f"{what} to be gone", timeout=10)
+
+
 def test_kill_client(editor):
     """TestKillClient: the server survives a killed client."""
     editor.spawn("to_kill", INIT_MODULE, "testKill")
     editor.wait_for_connection()
     assert editor.call("get_argv", 1) == "testKill"
-    editor.run("to_kill.kill()")
-    editor.engine.wait_until(
-        lambda: editor.run(f"to_kill.poll() is not None and "
-                           f"not PythonRunner.IsClientConnected({CLIENT_NAME!r})"),
-        "the killed client to be gone", timeout=10)
+    kill_and_wait_until_gone(editor, "to_kill", "the killed client")
     editor.spawn("new_process", INIT_MODULE, "testReconnect")
     editor.wait_for_connection()
     assert editor.call("get_argv", 1) == "testReconnect"
-    editor.run("new_process.kill()")
-    editor.engine.wait_until(
-        lambda: editor.run(f"new_process.poll() is not None and "
-                           f"not PythonRunner.IsClientConnected({CLIENT_NAME!r})"),
-        "the second killed client to be gone", timeout=10)
+    kill_and_wait_until_gone(editor, "new_process", "the second killed client")
 
 
 def test_newer_client(editor):

@@ -4,26 +4,15 @@ cylinder, rename it, find it by name and say so with Debug.Log. Name and
 address come from UNDERSTUDY_CLIENT_NAME and UNDERSTUDY_RPC (unix:// or
 tcp://); the cylinder's name is argv[1]."""
 
-import os
 import sys
-import threading
 import time
 
-from rpyc.utils.factory import unix_connect
-
-from plain_client import PlainService, tcp_connect
+from plain_client import PlainService, connect_and_serve
 
 
 def main():
     name = sys.argv[1]
-    address = os.environ["UNDERSTUDY_RPC"]
-    if address.startswith("unix://"):
-        conn = unix_connect(address[len("unix://"):], service=PlainService)
-    else:
-        host, port = address[len("tcp://"):].rsplit(":", 1)
-        conn = tcp_connect(host, int(port), service=PlainService)
-    threading.Thread(target=conn.serve_all, name="serve", daemon=True).start()
-    print(f"{time.monotonic():.6f} connected to {address}", flush=True)
+    conn = connect_and_serve(PlainService)
 
     UnityEngine = conn.root.import_module("UnityEngine")
     go = UnityEngine.GameObject.CreatePrimitive(UnityEngine.PrimitiveType.Cylinder)
