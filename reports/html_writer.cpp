@@ -414,8 +414,8 @@ std::string timeline_section(const ScenarioResult& scenario, std::size_t index) 
     const double row_top = lanes[item.lane].y + kLanePad + static_cast<double>(item.row) * kRowH;
     const double bar_y = row_top + (kRowH - kBarH) / 2;
     svg += std::string("<g class=\"ev ") + kind_class(event.kind) +
-           (is_bad_outcome(event.outcome) ? " bad" : "") + "\"><title>" + html_text(event_tooltip(event)) +
-           "</title>";
+           (is_bad_outcome(event.outcome) ? " bad" : "") + "\"><title>" +
+           html_text(event_tooltip(event)) + "</title>";
     if (event.duration_s > 0) {
       const double w = item.x1 - item.x0;
       svg += "<rect x=\"" + px(item.x0) + "\" y=\"" + px(bar_y) + "\" width=\"" + px(w) +
@@ -523,7 +523,8 @@ std::string timeline_section(const ScenarioResult& scenario, std::size_t index) 
 
 std::string latency_card(const LatencySeries& series) {
   const auto stats = detail::summarize(series.samples_ms);
-  std::string out = "<div class=\"lat-card\"><div class=\"title\">" + html_text(series.name) + "</div>";
+  std::string out =
+      "<div class=\"lat-card\"><div class=\"title\">" + html_text(series.name) + "</div>";
   if (stats.count == 0) {
     return out + "<p class=\"empty\">No samples.</p></div>";
   }
@@ -667,8 +668,9 @@ std::string expectations_section(const ScenarioResult& scenario) {
     out += std::string("<tr class=\"") + (expectation.passed ? "pass" : "fail") +
            "\"><td class=\"mark\">" + (expectation.passed ? "\u2713" : "\u2717") + "</td><td>" +
            html_text(expectation.description) + "</td><td class=\"text expected\">" +
-           html_text(expectation.expected) + "</td><td class=\"text seen\">" + html_text(expectation.seen) +
-           "</td><td class=\"text where\">" + html_text(expectation.where) + "</td></tr>";
+           html_text(expectation.expected) + "</td><td class=\"text seen\">" +
+           html_text(expectation.seen) + "</td><td class=\"text where\">" +
+           html_text(expectation.where) + "</td></tr>";
   }
   return out + "</tbody></table>";
 }
@@ -686,14 +688,14 @@ std::string deadlocks_section(const ScenarioResult& scenario) {
            "<span>detected at " + fixed(cycle.at_s, 3) + " s, frame " +
            std::to_string(cycle.frame) + "</span></div><div class=\"members\">";
     for (std::size_t i = 0; i < cycle.members.size(); ++i) {
-      out += "<span class=\"member\"><i>" + std::to_string(i + 1) + "</i>" + html_text(cycle.members[i]) +
-             "</span><span class=\"to\">" +
+      out += "<span class=\"member\"><i>" + std::to_string(i + 1) + "</i>" +
+             html_text(cycle.members[i]) + "</span><span class=\"to\">" +
              (i + 1 < cycle.members.size() ? "\u2192" : "\u21BA back to 1") + "</span>";
     }
     out += "</div><div class=\"mono\">" + html_text(cycle.summary) + "</div>";
     if (!cycle.text.empty()) {
-      out +=
-          "<details open><summary>Full report</summary><pre>" + html_text(cycle.text) + "</pre></details>";
+      out += "<details open><summary>Full report</summary><pre>" + html_text(cycle.text) +
+             "</pre></details>";
     }
     out += "</div>";
   }
@@ -754,9 +756,9 @@ std::string scenario_section(const ScenarioResult& scenario, std::size_t index,
            (type.empty() ? "" : "<div class=\"ftype\">" + html_text(type) + "</div>") + "<pre>" +
            html_text(scenario.failure_message) + "</pre></div>";
   }
-  out += "<div class=\"facts\"><span>file <b>" + html_text(scenario.file) + "</b></span><span>seed <b>" +
-         std::to_string(scenario.seed) + "</b></span><span>repeat <b>" +
-         std::to_string(scenario.repeat_index) + "</b></span>";
+  out += "<div class=\"facts\"><span>file <b>" + html_text(scenario.file) +
+         "</b></span><span>seed <b>" + std::to_string(scenario.seed) +
+         "</b></span><span>repeat <b>" + std::to_string(scenario.repeat_index) + "</b></span>";
   if (!scenario.tags.empty()) {
     out += "<span>tags " + tag_list(scenario.tags) + "</span>";
   }
@@ -813,11 +815,11 @@ std::string summary_table(const SuiteResult& suite) {
            (scenario.repeat_index > 0 ? " <span class=\"repeat\">repeat " +
                                             std::to_string(scenario.repeat_index) + "</span>"
                                       : "") +
-           "<div class=\"file\">" + html_text(scenario.file) + "</div></td><td>" + pill(scenario.status) +
-           "</td><td class=\"num\">" + scenario_duration(scenario) + "</td><td>" +
-           tag_list(scenario.tags) + "</td><td class=\"msg " + status + "\" title=\"" +
-           attr(scenario.failure_message) + "\">" + html_text(first_line(scenario.failure_message)) +
-           "</td></tr>";
+           "<div class=\"file\">" + html_text(scenario.file) + "</div></td><td>" +
+           pill(scenario.status) + "</td><td class=\"num\">" + scenario_duration(scenario) +
+           "</td><td>" + tag_list(scenario.tags) + "</td><td class=\"msg " + status +
+           "\" title=\"" + attr(scenario.failure_message) + "\">" +
+           html_text(first_line(scenario.failure_message)) + "</td></tr>";
   }
   if (suite.scenarios.empty()) {
     out += "<tr><td colspan=\"6\" class=\"empty\">No scenarios ran.</td></tr>";
@@ -847,7 +849,8 @@ std::string to_html(const SuiteResult& suite, const HtmlOptions& options) {
       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
       "'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">"
       "<title>" +
-      html_text(title) + "</title><style>" + std::string(kSuiteReportStyle) + "</style></head><body>";
+      html_text(title) + "</title><style>" + std::string(kSuiteReportStyle) +
+      "</style></head><body>";
 
   out += "<header class=\"top\"><div class=\"wrap\"><h1>" + html_text(suite.name) +
          std::string(" <span class=\"verdict ") + (bad ? "bad\">FAILED" : "good\">PASSED") +

@@ -244,9 +244,9 @@ std::string path_table(const StressStep& step) {
       "<th>calls/s</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th>"
       "<th>p50 / p99 from send</th><th>errors</th><th>timeouts</th><th>disconnected</th></tr>";
   for (const auto& p : step.paths) {
-    t += "<tr><td>" + html_text(p.name) + "</td><td class=l>" + html_text(p.direction) + "</td><td class=l>" +
-         html_text(p.mode) + "</td><td>" + std::to_string(p.calls) + "</td><td>" +
-         number(std::round(p.per_second)) + "</td><td>" + ms(p.p50_ms) + "</td><td>" +
+    t += "<tr><td>" + html_text(p.name) + "</td><td class=l>" + html_text(p.direction) +
+         "</td><td class=l>" + html_text(p.mode) + "</td><td>" + std::to_string(p.calls) +
+         "</td><td>" + number(std::round(p.per_second)) + "</td><td>" + ms(p.p50_ms) + "</td><td>" +
          ms(p.p90_ms) + "</td><td>" + ms(p.p99_ms) + "</td><td>" + ms(p.p999_ms) + "</td><td>" +
          ms(p.max_ms) + "</td><td>" + ms(p.sent_p50_ms) + " / " + ms(p.sent_p99_ms) + "</td><td" +
          (p.errors ? " class=bad" : "") + ">" + std::to_string(p.errors) + "</td><td" +
@@ -305,8 +305,8 @@ std::string stress_to_html(const StressReport& report) {
     for (const auto& c : report.comparisons) {
       const auto value = [&](double v) { return c.unit == "ms" ? ms(v) : number(std::round(v)); };
       page += "<tr><td>" + std::to_string(c.clients) + "</td><td class=l>" + html_text(c.what) +
-              "</td><td>" + value(c.engine) + "</td><td class=l>" + html_text(c.baseline) + "</td><td>" +
-              value(c.base) + "</td><td>" + fixed(c.ratio, 2) + "</td></tr>";
+              "</td><td>" + value(c.engine) + "</td><td class=l>" + html_text(c.baseline) +
+              "</td><td>" + value(c.base) + "</td><td>" + fixed(c.ratio, 2) + "</td></tr>";
     }
     page += "</table>";
   }

@@ -12,9 +12,9 @@
 #include <thread>
 
 #include "harness/control/control_client.h"
+#include "harness/measure/message_numbers.h"
 #include "harness/process/child_process.h"
 #include "redis/redis_server.h"
-#include "harness/measure/message_numbers.h"
 #include "reports/detail/text.h"
 
 namespace understudy::harness {

@@ -20,6 +20,7 @@
 #include "harness/control/control_client.h"
 #include "harness/faults/fault_matrix.h"
 #include "harness/load/line_load.h"
+#include "harness/measure/message_numbers.h"
 #include "harness/process/child_process.h"
 #include "harness/run/client_stack_dump.h"
 #include "harness/run/deadlock_explanation.h"
@@ -28,7 +29,6 @@
 #include "harness/soak/connection_soak.h"
 #include "redis/publisher_load.h"
 #include "redis/redis_server.h"
-#include "harness/measure/message_numbers.h"
 #include "reports/detail/stats.h"
 #include "reports/detail/text.h"
 
@@ -113,7 +113,8 @@ class Run {
     std::filesystem::create_directories(settings_.work_dir);
     // The timeout bounds the whole scenario, the step in flight included: at
     // the deadline the watchdog stops the engine, which ends every wait on it.
-    ScenarioWatchdog watchdog(started_ + seconds_as_ms(scenario_.timeout_s), [this] { on_deadline(); });
+    ScenarioWatchdog watchdog(started_ + seconds_as_ms(scenario_.timeout_s),
+                              [this] { on_deadline(); });
     watchdog_ = &watchdog;
     std::string during = "startup (the engine and the clients starting)";
     try {
@@ -455,7 +456,8 @@ class Run {
       return;
     }
     // Ready when the engine has registered every client (it logs each one).
-    const auto deadline = Clock::now() + seconds_as_ms(15.0 + 0.05 * static_cast<double>(clients_.size()));
+    const auto deadline =
+        Clock::now() + seconds_as_ms(15.0 + 0.05 * static_cast<double>(clients_.size()));
     std::map<std::string, int> seen;
     std::size_t next = 0;
     while (seen != expected) {
@@ -962,11 +964,12 @@ class Run {
     const auto client = call.value("client", std::string());
     const auto service = call.value("service", std::string());
     // The main thread's wait for this call: main -> client:NAME#N (service).
-    const json response = await_engine(step, id, seconds_as_ms(limit), events_from, [&](const json& edge) {
-      const auto target = edge.value("target", std::string());
-      return target.starts_with("client:" + client + "#") &&
-             edge.value("what", std::string()) == service;
-    });
+    const json response =
+        await_engine(step, id, seconds_as_ms(limit), events_from, [&](const json& edge) {
+          const auto target = edge.value("target", std::string());
+          return target.starts_with("client:" + client + "#") &&
+                 edge.value("what", std::string()) == service;
+        });
     const json detail = response.value("ok", false) ? response["result"]
                                                     : response["error"].value("detail", json());
     const double elapsed = detail.value("elapsed_s", now_s() - begun);
@@ -1283,7 +1286,8 @@ class Run {
     std::vector<std::string> missing;
     std::vector<std::string> doubled;
     while (true) {
-      const auto world = control_->request({{"op", "world"}}, seconds_as_ms(std::max(timeout, 5.0)));
+      const auto world =
+          control_->request({{"op", "world"}}, seconds_as_ms(std::max(timeout, 5.0)));
       std::map<std::string, int> labels;
       for (const auto& actor : world.value("result", json::array())) {
         const auto label = actor.value("label", std::string());

@@ -8,8 +8,8 @@
 #include <thread>
 
 #include "harness/control/control_client.h"
-#include "harness/process/child_process.h"
 #include "harness/measure/message_numbers.h"
+#include "harness/process/child_process.h"
 
 namespace understudy::harness {
 namespace {
