@@ -40,6 +40,42 @@ bool report_dir_usable(const std::filesystem::path& dir,
   return false;
 }
 
+// Python for Unity's package folder for this run: `given` (--pfu-package),
+// else $UNDERSTUDY_PFU_PACKAGE, absolute; empty when none is given and no
+// chosen scenario needs one. nullopt, with the reason printed, when a
+// scenario needs it and there is none, or it is not PfU's package.
+std::optional<std::filesystem::path> pfu_package_for(const std::vector<Scenario>& chosen,
+                                                     std::string given) {
+  if (given.empty()) {
+    if (const char* env = std::getenv("UNDERSTUDY_PFU_PACKAGE"); env != nullptr) {
+      given = env;
+    }
+  }
+  if (given.empty()) {
+    for (const auto& scenario : chosen) {
+      if (scenario.needs_pfu_package()) {
+        std::cerr << "understudy: error: scenario '" << scenario.name << "' ("
+                  << scenario.file.string()
+                  << ") runs Python for Unity's own files (a client of kind \"pfu\", or "
+                     "{pfu_package}), but no PfU package was given: pass --pfu-package DIR (the "
+                     "com.unity.scripting.python folder) or set UNDERSTUDY_PFU_PACKAGE\n";
+        return std::nullopt;
+      }
+    }
+    return std::filesystem::path();
+  }
+  const auto package = std::filesystem::absolute(given);
+  const auto client =
+      package / "Python~" / "site-packages" / "unity_python" / "client" / "unity_client.py";
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(client, error)) {
+    std::cerr << "understudy: error: --pfu-package " << package.string()
+              << " is not Python for Unity's package: no " << client.string() << "\n";
+    return std::nullopt;
+  }
+  return package;
+}
+
 // "run, list, stress": every subcommand of `app`, in the order added.
 std::string command_names(CLI::App& app) {
   std::string names;
@@ -169,6 +205,11 @@ int main(int argc, char** argv) {
   run->add_option("--redis-url", redis_url,
                   "Use this Redis (redis://HOST:PORT) for scenarios that need one, instead of a "
                   "private redis-server each; faults that stop or restart Redis then fail");
+  std::string pfu_package;
+  run->add_option("--pfu-package", pfu_package,
+                  "Python for Unity 2.x's package folder (com.unity.scripting.python, with "
+                  "Python~/site-packages), for scenarios whose clients are plain PfU scripts "
+                  "(kind = \"pfu\") or that name {pfu_package}; default $UNDERSTUDY_PFU_PACKAGE");
   auto* list = app.add_subcommand("list", "List the scenarios a run would select");
   add_selection(list);
 
@@ -438,6 +479,10 @@ int main(int argc, char** argv) {
   if (!report_dir_usable(report_dir, {"traces", "runs"})) {
     return kExitUsage;
   }
+  const auto package = pfu_package_for(chosen, pfu_package);
+  if (!package) {
+    return kExitUsage;
+  }
   reports::remove_previous_reports(report_dir);
 
   StopSignals stop_signals(StopSignals::Mode::kWindDown);
@@ -454,6 +499,9 @@ int main(int argc, char** argv) {
   options.run.client_pylib = UNDERSTUDY_CLIENT_PYLIB;
   if (!redis_url.empty()) {
     options.run.redis_url = redis_url;
+  }
+  if (!package->empty()) {
+    options.run.pfu_package = *package;
   }
   options.run.work_dir = std::filesystem::absolute(report_dir) / "runs";
   options.live_progress = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;

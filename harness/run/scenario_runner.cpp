@@ -1,5 +1,6 @@
 #include "harness/run/scenario_runner.h"
 
+#include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -34,6 +35,9 @@
 
 namespace understudy::harness {
 namespace {
+
+// sockaddr_un's sun_path holds 108 bytes, the terminating NUL included.
+constexpr std::size_t kMaxUnixSocketPath = 107;
 
 using nlohmann::json;
 using std::chrono::milliseconds;
@@ -278,9 +282,17 @@ class Run {
     }
     std::filesystem::permissions(tmp_dir_, std::filesystem::perms::owner_all,
                                  std::filesystem::perm_options::replace, made);
+    if (e.socket == "pfu" && pfu_socket_path().string().size() > kMaxUnixSocketPath) {
+      // PfU's socket must fit a Unix socket path: a deep work folder gets a
+      // short private TMPDIR instead, removed with the run.
+      try {
+        short_tmp_dir_.emplace(std::filesystem::temp_directory_path(), "understudy-tmp-");
+      } catch (const std::runtime_error& error) {
+        throw ScenarioError(std::string("for PfU's socket: ") + error.what());
+      }
+      tmp_dir_ = short_tmp_dir_->path();
+    }
     std::vector<std::string> argv = {settings_.engine_binary.string(),
-                                     "--port",
-                                     "0",
                                      "--control",
                                      control_path_.string(),
                                      "--tick-hz",
@@ -289,6 +301,14 @@ class Run {
                                      fixed(e.call_timeout, 3),
                                      "--on-deadlock",
                                      e.on_deadlock};
+    if (e.socket == "pfu") {
+      // PfU 2.x's own socket, $TMPDIR/com.unity.scripting.python-$USER.socket,
+      // where an unchanged unity_client.connect() looks: TMPDIR must leave
+      // room for it within a Unix socket path's 107 bytes.
+      check_pfu_socket_fits();
+    } else {
+      argv.insert(argv.begin() + 1, {"--port", "0"});
+    }
     if (e.faithful) {
       argv.push_back("--faithful");
     }
@@ -310,6 +330,7 @@ class Run {
                      settings_.work_dir / "engine.log",
                      std::nullopt};
     spec.env.merge(redis_env());
+    spec.env.merge(pfu_engine_env());
     engine_ = std::make_unique<ChildProcess>(spec);
     engine_pid_ = engine_->pid();
     try {
@@ -384,7 +405,9 @@ class Run {
     std::lock_guard lock(pids_mutex_);
     for (const auto& [node, pid] : event.data["client_pids"].items()) {
       for (std::size_t i = 0; i < client_pids_.size(); ++i) {
-        if (pid.is_number_integer() && pid.get<pid_t>() == client_pids_[i]) {
+        // A plain PfU script has no SIGUSR1 handler: the signal would kill it.
+        if (pid.is_number_integer() && pid.get<pid_t>() == client_pids_[i] &&
+            client_dumps_stacks_[i]) {
           std::error_code missing;
           const auto size = std::filesystem::file_size(client_logs_[i], missing);
           dump_offsets_[client_pids_[i]].push_back(missing ? 0 : size);
@@ -433,6 +456,14 @@ class Run {
     return found;
   }
 
+  std::string pfu_python_path() const {
+    std::string path = pfu_site_packages().string();
+    if (const char* existing = std::getenv("PYTHONPATH"); existing != nullptr && *existing) {
+      path += ":" + std::string(existing);
+    }
+    return path;
+  }
+
   std::string python_path() const {
     std::string path = settings_.client_pylib.string();
     if (const char* existing = std::getenv("PYTHONPATH"); existing != nullptr && *existing) {
@@ -441,12 +472,74 @@ class Run {
     return path;
   }
 
+  // The engine finds PfU's package as Unity does its own: PythonRunner.
+  // SpawnClient puts its site-packages first on a client's path.
+  std::map<std::string, std::string> pfu_engine_env() const {
+    if (!settings_.pfu_package) {
+      return {};
+    }
+    return {{"UNDERSTUDY_PFU_SITE_PACKAGES", pfu_site_packages().string()},
+            {"UNDERSTUDY_CLIENT_PYTHON", settings_.python.string()}};
+  }
+
+  std::filesystem::path pfu_site_packages() const {
+    return *settings_.pfu_package / "Python~" / "site-packages";
+  }
+
+  // Where PfU's unity_client.connect() looks: tempfile.gettempdir(), which
+  // is TMPDIR, and getpass.getuser(), which reads these variables first.
+  std::filesystem::path pfu_socket_path() const {
+    std::string user;
+    for (const char* name : {"LOGNAME", "USER", "LNAME", "USERNAME"}) {
+      if (const char* value = std::getenv(name); value != nullptr && *value) {
+        user = value;
+        break;
+      }
+    }
+    if (user.empty()) {
+      const passwd* entry = ::getpwuid(::getuid());
+      user = entry != nullptr ? entry->pw_name : std::to_string(::getuid());
+    }
+    return tmp_dir_ / ("com.unity.scripting.python-" + user + ".socket");
+  }
+
+  void check_pfu_socket_fits() const {
+    const auto socket = pfu_socket_path();
+    if (socket.string().size() > kMaxUnixSocketPath) {
+      throw ScenarioError("[engine] socket = \"pfu\": PfU's socket " + socket.string() + " is " +
+                          std::to_string(socket.string().size()) +
+                          " bytes, over the 107 a Unix socket path may have: set a shorter "
+                          "TMPDIR for the harness");
+    }
+  }
+
+  // A client's script, with {pfu_package} made PfU's package folder; the
+  // parser left such a path to the run, which checks it is there.
+  std::filesystem::path client_script(const ClientSpec& client) const {
+    const auto text = client.script.string();
+    if (!text.starts_with(kPfuPackagePlaceholder)) {
+      return client.script;
+    }
+    if (!settings_.pfu_package) {
+      throw ScenarioError(client.where.text() + ": script " + text +
+                          " names {pfu_package}, but no PfU package was given (--pfu-package)");
+    }
+    const auto script =
+        settings_.pfu_package->string() + text.substr(kPfuPackagePlaceholder.size());
+    if (!std::filesystem::is_regular_file(script)) {
+      throw ScenarioError(client.where.text() + ": script " + text + " not found (looked at " +
+                          script + ")");
+    }
+    return script;
+  }
+
   void start_clients() {
     std::map<std::string, int> expected;  // name -> registrations to wait for
     for (const auto& client : scenario_.clients) {
+      const auto script = client_script(client);
       for (int i = 0; i < client.count; ++i) {
         const auto name = client.name(i);
-        start_client_process(name, client.script, client.args);
+        start_client_process(name, script, client.args, client.kind);
         if (client.wait_registered) {
           ++expected[name];
         }
@@ -508,17 +601,27 @@ class Run {
   }
 
   // A client process of the run: stopped and its log reported at the end.
+  // `kind` pfu: a plain Python for Unity script, which finds the engine
+  // as unity_client.connect() does (TMPDIR) and has PfU's site-packages,
+  // not understudy_client, on its path, as a client Unity spawns has.
   ChildProcess& start_client_process(const std::string& name, const std::filesystem::path& script,
-                                     const std::vector<std::string>& args) {
+                                     const std::vector<std::string>& args,
+                                     const std::string& kind = "understudy") {
     std::vector<std::string> argv = {settings_.python.string(), script.string()};
     argv.insert(argv.end(), args.begin(), args.end());
+    const bool pfu = kind == "pfu";
+    if (pfu && !settings_.pfu_package) {
+      throw ScenarioError("client '" + name +
+                          "' is a PfU script (kind = \"pfu\"), but no PfU package was given "
+                          "(--pfu-package)");
+    }
     ProcessSpec spec{"client " + name,
                      argv,
                      {{"UNDERSTUDY_RPC", rpc_address_},
                       {"UNDERSTUDY_CLIENT_NAME", name},
                       {"UNDERSTUDY_SEED", std::to_string(settings_.seed)},
                       {"UNDERSTUDY_SCENARIO_PORT", std::to_string(scenario_port_)},
-                      {"PYTHONPATH", python_path()},
+                      {"PYTHONPATH", pfu ? pfu_python_path() : python_path()},
                       {"TMPDIR", tmp_dir_.string()},
                       {"PYTHONUNBUFFERED", "1"}},
                      settings_.work_dir / ("client-" + sanitize(name) + "-" +
@@ -531,6 +634,7 @@ class Run {
     std::lock_guard lock(pids_mutex_);
     client_pids_.push_back(clients_.back()->pid());
     client_logs_.push_back(clients_.back()->log_path());
+    client_dumps_stacks_.push_back(!pfu);
     return *clients_.back();
   }
 
@@ -947,15 +1051,27 @@ class Run {
     return request;
   }
 
-  // Engine-side code may name files beside the scenario as {scenario_dir}/...
+  // Engine-side code may name files beside the scenario as {scenario_dir}/...,
+  // and files of PfU's package as {pfu_package}/...
   std::string with_scenario_dir(std::string code) const {
-    const std::string key = "{scenario_dir}";
-    const auto dir = std::filesystem::absolute(scenario_.file).parent_path().string();
-    for (auto pos = code.find(key); pos != std::string::npos; pos = code.find(key, pos)) {
-      code.replace(pos, key.size(), dir);
-      pos += dir.size();
+    code = replaced(std::move(code), "{scenario_dir}",
+                    std::filesystem::absolute(scenario_.file).parent_path().string());
+    if (settings_.pfu_package) {
+      code = replaced(std::move(code), kPfuPackagePlaceholder, settings_.pfu_package->string());
+    } else if (code.find(kPfuPackagePlaceholder) != std::string::npos) {
+      throw ScenarioError(
+          "the code names {pfu_package}, but no PfU package was given "
+          "(--pfu-package)");
     }
     return code;
+  }
+
+  static std::string replaced(std::string text, std::string_view key, const std::string& value) {
+    for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key, pos)) {
+      text.replace(pos, key.size(), value);
+      pos += value.size();
+    }
+    return text;
   }
 
   void check_call(const Step& step, const json& call, std::int64_t id, double begun,
@@ -1700,8 +1816,9 @@ class Run {
   const RunSettings& settings_;
   const Clock::time_point started_;
   reports::ScenarioResult result_;
-  std::optional<PrivateFolder> control_dir_;  // until the control client is connected
-  std::filesystem::path tmp_dir_;             // the engine's and its clients' TMPDIR
+  std::optional<PrivateFolder> control_dir_;    // until the control client is connected
+  std::filesystem::path tmp_dir_;               // the engine's and its clients' TMPDIR
+  std::optional<PrivateFolder> short_tmp_dir_;  // TMPDIR when the work folder's is too deep
   std::filesystem::path control_path_;
   std::unique_ptr<ChildProcess> engine_;
   std::unique_ptr<ControlClient> control_;
@@ -1719,6 +1836,7 @@ class Run {
   std::mutex pids_mutex_;           // steps start clients while the event hook reads
   std::vector<pid_t> client_pids_;  // REQUIRES: pids_mutex_ held
   std::vector<std::filesystem::path> client_logs_;  // REQUIRES: pids_mutex_ held
+  std::vector<bool> client_dumps_stacks_;           // REQUIRES: pids_mutex_ held
   // Per client pid, the size of its log when each deadlock report asked it
   // for its stacks. REQUIRES: pids_mutex_ held
   std::map<pid_t, std::vector<std::uintmax_t>> dump_offsets_;

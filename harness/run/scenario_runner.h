@@ -19,6 +19,9 @@ struct RunSettings {
   std::filesystem::path client_pylib;    // where understudy_client lives
   std::filesystem::path work_dir;        // this run's folder: logs, sockets
   std::optional<std::string> redis_url;  // use this server instead of a private one
+  // Python for Unity 2.x's package folder (com.unity.scripting.python, with
+  // Python~/site-packages): for PfU clients and {pfu_package}. Not shipped.
+  std::optional<std::filesystem::path> pfu_package;
   std::uint64_t seed = 0;
   int repeat_index = 0;
 };

@@ -138,6 +138,11 @@ json KeyChecker::string_value(const toml::node& node, const Key& key, const std:
                             label + " must be " + key.expected() + ", got " + given +
                                 (guess.empty() ? "" : " (did you mean \"" + guess + "\"?)"));
   }
+  if (key.is_path && key.in_pfu_package && text.starts_with(kPfuPackagePlaceholder)) {
+    // A file of Python for Unity's package: the run knows where that is
+    // (--pfu-package) and checks it is there before it starts anything.
+    return text;
+  }
   if (key.is_path) {
     // A script that is not there is a file:line error now rather than a
     // process that fails to start later; so is one that cannot be looked for

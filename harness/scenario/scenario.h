@@ -12,6 +12,10 @@
 
 namespace understudy::harness {
 
+// Names Python for Unity's package folder (understudy run --pfu-package) in a
+// client's script and in engine-side code: "{pfu_package}/Tests/rpyc/...".
+inline constexpr std::string_view kPfuPackagePlaceholder = "{pfu_package}";
+
 // Where something came from in a scenario file, for error messages.
 struct SourceLocation {
   std::filesystem::path file;
@@ -24,6 +28,7 @@ struct EngineSpec {
   double call_timeout = 30;
   std::string on_deadlock = "report";
   bool faithful = false;
+  std::string socket = "tcp";  // tcp: a free loopback port; pfu: PfU 2.x's Unix socket
   std::vector<std::filesystem::path> scripts;  // resolved against the scenario's folder
   std::vector<std::filesystem::path> schemas;  // --schema files or folders, resolved the same way
   std::vector<std::string> args;               // extra engine flags
@@ -36,7 +41,8 @@ struct RedisSpec {
 
 struct ClientSpec {
   std::string name_template = "client-{i}";  // {i} counts 0..count-1
-  std::filesystem::path script;
+  std::filesystem::path script;              // or "{pfu_package}/...", resolved by the run
+  std::string kind = "understudy";  // understudy: an understudy_client script; pfu: plain PfU
   int count = 1;
   std::vector<std::string> args;
   bool wait_registered = true;
@@ -80,6 +86,9 @@ struct Scenario {
   std::filesystem::path file;
 
   bool has_tag(const std::string& tag) const;
+  // Whether it runs Python for Unity's own files: a client of kind pfu, or
+  // {pfu_package} in a client's script or in engine-side code.
+  bool needs_pfu_package() const;
 };
 
 class ScenarioFileError : public std::runtime_error {

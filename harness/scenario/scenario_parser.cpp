@@ -181,6 +181,7 @@ void read_engine(const KeyChecker& check, const toml::node& node, EngineSpec& e)
   e.call_timeout = values["call_timeout"].get<double>();
   e.on_deadlock = values["on_deadlock"].get<std::string>();
   e.faithful = values["faithful"].get<bool>();
+  e.socket = values["socket"].get<std::string>();
   for (const auto& script : strings_of(values["scripts"])) {
     e.scripts.emplace_back(script);
   }
@@ -198,6 +199,7 @@ ClientSpec read_client(const KeyChecker& check, const toml::node& node) {
   client.where = check.at(table);
   client.name_template = values["name"].get<std::string>();
   client.script = values["script"].get<std::string>();
+  client.kind = values["kind"].get<std::string>();
   client.count = static_cast<int>(values["count"].get<std::int64_t>());
   client.args = strings_of(values["args"]);
   client.wait_registered = values["wait_registered"].get<bool>();
@@ -271,6 +273,21 @@ std::string ClientSpec::name(int index) const {
     result.replace(pos, 3, std::to_string(index));
   }
   return result;
+}
+
+bool Scenario::needs_pfu_package() const {
+  for (const auto& client : clients) {
+    if (client.kind == "pfu" || client.script.string().starts_with(kPfuPackagePlaceholder)) {
+      return true;
+    }
+  }
+  for (const auto& step : steps) {
+    if (step.action == "python" &&
+        step.params.get<std::string>().find(kPfuPackagePlaceholder) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
 }
 
 bool Scenario::has_tag(const std::string& tag) const {

@@ -386,32 +386,39 @@ Section make_scenario_section() {
 
 Section make_engine_section() {
   const EngineSpec defaults;
-  return table("[engine]",
-               {Key::number("tick_hz", "frames per second", "0 runs frames back to back")
-                    .at_least(0)
-                    .or_else(defaults.tick_hz),
-                Key::number("call_timeout", "seconds", "RPyC's sync request timeout")
-                    .above(0)
-                    .or_else(defaults.call_timeout),
-                Key::string("on_deadlock", "what the engine does when it finds a deadlock")
-                    .among({"report", "fail-fast", "wait"})
-                    .or_else(defaults.on_deadlock),
-                Key::boolean("faithful",
-                             "PfU 2.x exactly: its timing and its RPyC 4.0.2 dispatch (--faithful)")
-                    .or_else(defaults.faithful),
-                Key::strings("scripts", "engine-side scripts, relative to this file")
-                    .path()
-                    .or_else(json::array()),
-                Key::strings("schemas",
-                             "the project's classes, structs and enums (TOML schema files or "
-                             "folders, docs/object-schema.md), relative to this file")
-                    .path()
-                    .or_else(json::array()),
-                Key::strings("args", "more understudy-engine flags").or_else(json::array()),
-                Key::strings("expect_errors",
-                             "engine errors the scenario expects (a text each error contains)")
-                    .not_empty()
-                    .or_else(json::array())});
+  return table(
+      "[engine]",
+      {Key::number("tick_hz", "frames per second", "0 runs frames back to back")
+           .at_least(0)
+           .or_else(defaults.tick_hz),
+       Key::number("call_timeout", "seconds", "RPyC's sync request timeout")
+           .above(0)
+           .or_else(defaults.call_timeout),
+       Key::string("on_deadlock", "what the engine does when it finds a deadlock")
+           .among({"report", "fail-fast", "wait"})
+           .or_else(defaults.on_deadlock),
+       Key::boolean("faithful",
+                    "PfU 2.x exactly: its timing and its RPyC 4.0.2 dispatch (--faithful)")
+           .or_else(defaults.faithful),
+       Key::string("socket",
+                   "where the engine listens: tcp, a free loopback port; pfu, PfU "
+                   "2.x's Unix socket in the engine's TMPDIR, where unity_client.connect() "
+                   "looks")
+           .among({"tcp", "pfu"})
+           .or_else(defaults.socket),
+       Key::strings("scripts", "engine-side scripts, relative to this file")
+           .path()
+           .or_else(json::array()),
+       Key::strings("schemas",
+                    "the project's classes, structs and enums (TOML schema files or "
+                    "folders, docs/object-schema.md), relative to this file")
+           .path()
+           .or_else(json::array()),
+       Key::strings("args", "more understudy-engine flags").or_else(json::array()),
+       Key::strings("expect_errors",
+                    "engine errors the scenario expects (a text each error contains)")
+           .not_empty()
+           .or_else(json::array())});
 }
 
 Section make_clients_section() {
@@ -419,7 +426,15 @@ Section make_clients_section() {
   return table(
       "[[clients]]",
       {Key::string("name", "the process's name; {i} counts 0..count-1").required().not_empty(),
-       Key::string("script", "the client script, relative to this file").required().path(),
+       Key::string("script", "the client script, relative to this file")
+           .required()
+           .path()
+           .or_in_pfu_package(),
+       Key::string("kind",
+                   "understudy: an understudy_client script; pfu: a plain Python for Unity "
+                   "script (PfU's site-packages on its path, not harness/pylib)")
+           .among({"understudy", "pfu"})
+           .or_else(defaults.kind),
        Key::integer("count", "processes").at_least(1).or_else(defaults.count),
        Key::strings("args", "its arguments").or_else(json::array()),
        Key::boolean("wait_registered", "the scenario starts once the engine registered it")
@@ -513,6 +528,10 @@ Key& Key::among(std::vector<std::string> values) {
 }
 Key& Key::path() {
   is_path = true;
+  return *this;
+}
+Key& Key::or_in_pfu_package() {
+  in_pfu_package = true;
   return *this;
 }
 Key& Key::not_empty() {

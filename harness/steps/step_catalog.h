@@ -46,6 +46,7 @@ struct Key {
   std::vector<std::string> one_of;  // strings, and the items of string lists
   std::string unit;                 // "seconds", "ms", ...: in errors and the reference
   bool is_path = false;             // a file relative to the scenario's folder, which must exist
+  bool in_pfu_package = false;      // ... or "{pfu_package}/...", checked when the run has one
   bool non_empty = false;           // strings
   std::string needs;                // only meaningful together with this key
   std::string not_with;             // meaningless when this key is true or non-zero
@@ -68,6 +69,7 @@ struct Key {
   Key& at_most(double value);
   Key& among(std::vector<std::string> values);
   Key& path();
+  Key& or_in_pfu_package();
   Key& not_empty();
   Key& only_with(std::string key);
   Key& excludes(std::string key);

@@ -63,7 +63,8 @@ void print_keys(std::ostream& out, const Section& section) {
   for (const auto& key : section.keys) {
     std::string meaning = key.doc;
     if (key.is_path) {
-      meaning += " (must exist)";
+      meaning += key.in_pfu_package ? " (must exist), or `{pfu_package}/...` in PfU's package"
+                                    : " (must exist)";
     }
     if (!key.needs.empty()) {
       meaning += "; only with `" + key.needs + "`";

@@ -412,3 +412,33 @@ BOOST_AUTO_TEST_CASE(the_readmes_steps_reference_is_the_catalogs) {
                        "(harness/steps/step_catalog.cpp); regenerate it with: "
                        "build/harness/understudy steps --update scenarios/README.md");
 }
+
+// Plain PfU clients: the engine on PfU's socket, the client a PfU script,
+// and a script in PfU's package left for the run to find (it knows where
+// the package is; the parser does not).
+BOOST_AUTO_TEST_CASE(pfu_clients_and_the_pfu_socket_are_read) {
+  const auto scenario = parsed(
+      "[scenario]\nname = \"x\"\n[engine]\nsocket = \"pfu\"\n"
+      "[[clients]]\nname = \"com.unity.scripting.python.tests.rpyc\"\nkind = \"pfu\"\n"
+      "script = \"{pfu_package}/Tests/rpyc/rpyc_test_client_init.py\"\nargs = [\"A\"]\n"
+      "[[steps]]\nwait = 0\n");
+  BOOST_TEST(scenario.engine.socket == "pfu");
+  BOOST_REQUIRE_EQUAL(scenario.clients.size(), 1U);
+  BOOST_TEST(scenario.clients[0].kind == "pfu");
+  BOOST_TEST(scenario.clients[0].script.string() ==
+             "{pfu_package}/Tests/rpyc/rpyc_test_client_init.py");
+  BOOST_TEST(scenario.needs_pfu_package());
+  BOOST_TEST(!with_step("wait = 0").needs_pfu_package());
+  BOOST_TEST(with_step("python = \"open('{pfu_package}/x')\"").needs_pfu_package());
+  BOOST_TEST(with_step("wait = 0").engine.socket == "tcp");
+  BOOST_TEST(with_step("wait = 0").clients[0].kind == "understudy");
+  CHECK_ERROR(
+      error_of("[scenario]\nname = \"x\"\n[engine]\nsocket = \"unix\"\n[[steps]]\nwait = 0\n"),
+      at_line(4) +
+          "[engine] socket must be one of \"tcp\" or \"pfu\", got the string "
+          "\"unix\"");
+  // Only a client's script may be in PfU's package; elsewhere it is a path.
+  CHECK_ERROR(error_of("[scenario]\nname = \"x\"\n[engine]\n"
+                       "scripts = [\"{pfu_package}/x.py\"]\n[[steps]]\nwait = 0\n"),
+              "not found");
+}
