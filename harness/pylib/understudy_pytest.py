@@ -67,6 +67,12 @@ client_process
     Relative paths are resolved against the test file's directory. The script
     gets UNDERSTUDY_RPC (the engine's address), UNDERSTUDY_CLIENT_NAME, the
     engine's TMPDIR and a PYTHONPATH with understudy_client; its stdout and stderr go to its own log.
+    With pfu=True the script is a plain Python for Unity client: its
+    PYTHONPATH has PfU's Python~/site-packages (--understudy-pfu-package or
+    $UNDERSTUDY_PFU_PACKAGE, the com.unity.scripting.python folder) instead
+    of understudy_client, and it finds the engine as unity_client.connect()
+    does, on PfU's socket in the engine's TMPDIR; `name` is the client_name
+    it registers.
     The factory returns when the engine has registered a connection from that
     process (ready="registered", the default), when a line of its log matches
     ready=<regex>, or at once (ready=None). Killed by pid at teardown.
@@ -1139,8 +1145,10 @@ class EngineProcess(_Process):
 class ClientProcess(_Process):
     """A client script running as its own process. See the module docstring."""
 
-    def __init__(self, script, name, engine, directory, label, args=(), env=None, python=None):
+    def __init__(self, script, name, engine, directory, label, args=(), env=None, python=None,
+                 pfu_site_packages=None):
         super().__init__(directory)
+        self.pfu_site_packages = pfu_site_packages
         self.script = Path(script)
         self.name = name
         self.engine = engine
@@ -1156,8 +1164,9 @@ class ClientProcess(_Process):
 
     def start(self, ready="registered", timeout=STARTUP_TIMEOUT):
         env = dict(os.environ)
+        first = self.pfu_site_packages or _PYLIB
         env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(_PYLIB), env.get("PYTHONPATH")) if p)
+            p for p in (str(first), env.get("PYTHONPATH")) if p)
         env["PYTHONUNBUFFERED"] = "1"
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         env["UNDERSTUDY_RPC"] = self.engine.address
@@ -1230,6 +1239,9 @@ def pytest_addoption(parser):
                     help="the understudy-engine binary (default: $UNDERSTUDY_ENGINE)")
     group.addoption("--understudy-python", default=None, metavar="PATH",
                     help="interpreter for client_process (default: the one running pytest)")
+    group.addoption("--understudy-pfu-package", default=None, metavar="DIR",
+                    help="Python for Unity's package folder, for client_process(pfu=True) "
+                         "(default: $UNDERSTUDY_PFU_PACKAGE)")
 
 
 def _engine_binary(config):
@@ -1350,6 +1362,23 @@ def understudy_client(understudy_engine):
         client.close()
 
 
+def _pfu_site_packages(request):
+    """PfU's Python~/site-packages, for a plain PfU client; fails the test,
+    saying what to give, when there is none."""
+    package = (request.config.getoption("--understudy-pfu-package")
+               or os.environ.get("UNDERSTUDY_PFU_PACKAGE"))
+    if not package:
+        pytest.fail("client_process(pfu=True) needs Python for Unity's package: pass "
+                    "--understudy-pfu-package DIR (the com.unity.scripting.python folder) or "
+                    "set UNDERSTUDY_PFU_PACKAGE", pytrace=False)
+    site_packages = Path(package).resolve() / "Python~" / "site-packages"
+    if not (site_packages / "unity_python" / "client" / "unity_client.py").is_file():
+        pytest.fail(f"client_process(pfu=True): {package} is not Python for Unity's package "
+                    f"(no {site_packages / 'unity_python' / 'client' / 'unity_client.py'})",
+                    pytrace=False)
+    return site_packages
+
+
 @pytest.fixture
 def client_process(request, understudy_engine, tmp_path):
     """Spawns client scripts as separate processes; see the module docstring."""
@@ -1358,7 +1387,7 @@ def client_process(request, understudy_engine, tmp_path):
     python = request.config.getoption("--understudy-python")
 
     def spawn(script, name=None, args=(), engine=None, ready="registered", env=None,
-              timeout=STARTUP_TIMEOUT):
+              timeout=STARTUP_TIMEOUT, pfu=False):
         path = Path(script)
         if not path.is_absolute():
             path = base / path
@@ -1366,7 +1395,8 @@ def client_process(request, understudy_engine, tmp_path):
             pytest.fail(f"client_process: no script at {path}", pytrace=False)
         label = _unique_label(tmp_path, f"client-{name or path.stem}")
         process = ClientProcess(path, name, engine or understudy_engine.latest, tmp_path, label,
-                                args=args, env=env, python=python)
+                                args=args, env=env, python=python,
+                                pfu_site_packages=_pfu_site_packages(request) if pfu else None)
         processes.append(process)
         _track(request, process)
         return process.start(ready, timeout)
