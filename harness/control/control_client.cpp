@@ -75,6 +75,7 @@ void ControlClient::read_loop() {
   }
   std::lock_guard lock(mutex_);
   closed_ = true;
+  closed_at_ = std::chrono::steady_clock::now();
   close_reason_ = reason;
   changed_.notify_all();
 }
@@ -170,6 +171,14 @@ std::vector<ControlEvent> ControlClient::events() const {
 std::size_t ControlClient::event_count() const {
   std::lock_guard lock(mutex_);
   return events_.size();
+}
+
+std::optional<std::chrono::steady_clock::time_point> ControlClient::closed_at() const {
+  std::lock_guard lock(mutex_);
+  if (!closed_) {
+    return std::nullopt;
+  }
+  return closed_at_;
 }
 
 bool ControlClient::connected() const {

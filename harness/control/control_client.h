@@ -67,6 +67,9 @@ class ControlClient {
   void set_event_hook(std::function<void(const ControlEvent&)> hook);
   std::size_t event_count() const;
   bool connected() const;
+  // When the reader saw the channel close (the engine's end going away is
+  // seen at once: the moment an engine that died died, near enough).
+  std::optional<std::chrono::steady_clock::time_point> closed_at() const;
 
  private:
   void read_loop();
@@ -80,6 +83,7 @@ class ControlClient {
   std::vector<ControlEvent> events_;                     // REQUIRES: mutex_ held
   bool closed_ = false;                                  // REQUIRES: mutex_ held
   std::string close_reason_;                             // REQUIRES: mutex_ held
+  std::chrono::steady_clock::time_point closed_at_;      // REQUIRES: mutex_ held
   std::int64_t next_id_ = 1;                             // REQUIRES: mutex_ held
   std::function<void(const ControlEvent&)> event_hook_;  // REQUIRES: mutex_ held
   std::thread reader_;

@@ -127,7 +127,6 @@ struct FaultMatrix::Impl {
   std::vector<std::vector<Incarnation>> incarnations;  // per client, oldest first
   std::vector<HarnessCall> calls;
   std::vector<std::int64_t> reload_requests;
-  std::vector<std::thread> redis_restarts;
   // By fault number. A Redis restart's thread writes its own entry, under
   // effects_mutex (observe()); every other entry is the schedule thread's,
   // and the restart threads are joined before any entry is read for a check.
@@ -139,6 +138,10 @@ struct FaultMatrix::Impl {
   std::size_t load_turn = 0;
   double last_load_s = -1;
   FaultMatrixOutcome out;
+  // Last, so destroyed first: a run that unwinds (the engine died under a
+  // fault, a control request failed) joins its Redis restarts before what
+  // they write goes away, instead of std::terminate on a joinable thread.
+  std::vector<std::jthread> redis_restarts;
 
   double now_s() const { return std::chrono::duration<double>(Clock::now() - started).count(); }
 

@@ -160,6 +160,9 @@ class Run {
     }
     watchdog.stop();
     watchdog_ = nullptr;
+    if (result_.status != reports::Status::kPassed && !watchdog.expired()) {
+      name_engine_death(during);
+    }
     if (watchdog.expired()) {
       const double late =
           std::chrono::duration<double>(Clock::now() - watchdog.expired_at()).count();
@@ -200,6 +203,28 @@ class Run {
     if (const pid_t engine = engine_pid_.load(); engine > 0 && is_own_child(engine)) {
       ::kill(engine, SIGKILL);
     }
+  }
+
+  // A step that failed because the engine died (a crash, an OOM kill, a
+  // kill from outside) says so first, with when and how: what the step saw
+  // ("the engine closed the control channel", a client that lost its
+  // connection) follows as the consequence it is.
+  void name_engine_death(const std::string& during) {
+    if (!engine_ || !control_ || engine_->running()) {
+      return;  // not started (its own error says so), or still alive
+    }
+    const auto closed = control_->closed_at();
+    const double at = closed ? std::chrono::duration<double>(*closed - started_).count() : now_s();
+    std::string tail = engine_->log_tail(5);
+    while (!tail.empty() && tail.back() == '\n') {
+      tail.pop_back();
+    }
+    result_.status = reports::Status::kError;
+    result_.failure_kind = reports::FailureKind::kEngineError;
+    result_.failure_message = "the engine " + engine_->describe_exit() + " at t=" + fixed(at, 2) +
+                              " s, during " + during + " (" + engine_log_hint() +
+                              (tail.empty() ? ")" : ", which ends with:\n" + tail + "\n)") +
+                              "; the scenario then saw: " + result_.failure_message;
   }
 
   std::string engine_log_hint() const {
@@ -708,7 +733,13 @@ class Run {
     if (!engine_clean && result_.status == reports::Status::kPassed) {
       result_.status = reports::Status::kError;
       result_.failure_kind = reports::FailureKind::kEngineError;
-      result_.failure_message = "the engine " + engine_exit + " (" + engine_log_hint() + ")";
+      const auto closed = control_ ? control_->closed_at() : std::nullopt;
+      result_.failure_message =
+          "the engine " + engine_exit +
+          (closed ? " at t=" + fixed(std::chrono::duration<double>(*closed - started_).count(), 2) +
+                        " s"
+                  : std::string()) +
+          ", after the last step (" + engine_log_hint() + ")";
     }
     const bool failed = result_.status != reports::Status::kPassed;
     if (engine_) {
