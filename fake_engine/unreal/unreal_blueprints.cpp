@@ -373,6 +373,33 @@ const ClassInfo* runtime_class_at(PythonEngineState& state, std::string_view pat
   return cls && cls->runtime && cls->package == path.substr(0, dot) ? cls : nullptr;
 }
 
+void retire_blueprint_classes(PythonEngineState& state, ObjectId asset, std::string_view api) {
+  auto& store = state.world.objects();
+  const auto& object = store.get(asset);
+  const auto* blueprint_class = store.types().find_class("Blueprint");
+  if (!blueprint_class || !object.cls->is_a(*blueprint_class)) {
+    return;
+  }
+  const auto path = store.path_name(asset);
+  std::vector<const ClassInfo*> classes;
+  for (const char* name : {"GeneratedClass", "SkeletonGeneratedClass"}) {
+    const auto* cls = object.read(property_named(*object.cls, name)).as<ClassRef>().cls;
+    if (cls && cls->retired.empty() &&
+        std::find(classes.begin(), classes.end(), cls) == classes.end()) {
+      classes.push_back(cls);
+    }
+  }
+  for (const auto* cls : classes) {
+    try {
+      for (const auto id : store.retire_class(*cls, "deleted with the Blueprint " + path)) {
+        forget_wrapper(state, id);
+      }
+    } catch (const SchemaError& e) {
+      throw std::runtime_error(std::string(api) + ": " + path + " is not deleted: " + e.what());
+    }
+  }
+}
+
 void apply_runtime_class_templates(PythonEngineState& state, ObjectId actor_id) {
   auto& store = state.world.objects();
   const auto* cls = store.get(actor_id).cls;

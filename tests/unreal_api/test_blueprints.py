@@ -212,6 +212,70 @@ class TestBlueprintComponents(SpawningTestCase):
             ue.add_component_to_blueprint(actor_bp, PointLightComponent, "Light", "NoSuchParent")
 
 
+class TestDeleteBlueprint(SpawningTestCase):
+    # UE's ObjectTools::DeleteObjects takes the generated class along with its Blueprint (the
+    # class moves to the transient package as TRASH_<Name>_C): a Blueprint made at the same
+    # path again registers a class of its own.
+    def test_deleting_unregisters_the_class_and_the_path_can_be_used_again(self):
+        bp, name = new_blueprint(Actor, "Deleted")
+        old_class = bp.GeneratedClass
+        ue.delete_asset(bp.get_path_name())
+        with self.assertRaises(Exception):
+            ue.find_class(f"{name}_C")
+        self.assertNotIn(old_class, ue.all_classes())
+        again = ue.create_blueprint(Character, f"/Game/Tests/Blueprints/{name}")
+        self.assertIsNot(again.GeneratedClass, old_class)
+        self.assertIs(ue.find_class(f"{name}_C"), again.GeneratedClass)
+        self.assertEqual(again.GeneratedClass.get_super_class(), Character)
+        self.assertTrue(self.spawn(again.GeneratedClass).is_a(Character))
+
+    # Actors of a deleted Blueprint's class live on with the retired class, as UE's keep their
+    # TRASH_ class; a stale reference to it makes nothing new, and says why.
+    def test_live_actors_keep_the_deleted_class_and_spawning_from_it_raises(self):
+        bp, name = new_blueprint(Actor, "Stale")
+        ue.blueprint_add_member_variable(bp, "Health", "int", None, "40")
+        ue.compile_blueprint(bp)
+        old_class = bp.GeneratedClass
+        cdo = old_class.get_cdo()
+        actor = self.spawn(old_class)
+        path = bp.get_path_name()
+        ue.delete_asset(path)
+        self.assertTrue(actor.is_valid())
+        self.assertEqual(actor.get_class(), old_class)
+        self.assertEqual(actor.Health, 40)
+        self.assertFalse(cdo.is_valid(), "the class default object goes with its class")
+        with self.assertRaises(RuntimeError) as raised:
+            self.world.actor_spawn(old_class)
+        self.assertIn(f"{name}_C", str(raised.exception))
+        self.assertIn(f"deleted with the Blueprint {path}", str(raised.exception))
+        with self.assertRaises(RuntimeError):
+            old_class.get_cdo()
+
+    # Objects that are not actors: new_object from a stale class raises as spawning does.
+    def test_new_object_of_a_deleted_class_raises(self):
+        bp, name = new_blueprint(Material, "StaleMaterial")
+        old_class = bp.GeneratedClass
+        ue.delete_asset(bp.get_path_name())
+        with self.assertRaises(RuntimeError) as raised:
+            ue.new_object(old_class)
+        self.assertIn(f"{name}_C", str(raised.exception))
+        self.assertIn("deleted with the Blueprint", str(raised.exception))
+
+    # A Blueprint another class derives from stays: the child would lose its parent.
+    def test_a_blueprint_with_a_derived_class_is_not_deleted(self):
+        base, base_name = new_blueprint(Actor, "Parent")
+        derived, derived_name = new_blueprint(base.GeneratedClass, "Child")
+        with self.assertRaises(RuntimeError) as raised:
+            ue.delete_asset(base.get_path_name())
+        self.assertIn(f"{derived_name}_C", str(raised.exception))
+        self.assertIs(ue.find_class(f"{base_name}_C"), base.GeneratedClass)
+        self.assertIs(ue.get_asset(base.get_path_name()), base)
+        ue.delete_asset(derived.get_path_name())
+        ue.delete_asset(base.get_path_name())
+        with self.assertRaises(Exception):
+            ue.find_class(f"{base_name}_C")
+
+
 class TestBlueprintFactory(SpawningTestCase):
     # blueprint_example_generator.py: BlueprintFactory().factory_create_new(path) makes a
     # Blueprint of its ParentClass (UBlueprintFactory's default: Actor).
