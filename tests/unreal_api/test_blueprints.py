@@ -7,7 +7,8 @@ import unreal_engine as ue
 from unreal_engine import FVector
 from unreal_engine.classes import (Actor, Blueprint, BlueprintFactory, Character, Material,
                                    MaterialFactoryNew, Pawn, PawnSensingComponent,
-                                   PointLightComponent)
+                                   PointLightComponent, Texture2D)
+from unreal_engine.structs import EdGraphPinType, Vector
 
 from uapi_support import SpawningTestCase, unique
 
@@ -157,10 +158,106 @@ class TestMemberVariables(SpawningTestCase):
             ue.blueprint_add_member_variable(bp, "Speed", "flaot")
 
     # What is not emulated says so.
-    def test_object_pins_are_not_emulated(self):
+    def test_struct_pins_are_not_emulated(self):
         bp, _ = new_blueprint(Actor)
         with self.assertRaises(NotImplementedError):
+            ue.blueprint_add_member_variable(bp, "Where", "struct")
+        with self.assertRaises(NotImplementedError):
+            EdGraphPinType(PinCategory="struct", PinSubCategoryObject=Vector)
+
+    # UE's object pin names its class in PinSubCategoryObject; a bare 'object' has none.
+    def test_an_object_pin_without_its_class_raises(self):
+        bp, _ = new_blueprint(Actor)
+        with self.assertRaises(ValueError) as raised:
             ue.blueprint_add_member_variable(bp, "Target", "object")
+        self.assertIn("PinSubCategoryObject", str(raised.exception))
+
+    # examples/blueprint_variables.py: EdGraphPinType(PinCategory='object', PinSubCategoryObject=
+    # Material) makes an object reference property of that class, None by default.
+    def test_an_object_variable_references_objects_of_its_class(self):
+        bp, _ = new_blueprint(Actor)
+        pin = EdGraphPinType(PinCategory="object", PinSubCategoryObject=Material)
+        self.assertEqual(pin.PinSubCategoryObject, Material)
+        self.assertTrue(ue.blueprint_add_member_variable(bp, "TestMat", pin))
+        ue.compile_blueprint(bp)
+        self.assertEqual(bp.NewVariables[0].VarType.PinSubCategoryObject, Material)
+        actor = self.spawn(bp.GeneratedClass)
+        self.assertIsNone(actor.TestMat)
+        material = Material()
+        actor.TestMat = material
+        self.assertIs(actor.TestMat, material)
+        self.assertIs(actor.get_property("TestMat"), material)
+        # UEP's set_property says "invalid value for UProperty" (a ValueError here).
+        with self.assertRaises(ValueError) as raised:
+            actor.TestMat = Texture2D()
+        self.assertIn("expected an object of class Material, got a Texture2D", str(raised.exception))
+        with self.assertRaises(ValueError):
+            actor.TestMat = 3
+        self.assertIs(actor.TestMat, material, "a refused assignment changes nothing")
+        actor.TestMat = None
+        self.assertIsNone(actor.TestMat)
+
+    # A subclass of the pin's class is one of its objects.
+    def test_an_object_variable_takes_objects_of_subclasses(self):
+        bp, _ = new_blueprint(Actor)
+        pin = EdGraphPinType(PinCategory="object", PinSubCategoryObject=Actor)
+        ue.blueprint_add_member_variable(bp, "Buddy", pin)
+        ue.compile_blueprint(bp)
+        actor = self.spawn(bp.GeneratedClass)
+        buddy = self.spawn(Character)
+        actor.Buddy = buddy
+        self.assertIs(actor.Buddy, buddy)
+
+    # The editor's default of an object variable is the object's path.
+    def test_an_object_variables_default_is_an_objects_path(self):
+        name = unique("DefaultMat")
+        material = ue.new_object(Material, ue.get_transient_package(), name)
+        bp, _ = new_blueprint(Actor)
+        pin = EdGraphPinType(PinCategory="object", PinSubCategoryObject=Material)
+        ue.blueprint_add_member_variable(bp, "Skin", pin, None, material.get_path_name())
+        ue.compile_blueprint(bp)
+        self.assertIs(self.spawn(bp.GeneratedClass).Skin, material)
+        with self.assertRaises(ValueError):
+            ue.blueprint_add_member_variable(bp, "Missing", pin, None, "/Game/NoSuch.NoSuch")
+        with self.assertRaises(TypeError):
+            ue.blueprint_add_member_variable(
+                bp, "Wrong", EdGraphPinType(PinCategory="object", PinSubCategoryObject=Texture2D),
+                None, material.get_path_name())
+
+    # examples/blueprint_variables.py: a 'class' pin makes a class reference (TSubclassOf).
+    def test_a_class_variable_references_subclasses(self):
+        bp, _ = new_blueprint(Actor)
+        pin = EdGraphPinType(PinCategory="class", PinSubCategoryObject=Actor)
+        ue.blueprint_add_member_variable(bp, "SpawnClass", pin)
+        ue.blueprint_add_member_variable(
+            bp, "Fallback", EdGraphPinType(PinCategory="class", PinSubCategoryObject=Pawn), None,
+            "/Script/Engine.Character")
+        ue.compile_blueprint(bp)
+        actor = self.spawn(bp.GeneratedClass)
+        self.assertIsNone(actor.SpawnClass)
+        self.assertEqual(actor.Fallback, Character)
+        actor.SpawnClass = Character
+        self.assertEqual(actor.SpawnClass, Character)
+        with self.assertRaises(ValueError) as raised:
+            actor.SpawnClass = Material
+        self.assertIn("expected a subclass of Actor, got Material", str(raised.exception))
+        with self.assertRaises(ValueError):
+            actor.SpawnClass = self.spawn(Actor)
+
+    # is_array makes an array of references, each type-checked.
+    def test_an_object_array_variable(self):
+        bp, _ = new_blueprint(Actor)
+        pin = EdGraphPinType(PinCategory="object", PinSubCategoryObject=Material)
+        ue.blueprint_add_member_variable(bp, "Skins", pin, True)
+        ue.compile_blueprint(bp)
+        actor = self.spawn(bp.GeneratedClass)
+        self.assertEqual(actor.Skins, [])
+        first, second = Material(), Material()
+        actor.Skins = [first, second]
+        self.assertEqual(actor.Skins, [first, second])
+        with self.assertRaises(ValueError):
+            actor.Skins = [first, Texture2D()]
+        self.assertEqual(actor.Skins, [first, second])
 
     # UEPyEditor.cpp py_unreal_engine_blueprint_set_variable_visibility: CPF_DisableEditOnInstance.
     def test_visibility_sets_the_variables_flags(self):
