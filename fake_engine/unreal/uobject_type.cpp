@@ -962,6 +962,32 @@ void define_actor_methods(py::class_<UObjectHandle>& uobject) {
                  o, part,
                  struct_argument(o, scene_property(o, part), args, "UObject.set_actor_scale"));
            })
+      .def("get_actor_transform",
+           [](const UObjectHandle& h) {
+             // UE's GetActorTransform: the root's world transform, the
+             // identity for an actor without a root component.
+             const auto o = live_actor_or_owner(h, "UObject.get_actor_transform");
+             const ObjectId root = root_component(o);
+             return root == 0 ? Transform{} : world_transform_of(o, o.store().get(root));
+           })
+      .def(
+          "set_actor_transform",
+          [](const UObjectHandle& h, const Transform& transform) {
+            // UE's SetActorTransform: the root's world transform, through
+            // its attach parents; false without a root component.
+            const auto o = live_actor_or_owner(h, "UObject.set_actor_transform");
+            const ObjectId root = root_component(o);
+            if (root == 0) {
+              return false;
+            }
+            auto component = o;
+            component.object = &o.store().get(root);
+            write_relative_transform(
+                component,
+                relative_transform(transform, parent_world_transform(component, *component.object)),
+                true, true, true);
+            return true;
+          })
       .def("get_actor_root_component",
            [](const UObjectHandle& h) {
              const auto o = live_actor(h, "UObject.get_actor_root_component");

@@ -134,6 +134,27 @@ class TestAttachedActorTransforms(SpawningTestCase):
         assert_vector_close(self, child.get_actor_location(), FVector(0, 20, 50))
         self.assertEqual(child_root.get_relative_location(), FVector(10, 0, 0))
 
+    # UE's SetActorTransform is SetActorLocation, Rotation and Scale3D at once, in world space.
+    def test_set_actor_transform_sets_the_world_transform(self):
+        _, child, child_root = self.make_attached()
+        world = child.get_actor_transform()
+        self.assertIsInstance(world, FTransform)
+        assert_vector_close(self, world.translation, FVector(100, 20, 0))
+        self.assertTrue(child.set_actor_transform(
+            FTransform(FVector(100, 40, 0), FRotator(0, 0, 135), FVector(4, 4, 4))))
+        assert_vector_close(self, child.get_actor_location(), FVector(100, 40, 0))
+        self.assertAlmostEqual(child.get_actor_rotation().yaw, 135, places=3)
+        assert_vector_close(self, child.get_actor_scale(), FVector(4, 4, 4))
+        assert_vector_close(self, child_root.get_relative_location(), FVector(20, 0, 0))
+        self.assertAlmostEqual(child_root.get_relative_rotation().yaw, 45, places=3)
+        assert_vector_close(self, child_root.get_relative_scale(), FVector(2, 2, 2))
+
+    def test_an_actor_without_a_root_has_the_identity_transform(self):
+        actor = self.spawn(Actor)
+        self.assertEqual(actor.get_actor_transform().scale, FVector(1, 1, 1))
+        self.assertEqual(actor.get_actor_transform().translation, FVector(0, 0, 0))
+        self.assertFalse(actor.set_actor_transform(FTransform()))
+
     # Unattached, world and relative are one: the value is stored as given.
     def test_an_unattached_actor_stores_the_location_as_given(self):
         actor = self.spawn(Character, FVector(1, 2, 3))
