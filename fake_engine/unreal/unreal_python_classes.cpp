@@ -52,17 +52,24 @@ py::object namespace_of(PythonEngineState& state, const ClassInfo* cls) {
 void build_class_default(PythonEngineState& state, const WeakState& weak, const ClassInfo& cls,
                          const std::string& api) {
   auto& store = state.world.objects();
-  try {
-    construct_python_object(state, weak, store.class_default(cls));
-  } catch (py::error_already_set& e) {
-    const std::string message = api + ": its __init__ raised while building the class default " +
-                                "object Default__" + cls.name + " (" + e.what() +
-                                "); the class is not registered";
+  auto undo = [&](const std::string& error) {
     for (const auto id : store.retire_class(cls, "its __init__ raised")) {
       forget_wrapper(state, id);
     }
+    return api + ": its __init__ raised while building the class default object Default__" +
+           cls.name + " (" + error + "); the class is not registered";
+  };
+  try {
+    construct_python_object(state, weak, store.class_default(cls));
+  } catch (py::error_already_set& e) {
+    // The error's type and text; its traceback stays on the chained cause.
+    const auto error = py::str(e.type().attr("__name__")).cast<std::string>() + ": " +
+                       py::str(e.value()).cast<std::string>();
+    const auto message = undo(error);
     py::raise_from(e, PyExc_RuntimeError, message.c_str());
     throw py::error_already_set();
+  } catch (const std::exception& e) {
+    throw std::runtime_error(undo(e.what()));
   }
 }
 

@@ -319,6 +319,10 @@ class TestDeleteBlueprint(SpawningTestCase):
         ue.delete_asset(bp.get_path_name())
         with self.assertRaises(Exception):
             ue.find_class(f"{name}_C")
+        with self.assertRaises(AttributeError):
+            getattr(ue.classes, f"{name}_C")
+        with self.assertRaises(RuntimeError):
+            ue.find_object(f"/Game/Tests/Blueprints/{name}.{name}_C")
         self.assertNotIn(old_class, ue.all_classes())
         again = ue.create_blueprint(Character, f"/Game/Tests/Blueprints/{name}")
         self.assertIsNot(again.GeneratedClass, old_class)
