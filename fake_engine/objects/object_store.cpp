@@ -77,7 +77,14 @@ void ObjectStore::unindex(const Object& object) {
   }
 }
 
+RetiredClassError::RetiredClassError(const ClassInfo& cls)
+    : std::runtime_error("class '" + cls.name + "' makes no new objects: it is no longer " +
+                         "registered (" + cls.retired + ")") {}
+
 Object& ObjectStore::create(const ClassInfo& cls, ObjectId outer, std::string name) {
+  if (!cls.retired.empty()) {
+    throw RetiredClassError(cls);
+  }
   const auto defaults = class_defaults_.find(&cls);
   return make(cls, outer, std::move(name),
               defaults != class_defaults_.end() ? find(defaults->second) : nullptr);
@@ -197,6 +204,9 @@ ObjectId ObjectStore::class_default(const ClassInfo& cls) {
   if (const auto it = class_defaults_.find(&cls); it != class_defaults_.end()) {
     return it->second;
   }
+  if (!cls.retired.empty()) {
+    throw RetiredClassError(cls);
+  }
   const auto* package_class = types_.find_class(roles_.package_class);
   ObjectId package = find_inner(0, kClassDefaultsPackage);
   if (package == 0) {
@@ -205,6 +215,30 @@ ObjectId ObjectStore::class_default(const ClassInfo& cls) {
   const ObjectId id = create(cls, package, "Default__" + cls.name).id;
   class_defaults_.emplace(&cls, id);
   return id;
+}
+
+std::vector<ObjectId> ObjectStore::retire_class(const ClassInfo& cls, std::string reason) {
+  types_.retire_runtime_class(cls, std::move(reason));
+  std::vector<ObjectId> destroyed;
+  const auto it = class_defaults_.find(&cls);
+  if (it == class_defaults_.end()) {
+    return destroyed;
+  }
+  const ObjectId cdo = it->second;
+  class_defaults_.erase(it);
+  std::vector<ObjectId> pending{cdo};
+  while (!pending.empty()) {
+    const ObjectId id = pending.back();
+    pending.pop_back();
+    if (const auto* object = find(id)) {
+      destroyed.push_back(id);
+      for (const auto inner : object->inners) {
+        pending.push_back(inner);
+      }
+    }
+  }
+  destroy(cdo);
+  return destroyed;
 }
 
 void ObjectStore::attach(ObjectId child, ObjectId parent) {

@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -75,6 +76,13 @@ class NoSuchObjectError : public std::out_of_range {
   explicit NoSuchObjectError(ObjectId id);
 };
 
+// An object of a retired class (ClassInfo::retired) was asked for: names the
+// class and why it left.
+class RetiredClassError : public std::runtime_error {
+ public:
+  explicit RetiredClassError(const ClassInfo& cls);
+};
+
 class ObjectStore {
  public:
   // `types` grows while the store lives when scripts register classes.
@@ -91,7 +99,8 @@ class ObjectStore {
   // package is), with its default subobjects (the class's components).
   // An empty name makes one up as UE does ("StaticMesh_3"). Throws
   // std::invalid_argument if the name is taken in that outer, and
-  // NoSuchObjectError for an unknown outer.
+  // NoSuchObjectError for an unknown outer, RetiredClassError for a retired
+  // class.
   Object& create(const ClassInfo& cls, ObjectId outer, std::string name = {});
 
   // Destroys the object and everything inside it (inners first). False if
@@ -101,7 +110,14 @@ class ObjectStore {
   // The class default object ("Default__Chair" in /Script/Engine), made on
   // first use: the archetype of the objects of that class created after it
   // (see the top of this file).
+  // RetiredClassError for a retired class.
   ObjectId class_default(const ClassInfo& cls);
+
+  // Retires a runtime class (TypeRegistry::retire_runtime_class) and destroys
+  // its class default object, whose name a class registered under the same
+  // name takes. The objects of the class live on with it. Returns the ids of
+  // the objects destroyed (the CDO and its inners), for a binding's wrappers.
+  std::vector<ObjectId> retire_class(const ClassInfo& cls, std::string reason);
   static constexpr const char* kClassDefaultsPackage = "/Script/Engine";
 
   // Attaches a scene component to another (0: detaches it), keeping the

@@ -196,12 +196,32 @@ ClassInfo& TypeRegistry::growable_runtime_class(const ClassInfo& cls, const std:
                       cls.where.describe() + "); only classes registered at run time grow");
   }
   for (const auto& other : classes_) {
-    if (other.parent == &cls) {
+    if (other.parent == &cls && other.retired.empty()) {
       throw SchemaError(what + ": class '" + other.name + "' derives from '" + cls.name +
                         "', whose slots it shares");
     }
   }
   return *it->second;
+}
+
+void TypeRegistry::retire_runtime_class(const ClassInfo& cls, std::string reason) {
+  const auto it = class_index_.find(cls.name);
+  if (it == class_index_.end() || it->second != &cls) {
+    throw SchemaError("class '" + cls.name + "' is not registered here" +
+                      (cls.retired.empty() ? "" : " (" + cls.retired + ")"));
+  }
+  if (!cls.runtime) {
+    throw SchemaError("class '" + cls.name + "' is declared by the schema (" +
+                      cls.where.describe() + "); only classes registered at run time retire");
+  }
+  for (const auto& other : classes_) {
+    if (other.parent == &cls && other.retired.empty()) {
+      throw SchemaError("class '" + cls.name + "' cannot be retired: class '" + other.name + "' (" +
+                        other.where.describe() + ") derives from it");
+    }
+  }
+  it->second->retired = reason.empty() ? std::string("retired") : std::move(reason);
+  class_index_.erase(it);
 }
 
 void TypeRegistry::re_resolve(ClassInfo& info) {

@@ -9,7 +9,10 @@
 // classes may still be registered at run time (a Blueprint's generated class,
 // a class a script defines) through the same add_class, which then resolves
 // the new class at once; infos are stable (pointers into the registry stay
-// valid for its lifetime). Not thread-safe while filling or registering (the
+// valid for its lifetime). A runtime class can be retired (its Blueprint was
+// deleted): it leaves the lookups, so its name can be registered again, but
+// its info stays, marked, for the objects and references that still point at
+// it. Not thread-safe while filling or registering (the
 // engine registers on its main thread); other use is safe from any thread.
 #pragma once
 
@@ -130,6 +133,9 @@ class ClassInfo {
   // the schema. `package` is the path of the package it belongs to, if any.
   bool runtime = false;
   std::string package;
+  // Why the class left the registry (retire_runtime_class), or empty while it
+  // is registered. A retired class makes no new objects.
+  std::string retired;
 
   // Resolved.
   const ClassInfo* parent = nullptr;
@@ -179,11 +185,20 @@ class TypeRegistry {
   const PropertyInfo& add_runtime_property(const ClassInfo& cls, PropertyInfo property);
   const ComponentTemplate& add_runtime_component(const ClassInfo& cls, ComponentTemplate component);
 
+  // Takes a runtime class out of the lookups (find_class, a new add_class may
+  // take its name) and marks it retired with `reason` ("deleted with the
+  // Blueprint /Game/Hero"), as UE moves a deleted Blueprint's class to the
+  // transient package as TRASH_. Its info stays where it is: objects made of
+  // it keep their class. SchemaError, leaving it registered, for a schema
+  // class, a class not (or no longer) registered, or one a registered class
+  // derives from (that class names it as its parent and would break).
+  void retire_runtime_class(const ClassInfo& cls, std::string reason);
+
   const ClassInfo* find_class(std::string_view name) const;
   const StructInfo* find_struct(std::string_view name) const;
   const EnumInfo* find_enum(std::string_view name) const;
 
-  // In declaration order.
+  // In declaration order, retired classes included (see ClassInfo::retired).
   const std::deque<ClassInfo>& classes() const { return classes_; }
   const std::deque<StructInfo>& structs() const { return structs_; }
   const std::deque<EnumInfo>& enums() const { return enums_; }

@@ -388,6 +388,7 @@ void define_asset_functions(py::module_& m, const WeakState& weak) {
           throw std::runtime_error("unreal_engine.delete_asset: unable to find asset " + path);
         }
         auto& store = state->world.objects();
+        retire_blueprint_classes(*state, id, "unreal_engine.delete_asset");
         const auto package = store.get(id).outer;
         forget_wrapper(*state, id);
         store.destroy(id);

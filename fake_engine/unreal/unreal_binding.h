@@ -130,6 +130,12 @@ void apply_runtime_class_templates(PythonEngineState& state, ObjectId actor);
 // A class registered at run time at `path` ("/Game/Heroes/Hero.Hero_C"), or
 // nullptr.
 const ClassInfo* runtime_class_at(PythonEngineState& state, std::string_view path);
+// Before a Blueprint asset is deleted: retires its generated (and skeleton)
+// class, so that a Blueprint made at the same path again registers its own.
+// The actors of the class live on with the retired class; spawning from a
+// reference to it raises naming the deleted Blueprint. RuntimeError, deleting
+// nothing, while a registered class derives from it. Nothing for other assets.
+void retire_blueprint_classes(PythonEngineState& state, ObjectId asset, std::string_view api);
 
 // UE's path of a class: "/Script/Engine.Actor", "/Game/Heroes/Hero.Hero_C".
 std::string class_path_name(const ClassInfo& cls);

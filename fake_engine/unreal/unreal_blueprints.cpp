@@ -89,8 +89,12 @@ std::string lower(std::string text) {
   return text;
 }
 
-// A pin category ("int", "float", ...) as a property type spelling.
-std::string spelling_of_category(const std::string& category, std::string_view api) {
+// A pin category ("int", "float", ...) as a property type spelling. An object
+// or class pin names its class in the pin type's PinSubCategoryObject
+// (`sub_class`): its variable holds a reference to an object of that class,
+// or a subclass of it.
+std::string spelling_of_category(const std::string& category, const ClassInfo* sub_class,
+                                 std::string_view api) {
   static const std::pair<const char*, const char*> kCategories[] = {
       {"bool", "bool"},   {"byte", "byte"},     {"int", "int"},     {"int64", "int64"},
       {"float", "float"}, {"double", "double"}, {"real", "double"}, {"string", "string"},
@@ -102,8 +106,20 @@ std::string spelling_of_category(const std::string& category, std::string_view a
       return spelling;
     }
   }
-  if (key == "object" || key == "class" || key == "struct" || key == "softobject" ||
-      key == "interface" || key == "delegate") {
+  if (key == "object" || key == "class") {
+    if (!sub_class) {
+      throw py::value_error(std::string(api) + ": a variable of pin category '" + category +
+                            "' needs its class: pass an EdGraphPinType(PinCategory='" + category +
+                            "', PinSubCategoryObject=<the class>)");
+    }
+    if (!sub_class->retired.empty()) {
+      throw std::runtime_error(std::string(api) + ": the pin's class " + sub_class->name +
+                               " is no longer registered (" + sub_class->retired + ")");
+    }
+    return key + ":" + sub_class->name;
+  }
+  if (key == "struct" || key == "softobject" || key == "softclass" || key == "interface" ||
+      key == "delegate") {
     throw_not_emulated(std::string(api) + " (a variable of pin category '" + category + "')");
   }
   throw py::value_error(std::string(api) + ": unknown pin category '" + category +
@@ -128,6 +144,7 @@ VariableType variable_type(PythonEngineState& state, py::handle type, bool is_ar
   const auto* category_field = pin_struct->find_field("PinCategory");
   const auto* container_field = pin_struct->find_field("ContainerType");
   std::string category;
+  const ClassInfo* sub_class = nullptr;
   std::string container = is_array ? "Array" : "None";
   if (py::isinstance<py::str>(type)) {
     category = type.cast<std::string>();
@@ -139,16 +156,15 @@ VariableType variable_type(PythonEngineState& state, py::handle type, bool is_ar
     if (const auto* name = given.type->name_of(given.value); name && *name != "None") {
       container = *name;
     }
-    const auto* sub_object = pin_struct->find_field("PinSubCategoryObject");
-    if (sub_object && result.pin.fields[sub_object->slot].as<ObjectRef>().id != 0) {
-      throw_not_emulated(std::string(api) + " (a pin type with a PinSubCategoryObject)");
+    if (const auto* sub_object = pin_struct->find_field("PinSubCategoryObject")) {
+      sub_class = result.pin.fields[sub_object->slot].as<ClassRef>().cls;
     }
   } else {
     throw py::type_error(std::string(api) +
                          ": the type is a pin category string or an EdGraphPinType, got " +
                          python_type_name(type));
   }
-  result.spelling = spelling_of_category(category, api);
+  result.spelling = spelling_of_category(category, sub_class, api);
   if (container == "Array") {
     result.spelling = "array<" + result.spelling + ">";
   } else if (container == "Set") {
@@ -164,9 +180,12 @@ VariableType variable_type(PythonEngineState& state, py::handle type, bool is_ar
   return result;
 }
 
-// A variable's default as the editor's text ("17", "true", "Hello") for its type.
-std::optional<Value> default_of(const ValueType& type, const std::string& text,
-                                std::string_view api) {
+// A variable's default as the editor's text ("17", "true", "Hello", an
+// object's path "/Game/Materials/Red.Red", a class's "/Script/Engine.Actor")
+// for its type. An object or class the path does not name is an error now,
+// as the editor's compile fails to load it.
+std::optional<Value> default_of(PythonEngineState& state, const ValueType& type,
+                                const std::string& text, std::string_view api) {
   if (text.empty()) {
     return std::nullopt;
   }
@@ -185,6 +204,36 @@ std::optional<Value> default_of(const ValueType& type, const std::string& text,
       case ValueKind::kName:
       case ValueKind::kText:
         return Value(text);
+      case ValueKind::kObject: {
+        const auto id = state.world.objects().find_path(text);
+        const auto* object = state.world.objects().find(id);
+        if (!object) {
+          throw py::value_error(std::string(api) + ": no object at '" + text +
+                                "' for the default of a " + type.spelling() + " variable");
+        }
+        const auto* cls = state.world.types().find_class(type.type_name);
+        if (cls && !object->cls->is_a(*cls)) {
+          throw py::type_error(std::string(api) + ": the default " + text + " is a " +
+                               object->cls->name + ", not a " + cls->name);
+        }
+        return Value(ObjectRef{id});
+      }
+      case ValueKind::kClass: {
+        const auto dot = text.rfind('.');
+        const auto* given = state.world.types().find_class(
+            dot == std::string::npos ? std::string_view(text)
+                                     : std::string_view(text).substr(dot + 1));
+        const auto* cls = state.world.types().find_class(type.type_name);
+        if (!given) {
+          throw py::value_error(std::string(api) + ": no class '" + text +
+                                "' for the default of a " + type.spelling() + " variable");
+        }
+        if (cls && !given->is_a(*cls)) {
+          throw py::type_error(std::string(api) + ": the default " + given->name +
+                               " is not a subclass of " + cls->name);
+        }
+        return Value(ClassRef{given});
+      }
       default:
         break;
     }
@@ -229,8 +278,8 @@ void compile_variables(LiveBlueprint& bp, std::string_view api) {
     PropertyInfo property;
     property.name = name;
     property.type = parse_value_type(variable_type(*bp.state, pin, false, api).spelling);
-    property.declared_default =
-        default_of(property.type, value.fields[default_value->slot].as<std::string>(), api);
+    property.declared_default = default_of(
+        *bp.state, property.type, value.fields[default_value->slot].as<std::string>(), api);
     property.doc = (value.fields[flags->slot].as<std::int64_t>() & kDisableEditOnInstance)
                        ? "a Blueprint variable, not editable on instances"
                        : "a Blueprint variable";
@@ -373,6 +422,33 @@ const ClassInfo* runtime_class_at(PythonEngineState& state, std::string_view pat
   return cls && cls->runtime && cls->package == path.substr(0, dot) ? cls : nullptr;
 }
 
+void retire_blueprint_classes(PythonEngineState& state, ObjectId asset, std::string_view api) {
+  auto& store = state.world.objects();
+  const auto& object = store.get(asset);
+  const auto* blueprint_class = store.types().find_class("Blueprint");
+  if (!blueprint_class || !object.cls->is_a(*blueprint_class)) {
+    return;
+  }
+  const auto path = store.path_name(asset);
+  std::vector<const ClassInfo*> classes;
+  for (const char* name : {"GeneratedClass", "SkeletonGeneratedClass"}) {
+    const auto* cls = object.read(property_named(*object.cls, name)).as<ClassRef>().cls;
+    if (cls && cls->retired.empty() &&
+        std::find(classes.begin(), classes.end(), cls) == classes.end()) {
+      classes.push_back(cls);
+    }
+  }
+  for (const auto* cls : classes) {
+    try {
+      for (const auto id : store.retire_class(*cls, "deleted with the Blueprint " + path)) {
+        forget_wrapper(state, id);
+      }
+    } catch (const SchemaError& e) {
+      throw std::runtime_error(std::string(api) + ": " + path + " is not deleted: " + e.what());
+    }
+  }
+}
+
 void apply_runtime_class_templates(PythonEngineState& state, ObjectId actor_id) {
   auto& store = state.world.objects();
   const auto* cls = store.get(actor_id).cls;
@@ -491,7 +567,8 @@ void define_blueprint_functions(py::module_& m, const WeakState& weak) {
             variable_type(*bp.state, type, !is_array.is_none() && is_array.cast<bool>(), api);
         const std::string text =
             default_value.is_none() ? std::string() : py::str(default_value).cast<std::string>();
-        (void)default_of(parse_value_type(resolved.spelling), text, api);  // fails now, not later
+        (void)default_of(*bp.state, parse_value_type(resolved.spelling), text,
+                         api);  // fails now, not later
         const auto& variables_property = property_named(*bp.object().cls, "NewVariables");
         auto variables = bp.object().read(variables_property).as<ValueList>();
         const auto* var_name = description->find_field("VarName");

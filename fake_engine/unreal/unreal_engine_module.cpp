@@ -97,7 +97,9 @@ void define_type_lookups(py::module_& m, const WeakState& weak) {
     auto state = engine_for(weak, "unreal_engine.all_classes");
     py::list list;
     for (const auto& cls : state->world.types().classes()) {
-      list.append(unreal::wrap_class(*state, weak, &cls));
+      if (cls.retired.empty()) {  // a deleted Blueprint's class is gone from UE's too
+        list.append(unreal::wrap_class(*state, weak, &cls));
+      }
     }
     return list;
   });

@@ -44,6 +44,35 @@ py::object namespace_of(PythonEngineState& state, const ClassInfo* cls) {
   return found ? py::reinterpret_borrow<py::object>(found) : py::object();
 }
 
+// UEP's Python class constructor runs for the class default object too, as
+// UE's class constructor does: what __init__ sets there is the default of
+// every object made after it. An __init__ that raises leaves no class: it is
+// retired (its name free for a corrected definition), and the error names it.
+// A class defined again keeps the CDO it has, as UE keeps a live class's.
+void build_class_default(PythonEngineState& state, const WeakState& weak, const ClassInfo& cls,
+                         const std::string& api) {
+  auto& store = state.world.objects();
+  auto undo = [&](const std::string& error) {
+    for (const auto id : store.retire_class(cls, "its __init__ raised")) {
+      forget_wrapper(state, id);
+    }
+    return api + ": its __init__ raised while building the class default object Default__" +
+           cls.name + " (" + error + "); the class is not registered";
+  };
+  try {
+    construct_python_object(state, weak, store.class_default(cls));
+  } catch (py::error_already_set& e) {
+    // The error's type and text; its traceback stays on the chained cause.
+    const auto error = py::str(e.type().attr("__name__")).cast<std::string>() + ": " +
+                       py::str(e.value()).cast<std::string>();
+    const auto message = undo(error);
+    py::raise_from(e, PyExc_RuntimeError, message.c_str());
+    throw py::error_already_set();
+  } catch (const std::exception& e) {
+    throw std::runtime_error(undo(e.what()));
+  }
+}
+
 // The class statement's result: the new class's UClass.
 py::object define_python_class(const std::string& name, const py::tuple& bases,
                                const py::dict& body) {
@@ -56,6 +85,7 @@ py::object define_python_class(const std::string& name, const py::tuple& bases,
   auto state = engine_for(base.state, api);
   auto& store = state->world.objects();
   const ClassInfo* cls = store.types().find_class(name);
+  const bool registered_now = cls == nullptr;
   if (cls && !(cls->runtime && cls->package == kPythonClassPackage && cls->parent == base.cls)) {
     throw std::runtime_error(api + ": a class named " + name + " exists already (" +
                              (cls->runtime ? class_path_name(*cls) : cls->where.describe()) + ")");
@@ -88,6 +118,9 @@ py::object define_python_class(const std::string& name, const py::tuple& bases,
     PyDict_DelItemString(methods.ptr(), "__classcell__");
   }
   py::setattr(wrapper, kNamespaceAttribute, methods);
+  if (registered_now) {
+    build_class_default(*state, base.state, *cls, api);
+  }
   return wrapper;
 }
 

@@ -290,10 +290,20 @@ Value from_python(PythonEngineState& state, const ValueType& type, py::handle va
       if (value.is_none()) {
         return Value(ClassRef{});
       }
-      if (!py::isinstance<UObjectHandle>(value) || !value.cast<const UObjectHandle&>().cls) {
+      if (!py::isinstance<UObjectHandle>(value)) {
         type_error(what, type, value);
       }
-      const auto* cls = value.cast<const UObjectHandle&>().cls;
+      const auto& given = value.cast<const UObjectHandle&>();
+      if (!given.cls && (given.script_struct || given.enumeration)) {
+        // UE's UObject fields that hold a class (EdGraphPinType's
+        // PinSubCategoryObject) hold a UScriptStruct or UEnum as well.
+        throw_not_emulated(std::string(what) +
+                           " (a UScriptStruct or UEnum held where the model holds a class)");
+      }
+      if (!given.cls) {
+        type_error(what, type, value);
+      }
+      const auto* cls = given.cls;
       if (type.class_info && !cls->is_a(*type.class_info)) {
         throw py::type_error(std::string(what) + ": expected a subclass of " +
                              type.class_info->name + ", got " + cls->name);

@@ -143,16 +143,6 @@ Value struct_argument(const LiveObject& o, const PropertyInfo& property, const p
   return Value(StructBox(std::move(value)));
 }
 
-bool write_transform_part(const LiveObject& actor, const std::string& part, Value value) {
-  const auto& property = scene_property(actor, part);
-  const ObjectId root = root_component(actor);
-  if (root == 0) {
-    return false;  // UE: an actor without a root component has nowhere to be
-  }
-  actor.store().get(root).write(property) = std::move(value);
-  return true;
-}
-
 // --- world transforms -------------------------------------------------------------
 
 // A scene component's relative transform (location, rotation, scale).
@@ -210,13 +200,6 @@ LiveObject live_scene_component(const UObjectHandle& handle, std::string_view ap
   return result;
 }
 
-// The location, rotation or scale a script gives, as the role's struct.
-py::object transform_part_argument(const LiveObject& o, const std::string& part,
-                                   const py::args& args, std::string_view api) {
-  const auto& property = scene_property(o, part);
-  return to_python(*o.state, o.state, property.type, struct_argument(o, property, args, api));
-}
-
 void write_relative_transform(const LiveObject& o, const Transform& relative, bool location,
                               bool rotation, bool scale) {
   const auto& roles = o.roles();
@@ -235,23 +218,47 @@ void write_relative_transform(const LiveObject& o, const Transform& relative, bo
   }
 }
 
-// Sets part of the world transform: the relative transform that gives it
-// under the current attach parents.
-void write_world_part(const LiveObject& o, const std::string& part, const py::args& args,
-                      std::string_view api) {
+// Sets part of a scene component's world transform (`value` is the role's
+// struct): the relative transform that gives it under the current attach
+// parents, as UE's SetWorldLocation & co. Unattached, world is relative.
+void write_world_value(const LiveObject& o, const std::string& part, Value value) {
+  const auto& property = scene_property(o, part);
+  if (attach_parent_of(o, *o.object) == 0) {
+    o.object->write(property) = std::move(value);
+    return;
+  }
   const auto& roles = o.roles();
   auto world = world_transform_of(o, *o.object);
-  const auto value = transform_part_argument(o, part, args, api);
+  const auto given = to_python(*o.state, o.state, property.type, value);
   if (part == roles.location_property) {
-    world.translation = value.cast<Vec3>();
+    world.translation = given.cast<Vec3>();
   } else if (part == roles.rotation_property) {
-    world.rotation = to_quat(value.cast<Rotator>());
+    world.rotation = to_quat(given.cast<Rotator>());
   } else {
-    world.scale = value.cast<Vec3>();
+    world.scale = given.cast<Vec3>();
   }
   const auto relative = relative_transform(world, parent_world_transform(o, *o.object));
   write_relative_transform(o, relative, part == roles.location_property,
                            part == roles.rotation_property, part == roles.scale_property);
+}
+
+void write_world_part(const LiveObject& o, const std::string& part, const py::args& args,
+                      std::string_view api) {
+  write_world_value(o, part, struct_argument(o, scene_property(o, part), args, api));
+}
+
+// UE's SetActorLocation & co: the root component's world transform (through
+// the component it is attached to, if any), never its relative one. False
+// for an actor without a root component: it has nowhere to be.
+bool write_transform_part(const LiveObject& actor, const std::string& part, Value value) {
+  const ObjectId root = root_component(actor);
+  if (root == 0) {
+    return false;
+  }
+  auto component = actor;
+  component.object = &actor.store().get(root);
+  write_world_value(component, part, std::move(value));
+  return true;
 }
 
 // An actor's location, rotation or scale: its root component's world
@@ -955,6 +962,32 @@ void define_actor_methods(py::class_<UObjectHandle>& uobject) {
                  o, part,
                  struct_argument(o, scene_property(o, part), args, "UObject.set_actor_scale"));
            })
+      .def("get_actor_transform",
+           [](const UObjectHandle& h) {
+             // UE's GetActorTransform: the root's world transform, the
+             // identity for an actor without a root component.
+             const auto o = live_actor_or_owner(h, "UObject.get_actor_transform");
+             const ObjectId root = root_component(o);
+             return root == 0 ? Transform{} : world_transform_of(o, o.store().get(root));
+           })
+      .def(
+          "set_actor_transform",
+          [](const UObjectHandle& h, const Transform& transform) {
+            // UE's SetActorTransform: the root's world transform, through
+            // its attach parents; false without a root component.
+            const auto o = live_actor_or_owner(h, "UObject.set_actor_transform");
+            const ObjectId root = root_component(o);
+            if (root == 0) {
+              return false;
+            }
+            auto component = o;
+            component.object = &o.store().get(root);
+            write_relative_transform(
+                component,
+                relative_transform(transform, parent_world_transform(component, *component.object)),
+                true, true, true);
+            return true;
+          })
       .def("get_actor_root_component",
            [](const UObjectHandle& h) {
              const auto o = live_actor(h, "UObject.get_actor_root_component");

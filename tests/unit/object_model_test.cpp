@@ -491,6 +491,59 @@ BOOST_AUTO_TEST_CASE(a_runtime_class_grows_properties_and_components_in_new_slot
                  .id == store.find_inner(made.id, "Body"));
 }
 
+BOOST_AUTO_TEST_CASE(a_retired_class_leaves_the_lookups_and_its_name_can_be_registered_again) {
+  LoadedModel m;
+  ObjectStore store(m.types, m.loader.roles());
+  const auto package = store.create(*m.types.find_class("Box"), 0, "/Game/Props").id;
+  const auto& stool =
+      register_runtime_class(m.types, m.loader.roles(), runtime_class("Stool_C", "Chair"));
+  const auto cdo = store.class_default(stool);
+  const auto cdo_inners = store.get(cdo).inners.size();
+  const auto live = store.create(stool, package).id;
+  const auto destroyed = store.retire_class(stool, "deleted with the Blueprint /Game/Stool");
+  BOOST_TEST(destroyed.size() == 1u + cdo_inners, "the CDO and its components");
+  BOOST_TEST(destroyed.front() == cdo);
+  BOOST_TEST(store.find(cdo) == nullptr);
+  BOOST_TEST(m.types.find_class("Stool_C") == nullptr);
+  BOOST_TEST(stool.retired == "deleted with the Blueprint /Game/Stool");
+  BOOST_TEST(store.get(live).cls == &stool, "objects of it keep their class");
+  BOOST_CHECK_EXCEPTION(store.create(stool, package), RetiredClassError,
+                        [](const RetiredClassError& e) {
+                          return std::string(e.what()) ==
+                                 "class 'Stool_C' makes no new objects: it is no longer "
+                                 "registered (deleted with the Blueprint /Game/Stool)";
+                        });
+  BOOST_CHECK_THROW(store.class_default(stool), RetiredClassError);
+  BOOST_CHECK_THROW(m.types.retire_runtime_class(stool, "twice"), SchemaError);
+
+  const auto& again =
+      register_runtime_class(m.types, m.loader.roles(), runtime_class("Stool_C", "Part"));
+  BOOST_TEST(&again != &stool);
+  BOOST_TEST(m.types.find_class("Stool_C") == &again);
+  BOOST_TEST(again.retired.empty());
+  BOOST_TEST(store.get(store.class_default(again)).name == "Default__Stool_C",
+             "the new class's CDO takes the name the old one left");
+}
+
+BOOST_AUTO_TEST_CASE(only_runtime_classes_nothing_derives_from_retire) {
+  LoadedModel m;
+  BOOST_CHECK_THROW(m.types.retire_runtime_class(*m.types.find_class("Chair"), "no"), SchemaError);
+  BOOST_TEST(m.types.find_class("Chair") != nullptr);
+  const auto& stool =
+      register_runtime_class(m.types, m.loader.roles(), runtime_class("Stool_C", "Chair"));
+  const auto& bar =
+      register_runtime_class(m.types, m.loader.roles(), runtime_class("BarStool_C", "Stool_C"));
+  BOOST_CHECK_EXCEPTION(
+      m.types.retire_runtime_class(stool, "deleted"), SchemaError, [](const SchemaError& e) {
+        return std::string(e.what()).find("class 'BarStool_C'") != std::string::npos;
+      });
+  BOOST_TEST(m.types.find_class("Stool_C") == &stool, "a refused retire changes nothing");
+  BOOST_TEST(stool.retired.empty());
+  m.types.retire_runtime_class(bar, "deleted");
+  m.types.retire_runtime_class(stool, "deleted");
+  BOOST_TEST(m.types.find_class("Stool_C") == nullptr);
+}
+
 BOOST_AUTO_TEST_CASE(only_runtime_classes_without_subclasses_grow) {
   LoadedModel m;
   PropertyInfo legs;

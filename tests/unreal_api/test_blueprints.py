@@ -7,7 +7,8 @@ import unreal_engine as ue
 from unreal_engine import FVector
 from unreal_engine.classes import (Actor, Blueprint, BlueprintFactory, Character, Material,
                                    MaterialFactoryNew, Pawn, PawnSensingComponent,
-                                   PointLightComponent)
+                                   PointLightComponent, Texture2D)
+from unreal_engine.structs import EdGraphPinType, Vector
 
 from uapi_support import SpawningTestCase, unique
 
@@ -157,10 +158,106 @@ class TestMemberVariables(SpawningTestCase):
             ue.blueprint_add_member_variable(bp, "Speed", "flaot")
 
     # What is not emulated says so.
-    def test_object_pins_are_not_emulated(self):
+    def test_struct_pins_are_not_emulated(self):
         bp, _ = new_blueprint(Actor)
         with self.assertRaises(NotImplementedError):
+            ue.blueprint_add_member_variable(bp, "Where", "struct")
+        with self.assertRaises(NotImplementedError):
+            EdGraphPinType(PinCategory="struct", PinSubCategoryObject=Vector)
+
+    # UE's object pin names its class in PinSubCategoryObject; a bare 'object' has none.
+    def test_an_object_pin_without_its_class_raises(self):
+        bp, _ = new_blueprint(Actor)
+        with self.assertRaises(ValueError) as raised:
             ue.blueprint_add_member_variable(bp, "Target", "object")
+        self.assertIn("PinSubCategoryObject", str(raised.exception))
+
+    # examples/blueprint_variables.py: EdGraphPinType(PinCategory='object', PinSubCategoryObject=
+    # Material) makes an object reference property of that class, None by default.
+    def test_an_object_variable_references_objects_of_its_class(self):
+        bp, _ = new_blueprint(Actor)
+        pin = EdGraphPinType(PinCategory="object", PinSubCategoryObject=Material)
+        self.assertEqual(pin.PinSubCategoryObject, Material)
+        self.assertTrue(ue.blueprint_add_member_variable(bp, "TestMat", pin))
+        ue.compile_blueprint(bp)
+        self.assertEqual(bp.NewVariables[0].VarType.PinSubCategoryObject, Material)
+        actor = self.spawn(bp.GeneratedClass)
+        self.assertIsNone(actor.TestMat)
+        material = Material()
+        actor.TestMat = material
+        self.assertIs(actor.TestMat, material)
+        self.assertIs(actor.get_property("TestMat"), material)
+        # UEP's set_property says "invalid value for UProperty" (a ValueError here).
+        with self.assertRaises(ValueError) as raised:
+            actor.TestMat = Texture2D()
+        self.assertIn("expected an object of class Material, got a Texture2D", str(raised.exception))
+        with self.assertRaises(ValueError):
+            actor.TestMat = 3
+        self.assertIs(actor.TestMat, material, "a refused assignment changes nothing")
+        actor.TestMat = None
+        self.assertIsNone(actor.TestMat)
+
+    # A subclass of the pin's class is one of its objects.
+    def test_an_object_variable_takes_objects_of_subclasses(self):
+        bp, _ = new_blueprint(Actor)
+        pin = EdGraphPinType(PinCategory="object", PinSubCategoryObject=Actor)
+        ue.blueprint_add_member_variable(bp, "Buddy", pin)
+        ue.compile_blueprint(bp)
+        actor = self.spawn(bp.GeneratedClass)
+        buddy = self.spawn(Character)
+        actor.Buddy = buddy
+        self.assertIs(actor.Buddy, buddy)
+
+    # The editor's default of an object variable is the object's path.
+    def test_an_object_variables_default_is_an_objects_path(self):
+        name = unique("DefaultMat")
+        material = ue.new_object(Material, ue.get_transient_package(), name)
+        bp, _ = new_blueprint(Actor)
+        pin = EdGraphPinType(PinCategory="object", PinSubCategoryObject=Material)
+        ue.blueprint_add_member_variable(bp, "Skin", pin, None, material.get_path_name())
+        ue.compile_blueprint(bp)
+        self.assertIs(self.spawn(bp.GeneratedClass).Skin, material)
+        with self.assertRaises(ValueError):
+            ue.blueprint_add_member_variable(bp, "Missing", pin, None, "/Game/NoSuch.NoSuch")
+        with self.assertRaises(TypeError):
+            ue.blueprint_add_member_variable(
+                bp, "Wrong", EdGraphPinType(PinCategory="object", PinSubCategoryObject=Texture2D),
+                None, material.get_path_name())
+
+    # examples/blueprint_variables.py: a 'class' pin makes a class reference (TSubclassOf).
+    def test_a_class_variable_references_subclasses(self):
+        bp, _ = new_blueprint(Actor)
+        pin = EdGraphPinType(PinCategory="class", PinSubCategoryObject=Actor)
+        ue.blueprint_add_member_variable(bp, "SpawnClass", pin)
+        ue.blueprint_add_member_variable(
+            bp, "Fallback", EdGraphPinType(PinCategory="class", PinSubCategoryObject=Pawn), None,
+            "/Script/Engine.Character")
+        ue.compile_blueprint(bp)
+        actor = self.spawn(bp.GeneratedClass)
+        self.assertIsNone(actor.SpawnClass)
+        self.assertEqual(actor.Fallback, Character)
+        actor.SpawnClass = Character
+        self.assertEqual(actor.SpawnClass, Character)
+        with self.assertRaises(ValueError) as raised:
+            actor.SpawnClass = Material
+        self.assertIn("expected a subclass of Actor, got Material", str(raised.exception))
+        with self.assertRaises(ValueError):
+            actor.SpawnClass = self.spawn(Actor)
+
+    # is_array makes an array of references, each type-checked.
+    def test_an_object_array_variable(self):
+        bp, _ = new_blueprint(Actor)
+        pin = EdGraphPinType(PinCategory="object", PinSubCategoryObject=Material)
+        ue.blueprint_add_member_variable(bp, "Skins", pin, True)
+        ue.compile_blueprint(bp)
+        actor = self.spawn(bp.GeneratedClass)
+        self.assertEqual(actor.Skins, [])
+        first, second = Material(), Material()
+        actor.Skins = [first, second]
+        self.assertEqual(actor.Skins, [first, second])
+        with self.assertRaises(ValueError):
+            actor.Skins = [first, Texture2D()]
+        self.assertEqual(actor.Skins, [first, second])
 
     # UEPyEditor.cpp py_unreal_engine_blueprint_set_variable_visibility: CPF_DisableEditOnInstance.
     def test_visibility_sets_the_variables_flags(self):
@@ -210,6 +307,74 @@ class TestBlueprintComponents(SpawningTestCase):
             ue.add_component_to_blueprint(actor_bp, Material, "NotAComponent")
         with self.assertRaises(ValueError):
             ue.add_component_to_blueprint(actor_bp, PointLightComponent, "Light", "NoSuchParent")
+
+
+class TestDeleteBlueprint(SpawningTestCase):
+    # UE's ObjectTools::DeleteObjects takes the generated class along with its Blueprint (the
+    # class moves to the transient package as TRASH_<Name>_C): a Blueprint made at the same
+    # path again registers a class of its own.
+    def test_deleting_unregisters_the_class_and_the_path_can_be_used_again(self):
+        bp, name = new_blueprint(Actor, "Deleted")
+        old_class = bp.GeneratedClass
+        ue.delete_asset(bp.get_path_name())
+        with self.assertRaises(Exception):
+            ue.find_class(f"{name}_C")
+        with self.assertRaises(AttributeError):
+            getattr(ue.classes, f"{name}_C")
+        with self.assertRaises(RuntimeError):
+            ue.find_object(f"/Game/Tests/Blueprints/{name}.{name}_C")
+        self.assertNotIn(old_class, ue.all_classes())
+        again = ue.create_blueprint(Character, f"/Game/Tests/Blueprints/{name}")
+        self.assertIsNot(again.GeneratedClass, old_class)
+        self.assertIs(ue.find_class(f"{name}_C"), again.GeneratedClass)
+        self.assertEqual(again.GeneratedClass.get_super_class(), Character)
+        self.assertTrue(self.spawn(again.GeneratedClass).is_a(Character))
+
+    # Actors of a deleted Blueprint's class live on with the retired class, as UE's keep their
+    # TRASH_ class; a stale reference to it makes nothing new, and says why.
+    def test_live_actors_keep_the_deleted_class_and_spawning_from_it_raises(self):
+        bp, name = new_blueprint(Actor, "Stale")
+        ue.blueprint_add_member_variable(bp, "Health", "int", None, "40")
+        ue.compile_blueprint(bp)
+        old_class = bp.GeneratedClass
+        cdo = old_class.get_cdo()
+        actor = self.spawn(old_class)
+        path = bp.get_path_name()
+        ue.delete_asset(path)
+        self.assertTrue(actor.is_valid())
+        self.assertEqual(actor.get_class(), old_class)
+        self.assertEqual(actor.Health, 40)
+        self.assertFalse(cdo.is_valid(), "the class default object goes with its class")
+        with self.assertRaises(RuntimeError) as raised:
+            self.world.actor_spawn(old_class)
+        self.assertIn(f"{name}_C", str(raised.exception))
+        self.assertIn(f"deleted with the Blueprint {path}", str(raised.exception))
+        with self.assertRaises(RuntimeError):
+            old_class.get_cdo()
+
+    # Objects that are not actors: new_object from a stale class raises as spawning does.
+    def test_new_object_of_a_deleted_class_raises(self):
+        bp, name = new_blueprint(Material, "StaleMaterial")
+        old_class = bp.GeneratedClass
+        ue.delete_asset(bp.get_path_name())
+        with self.assertRaises(RuntimeError) as raised:
+            ue.new_object(old_class)
+        self.assertIn(f"{name}_C", str(raised.exception))
+        self.assertIn("deleted with the Blueprint", str(raised.exception))
+
+    # A Blueprint another class derives from stays: the child would lose its parent.
+    def test_a_blueprint_with_a_derived_class_is_not_deleted(self):
+        base, base_name = new_blueprint(Actor, "Parent")
+        derived, derived_name = new_blueprint(base.GeneratedClass, "Child")
+        with self.assertRaises(RuntimeError) as raised:
+            ue.delete_asset(base.get_path_name())
+        self.assertIn(f"{derived_name}_C", str(raised.exception))
+        self.assertIs(ue.find_class(f"{base_name}_C"), base.GeneratedClass)
+        self.assertIs(ue.get_asset(base.get_path_name()), base)
+        ue.delete_asset(derived.get_path_name())
+        ue.delete_asset(base.get_path_name())
+        with self.assertRaises(Exception):
+            ue.find_class(f"{base_name}_C")
 
 
 class TestBlueprintFactory(SpawningTestCase):

@@ -39,11 +39,71 @@ class SuperHero(Hero):
         return "super " + Hero.greet(self, other)
 
 
+components_made = []
+
+
 class Counter(ActorComponent):
     made = 0
 
+    # Runs for the class default object while the class statement runs, before the name
+    # Counter is bound: it counts in a module-level list.
     def __init__(self):
-        Counter.made += 1
+        components_made.append(self.get_name())
+
+
+constructed = []
+
+
+class Veteran(Character):
+    """Sets its defaults in the class default object only: new actors take them from it."""
+
+    def __init__(self):
+        constructed.append(self.get_name())
+        if self.get_name().startswith("Default__"):
+            self.InitialLifeSpan = 11.0
+            self.CapsuleComponent.CapsuleHalfHeight = 160
+
+
+class TestClassDefaultObject(SpawningTestCase):
+    # UEP: the Python class's __init__ is its UClass's constructor, which UE runs for the class
+    # default object when the class is made.
+    def test_init_runs_for_the_class_default_object_once(self):
+        self.assertEqual(constructed.count("Default__Veteran"), 1)
+        cdo = Veteran.get_cdo()
+        self.assertEqual(cdo.get_name(), "Default__Veteran")
+        self.assertEqual(cdo.InitialLifeSpan, 11.0)
+        self.assertEqual(cdo.CapsuleComponent.CapsuleHalfHeight, 160)
+        Veteran.get_cdo()
+        self.assertEqual(constructed.count("Default__Veteran"), 1, "get_cdo does not rebuild it")
+
+    # What __init__ set in the CDO is the default of the actors spawned after it.
+    def test_new_actors_start_from_the_defaults_init_set(self):
+        veteran = self.spawn(Veteran)
+        self.assertIn(veteran.get_name(), constructed, "__init__ runs for the actor too")
+        self.assertEqual(veteran.InitialLifeSpan, 11.0)
+        self.assertEqual(veteran.CapsuleComponent.CapsuleHalfHeight, 160)
+        self.assertEqual(Hero.get_cdo().CapsuleComponent.CapsuleRadius, 117)
+
+    # An __init__ that raises while the class is made leaves no class, and says which.
+    def test_an_init_that_raises_names_the_class_and_registers_nothing(self):
+        with self.assertRaises(RuntimeError) as raised:
+            class BrokenDefaults(Character):  # noqa: F841
+                def __init__(self):
+                    raise ValueError("no defaults today")
+        message = str(raised.exception)
+        self.assertIn("class BrokenDefaults", message)
+        self.assertIn("Default__BrokenDefaults", message)
+        self.assertIn("no defaults today", message)
+        self.assertIsInstance(raised.exception.__cause__, ValueError)
+        with self.assertRaises(Exception):
+            ue.find_class("BrokenDefaults")
+
+        class BrokenDefaults(Character):  # the corrected definition registers anew
+            def __init__(self):
+                self.InitialLifeSpan = 2.0
+        self.assertIs(ue.find_class("BrokenDefaults"), BrokenDefaults)
+        self.assertEqual(BrokenDefaults.get_cdo().InitialLifeSpan, 2.0)
+        self.assertEqual(self.spawn(BrokenDefaults).InitialLifeSpan, 2.0)
 
 
 class TestPythonSubclass(SpawningTestCase):
@@ -89,11 +149,11 @@ class TestPythonSubclass(SpawningTestCase):
     # A Python component class: its __init__ runs in each component added.
     def test_a_component_subclass_runs_init_when_added(self):
         actor = self.spawn(Character)
-        before = Counter.made
+        before = len(components_made)
         component = actor.add_actor_component(Counter, "Counting")
         self.assertTrue(component.is_a(ActorComponent))
-        self.assertEqual(Counter.made, before + 1)
-        self.assertEqual(component.made, before + 1, "objects see their class's attributes")
+        self.assertEqual(components_made[before:], ["Counting"])
+        self.assertEqual(component.made, 0, "objects see their class's attributes")
 
     # UEP subclasses one UClass; anything else is a TypeError.
     def test_a_subclass_has_one_uclass_base(self):
