@@ -154,7 +154,13 @@ class ProjectClasses(unittest.TestCase):
             BuildSettings.outputFolder = 7
         with self.assertRaisesRegex(TypeError, "BuildSettings.origin: expected a Vector3"):
             BuildSettings.origin = (1, 2, 3)
+        with self.assertRaisesRegex(TypeError, "BuildSettings.lastBuilt: expected a GameObject "
+                                    "or None, got int"):
+            BuildSettings.lastBuilt = 5
+        with self.assertRaisesRegex(TypeError, "expected a GameObject or None, got Camera"):
+            BuildSettings.lastBuilt = UnityEngine.Camera.main
         self.assertEqual((BuildSettings.verbose, BuildSettings.outputFolder), (False, "Builds"))
+        self.assertIsNone(BuildSettings.lastBuilt)
         with self.assertRaisesRegex(TypeError, "cannot be constructed"):
             BuildSettings()
         with self.assertRaisesRegex(AttributeError, "no static property 'nope'"):

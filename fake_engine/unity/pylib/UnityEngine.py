@@ -755,8 +755,11 @@ def _static_property(class_name, name, spelling):
                 raise TypeError(f"{class_name}.{name}: expected a {value_type.__name__}, "
                                 f"got {type(value).__name__}")
             value = value._fields()
-        elif spelling.startswith("object:") and isinstance(value, Object):
-            value = value._id
+        elif spelling.startswith("object:"):
+            if value is not None and not isinstance(value, _classes[spelling[7:]]):
+                raise TypeError(f"{class_name}.{name}: expected a {spelling[7:]} or None, "
+                                f"got {type(value).__name__}")
+            value = value._id if value is not None else None
         _scene.set_static(class_name, name, value)
 
     return ClassProperty(read, write)
