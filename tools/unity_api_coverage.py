@@ -74,9 +74,10 @@ def main():
         "",
         "## Assemblies",
         "",
-        "`clr.AddReference` loads these and the project's C# namespaces (declared",
-        "with `--unity-schema`, docs/object-schema.md); any other raises",
-        "`FileNotFoundError` (Python.NET's \"Unable to find assembly\"):",
+        "`clr.AddReference` loads these and the project's assemblies (each class's",
+        "`assembly`, or else its namespace, declared with `--unity-schema`,",
+        "docs/object-schema.md), names compared without case as .NET's are; any",
+        "other raises `FileNotFoundError` (Python.NET's \"Unable to find assembly\"):",
         "",
     ]
     lines += [f"- `{name}`" for name in catalog["assemblies"]["names"]]

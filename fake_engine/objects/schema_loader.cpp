@@ -77,6 +77,14 @@ class SchemaFileReader {
     return !part_start;
   }
 
+  // "RpycTests", "Assembly-CSharp-Editor": an assembly's simple name, dotted
+  // parts of letters, digits, '_' and '-' (as .NET's file names are).
+  static bool is_assembly_name(std::string_view text) {
+    std::string dotted(text);
+    std::replace(dotted.begin(), dotted.end(), '-', '_');
+    return !text.empty() && text.front() != '-' && is_dotted_name(dotted);
+  }
+
   const toml::table& table_of(const toml::node& node, const std::string& what) const {
     const auto* table = node.as_table();
     if (!table) {
@@ -293,13 +301,20 @@ class SchemaFileReader {
     info.name = string_at(table, "name", "a [[class]]", true);
     const auto what = "class '" + info.name + "'";
     check_keys(table, what,
-               {"name", "namespace", "parent", "abstract", "doc", "properties", "defaults",
-                "components", "functions"});
+               {"name", "namespace", "assembly", "parent", "abstract", "doc", "properties",
+                "static_properties", "defaults", "components", "functions"});
     info.namespace_name = string_at(table, "namespace", what, false);
     if (!info.namespace_name.empty() && !is_dotted_name(info.namespace_name)) {
       fail(*table.get("namespace"), "'namespace' of " + what +
                                         " must be dotted identifiers (\"Studio.Tools\"), got '" +
                                         info.namespace_name + "'");
+    }
+    info.assembly = string_at(table, "assembly", what, false);
+    if (!info.assembly.empty() && !is_assembly_name(info.assembly)) {
+      fail(*table.get("assembly"), "'assembly' of " + what +
+                                       " must be an assembly name (\"Studio.Tools\", "
+                                       "\"Assembly-CSharp-Editor\"), got '" +
+                                       info.assembly + "'");
     }
     info.parent_name = string_at(table, "parent", what, false);
     info.abstract = bool_at(table, "abstract", what);
@@ -308,6 +323,11 @@ class SchemaFileReader {
     if (const auto* properties = array_at(table, "properties", what)) {
       for (const auto& property : *properties) {
         info.own_properties.push_back(read_property(property, what, "property"));
+      }
+    }
+    if (const auto* properties = array_at(table, "static_properties", what)) {
+      for (const auto& property : *properties) {
+        info.static_properties.push_back(read_property(property, what, "static property"));
       }
     }
     if (const auto* defaults = table.get("defaults")) {

@@ -41,6 +41,15 @@ const PropertyInfo* ClassInfo::find_property(std::string_view property) const {
   return it == by_name_.end() ? nullptr : it->second;
 }
 
+const PropertyInfo* ClassInfo::find_static_property(std::string_view property) const {
+  for (const auto& candidate : static_properties) {
+    if (candidate.name == property) {
+      return &candidate;
+    }
+  }
+  return nullptr;
+}
+
 const FunctionInfo* ClassInfo::find_function(std::string_view function) const {
   const auto it = functions_by_name_.find(function);
   return it == functions_by_name_.end() ? nullptr : it->second;
@@ -449,6 +458,30 @@ void TypeRegistry::resolve_class(ClassInfo& info, std::vector<const ClassInfo*>&
     info.properties.push_back(&property);
     info.prototype.push_back(property.default_value);
     info.by_name_.emplace(property.name, &property);
+  }
+  for (std::size_t i = 0; i < info.static_properties.size(); ++i) {
+    auto& property = info.static_properties[i];
+    resolve_type(property.type, property.where);
+    const PropertyInfo* taken = info.find_property(property.name);
+    for (std::size_t j = 0; j < i && !taken; ++j) {
+      if (info.static_properties[j].name == property.name) {
+        taken = &info.static_properties[j];
+      }
+    }
+    if (taken) {
+      throw SchemaError(property.where.describe() + ": class '" + info.name +
+                        "' declares static property '" + property.name + "', which " +
+                        taken->where.describe() + " already declares");
+    }
+    property.slot = i;
+    try {
+      property.default_value = property.declared_default
+                                   ? coerce(property.type, *property.declared_default)
+                                   : default_value(property.type);
+    } catch (const std::invalid_argument& e) {
+      throw SchemaError(property.where.describe() + ": default of static " + info.name + "." +
+                        property.name + ": " + e.what());
+    }
   }
   for (std::size_t i = 0; i < info.default_overrides.size(); ++i) {
     const auto& [name_, value] = info.default_overrides[i];

@@ -119,12 +119,19 @@ class ClassInfo {
   // whose language has namespaces (C#); empty for none. Names stay unique
   // across namespaces.
   std::string namespace_name;
+  // The assembly (DLL) the class is compiled into, for bindings that load
+  // assemblies by name (C#'s clr.AddReference); empty for the project's own.
+  std::string assembly;
   std::string parent_name;
   std::string doc;
   bool abstract = false;
   SourceLocation where;
   // Deques: what resolve() points at stays put when a runtime class grows.
   std::deque<PropertyInfo> own_properties;
+  // Properties of the class itself (C#'s static ones), not of its instances:
+  // one value per class, held by the binding. Resolved like own_properties,
+  // but `slot` is the index here and no instance has them.
+  std::deque<PropertyInfo> static_properties;
   std::vector<std::pair<std::string, Value>> default_overrides;  // before resolve()
   std::vector<std::pair<std::string, SourceLocation>> override_locations;
   std::deque<ComponentTemplate> own_components;
@@ -145,6 +152,8 @@ class ClassInfo {
   std::vector<const ComponentTemplate*> components;  // parents' first
 
   const PropertyInfo* find_property(std::string_view property) const;
+  // This class's own static property of that name, or nullptr.
+  const PropertyInfo* find_static_property(std::string_view property) const;
   const FunctionInfo* find_function(std::string_view function) const;
   bool is_a(const ClassInfo& ancestor) const;
   // Own and inherited functions, each name once (the most derived wins).

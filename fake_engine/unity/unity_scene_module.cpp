@@ -15,7 +15,10 @@
 
 #include <array>
 #include <cmath>
+#include <deque>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -217,7 +220,60 @@ void open_default_scene(World& scene) {
   place(light, {0, 3, 0}, {cy * sx, sy * cx, -sy * sx, cy * cx});
 }
 
+// The values of the classes' static properties (C#'s static members): one
+// per class, each starting at its declared default when first touched.
+class StaticPropertyValues {
+ public:
+  Value& at(const ClassInfo& cls, const PropertyInfo& property) {
+    auto& values = values_[&cls];
+    if (values.empty()) {
+      for (const auto& declared : cls.static_properties) {
+        values.push_back(declared.default_value);
+      }
+    }
+    return values.at(property.slot);
+  }
+
+ private:
+  std::map<const ClassInfo*, std::vector<Value>> values_;
+};
+
+const PropertyInfo& static_property_of(const ClassInfo& cls, const std::string& name,
+                                       const char* api) {
+  const auto* property = cls.find_static_property(name);
+  if (!property) {
+    throw py::attribute_error(std::string(api) + ": class '" + cls.name +
+                              "' has no static property '" + name + "'");
+  }
+  return *property;
+}
+
+py::list property_list(const std::deque<PropertyInfo>& properties) {
+  py::list list;
+  for (const auto& property : properties) {
+    list.append(py::make_tuple(property.name, property.type.spelling(), property.doc));
+  }
+  return list;
+}
+
 void define_scene_functions(py::module_& m, const WeakState& weak) {
+  const auto statics = std::make_shared<StaticPropertyValues>();
+  m.def("get_static", [weak, statics](const std::string& class_name, const std::string& property) {
+    const char* api = "UnityEngine (a static property, read)";
+    auto& scene = scene_for(weak, api);
+    const auto& cls = class_named(scene, class_name, api);
+    return to_python(statics->at(cls, static_property_of(cls, property, api)));
+  });
+  m.def("set_static", [weak, statics](const std::string& class_name, const std::string& property,
+                                      py::handle value) {
+    const char* api = "UnityEngine (a static property, write)";
+    auto& scene = scene_for(weak, api);
+    const auto& cls = class_named(scene, class_name, api);
+    const auto& info = static_property_of(cls, property, api);
+    // Converted first: a value of the wrong type changes nothing.
+    auto converted = from_python(scene.types(), info.type, value, cls.name + "." + property);
+    statics->at(cls, info) = std::move(converted);
+  });
   m.def("project_dir", [weak]() {
     auto state = weak.lock();
     if (!state) {
@@ -389,6 +445,8 @@ void define_scene_functions(py::module_& m, const WeakState& weak) {
       }
       list.append(py::dict(py::arg("name") = cls.name, py::arg("parent") = cls.parent_name,
                            py::arg("namespace") = cls.namespace_name,
+                           py::arg("assembly") = cls.assembly,
+                           py::arg("static_properties") = property_list(cls.static_properties),
                            py::arg("abstract") = cls.abstract, py::arg("doc") = cls.doc,
                            py::arg("properties") = properties, py::arg("functions") = functions,
                            py::arg("where") = cls.where.describe()));

@@ -143,6 +143,56 @@ BOOST_AUTO_TEST_CASE(a_class_may_name_its_namespace_in_dotted_identifiers) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_class_may_name_its_assembly_and_declare_static_properties) {
+  TypeRegistry types;
+  SchemaLoader loader(types);
+  loader.load_text(kModel, "model.toml");
+  loader.load_text(
+      "[[class]]\nname = \"Fixture\"\nnamespace = \"rpycTests\"\n"
+      "assembly = \"Assembly-CSharp-Editor\"\nparent = \"Object\"\n"
+      "static_properties = [\n"
+      "  { name = \"ContactFlag\", type = \"bool\", default = true },\n"
+      "  { name = \"Count\", type = \"int\" },\n]\n",
+      "project.toml");
+  loader.finish();
+  const auto& fixture = *types.find_class("Fixture");
+  BOOST_TEST(fixture.assembly == "Assembly-CSharp-Editor");
+  BOOST_TEST(types.find_class("Thing")->assembly == "");
+  BOOST_REQUIRE(fixture.find_static_property("Count"));
+  BOOST_TEST(fixture.find_static_property("Count")->slot == 1u);
+  BOOST_TEST(fixture.find_static_property("ContactFlag")->default_value.as<bool>());
+  BOOST_TEST(fixture.find_static_property("Count")->default_value.as<std::int64_t>() == 0);
+  BOOST_TEST(!fixture.find_property("ContactFlag"), "instances have no slot for it");
+  BOOST_TEST(!fixture.find_static_property("Nope"));
+  BOOST_TEST(fixture.prototype.size() == types.find_class("Object")->prototype.size());
+
+  BOOST_TEST(schema_error("[[class]]\nname = \"Lamp\"\nparent = \"Thing\"\n"
+                          "static_properties = [\n  { name = \"Flag\", type = \"boool\" } ]\n")
+                 .starts_with("project.toml:5: static property 'Flag' of class 'Lamp': type "
+                              "'boool': unknown type"));
+  BOOST_TEST(schema_error("[[class]]\nname = \"Lamp\"\nparent = \"Thing\"\n"
+                          "static_properties = [\n  { name = \"Flag\", type = \"bool\", "
+                          "default = \"yes\" } ]\n")
+                 .starts_with("project.toml:5: default of static Lamp.Flag: "));
+  BOOST_TEST(schema_error("[[class]]\nname = \"Lamp\"\nparent = \"Thing\"\n"
+                          "static_properties = [\n  { name = \"Weight\", type = \"int\" } ]\n")
+                 .starts_with("project.toml:5: class 'Lamp' declares static property 'Weight', "
+                              "which model.toml:"));
+  BOOST_TEST(schema_error("[[class]]\nname = \"Lamp\"\nparent = \"Thing\"\n"
+                          "static_properties = [\n  { name = \"A\", type = \"int\" },\n"
+                          "  { name = \"A\", type = \"bool\" } ]\n")
+                 .starts_with("project.toml:6: class 'Lamp' declares static property 'A', which "
+                              "project.toml:5 already declares"));
+  for (const char* bad : {"-Tests", "Tests..Editor", "Tests/Editor", ""}) {
+    BOOST_TEST(
+        schema_error(std::string("[[class]]\nname = \"Sign\"\nassembly = \"") + bad +
+                     "\"\nparent = \"Thing\"\n")
+                .starts_with(std::string("project.toml:3: 'assembly' of class 'Sign' must be "
+                                         "an assembly name")) == (*bad != '\0'),
+        bad);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(the_shipped_unity_schema_makes_a_scene_of_game_objects_with_transforms) {
   ObjectModel model({shipped_schema_folder("unity")});
   MainThreadAffinity affinity;
@@ -179,7 +229,8 @@ BOOST_AUTO_TEST_CASE(bad_schemas_are_errors_that_name_the_file_the_line_and_the_
   BOOST_TEST(schema_error("") == "");
   BOOST_TEST(schema_error("[[class]]\nname = \"Lamp\"\nparent = \"Thing\"\ncolour = 1\n") ==
              "project.toml:4: unknown key 'colour' in class 'Lamp' (allowed: name, namespace, "
-             "parent, abstract, doc, properties, defaults, components, functions)");
+             "assembly, parent, abstract, doc, properties, static_properties, defaults, "
+             "components, functions)");
   BOOST_TEST(
       schema_error("[[class]]\nname = \"Chair\"\nparent = \"Thing\"\n")
           .starts_with("project.toml:1: class 'Chair' is declared twice (first at model.toml:"));

@@ -99,6 +99,16 @@ class SystemAndClr(unittest.TestCase):
         with self.assertRaisesRegex(FileNotFoundError, "Unable to find assembly 'Nope'"):
             clr.AddReference("Nope")
 
+    def test_add_reference_of_a_declared_assembly(self):
+        import clr
+        # A class's `assembly` is what AddReference takes, without case as .NET
+        # compares assembly names; its namespace then is no assembly name.
+        self.assertIn("Studio-Editor", clr.AddReference("studio-editor").FullName)
+        self.assertEqual(clr.FindAssembly("STUDIO-EDITOR"), "Studio-Editor")
+        with self.assertRaisesRegex(FileNotFoundError,
+                                    "Unable to find assembly 'Studio.Editor.Build'"):
+            clr.AddReference("Studio.Editor.Build")
+
 
 class ProjectClasses(unittest.TestCase):
     def test_declared_namespace_classes(self):
@@ -114,3 +124,44 @@ class ProjectClasses(unittest.TestCase):
         self.assertEqual(go.AddComponent(LevelMarker).tint, UnityEngine.Color(1, 0.5, 0, 1))
         self.assertIn("Studio.Gameplay.Spinner", str(spinner))
         Object.DestroyImmediate(go)
+
+    def test_static_properties_are_read_and_written_on_the_class(self):
+        from Studio.Editor.Build import BuildSettings
+        try:
+            self.assertIs(BuildSettings.verbose, False)
+            self.assertEqual((BuildSettings.retries, BuildSettings.outputFolder), (3, "Builds"))
+            BuildSettings.verbose = True
+            BuildSettings.retries = 5
+            BuildSettings.origin = UnityEngine.Vector3(1, 2, 3)
+            go = GameObject("t_built")
+            BuildSettings.lastBuilt = go
+            from Studio.Editor import Build  # one class object: the value is the class's
+            self.assertIs(Build.BuildSettings.verbose, True)
+            self.assertEqual(BuildSettings.retries, 5)
+            self.assertEqual(BuildSettings.origin, UnityEngine.Vector3(1, 2, 3))
+            self.assertIs(BuildSettings.lastBuilt, go)
+            self.assertEqual(_unity_scene.get_static("BuildSettings", "retries"), 5)
+        finally:
+            BuildSettings.verbose = False
+            BuildSettings.retries = 3
+            BuildSettings.lastBuilt = None
+
+    def test_static_properties_check_their_types(self):
+        from Studio.Editor.Build import BuildSettings
+        with self.assertRaisesRegex(TypeError, "BuildSettings.verbose: expected bool, got int"):
+            BuildSettings.verbose = 1
+        with self.assertRaisesRegex(TypeError, "BuildSettings.outputFolder: expected str"):
+            BuildSettings.outputFolder = 7
+        with self.assertRaisesRegex(TypeError, "BuildSettings.origin: expected a Vector3"):
+            BuildSettings.origin = (1, 2, 3)
+        with self.assertRaisesRegex(TypeError, "BuildSettings.lastBuilt: expected a GameObject "
+                                    "or None, got int"):
+            BuildSettings.lastBuilt = 5
+        with self.assertRaisesRegex(TypeError, "expected a GameObject or None, got Camera"):
+            BuildSettings.lastBuilt = UnityEngine.Camera.main
+        self.assertEqual((BuildSettings.verbose, BuildSettings.outputFolder), (False, "Builds"))
+        self.assertIsNone(BuildSettings.lastBuilt)
+        with self.assertRaisesRegex(TypeError, "cannot be constructed"):
+            BuildSettings()
+        with self.assertRaisesRegex(AttributeError, "no static property 'nope'"):
+            _unity_scene.get_static("BuildSettings", "nope")

@@ -748,8 +748,42 @@ def _generic_property(name, spelling):
     return property(read, write, doc=f"{name} ({spelling})")
 
 
+def _static_property(class_name, name, spelling):
+    """A C# static property of a schema class, read and written on the class
+    (`rpycUnitTests.ClientContactFlag = True`); the scene holds its value and
+    checks its type as an instance property's."""
+    value_type = _VALUE_TYPES.get(spelling)
+
+    def read():
+        value = _scene.get_static(class_name, name)
+        if value_type is not None:
+            return value_type(*value)
+        if spelling.startswith("object:"):
+            return _wrap(value)
+        return value
+
+    def write(value):
+        if value_type is not None:
+            if not isinstance(value, value_type):
+                raise TypeError(f"{class_name}.{name}: expected a {value_type.__name__}, "
+                                f"got {type(value).__name__}")
+            value = value._fields()
+        elif spelling.startswith("object:"):
+            if value is not None and not isinstance(value, _classes[spelling[7:]]):
+                raise TypeError(f"{class_name}.{name}: expected a {spelling[7:]} or None, "
+                                f"got {type(value).__name__}")
+            value = value._id if value is not None else None
+        _scene.set_static(class_name, name, value)
+
+    return ClassProperty(read, write)
+
+
 _INTERNAL_CLASSES = {"SceneAsset", "SceneManager", "Scene", "Prefab"}
 _namespaces = {}  # "Studio.Tools" -> its module
+# The assemblies the project's classes are in, as clr.AddReference takes them:
+# a class's declared `assembly`, or else its namespace (and the namespaces
+# that hold it).
+_assemblies = set()
 
 
 def _build_classes():
@@ -773,6 +807,8 @@ def _build_classes():
             if property_name.startswith("m_") or hasattr(cls, property_name):
                 continue
             setattr(cls, property_name, _generic_property(property_name, spelling))
+        for property_name, spelling, _doc in info["static_properties"]:
+            type.__setattr__(cls, property_name, _static_property(name, property_name, spelling))
         _classes[name] = cls
         return cls
 
@@ -780,6 +816,11 @@ def _build_classes():
         cls = build(name)
         if name in _INTERNAL_CLASSES:
             continue
+        if info["assembly"]:
+            _assemblies.add(info["assembly"])
+        elif info["namespace"]:
+            parts = info["namespace"].split(".")
+            _assemblies.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
         if info["namespace"]:
             _namespace_module(info["namespace"]).__dict__[name] = cls
             cls.__module__ = info["namespace"]

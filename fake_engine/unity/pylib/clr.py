@@ -1,7 +1,8 @@
 """clr as Python.NET has it, for the assemblies the stand-in declares:
 Unity's, .NET's core ones, and the project's C# namespaces (their classes
-come from --unity-schema files). AddReference of any other assembly raises,
-as Python.NET's does when it cannot find one."""
+come from --unity-schema files: each class's `assembly`, or else its
+namespace). AddReference of any other assembly raises, as Python.NET's does
+when it cannot find one."""
 
 import sys
 
@@ -27,27 +28,34 @@ class Assembly:
         return f"<Assembly {self.FullName}>"
 
 
-def _project_namespaces():
+def _project_assemblies():
     import UnityEngine  # the project's classes are declared with the Unity binding's
 
-    names = set()
-    for namespace in UnityEngine._namespaces:
-        parts = namespace.split(".")
-        names.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
-    return names
+    return UnityEngine._assemblies
+
+
+def _declared(name):
+    """The declared assembly `name` names, or None. .NET compares assembly
+    names without case: AddReference('RpycTests') loads rpycTests.dll."""
+    wanted = name.casefold()
+    for declared in (*ASSEMBLIES, *sorted(_project_assemblies())):
+        if declared.casefold() == wanted:
+            return declared
+    return None
 
 
 def AddReference(name):
     if not isinstance(name, str):
         raise TypeError(f"clr.AddReference: expected an assembly name, got {type(name).__name__}")
-    if name not in ASSEMBLIES and name not in _project_namespaces():
+    declared = _declared(name)
+    if declared is None:
         raise FileNotFoundError(
             f"Unable to find assembly '{name}' (clr.AddReference: Understudy declares "
-            f"{', '.join(ASSEMBLIES)} and the project's C# namespaces from --unity-schema; "
+            f"{', '.join(ASSEMBLIES)} and the project's assemblies from --unity-schema; "
             f"see {COVERAGE_DOC})")
-    if name not in _loaded:
-        _loaded[name] = Assembly(name)
-    return _loaded[name]
+    if declared not in _loaded:
+        _loaded[declared] = Assembly(declared)
+    return _loaded[declared]
 
 
 def ListAssemblies(verbose=False):
@@ -55,7 +63,7 @@ def ListAssemblies(verbose=False):
 
 
 def FindAssembly(name):
-    return name if name in ASSEMBLIES or name in _project_namespaces() else None
+    return _declared(name)
 
 
 # Python.NET's clr registers itself; scripts `import clr` before anything else.

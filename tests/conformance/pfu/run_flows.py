@@ -1,4 +1,5 @@
-"""Runs the PfU conformance flows (test_pfu_flows.py) with pytest:
+"""Runs the PfU conformance flows (this folder's test_*.py: test_pfu_flows.py,
+test_pfu_samples.py) with pytest:
 run_flows.py ENGINE CORPUS [pytest arguments...]. Exits 77 with a message
 when CORPUS holds no PfU 2.1.1 package (its client package and Unity's
 Tests/rpyc clients are read from there, never copied)."""
@@ -30,7 +31,7 @@ def run(engine, corpus, pytest_args, extra_env=None):
         p for p in (str(HERE.parents[2] / "harness" / "pylib"), env.get("PYTHONPATH")) if p)
     env.update(extra_env or {})
     return subprocess.run([sys.executable, "-m", "pytest", "-p", "understudy_pytest", "-q",
-                           str(HERE / "test_pfu_flows.py"), *pytest_args],
+                           str(HERE), *pytest_args],
                           cwd=HERE, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True)
 

@@ -5,6 +5,8 @@ breaks one PfU semantic (or names engine flags that do); its header says
     # must-fail: what is broken, and which flow must catch it
     # flow: test_start_and_stop_server       (pytest -k expression)
     # engine-flags: --port 0                 (optional, instead of loading the case)
+    # unity-schema: ../schemas/x.schema.toml (optional: a --unity-schema file, relative
+    #                                         to the case, loaded with the case)
     # expect-output: text                    (as many as needed; each must appear)
 
 This passes only if the flow fails with every named text in its output; 77
@@ -18,7 +20,8 @@ import run_flows
 
 
 def header(case):
-    fields = {"flow": [], "engine-flags": [], "expect-output": [], "must-fail": []}
+    fields = {"flow": [], "engine-flags": [], "unity-schema": [], "expect-output": [],
+              "must-fail": []}
     for line in case.read_text().splitlines():
         if not line.startswith("#"):
             break
@@ -42,6 +45,8 @@ def main():
         print(f"{case}: its header needs must-fail:, flow: and expect-output: lines")
         return 1
     flags = " ".join(fields["engine-flags"]).split() or ["--script", str(case.resolve())]
+    for schema in fields["unity-schema"]:
+        flags += ["--unity-schema", str((case.parent / schema).resolve())]
     result = run_flows.run(engine, corpus, ["-k", fields["flow"][0]],
                            {"UNDERSTUDY_PFU_ENGINE_FLAGS": json.dumps(flags)})
     if result.returncode == 5:

@@ -1,122 +1,30 @@
 """PfU 2.1.1's own client package and Unity's own test clients
 (Tests/rpyc/*.py), unchanged, against the engine: the flows of Unity's
-rpycTests.cs, evalExecTests.cs and MultiServerTest.cs that need no
-UnityEngine, each written as the C# test does it, through the engine-side
-PythonRunner (C#'s names) in engine-side Python on the main thread.
+rpycTests.cs, evalExecTests.cs and MultiServerTest.cs, each written as the
+C# test does it, through the engine-side PythonRunner (C#'s names) in
+engine-side Python on the main thread (pfu_editor.Editor). The samples are
+in test_pfu_samples.py.
 
 The engine listens where PfU's unity_client.connect() looks (its Unix socket
 in the engine's private TMPDIR); clients spawned by PythonRunner.SpawnClient
-get PfU's site-packages first on their PYTHONPATH, as in Unity.
+get PfU's site-packages first on their PYTHONPATH, as in Unity. The engine
+loads rpyc_tests.schema.toml, Unity's test assembly as a studio declares
+its C# classes, so that TestClientWithoutServices's client can set
+rpycUnitTests.ClientContactFlag through clr.
 
 TestEvalExecDerived's client needs unity_python/client on its PYTHONPATH
-on Python 3 (see that test). Flows left for the UnityEngine modules: CoroutineClientToServerCall
-(create_cylinder), AsyncClientToServerCall (create_cube), and the contact
-flag of TestClientWithoutServices (its execute needs `clr` and a C#
-assembly). TestServedExposedFunctions runs unchanged and fails in the client
-itself on RPyC 5, as recorded below."""
+on Python 3 (see that test). TestServedExposedFunctions runs unchanged and
+fails in the client itself on RPyC 5, as recorded below. No flow of the
+three C# files is left out."""
 
 import getpass
-import json
 import os
-import sys
 import time
-from pathlib import Path
 
-import pytest
+from pfu_editor import (CLIENT_NAME, EVALEXEC, INIT_MODULE, SITE_PACKAGES, TESTS,
+                        skip_without_corpus)
 
-CORPUS = Path(os.environ.get("UNDERSTUDY_PFU_CORPUS", ""))
-SITE_PACKAGES = CORPUS / "Python~" / "site-packages"
-TESTS = CORPUS / "Tests" / "rpyc"
-INIT_MODULE = TESTS / "rpyc_test_client_init.py"
-CLIENT_NAME = "com.unity.scripting.python.tests.rpyc"
-EVALEXEC = SITE_PACKAGES / "unity_python" / "client" / "evalexec_client.py"
-# Extra engine flags (the must-fail cases load a broken engine script this way).
-EXTRA_FLAGS = json.loads(os.environ.get("UNDERSTUDY_PFU_ENGINE_FLAGS", "[]"))
-
-if not (SITE_PACKAGES / "unity_python" / "client" / "unity_client.py").is_file():
-    pytest.skip(f"no PfU 2.1.1 corpus at {CORPUS!s} (UNDERSTUDY_PFU_CORPUS)",
-                allow_module_level=True)
-
-
-class Editor:
-    """The engine as the C# tests see it: engine-side Python on its main
-    thread, in the control channel's shared namespace (so that a Popen from
-    SpawnClient outlives the step), with PythonRunner imported."""
-
-    def __init__(self, engine):
-        self.engine = engine
-        self.run("from understudy_engine import PythonRunner, start_coroutine\n"
-                 "from unity_python.server import server")
-
-    def run(self, code, timeout=60):
-        return self.engine.control_request("python", code=code, timeout=timeout)
-
-    def call(self, service, *args, client=CLIENT_NAME):
-        return self.run(f"PythonRunner.CallServiceOnClient({client!r}, {service!r}, "
-                        f"*{list(args)!r})")
-
-    def error_of(self, code):
-        """The error `code` raises engine-side: (type name, message, the names
-        of its classes), or None."""
-        return self.run("try:\n"
-                        + "".join(f"    {line}\n" for line in code.splitlines())
-                        + "    _error = None\n"
-                        "except BaseException as _exc:\n"
-                        "    _error = [type(_exc).__name__, str(_exc),"
-                        " [c.__name__ for c in type(_exc).__mro__]]\n"
-                        "_error")
-
-    def connected(self, client=CLIENT_NAME):
-        return self.run(f"PythonRunner.IsClientConnected({client!r})")
-
-    def wait_for_connection(self, client=CLIENT_NAME, timeout=10.0):
-        """WaitForConnection(name, timeout), then the C# tests' assertion."""
-        self.engine.wait_until(lambda: self.connected(client),
-                               f"client {client!r} to connect (PythonRunner.IsClientConnected)",
-                               timeout=timeout)
-
-    def spawn(self, variable, path, *arguments):
-        self.run(f"{variable} = PythonRunner.SpawnClient({str(path)!r}, True, "
-                 f"*{list(arguments)!r})")
-
-    def wait_for_process_end(self, variable, timeout=5.0):
-        self.engine.wait_until(lambda: self.run(f"{variable}.poll()") is not None,
-                               f"process {variable} (a spawned client) to end", timeout=timeout)
-
-    def stop_client(self, client=CLIENT_NAME):
-        """rpycTests.StopClient: the client drops off before it answers, so
-        the call normally raises EOFError."""
-        error = self.error_of(f"PythonRunner.CallServiceOnClient({client!r}, "
-                              "'on_server_shutdown', False)")
-        assert error is None or "EOFError" in error[2], error
-
-    def start_client(self, client_id):
-        """rpycTests.StartClient."""
-        self.spawn("process", INIT_MODULE, client_id)
-        self.wait_for_connection()
-        assert self.call("get_argv", 1) == client_id
-        assert self.call("get_restart_count") == 0
-
-    def stop_client_and_wait_for_process_end(self, variable="process", client=CLIENT_NAME):
-        self.stop_client(client)
-        self.wait_for_process_end(variable)
-
-    def assert_no_clients(self):
-        """rpycTests.TearDown."""
-        self.engine.wait_until(lambda: self.run("PythonRunner.NumClientsConnected()") == 0,
-                               "no client connected at the end of the flow", timeout=5)
-
-
-@pytest.fixture
-def editor(understudy_engine):
-    engine = understudy_engine(*EXTRA_FLAGS, socket="pfu",
-                               env={"UNDERSTUDY_PFU_SITE_PACKAGES": str(SITE_PACKAGES),
-                                    "UNDERSTUDY_CLIENT_PYTHON": sys.executable})
-    editor = Editor(engine)
-    yield editor
-    if engine.running():
-        editor.run("PythonRunner.StartServer()")
-        editor.assert_no_clients()
+skip_without_corpus()
 
 
 def test_socket_is_pfus_path_in_the_engines_tmpdir(editor):
@@ -219,22 +127,56 @@ def test_call_service_without_client(editor):
     assert "KeyError" in index_error[2], index_error
 
 
-def test_client_without_services_can_execute(editor):
-    """TestClientWithoutServices, up to the C# test assembly: the client with
-    no services of its own (named "Unity Client") connects and its
-    root.execute runs engine-side: `import clr` works, and
-    `clr.AddReference('RpycTests')` fails as Python.NET does for an assembly
-    nobody declared (Unity's test assembly, whose `ClientContactFlag` the
-    C# test reads, is not part of the stand-in), reaching the client as the
-    error."""
+def test_client_without_services(editor):
+    """TestClientWithoutServices: the client with no services of its own
+    (named "Unity Client") connects, and two seconds later its root.execute
+    runs `clr.AddReference('RpycTests')`, imports rpycUnitTests from the
+    rpycTests namespace and sets its static ClientContactFlag, which the C#
+    test waits up to 15 s for, engine-side."""
+    editor.run("import clr\n"
+               "clr.AddReference('rpycTests')\n"
+               "from rpycTests import rpycUnitTests\n"
+               "rpycUnitTests.ClientContactFlag = False")  # the fixture's SetUp
     editor.spawn("empty", TESTS / "empty_client.py", "testEmpty")
     editor.wait_for_connection("Unity Client")
-    log = editor.engine.log_path
-    editor.engine.wait_until(lambda: "Unable to find assembly 'RpycTests'"
-                             in log.read_text(errors="replace"),
-                             "the empty client's execute to have run in the engine (its error, "
-                             f"in the client's output in {log})", timeout=15)
+    editor.engine.wait_until(lambda: editor.run("rpycUnitTests.ClientContactFlag") is True,
+                             "rpycUnitTests.ClientContactFlag to be set by empty_client.py's "
+                             f"execute (the client's output is in {editor.engine.log_path})",
+                             timeout=15)
     editor.stop_client_and_wait_for_process_end("empty", "Unity Client")
+
+
+def test_coroutine_client_to_server_call(editor):
+    """CoroutineClientToServerCall: the client's create_cylinder, called as a
+    coroutine stepped once per frame, calls back into UnityEngine through
+    its connection (GameObject.CreatePrimitive, name, Debug.Log) while the
+    engine waits for it: the re-entrant pattern the engine serves without
+    deadlocking."""
+    editor.start_client("CoroutineClient")
+    assert editor.run("UnityEngine.GameObject.Find('myCylinder') is None")
+    error, _ = editor.drive(f"PythonRunner.CallCoroutineServiceOnClient({CLIENT_NAME!r}, "
+                            "'create_cylinder', 'myCylinder')",
+                            "the create_cylinder coroutine call")
+    assert error is None, error
+    assert editor.run("UnityEngine.GameObject.Find('myCylinder') is not None")
+    editor.engine.wait_for_console(r"^created a cylinder named 'myCylinder'$", severity="log")
+    editor.stop_client_and_wait_for_process_end()
+
+
+def test_async_client_to_server_call(editor):
+    """AsyncClientToServerCall: create_cube through CallAsyncServiceOnClient,
+    the engine polling the task's IsCompleted frame after frame."""
+    editor.start_client("AsyncClient")
+    assert editor.run("UnityEngine.GameObject.Find('myCube') is None")
+    editor.run(f"task = PythonRunner.CallAsyncServiceOnClient({CLIENT_NAME!r}, 'create_cube', "
+               "'myCube')")
+    editor.engine.wait_until(lambda: editor.run("task.IsCompleted"),
+                             "the create_cube task to complete", timeout=20)
+    assert editor.run("task.Exception") is None, editor.run("repr(task.Exception)")
+    cube = "UnityEngine.GameObject.Find('myCube')"
+    assert editor.run(f"{cube} is not None")
+    assert editor.run(f"{cube}.GetComponent(UnityEngine.MeshFilter).sharedMesh") == "Cube"
+    editor.stop_client_and_wait_for_process_end()
 
 
 def test_served_exposed_functions(editor):
@@ -245,20 +187,8 @@ def test_served_exposed_functions(editor):
     the unchanged client raises KeyError in its own code before it reaches
     the engine. Checked as that, so that a change on either side shows."""
     editor.start_client("test_exposed")
-    editor.run("outcome = {}\n"
-               "def drive():\n"
-               "    try:\n"
-               "        for value in PythonRunner.CallCoroutineServiceOnClient("
-               f"{CLIENT_NAME!r}, 'test_server'):\n"
-               "            outcome['value'] = value\n"
-               "            yield None\n"
-               "    except Exception as exc:\n"
-               "        outcome['error'] = [type(exc).__name__, str(exc)]\n"
-               "    outcome['done'] = True\n"
-               "start_coroutine(drive())")
-    editor.engine.wait_until(lambda: editor.run("outcome.get('done')"),
-                             "the test_server coroutine call to finish", timeout=20)
-    error, value = editor.run("[outcome.get('error'), outcome.get('value')]")
+    error, value = editor.drive(f"PythonRunner.CallCoroutineServiceOnClient({CLIENT_NAME!r}, "
+                                "'test_server')", "the test_server coroutine call")
     assert error is not None and error[0] == "KeyError" and "__builtin__" in error[1], \
         f"expected the client's RPyC 4 netref lookup to fail on RPyC 5: {error}, value {value}"
     editor.stop_client_and_wait_for_process_end()
