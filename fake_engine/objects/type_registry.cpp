@@ -447,14 +447,7 @@ void TypeRegistry::resolve_class(ClassInfo& info, std::vector<const ClassInfo*>&
                         info.by_name_.at(property.name)->where.describe() + " already declares");
     }
     property.slot = info.properties.size();
-    try {
-      property.default_value = property.declared_default
-                                   ? coerce(property.type, *property.declared_default)
-                                   : default_value(property.type);
-    } catch (const std::invalid_argument& e) {
-      throw SchemaError(property.where.describe() + ": default of " + info.name + "." +
-                        property.name + ": " + e.what());
-    }
+    resolve_default(property, info.name + "." + property.name);
     info.properties.push_back(&property);
     info.prototype.push_back(property.default_value);
     info.by_name_.emplace(property.name, &property);
@@ -474,14 +467,7 @@ void TypeRegistry::resolve_class(ClassInfo& info, std::vector<const ClassInfo*>&
                         taken->where.describe() + " already declares");
     }
     property.slot = i;
-    try {
-      property.default_value = property.declared_default
-                                   ? coerce(property.type, *property.declared_default)
-                                   : default_value(property.type);
-    } catch (const std::invalid_argument& e) {
-      throw SchemaError(property.where.describe() + ": default of static " + info.name + "." +
-                        property.name + ": " + e.what());
-    }
+    resolve_default(property, "static " + info.name + "." + property.name);
   }
   for (std::size_t i = 0; i < info.default_overrides.size(); ++i) {
     const auto& [name_, value] = info.default_overrides[i];
@@ -555,6 +541,16 @@ void TypeRegistry::resolve() {
     resolve_class(info, visiting);
   }
   resolved_ = true;
+}
+
+void TypeRegistry::resolve_default(PropertyInfo& property, const std::string& what) const {
+  try {
+    property.default_value = property.declared_default
+                                 ? coerce(property.type, *property.declared_default)
+                                 : default_value(property.type);
+  } catch (const std::invalid_argument& e) {
+    throw SchemaError(property.where.describe() + ": default of " + what + ": " + e.what());
+  }
 }
 
 Value TypeRegistry::coerce(const ValueType& type, Value value) const {

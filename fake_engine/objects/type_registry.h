@@ -224,6 +224,9 @@ class TypeRegistry {
   void resolve_class(ClassInfo& info, std::vector<const ClassInfo*>& visiting);
   ClassInfo& growable_runtime_class(const ClassInfo& cls, const std::string& what);
   void re_resolve(ClassInfo& info);
+  // Sets property.default_value: its declared default coerced to its type,
+  // else the type's zero; a SchemaError naming `what` if it does not fit.
+  void resolve_default(PropertyInfo& property, const std::string& what) const;
 
   std::deque<ClassInfo> classes_;
   std::deque<StructInfo> structs_;

@@ -210,7 +210,8 @@ class Run {
   // ("the engine closed the control channel", a client that lost its
   // connection) follows as the consequence it is.
   void name_engine_death(const std::string& during) {
-    if (!engine_ || !control_ || engine_->running()) {
+    // The channel closes as the engine dies, a moment before it can be reaped.
+    if (!engine_ || !control_ || control_->connected() || !engine_->wait_exit(milliseconds(2000))) {
       return;  // not started (its own error says so), or still alive
     }
     const auto closed = control_->closed_at();

@@ -724,26 +724,41 @@ _VALUE_TYPES = {"struct:Vector3": Vector3, "struct:Quaternion": Quaternion,
                 "struct:Color": Color}
 
 
-def _generic_property(name, spelling):
+def _from_scene(value, spelling):
+    """A property's value as the scene holds it, as Python sees it."""
     value_type = _VALUE_TYPES.get(spelling)
+    if value_type is not None:
+        return value_type(*value)
+    if spelling.startswith("object:"):
+        return _wrap(value)
+    return value
 
+
+def _to_scene(value, spelling, what):
+    """`value` as the scene holds it; the scene checks plain values' types,
+    this the types only Python knows (structs, the class of an object)."""
+    value_type = _VALUE_TYPES.get(spelling)
+    if value_type is not None:
+        if not isinstance(value, value_type):
+            raise TypeError(f"{what}: expected a {value_type.__name__}, "
+                            f"got {type(value).__name__}")
+        return value._fields()
+    if spelling.startswith("object:"):
+        if value is not None and not isinstance(value, _classes.get(spelling[7:], Object)):
+            raise TypeError(f"{what}: expected a {spelling[7:]} or None, "
+                            f"got {type(value).__name__}")
+        return value._id if value is not None else None
+    return value
+
+
+def _generic_property(name, spelling):
     def read(self):
-        value = _scene.get(self._alive_id(f"{type(self).__name__}.{name}"), name)
-        if value_type is not None:
-            return value_type(*value)
-        if spelling.startswith("object:"):
-            return _wrap(value)
-        return value
+        return _from_scene(_scene.get(self._alive_id(f"{type(self).__name__}.{name}"), name),
+                           spelling)
 
     def write(self, value):
-        if value_type is not None:
-            if not isinstance(value, value_type):
-                raise TypeError(f"{type(self).__name__}.{name}: expected a "
-                                f"{value_type.__name__}, got {type(value).__name__}")
-            value = value._fields()
-        elif spelling.startswith("object:"):
-            value = value._id if isinstance(value, Object) else value
-        _scene.set(self._alive_id(f"{type(self).__name__}.{name}"), name, value)
+        what = f"{type(self).__name__}.{name}"
+        _scene.set(self._alive_id(what), name, _to_scene(value, spelling, what))
 
     return property(read, write, doc=f"{name} ({spelling})")
 
@@ -752,28 +767,13 @@ def _static_property(class_name, name, spelling):
     """A C# static property of a schema class, read and written on the class
     (`rpycUnitTests.ClientContactFlag = True`); the scene holds its value and
     checks its type as an instance property's."""
-    value_type = _VALUE_TYPES.get(spelling)
 
     def read():
-        value = _scene.get_static(class_name, name)
-        if value_type is not None:
-            return value_type(*value)
-        if spelling.startswith("object:"):
-            return _wrap(value)
-        return value
+        return _from_scene(_scene.get_static(class_name, name), spelling)
 
     def write(value):
-        if value_type is not None:
-            if not isinstance(value, value_type):
-                raise TypeError(f"{class_name}.{name}: expected a {value_type.__name__}, "
-                                f"got {type(value).__name__}")
-            value = value._fields()
-        elif spelling.startswith("object:"):
-            if value is not None and not isinstance(value, _classes[spelling[7:]]):
-                raise TypeError(f"{class_name}.{name}: expected a {spelling[7:]} or None, "
-                                f"got {type(value).__name__}")
-            value = value._id if value is not None else None
-        _scene.set_static(class_name, name, value)
+        _scene.set_static(class_name, name,
+                          _to_scene(value, spelling, f"{class_name}.{name}"))
 
     return ClassProperty(read, write)
 
