@@ -151,9 +151,10 @@ std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   rpc->add_option("--max-connections", options.rpc.max_connections,
-                  "RPC connections open at once; one more is closed at once and logged (0: no "
-                  "cap, as stock RPyC)")
-      ->capture_default_str();
+                  "RPC connections open at once; one more is closed at once and logged "
+                  "(default: what RLIMIT_NOFILE and RLIMIT_NPROC allow, less a reserve for the "
+                  "engine's own files; a larger value is lowered to that, with a warning; 0: no "
+                  "cap, as stock RPyC)");
   rpc->add_option("--auth-token-file", options.rpc.auth_token_file,
                   "Every TCP client must first send the secret in this file (understudy_client "
                   "and the harness read it from UNDERSTUDY_AUTH_TOKEN_FILE)")

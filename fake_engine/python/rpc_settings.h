@@ -50,9 +50,12 @@ struct RpcSettings {
   std::uint64_t max_frame_bytes = 64 * 1024 * 1024;
   double frame_deadline_seconds = 10.0;
   // Connections open at once; one more is closed at accept, logged. Each
-  // costs a thread: without a cap a local program opening connections in a
-  // loop exhausts the engine's threads. 0: no cap (stock RPyC).
-  std::uint32_t max_connections = 1024;
+  // costs a thread and a file descriptor: without a cap a local program
+  // opening connections in a loop exhausts the engine's threads or fds.
+  // Unset: derived from RLIMIT_NOFILE and RLIMIT_NPROC when the server
+  // starts (a value above what they allow is lowered, with a warning).
+  // 0: no cap (stock RPyC).
+  std::optional<std::uint32_t> max_connections;
   // A file holding a shared secret every TCP client must send before RPyC
   // traffic; unset: no authentication (loopback only is the protection).
   std::optional<std::string> auth_token_file;

@@ -33,7 +33,9 @@ understudy_engine
     otherwise (--port, --tcp, --socket); `socket="tcp"` listens on a free
     loopback TCP port (so does an engine with an auth token), `socket=True`
     on a Unix socket in a private temp directory; `env={...}` adds
-    environment variables. Every engine has its control channel (see EngineProcess.frame();
+    environment variables; `rlimits={"NOFILE": (soft, hard), ...}` sets
+    resource limits (resource.RLIMIT_<NAME>) for the engine process alone,
+    set in the child between fork and exec. Every engine has its control channel (see EngineProcess.frame();
     `control=` is accepted for older tests); the factory returns once the
     engine's startup scripts (--script) have run. An engine with
     --auth-token-file (or
@@ -161,6 +163,7 @@ import itertools
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -729,8 +732,13 @@ class EngineProcess(_Process):
     """A running understudy-engine. See the module docstring for its API."""
 
     def __init__(self, binary, flags, directory, label, socket_path=None, env=None,
-                 control_path=None, expect_errors=(), tmpdir=None, pfu_socket=False):
+                 control_path=None, expect_errors=(), tmpdir=None, pfu_socket=False,
+                 rlimits=None):
         super().__init__(directory)
+        # resource.RLIMIT_<NAME> -> (soft, hard), resolved here so that a bad
+        # name fails in the test, not in the forked child.
+        self.rlimits = [(getattr(resource, "RLIMIT_" + name), tuple(limits))
+                        for name, limits in (rlimits or {}).items()]
         # The engine's private TMPDIR, which its clients get too: PfU's
         # socket path lives in it, so parallel engines do not collide.
         self.tmpdir = tmpdir
@@ -783,11 +791,22 @@ class EngineProcess(_Process):
         pid = self.popen.pid if self.popen else "not started"
         return f"{self.label} (pid {pid}{where})"
 
+    def preexec(self):
+        """The preexec_fn that applies `rlimits` in the child, or None."""
+        if not self.rlimits:
+            return None
+        limits = self.rlimits
+
+        def apply_limits():
+            for which, values in limits:
+                resource.setrlimit(which, values)
+        return apply_limits
+
     def start(self, timeout=STARTUP_TIMEOUT):
         with open(self.stdout_path, "wb") as out, open(self.log_path, "wb") as err:
             self.popen = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=out,
                                           stderr=err, cwd=self.directory,
-                                          env=self.environment())
+                                          env=self.environment(), preexec_fn=self.preexec())
         self.wait_listening(1, timeout)
         if self.control_path is not None:
             self._wait_startup_scripts(timeout)
@@ -1288,23 +1307,23 @@ class _EngineFactory:
         self._temp_dirs.append(directory)
         return Path(directory)
 
-    def _make(self, flags, socket, env=None, control=False, expect_errors=()):
+    def _make(self, flags, socket, env=None, control=False, expect_errors=(), rlimits=None):
         pfu = socket in (None, "pfu")
         engine = EngineProcess(_engine_binary(self._request.config), flags, self._directory,
                                _unique_label(self._directory, "engine"),
                                socket_path=None if pfu else self._socket_path(socket), env=env,
                                control_path=self._control_path(control),
                                expect_errors=expect_errors, tmpdir=self._private_tmpdir(),
-                               pfu_socket=pfu)
+                               pfu_socket=pfu, rlimits=rlimits)
         self.engines.append(engine)
         _track(self._request, engine)
         return engine
 
     def __call__(self, *flags, socket=None, timeout=STARTUP_TIMEOUT, env=None, control=True,
-                 expect_errors=()):
+                 expect_errors=(), rlimits=None):
         """Starts an engine with extra command-line flags; see the module docstring.
         Every engine gets its control channel, whatever `control` says."""
-        return self._make(flags, socket, env, True, expect_errors).start(timeout)
+        return self._make(flags, socket, env, True, expect_errors, rlimits).start(timeout)
 
     def run_to_exit(self, *flags, socket=None, timeout=STARTUP_TIMEOUT, env=None):
         """Runs an engine that should stop by itself (a bad flag, a taken port);

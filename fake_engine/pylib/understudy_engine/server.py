@@ -42,6 +42,7 @@ import unreal_engine as ue
 from .auth import TokenAuthenticator, TokenFileError, read_token_file, same_user_peer
 from .channel import BoundedChannel
 from .connection import EngineConnection
+from .limits import AcceptTrouble, ConnectionBudget
 from .service import EngineService
 
 
@@ -50,18 +51,24 @@ class ServerStartError(RuntimeError):
 
 
 class _ClientInfo:
-    __slots__ = ("conn_id", "name", "node", "peer", "socket", "thread")
+    __slots__ = ("asked_name_at", "conn_id", "name", "node", "nodes", "peer", "registration",
+                 "socket", "thread")
 
     def __init__(self, conn_id, peer, sock):
         self.conn_id = conn_id
         self.peer = peer
         self.socket = sock
         self.thread = threading.current_thread().name
+        self.nodes = []  # every wait-for node this connection has been, to forget at the end
+        # "asking" until client_name() is answered, then "named" or "nameless"
+        self.registration = "asking"
+        self.asked_name_at = time.monotonic()
         self.set_name(None)
 
     def set_name(self, name):
         self.name = name
         self.node = f"client:{name or 'anonymous'}#{self.conn_id}"
+        self.nodes.append(self.node)
 
 
 def is_loopback(host):
@@ -124,6 +131,7 @@ class RpcServer:
         self._clients_lock = threading.Lock()
         self._conn_ids = itertools.count(1)
         self._authenticator = None
+        self.budget = None  # the ConnectionBudget of the current start
         self.address = None
         # How many synchronous client calls the main thread is waiting in
         # (nested calls count each); written by the main thread only.
@@ -158,6 +166,9 @@ class RpcServer:
             self._listen_tcp(self.settings["host"], self.settings["port"])
         else:
             self._listen_unix(self.socket_path())
+        # Read at every start, so that a reload sees the limits as they are.
+        self.budget = ConnectionBudget(self.settings["max_connections"])
+        self.budget.announce()
         self._accept_thread = threading.Thread(target=self._accept_loop, name="rpc-accept",
                                                daemon=True)
         self._accept_thread.start()
@@ -255,30 +266,55 @@ class RpcServer:
         self.address = f"unix://{path}"
 
     def _accept_loop(self):
+        """Survives every failure: accept() running out of descriptors or
+        buffers (EMFILE, ENFILE, ENOBUFS, ENOMEM, ...) and threads that cannot
+        start wait out a bounded backoff, with one warning per episode."""
+        listener = self._listener
+        trouble = AcceptTrouble()
         while not self._stopping.is_set():
             try:
-                sock, peer = self._listener.accept()
+                sock, peer = listener.accept()
             except socket.timeout:
                 continue
-            except OSError:
+            except OSError as exc:
                 if self._stopping.is_set():
                     return
-                raise
-            cap = self.settings["max_connections"]
-            if self._open_connections() >= cap > 0:
-                self._refuse(_accepted_peer_text(sock, peer),
-                             f"{cap} connections are open, the --max-connections cap")
-                sock.close()
+                self._stopping.wait(trouble.failed(f"accept() failed: {exc}"))
                 continue
-            sock.settimeout(None)
-            if sock.family != socket.AF_UNIX:
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            conn_id = next(self._conn_ids)
-            thread = threading.Thread(target=self._serve_client, args=(sock, peer, conn_id),
-                                      name=f"rpc-conn-{conn_id}", daemon=True)
-            with self._clients_lock:
-                self._threads.append(thread)
+            try:
+                peer_text = _accepted_peer_text(sock, peer)
+                cap = self.budget.cap
+                if self._open_connections() >= cap > 0:
+                    trouble.refused_at_cap(peer_text, cap)
+                    sock.close()
+                    continue
+                sock.settimeout(None)
+                if sock.family != socket.AF_UNIX:
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            except OSError as exc:  # the peer reset before it was served
+                sock.close()
+                ue.log(f"connection from {peer} closed before it was served: {exc}")
+                continue
+            if self._start_connection_thread(sock, peer, trouble):
+                trouble.recovered()
+
+    def _start_connection_thread(self, sock, peer, trouble):
+        conn_id = next(self._conn_ids)
+        thread = threading.Thread(target=self._serve_client, args=(sock, peer, conn_id),
+                                  name=f"rpc-conn-{conn_id}", daemon=True)
+        with self._clients_lock:
+            self._threads.append(thread)
+        try:
             thread.start()
+            return True
+        except RuntimeError as exc:  # "can't start new thread"
+            with self._clients_lock:
+                self._threads.remove(thread)
+            sock.close()
+            self._stopping.wait(trouble.failed(
+                f"cannot start a thread for a new connection ({exc}); such connections are "
+                "closed"))
+            return False
 
     def _open_connections(self):
         """Connections whose threads are still serving (or being admitted);
@@ -327,41 +363,128 @@ class RpcServer:
         with self._clients_lock:
             self._clients[conn] = info
         try:
-            if not self._register(conn, info):
-                return
+            if self.faithful == "pfu":
+                if not self._register_before_serving(conn, info):
+                    return
+            else:
+                self._ask_name(conn, info)
             conn.serve_all()
         except Exception as exc:
             ue.log_warning(f"rpc connection to {self.node_of(conn)} from {peer_text} closed on "
                            f"an error: {exc!r}")
         finally:
-            if info.name is not None:
+            with self._clients_lock:
+                registration, info.registration = info.registration, "closed"
+            if registration == "named":
                 self.registry.remove(info.name, conn)
-            self.monitor.forget(self.node_of(conn))
+            for node in info.nodes:
+                self.monitor.forget(node)
             with self._clients_lock:
                 self._clients.pop(conn, None)
             conn.close()
             if not self._stopping.is_set():
-                who = f"client {info.name!r}" if info.name is not None else "unnamed client"
-                ue.log(f"{who} disconnected ({peer_text}, connection {conn_id})")
+                ue.log(self._disconnect_text(info, conn, registration))
 
-    def _register(self, conn, info):
-        """Asks the client its name, on this thread before serving it. A client
-        without client_name() stays connected (it can still call the engine)
-        but cannot be called by name."""
+    def _disconnect_text(self, info, conn, registration):
+        where = f"({info.peer}, connection {info.conn_id})"
+        if info.name is not None:
+            return f"client {info.name!r} disconnected {where}"
+        if registration == "asking" and conn._channel.rejection is None:
+            return (f"unnamed client disconnected {where} without answering client_name(), "
+                    f"asked {time.monotonic() - info.asked_name_at:.1f} s before: it never "
+                    "served its connection while connected")
+        return f"unnamed client disconnected {where}"
+
+    def _ask_name(self, conn, info):
+        """Asks the client its name without waiting for the answer: the
+        question is one more request on the connection, answered whenever
+        the client serves it (a plain RPyC client serves only while it waits
+        for a reply of its own), and this thread serves the client
+        meanwhile. So registration does not depend on the client being busy
+        or idle: one quiet for longer than --call-timeout after connecting
+        stays connected and is registered once it answers."""
+
+        def got_root(result):
+            if result.error:
+                return self._name_failed(info, result._obj)
+            conn._remote_root = result.value
+            conn.async_request(rpyc.core.consts.HANDLE_CALLATTR, result.value, "client_name",
+                               (), ()).add_callback(guarded(got_name))
+
+        def got_name(result):
+            if result.error:
+                return self._name_failed(info, result._obj)
+            self._name_answered(conn, info, result.value)
+
+        def guarded(callback):
+            # Runs on whichever thread read the reply; an error here must
+            # not end that thread's serving.
+            def run(result):
+                try:
+                    callback(result)
+                except Exception as exc:
+                    self._name_failed(info, exc)
+            return run
+
+        conn.async_request(rpyc.core.consts.HANDLE_GETROOT).add_callback(guarded(got_root))
+
+    def _name_answered(self, conn, info, name):
+        waited = time.monotonic() - info.asked_name_at
+        with self._clients_lock:
+            if info.registration != "asking":
+                return  # it disconnected meanwhile
+            info.set_name(str(name))
+            info.registration = "named"
+        self.registry.add(info.name, conn)
+        late = "" if waited < 1.0 else \
+            f"; it answered client_name() {waited:.1f} s after connecting"
+        ue.log(f"client {info.name!r} connected from {info.peer} (connection {info.conn_id}{late})")
+
+    def _name_failed(self, info, exc):
+        with self._clients_lock:
+            if info.registration != "asking":
+                return
+            info.registration = "nameless"
+        if isinstance(exc, AttributeError):
+            ue.log(f"client from {info.peer} (connection {info.conn_id}) has no client_name(); "
+                   "it can call the engine but the engine cannot call it")
+        elif not isinstance(exc, EOFError):  # a disconnect is logged when its thread ends
+            ue.log_warning(f"client from {info.peer} (connection {info.conn_id}) answered "
+                           f"client_name() with an error: {exc!r}; it can call the engine but "
+                           "the engine cannot call it")
+
+    def _register_before_serving(self, conn, info):
+        """--faithful pfu: as PfU's UnityService.on_connect, the connection's
+        thread asks the client its name synchronously before serving it, so
+        a client that does not serve its connection within the call timeout
+        (RPyC's sync_request_timeout) is closed. A client without
+        client_name() stays connected but cannot be called by name."""
         try:
             name = conn.root.client_name()
         except AttributeError:
+            info.registration = "nameless"
             ue.log(f"client from {info.peer} (connection {info.conn_id}) has no client_name(); "
                    "it can call the engine but the engine cannot call it")
             return True
+        except rpyc.AsyncResultTimeout:
+            info.registration = "nameless"
+            ue.log_warning(f"closing connection from {info.peer}: it did not answer "
+                           f"client_name() within the {self.settings['call_timeout']} s call "
+                           "timeout (it is connected but not serving its connection; PfU's "
+                           "server closes such a client too)")
+            return False
         except (EOFError, OSError) as exc:
             if conn._channel.rejection is None:  # else the refusal was logged already
-                ue.log_warning(f"client from {info.peer} went away before registering: {exc!r}")
+                ue.log_warning(f"client from {info.peer} disconnected before answering "
+                               f"client_name(): {exc!r}")
+            info.registration = "nameless"
             return False
         except Exception as exc:
+            info.registration = "nameless"
             ue.log_warning(f"client from {info.peer} failed to register: {exc!r}; closing it")
             return False
         info.set_name(str(name))
+        info.registration = "named"
         self.registry.add(info.name, conn)
         ue.log(f"client {info.name!r} connected from {info.peer} (connection {info.conn_id})")
         return True
