@@ -342,6 +342,10 @@ class Run {
       argv.push_back("--script");
       argv.push_back(script.string());
     }
+    for (const auto& schema : e.unity_schemas) {
+      argv.push_back("--unity-schema");
+      argv.push_back(schema.string());
+    }
     for (const auto& schema : e.schemas) {
       argv.push_back("--schema");
       argv.push_back(schema.string());

@@ -31,8 +31,9 @@ struct EngineSpec {
   std::string socket = "tcp";  // tcp: a free loopback port; pfu: PfU 2.x's Unix socket
   std::vector<std::filesystem::path> scripts;  // resolved against the scenario's folder
   std::vector<std::filesystem::path> schemas;  // --schema files or folders, resolved the same way
-  std::vector<std::string> args;               // extra engine flags
-  std::vector<std::string> expect_errors;      // engine errors the scenario expects (their text)
+  std::vector<std::filesystem::path> unity_schemas;  // --unity-schema files, resolved the same way
+  std::vector<std::string> args;                     // extra engine flags
+  std::vector<std::string> expect_errors;  // engine errors the scenario expects (their text)
 };
 
 struct RedisSpec {

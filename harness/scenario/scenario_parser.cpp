@@ -188,6 +188,9 @@ void read_engine(const KeyChecker& check, const toml::node& node, EngineSpec& e)
   for (const auto& schema : strings_of(values["schemas"])) {
     e.schemas.emplace_back(schema);
   }
+  for (const auto& schema : strings_of(values["unity_schemas"])) {
+    e.unity_schemas.emplace_back(schema);
+  }
   e.args = strings_of(values["args"]);
   e.expect_errors = strings_of(values["expect_errors"]);
 }

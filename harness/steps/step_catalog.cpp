@@ -414,6 +414,11 @@ Section make_engine_section() {
                     "folders, docs/object-schema.md), relative to this file")
            .path()
            .or_else(json::array()),
+       Key::strings("unity_schemas",
+                    "the Unity project's C# classes (--unity-schema files, with their "
+                    "namespace and assembly), relative to this file")
+           .path()
+           .or_else(json::array()),
        Key::strings("args", "more understudy-engine flags").or_else(json::array()),
        Key::strings("expect_errors",
                     "engine errors the scenario expects (a text each error contains)")

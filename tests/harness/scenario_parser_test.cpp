@@ -431,6 +431,11 @@ BOOST_AUTO_TEST_CASE(pfu_clients_and_the_pfu_socket_are_read) {
   BOOST_TEST(!with_step("wait = 0").needs_pfu_package());
   BOOST_TEST(with_step("python = \"open('{pfu_package}/x')\"").needs_pfu_package());
   BOOST_TEST(with_step("wait = 0").engine.socket == "tcp");
+  const auto unity = parsed(
+      "[scenario]\nname = \"x\"\n[engine]\n"
+      "unity_schemas = [\"engine/studio.schema.toml\"]\n[[steps]]\nwait = 0\n");
+  BOOST_REQUIRE_EQUAL(unity.engine.unity_schemas.size(), 1U);
+  BOOST_TEST(unity.engine.unity_schemas[0].filename() == "studio.schema.toml");
   BOOST_TEST(with_step("wait = 0").clients[0].kind == "understudy");
   CHECK_ERROR(
       error_of("[scenario]\nname = \"x\"\n[engine]\nsocket = \"unix\"\n[[steps]]\nwait = 0\n"),
