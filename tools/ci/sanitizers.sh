@@ -61,8 +61,11 @@ if [ "$full" -eq 1 ]; then
   soak_selection="-L ^soak$ -LE ^slow$"
   selections=("-LE ^(slow|format|soak)$" "$soak_selection")
 else
-  selections=("-L ^(unit|python|e2e|rpc|conformance)$ -E ^scenario/")
+  # Scenario suites need the harness, which the subset does not build: they
+  # run after the tests, with the plain build's harness (pfu_scenarios too).
+  selections=("-L ^(unit|python|e2e|rpc|conformance)$ -E ^(scenario/|pfu_scenarios$)")
   harness="$root/build/harness/understudy"
+  pfu_package=${UNDERSTUDY_PFU_CORPUS:-$root/../shared/corpora/pfu-2.1.1}
   if [ ! -x "$harness" ]; then
     echo "sanitizers: the CI subset runs its scenarios with the plain build's harness," \
          "$harness, which is missing: run tools/setup.sh first (or use --full)" >&2
@@ -138,6 +141,16 @@ run_config() {
       --engine "$build/fake_engine/understudy-engine" \
       --report-dir "$build/scenario-reports" || status=$?
     phase_done "$name: scenarios"
+    if [ -f "$pfu_package/Python~/site-packages/unity_python/client/unity_client.py" ]; then
+      phase "$name: PfU's conformance scenarios, on the sanitized engine"
+      "$harness" run "$root/tests/conformance/pfu/scenarios" --pfu-package "$pfu_package" \
+        --engine "$build/fake_engine/understudy-engine" --jobs 2 \
+        --report-dir "$build/pfu-scenario-reports" || status=$?
+      phase_done "$name: PfU's scenarios"
+    else
+      echo "sanitizers: $name: no PfU 2.1.1 package at $pfu_package (UNDERSTUDY_PFU_CORPUS):" \
+           "PfU's conformance scenarios skipped"
+    fi
   fi
 
   if compgen -G "$reports/*" >/dev/null; then
@@ -151,7 +164,8 @@ run_config() {
   fi
   if [ "$status" -ne 0 ]; then
     echo "sanitizers: $name FAILED: see the failed tests above, their logs in" \
-         "$build/Testing/Temporary/LastTest.log and scenario logs in $build/scenario-reports/" >&2
+         "$build/Testing/Temporary/LastTest.log and scenario logs in $build/scenario-reports/" \
+         "and $build/pfu-scenario-reports/" >&2
   fi
   return "$status"
 }
