@@ -486,16 +486,10 @@ class Run {
     return found;
   }
 
-  std::string pfu_python_path() const {
-    std::string path = pfu_site_packages().string();
-    if (const char* existing = std::getenv("PYTHONPATH"); existing != nullptr && *existing) {
-      path += ":" + std::string(existing);
-    }
-    return path;
-  }
-
-  std::string python_path() const {
-    std::string path = settings_.client_pylib.string();
+  // `first` (understudy_client's folder unless given), then the harness's
+  // own PYTHONPATH.
+  std::string python_path(const std::filesystem::path& first = {}) const {
+    std::string path = (first.empty() ? settings_.client_pylib : first).string();
     if (const char* existing = std::getenv("PYTHONPATH"); existing != nullptr && *existing) {
       path += ":" + std::string(existing);
     }
@@ -645,18 +639,19 @@ class Run {
                           "' is a PfU script (kind = \"pfu\"), but no PfU package was given "
                           "(--pfu-package)");
     }
-    ProcessSpec spec{"client " + name,
-                     argv,
-                     {{"UNDERSTUDY_RPC", rpc_address_},
-                      {"UNDERSTUDY_CLIENT_NAME", name},
-                      {"UNDERSTUDY_SEED", std::to_string(settings_.seed)},
-                      {"UNDERSTUDY_SCENARIO_PORT", std::to_string(scenario_port_)},
-                      {"PYTHONPATH", pfu ? pfu_python_path() : python_path()},
-                      {"TMPDIR", tmp_dir_.string()},
-                      {"PYTHONUNBUFFERED", "1"}},
-                     settings_.work_dir / ("client-" + sanitize(name) + "-" +
-                                           std::to_string(clients_.size()) + ".log"),
-                     std::nullopt};
+    ProcessSpec spec{
+        "client " + name,
+        argv,
+        {{"UNDERSTUDY_RPC", rpc_address_},
+         {"UNDERSTUDY_CLIENT_NAME", name},
+         {"UNDERSTUDY_SEED", std::to_string(settings_.seed)},
+         {"UNDERSTUDY_SCENARIO_PORT", std::to_string(scenario_port_)},
+         {"PYTHONPATH", python_path(pfu ? pfu_site_packages() : std::filesystem::path())},
+         {"TMPDIR", tmp_dir_.string()},
+         {"PYTHONUNBUFFERED", "1"}},
+        settings_.work_dir /
+            ("client-" + sanitize(name) + "-" + std::to_string(clients_.size()) + ".log"),
+        std::nullopt};
     spec.env.merge(redis_env());
     spec.env.merge(auth_env());
     clients_.push_back(std::make_unique<ChildProcess>(spec));
@@ -986,7 +981,7 @@ class Run {
       pending_calls_.erase(it);
     } else if (a == "python") {
       const json request = {{"op", "python"},
-                            {"code", with_scenario_dir(step.params.get<std::string>())}};
+                            {"code", with_placeholders(step.params.get<std::string>())}};
       // The code runs on the main thread: a cycle through it and a client
       // is one its own calls closed.
       auto run = [&] {
@@ -1089,7 +1084,7 @@ class Run {
 
   // Engine-side code may name files beside the scenario as {scenario_dir}/...,
   // and files of PfU's package as {pfu_package}/...
-  std::string with_scenario_dir(std::string code) const {
+  std::string with_placeholders(std::string code) const {
     code = replaced(std::move(code), "{scenario_dir}",
                     std::filesystem::absolute(scenario_.file).parent_path().string());
     if (settings_.pfu_package) {
