@@ -11,6 +11,7 @@
 #include "fake_engine/app/signal_watcher.h"
 #include "fake_engine/control/control_server.h"
 #include "fake_engine/control/engine_control.h"
+#include "fake_engine/core/huge_page_heap.h"
 #include "fake_engine/python/embedded_interpreter.h"
 #include "fake_engine/python/python_runtime.h"
 
@@ -155,8 +156,12 @@ int main(int argc, char** argv) {
     (early->code == 0 ? std::cout : std::cerr) << early->message << '\n';
     return early->code;
   }
+  const auto& options = std::get<EngineOptions>(parsed);
+  if (options.huge_page_heap) {
+    relaunch_with_huge_page_heap(argv);  // returns in the relaunched engine
+  }
   try {
-    return run_engine(std::get<EngineOptions>(parsed));
+    return run_engine(options);
   } catch (const std::exception& e) {
     std::cerr << "understudy-engine: error: " << e.what() << '\n';
     return 1;
