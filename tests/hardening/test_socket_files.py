@@ -58,6 +58,31 @@ def test_a_link_planted_at_the_lock_file_is_refused_and_not_followed(understudy_
     assert lock.is_symlink() and not sock.exists(), "the engine changed the socket's folder"
 
 
+def test_a_hard_link_planted_at_the_lock_file_is_refused_and_not_truncated(understudy_engine,
+                                                                           folder):
+    # A second name for a file (protected_hardlinks lets a user link only
+    # files they own, root any): opening it would not follow anything, but
+    # truncating it would empty the file.
+    precious = folder / "precious.txt"
+    precious.write_text("must survive\n")
+    sock = folder / "engine.sock"
+    os.link(precious, f"{sock}.lock")
+
+    ended = understudy_engine.run_to_exit(socket=sock)
+
+    refused(ended, re.escape(f"{sock}.lock has 2 names (hard links)"))
+    assert precious.read_text() == "must survive\n", "the linked file was truncated"
+
+
+def test_a_fifo_planted_at_the_lock_file_does_not_hang_the_start(understudy_engine, folder):
+    sock = folder / "engine.sock"
+    os.mkfifo(f"{sock}.lock")
+
+    ended = understudy_engine.run_to_exit(socket=sock)
+
+    refused(ended, re.escape(f"{sock}.lock is a FIFO owned by uid "))
+
+
 def test_a_regular_file_at_the_socket_path_is_kept_and_named(understudy_engine, folder):
     sock = folder / "engine.sock"
     sock.write_text("not a socket\n")
