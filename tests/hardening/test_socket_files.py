@@ -2,12 +2,14 @@
 file PATH.lock. Another user who can write the socket's folder could plant a
 link at PATH.lock (the engine used to follow it and truncate its target) or a
 file at PATH (the engine used to delete it). Now the engine refuses to start,
-naming what is there, and touches nothing: a planted link is refused rather
-than stepped around, because the lock must stay PATH.lock for the engine and
-a real PfU server to exclude each other, and one that the engine cannot
-remove safely is a sign of tampering worth stopping for. The folder itself
-must belong to the engine's user (or root) and be writable by no one else,
-unless it has the sticky bit, as /tmp has."""
+naming what is there, and touches nothing. A planted link is refused rather
+than stepped around (removed, or the lock taken elsewhere): the lock must
+stay PATH.lock for the engine and a real PfU server to exclude each other, a
+non-root engine could not remove another user's link from a sticky folder
+such as /tmp anyway, and a link there is tampering worth stopping for, with
+an error that names it. The folder itself must belong to the engine's user
+(or root) and be writable by no one else, unless it has the sticky bit, as
+/tmp has."""
 
 import os
 import re
