@@ -19,7 +19,6 @@ console warning "closing connection from PEER: REASON"."""
 
 import builtins
 import errno
-import fcntl
 import getpass
 import ipaddress
 import itertools
@@ -44,6 +43,7 @@ from .channel import BoundedChannel
 from .connection import EngineConnection
 from .limits import AcceptTrouble, ConnectionBudget
 from .service import EngineService
+from .socket_files import SocketFileError, UnixSocketFiles
 
 
 class ServerStartError(RuntimeError):
@@ -122,8 +122,7 @@ class RpcServer:
             "logger": None,
         }
         self._listener = None
-        self._lock_file = None
-        self._socket_in_use = None
+        self._socket_files = None  # UnixSocketFiles while listening on a Unix socket
         self._accept_thread = None
         self._stopping = threading.Event()
         self._clients = {}  # connection -> _ClientInfo
@@ -231,38 +230,31 @@ class RpcServer:
         self.settings["port"] = native.settings["port"] = bound_port
 
     def _listen_unix(self, path):
-        # PfU's lockfile.py: lockf on PATH.lock, so that an engine and a real
-        # PfU server (or two engines) on one socket path exclude each other.
+        # PfU's lock on PATH.lock, so that an engine and a real PfU server (or
+        # two engines) on one socket path exclude each other; the files are
+        # made and removed so that another user cannot turn them against the
+        # engine (socket_files.py).
+        files = UnixSocketFiles(path)
         try:
-            lock = open(path + ".lock", "w")
-        except OSError as exc:
-            raise ServerStartError(f"cannot create the lock file {path}.lock: "
-                                   f"{exc.strerror}") from None
-        try:
-            fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            lock.close()
-            raise ServerStartError(
-                f"{path} is already served by another engine or editor (its lock {path}.lock "
-                "is held); only one server per socket (PfU: one per user and TMPDIR)") from None
-        if os.path.exists(path):
-            os.unlink(path)  # left behind by an engine that died; the lock proves it is gone
+            files.claim()
+        except SocketFileError as exc:
+            raise ServerStartError(str(exc)) from None
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         old_umask = os.umask(0o177)
         try:
             listener.bind(path)
         except OSError as exc:
             listener.close()
-            lock.close()
+            files.release()
             raise ServerStartError(f"cannot listen on {path}: {exc.strerror}") from None
         finally:
             os.umask(old_umask)
+        files.bound()
         os.chmod(path, 0o600)
         listener.listen(128)
         listener.settimeout(0.2)
         self._listener = listener
-        self._lock_file = lock
-        self._socket_in_use = path
+        self._socket_files = files
         self.address = f"unix://{path}"
 
     def _accept_loop(self):
@@ -521,17 +513,9 @@ class RpcServer:
                 ue.log_error(f"rpc thread {thread.name} did not stop within {join_timeout} s")
         self.registry.clear()
         self.monitor.stop()
-        if self._lock_file is not None:
-            # Both files go while the lock is still held, so that no other
-            # engine can take the lock of a file that is about to vanish.
-            for path in (self._socket_in_use, self._socket_in_use + ".lock"):
-                try:
-                    os.unlink(path)
-                except OSError:
-                    pass
-            self._lock_file.close()
-            self._lock_file = None
-            self._socket_in_use = None
+        if self._socket_files is not None:
+            self._socket_files.release()
+            self._socket_files = None
         ue.log(f"rpc server on {self.address} stopped")
 
     def _notify_shutdown(self, conn, invite_retry):
