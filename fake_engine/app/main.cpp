@@ -94,7 +94,9 @@ int run_engine(const EngineOptions& options) {
   control::EngineControl control_handler(engine, runtime, client_call_load);
   std::optional<control::ControlServer> control_server;
   if (options.control_socket) {
-    control_server.emplace(*options.control_socket, control_handler);
+    control_server.emplace(*options.control_socket, control_handler, [&engine](std::string text) {
+      engine.console().warning(std::move(text));
+    });
     auto* server = &*control_server;
     engine.console().add_listener([server](const ConsoleRecord& record) {
       server->broadcast(control::encode_event("console", control::to_json(record)));
