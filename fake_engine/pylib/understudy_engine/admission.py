@@ -4,8 +4,10 @@ which of them get a thread of their own to speak RPyC on.
 A Unix-socket peer is admitted at once when the kernel says it runs as the
 engine's user (SO_PEERCRED); a TCP peer at once when there is no token.
 With --auth-token-file a TCP peer must first send the token. A client sends
-it right after connecting, so it is usually there when the connection is
-accepted, and the connection is admitted at once. Otherwise it waits here,
+it right after connecting, and the kernel holds the connection back until
+then (DEFER_ACCEPT_S), so the token is there when the connection is
+accepted, and it is admitted at once. A connection accepted without its
+whole token (silent for DEFER_ACCEPT_S, or sending it piecemeal) waits here,
 in one poller, costing a descriptor but no thread, within two bounds: the
 token deadline, and the pre-auth budget (limits.PreAuthBudget), a share of
 the connection cap. When the budget is full, or the cap is reached while
@@ -13,10 +15,8 @@ some connections still wait, the OLDEST waiting connection is closed to make
 room for the new one, after a last look for its token. Refusing the newcomer
 instead would let peers that never send a token, once they hold the budget,
 keep every token holder out (re-opening each connection at its deadline):
-the very thing the budget is for. A token holder that has to wait at all
-waits for the few microseconds its token is behind its connect, and to push
-it out a flood must open the whole budget's worth of connections in that
-time."""
+the very thing the budget is for. A token holder that waits at all waits
+only for the rest of its token, so it does not stay the oldest for long."""
 
 import selectors
 import socket
@@ -29,13 +29,14 @@ from rpyc.utils.authenticators import AuthenticationError
 from .auth import same_user_peer
 from .limits import AcceptTrouble
 
-# The TCP listener's queue of connections not yet accepted (the kernel caps
-# it at net.core.somaxconn, 4096 by default). When the queue is full, a new
-# connection's SYN is dropped and its client tries again only after 1 s,
-# then 3 s: a flood that keeps a short queue full keeps token holders out
-# for seconds, although the engine would admit them at once. Queued
-# connections cost the engine no descriptor; a token holder among them is
-# reached once the ones before it are accepted (and closed, if silent).
+# How many connections the kernel keeps for the TCP listener before it
+# accepts them (the kernel caps it at net.core.somaxconn, 4096 by default),
+# both those held back by TCP_DEFER_ACCEPT and those ready. When it has that
+# many, a new connection's SYN is dropped and its client tries again only
+# after 1 s, then 3 s (or, with SYN cookies, it is accepted at once, silent
+# or not): a flood that fills a short queue keeps token holders out for
+# seconds, although the engine would admit them at once. Queued connections
+# cost the engine no descriptor.
 LISTEN_BACKLOG = socket.SOMAXCONN
 # With a token, the kernel holds a TCP connection back from accept() until
 # its first bytes arrive, for up to this many seconds (TCP_DEFER_ACCEPT): a
