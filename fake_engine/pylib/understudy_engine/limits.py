@@ -173,7 +173,11 @@ class PreAuthBudget:
     giving the counts."""
 
     SHARE = 4  # a quarter of the cap
-    QUIET = 1.0
+    # Seconds without a closing that end an episode: well beyond the second
+    # the kernel holds a silent connection back (admission.DEFER_ACCEPT_S),
+    # so that a flood whose closed connections come back that much later,
+    # in waves, is one episode.
+    QUIET = 3.0
 
     def __init__(self, cap):
         self.cap = cap
