@@ -176,15 +176,14 @@ class EngineConnection(rpyc.Connection):
         after dispatching. Returns True when ready() holds or a message was
         served or announced, False when `timeout` passed without any.
 
-        The main thread does not read at all (but under --faithful): it
+        Outside --faithful the main thread does not read here at all: it
         waits for the connection's reader, which serves the connection for
         as long as it is open, to announce a message. Reading, it would wait
         for the rest of a frame the client had begun, up to the frame
-        deadline and past the call's timeout, and the main thread never
-        waits on a socket. What it would have read goes where it goes
-        anyway: a request that needs the main thread is queued as a job
-        while it waits in a call (_dispatch_request), and a reply goes to
-        its AsyncResult.
+        deadline and past the call's timeout; the main thread never waits on
+        a socket. What it would have read goes where it goes anyway: a
+        request that needs the main thread is queued as a job while it waits
+        in a call (_dispatch_request), and a reply goes to its AsyncResult.
 
         Under faithful "pfu" the receive lock is not kept across the serve:
         a request this thread receives is dispatched without it, as there."""

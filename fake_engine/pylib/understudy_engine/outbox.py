@@ -89,8 +89,8 @@ class Outbox:
     """One connection's outgoing frames. `channel` (a BoundedChannel) frames
     messages (frame()), closes the connection (close()) and refuses the peer
     (reject()); `deadline` is the frame deadline in seconds, `limit` the bytes
-    that may wait besides the frame going out. Thread-safe: put() from any
-    thread; close() from any thread, the writer included."""
+    that may wait behind the frame going out. Thread-safe: put() and close()
+    from any thread, the writer's included."""
 
     INLINE_BYTES = 64 * 1024
     WRITE_CHUNK = 256 * 1024  # bytes copied per non-blocking send
@@ -105,8 +105,9 @@ class Outbox:
         self.limit = limit
         self._keep_gil = keep_gil
         self._name = name
-        # Reentrant: the writer refuses its peer (which closes the outbox)
-        # with the lock held.
+        # Guards everything below; the writer waits on it for work.
+        # Reentrant: refusing the peer closes the outbox with it held, and
+        # so may a netref's __del__ sending from inside a send.
         self._lock = threading.Condition(threading.RLock())
         self._going = None
         self._waiting = collections.deque()  # messages not framed yet
@@ -240,9 +241,9 @@ class Outbox:
                             self._going = None
                             return True
                         continue  # the lock goes back between chunks
-                except EOFError:
+                    fd = self._channel.stream.sock.fileno()
+                except EOFError:  # closed, perhaps by the reader that saw the peer go
                     return False
-                fd = self._channel.stream.sock.fileno()
                 left = None
                 if self.deadline:
                     left = going.started + self.deadline - time.monotonic()
