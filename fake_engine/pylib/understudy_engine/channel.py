@@ -32,11 +32,18 @@ from rpyc.core.channel import Channel
 
 import _understudy_engine as native
 
-from .outbox import DEFAULT_LIMIT, Outbox, describe_size
+from .outbox import DEFAULT_LIMIT, Outbox
 
 
 class PeerRejected(EOFError):
     """The server closed a connection because of what its peer sent."""
+
+
+def describe_size(count):
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if count >= size and count % size == 0:
+            return f"{count // size} {unit}"
+    return f"{count} bytes"
 
 
 class BoundedChannel(Channel):
@@ -61,7 +68,8 @@ class BoundedChannel(Channel):
         self._outbox = None
         if frame_deadline:
             # Created on the connection's thread: its writer is named after it.
-            self._outbox = Outbox(self, frame_deadline, max_frame_bytes or DEFAULT_LIMIT,
+            limit = max_frame_bytes or DEFAULT_LIMIT
+            self._outbox = Outbox(self, frame_deadline, limit, describe_size(limit),
                                   self._keep_gil, f"{threading.current_thread().name}-writer")
 
     def send(self, data):

@@ -65,14 +65,6 @@ DEFAULT_LIMIT = 64 << 20
 _DONTWAIT = socket.MSG_DONTWAIT | socket.MSG_NOSIGNAL
 
 
-def describe_size(count):
-    """1024 -> "1 KiB"; sizes that are not whole units in bytes."""
-    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if count >= size and count % size == 0:
-            return f"{count // size} {unit}"
-    return f"{count} bytes"
-
-
 class _Going:
     """The frame being written: its bytes, how many the socket has taken and
     when it started going out (None until framed)."""
@@ -89,8 +81,9 @@ class Outbox:
     """One connection's outgoing frames. `channel` (a BoundedChannel) frames
     messages (frame()), closes the connection (close()) and refuses the peer
     (reject()); `deadline` is the frame deadline in seconds, `limit` the bytes
-    that may wait behind the frame going out. Thread-safe: put() and close()
-    from any thread, the writer's included."""
+    that may wait behind the frame going out (`limit_text` says it in log
+    lines: "64 MiB"). Thread-safe: put() and close() from any thread, the
+    writer's included."""
 
     INLINE_BYTES = 64 * 1024
     WRITE_CHUNK = 256 * 1024  # bytes copied per non-blocking send
@@ -99,10 +92,11 @@ class Outbox:
     # still open (closing it wakes the wait anyway; this is a backstop).
     WAIT_SLICE = 0.5
 
-    def __init__(self, channel, deadline, limit, keep_gil, name):
+    def __init__(self, channel, deadline, limit, limit_text, keep_gil, name):
         self._channel = channel
         self.deadline = deadline
         self.limit = limit
+        self._limit_text = limit_text
         self._keep_gil = keep_gil
         self._name = name
         # Guards everything below; the writer waits on it for work.
@@ -136,7 +130,7 @@ class Outbox:
                 raise self._channel.reject(
                     f"peer stopped reading: {self._waiting_bytes + len(data)} bytes of replies "
                     f"and calls to it would wait behind the frame going out, over the "
-                    f"{describe_size(self.limit)} send queue limit")
+                    f"{self._limit_text} send queue limit")
             else:
                 self._waiting.append(data)
                 self._waiting_bytes += len(data)
