@@ -3,10 +3,11 @@ reads them: it labels an actor with LABEL_BYTES (argv[1]) random letters
 and waits for SIGUSR2 (so that a test measures the flood alone, not this
 process starting), then sends COUNT (argv[2])
 rpyc.async_(actor.get_actor_label)() calls, each run on the engine's main
-thread, and neither reads nor closes its connection. Its socket's receive buffer is fixed at RECEIVE_BUFFER bytes
-(loopback buffers otherwise grow to tens of MiB and take the replies in).
-Random letters keep RPyC's compression from shrinking the replies. The
-address comes from UNDERSTUDY_RPC (TCP)."""
+thread, and neither reads nor closes its connection. Its socket's receive
+buffer is fixed at RECEIVE_BUFFER bytes (loopback buffers otherwise grow to
+tens of MiB and take the replies in). Random letters keep RPyC's
+compression from shrinking the replies. The address comes from
+UNDERSTUDY_RPC (TCP)."""
 
 import os
 import random
@@ -29,8 +30,8 @@ def main():
     ue = conn.root.import_module("unreal_engine")
     actor = ue.get_editor_world().actor_spawn(ue.classes.Actor)
     actor.set_actor_label("".join(random.choices(string.ascii_letters, k=label_bytes)))
-    # Set once the label is sent: the replies to these calls are the last
-    # bytes it reads.
+    # Fixed once the label is set, which reads a reply; from here on this
+    # client reads nothing.
     conn._channel.stream.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
     get_label = rpyc.async_(actor.get_actor_label)
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR2})
