@@ -6,8 +6,10 @@ exactly that many bytes, whatever the length says and however long they take:
 a header announcing 4 GiB makes a connection thread collect bytes until memory
 runs out, and a peer that stops mid-frame (or sends a byte a second) keeps it
 blocked forever. Here a frame longer than `max_frame_bytes` (also once
-inflated) is refused at its header, and a frame that has started arriving must
-be complete within `frame_deadline` seconds. The same deadline bounds a
+inflated) is refused at its header, a frame that has started arriving must
+be complete within `frame_deadline` seconds, and the frames being received
+on all connections together hold at most their FrameBudget (frame_budget.py
+says how). The same deadline bounds a
 frame going out: a peer that stops reading (a paused or wedged client) would
 otherwise hold the sending thread, the main thread included, for ever once
 the socket's buffer is full. Either limit at 0 behaves as stock RPyC.
@@ -30,6 +32,8 @@ from rpyc.core.channel import Channel
 
 import _understudy_engine as native
 
+from .frame_budget import FrameBudget
+
 
 class PeerRejected(EOFError):
     """The server closed a connection because of what its peer sent."""
@@ -48,13 +52,15 @@ class BoundedChannel(Channel):
     INFLATE_PIECE = 1 << 20
 
     __slots__ = ("peer", "max_frame_bytes", "frame_deadline", "rejection", "_on_reject",
-                 "_keep_gil")
+                 "_keep_gil", "_budget")
 
     def __init__(self, stream, peer, max_frame_bytes, frame_deadline, on_reject,
-                 faithful=False):
+                 faithful=False, budget=None):
         """`peer` names the other end in log lines ("127.0.0.1:5555");
-        `on_reject(peer, reason)` logs a rejection."""
+        `on_reject(peer, reason)` logs a rejection; `budget`, a FrameBudget
+        shared by the server's connections, holds the frames being received."""
         super().__init__(stream)
+        self._budget = budget or FrameBudget(0)
         self.peer = peer
         self.max_frame_bytes = max_frame_bytes
         self.frame_deadline = frame_deadline
@@ -122,12 +128,27 @@ class BoundedChannel(Channel):
         if self.max_frame_bytes and length > self.max_frame_bytes:
             raise self.reject(f"frame of {length} bytes exceeds the "
                               f"{describe_size(self.max_frame_bytes)} limit")
-        data = self._read(length + len(self.FLUSHER), deadline, "payload")[:-len(self.FLUSHER)]
-        if compressed:
-            data = self._inflate(data)
+        reservation = self._budget.reserve(length, deadline)
+        if reservation is None:
+            raise self.reject(self._over_budget(f"frame of {length} bytes"))
+        try:
+            # The payload and its flusher apart: slicing the flusher off
+            # would copy the whole payload once more.
+            data = self._read(length, deadline, "payload")
+            self._read(len(self.FLUSHER), deadline, "payload")
+            if compressed:
+                data = self._inflate(data, reservation)
+        finally:
+            reservation.release()
         return data
 
-    def _inflate(self, data):
+    def _over_budget(self, what):
+        budget = self._budget
+        return (f"{what} does not fit the {describe_size(budget.limit)} budget for frames being "
+                f"received (--max-buffered-bytes; {describe_size(budget.held)} held by frames "
+                "still arriving)")
+
+    def _inflate(self, data, reservation):
         """Inflates in pieces of INFLATE_PIECE bytes. One call asked for the
         whole limit at once builds its result in growing blocks and then
         copies them into one object, holding the GIL (and so the main
@@ -145,6 +166,9 @@ class BoundedChannel(Channel):
                 if limit and size > limit:
                     raise self.reject(f"compressed frame inflates beyond the "
                                       f"{describe_size(limit)} limit")
+                if not reservation.grow(len(piece)):
+                    raise self.reject(self._over_budget(f"compressed frame inflating to more "
+                                                        f"than {size - len(piece)} bytes"))
                 data = inflater.unconsumed_tail
                 if not data and len(piece) < self.INFLATE_PIECE:
                     break  # all input used, and no output held back
