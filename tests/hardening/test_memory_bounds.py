@@ -104,7 +104,7 @@ def test_peers_holding_partial_frames_stay_within_the_buffered_budget(
         time.sleep(0.5)  # the held frames stay held: RSS at its peak
         ended = time.monotonic()
         peak_rss = rss.peak(started)
-        figures = watch.check(max_call=2.0)
+        figures = watch.check()
         attacker.kill()
     growth = peak_rss - quiet_rss
     assert growth <= RSS_CEILING, (
