@@ -20,7 +20,7 @@ BUFFERED_BUDGET = 256 * MIB  # --max-buffered-bytes' default
 # allocator keeps around them (SECURITY.md).
 RSS_CEILING = BUFFERED_BUDGET + 32 * MIB
 QUIET_SECONDS = 1.0
-P99_MARGIN_MS = 100
+P99_MARGIN_MS = 200
 
 
 def engine_rss(engine):
