@@ -57,7 +57,8 @@ class RssWatch:
             self._stop.wait(0.02)
 
     def peak(self, since, until=None):
-        return max(rss for at, rss in self.samples if at >= since and (until is None or at <= until))
+        return max(rss for at, rss in self.samples
+                   if at >= since and (until is None or at <= until))
 
 
 def percentile(values, fraction):
@@ -80,7 +81,7 @@ def latency_figures(watch, attack_started, attack_ended):
     return figures
 
 
-def quiet_phase(watch):
+def quiet_phase():
     """Lets the bystander call for QUIET_SECONDS; when the attack may start."""
     time.sleep(QUIET_SECONDS)
     return time.monotonic()
@@ -96,7 +97,7 @@ def test_peers_holding_partial_frames_stay_within_the_buffered_budget(
     engine = understudy_engine(socket="tcp", control=True)
     announced, sent = 63 * MIB, 60 * MIB
     with bystander(engine) as watch, RssWatch(engine) as rss:
-        started = quiet_phase(watch)
+        started = quiet_phase()
         quiet_rss = rss.peak(started - QUIET_SECONDS, started)
         mark = engine.console_mark()
         attacker = client_process("clients/partial_frames.py", ready=r"^done$", timeout=15,
@@ -135,7 +136,7 @@ def test_a_zlib_bomb_of_tuples_closes_its_connection_at_the_object_bound(
     bystander's calls stay fast."""
     engine = understudy_engine(socket="tcp", control=True)
     with bystander(engine) as watch, RssWatch(engine) as rss:
-        started = quiet_phase(watch)
+        started = quiet_phase()
         quiet_rss = rss.peak(started - QUIET_SECONDS, started)
         mark = engine.console_mark()
         attacker = client_process("clients/tuple_bomb.py", ready=r"^done$", timeout=15,
