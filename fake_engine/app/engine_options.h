@@ -24,6 +24,8 @@ struct EngineOptions {
   // sys.setswitchinterval: how long a thread may hold the GIL while another
   // waits. nullopt keeps Python's 5 ms, as the original engines do.
   std::optional<double> gil_switch_interval_seconds;
+  // glibc's malloc on transparent huge pages (huge_page_heap.h); --no-huge-page-heap turns it off.
+  bool huge_page_heap = true;
 };
 
 // What parsing the command line decided: run with options, or exit now with

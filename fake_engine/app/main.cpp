@@ -11,6 +11,7 @@
 #include "fake_engine/app/signal_watcher.h"
 #include "fake_engine/control/control_server.h"
 #include "fake_engine/control/engine_control.h"
+#include "fake_engine/core/huge_page_heap.h"
 #include "fake_engine/python/embedded_interpreter.h"
 #include "fake_engine/python/python_runtime.h"
 
@@ -93,7 +94,9 @@ int run_engine(const EngineOptions& options) {
   control::EngineControl control_handler(engine, runtime, client_call_load);
   std::optional<control::ControlServer> control_server;
   if (options.control_socket) {
-    control_server.emplace(*options.control_socket, control_handler);
+    control_server.emplace(*options.control_socket, control_handler, [&engine](std::string text) {
+      engine.console().warning(std::move(text));
+    });
     auto* server = &*control_server;
     engine.console().add_listener([server](const ConsoleRecord& record) {
       server->broadcast(control::encode_event("console", control::to_json(record)));
@@ -155,8 +158,12 @@ int main(int argc, char** argv) {
     (early->code == 0 ? std::cout : std::cerr) << early->message << '\n';
     return early->code;
   }
+  const auto& options = std::get<EngineOptions>(parsed);
+  if (options.huge_page_heap) {
+    relaunch_with_huge_page_heap(argv);  // returns in the relaunched engine
+  }
   try {
-    return run_engine(std::get<EngineOptions>(parsed));
+    return run_engine(options);
   } catch (const std::exception& e) {
     std::cerr << "understudy-engine: error: " << e.what() << '\n';
     return 1;

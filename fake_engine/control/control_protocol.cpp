@@ -6,12 +6,41 @@ namespace understudy::control {
 
 using nlohmann::json;
 
-std::optional<Request> parse_request(std::string_view line, std::string& problem) {
-  json parsed = json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) {
-    problem = "not valid JSON";
+namespace {
+// Thrown by the parser callback to stop at the first container too deep: the
+// parser itself is iterative, so it gets that far without recursing.
+struct NestingTooDeep {};
+}  // namespace
+
+std::optional<json> parse_json(std::string_view text, std::string& problem, int max_depth) {
+  // The callback sees a container start with `depth` containers around it.
+  auto limit_depth = [max_depth](int depth, json::parse_event_t event, json&) {
+    if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) &&
+        depth >= max_depth) {
+      throw NestingTooDeep{};
+    }
+    return true;
+  };
+  try {
+    json parsed = json::parse(text, limit_depth, /*allow_exceptions=*/false);
+    if (parsed.is_discarded()) {
+      problem = "not valid JSON";
+      return std::nullopt;
+    }
+    return parsed;
+  } catch (const NestingTooDeep&) {
+    problem = "JSON nested deeper than " + std::to_string(max_depth) +
+              " levels (the control channel's limit)";
     return std::nullopt;
   }
+}
+
+std::optional<Request> parse_request(std::string_view line, std::string& problem) {
+  auto decoded = parse_json(line, problem);
+  if (!decoded) {
+    return std::nullopt;
+  }
+  json parsed = std::move(*decoded);
   if (!parsed.is_object()) {
     problem = "a request must be a JSON object";
     return std::nullopt;

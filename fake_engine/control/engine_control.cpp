@@ -166,6 +166,14 @@ void EngineControl::handle(const Request& request, Responder respond) {
           events_(encode_event("call", detail));
         }
         if (outcome.ok) {
+          // A client's value comes through Python's json, which nests up to
+          // 1,000 levels: the channel carries kMaxNestingDepth.
+          std::string problem;
+          if (!parse_json(outcome.value.dump(), problem)) {
+            respond(encode_response_error(id, "BadAnswer",
+                                          "the client's answer cannot be carried: " + problem));
+            return;
+          }
           detail["value"] = outcome.value;
           respond(encode_response_ok(id, detail));
           return;
@@ -217,7 +225,19 @@ void EngineControl::run_python_op(const Request& request, Responder respond, con
   py::gil_scoped_acquire gil;
   try {
     auto answer = py::cpp_function([id, respond](bool ok, const std::string& payload) {
-      const json parsed = json::parse(payload, nullptr, false);
+      std::string problem;
+      const auto decoded = parse_json(payload, problem);
+      if (!decoded) {
+        // Never pass on what cannot be decoded: the line would not be JSON
+        // either, and the request would look unanswered.
+        respond(encode_response_error(
+            id, "BadAnswer",
+            "engine-side Python answered something the control channel cannot "
+            "carry: " +
+                problem));
+        return;
+      }
+      const json& parsed = *decoded;
       if (ok) {
         respond(encode_response_ok(id, parsed));
         return;

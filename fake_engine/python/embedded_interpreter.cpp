@@ -4,12 +4,19 @@
 #include <fstream>
 #include <sstream>
 
+#include "fake_engine/core/huge_page_heap.h"
+#include "fake_engine/python/huge_page_arenas.h"
+
 namespace py = pybind11;
 
 namespace understudy {
 namespace {
 
 PyConfig* prepare_config(PyConfig* config) {
+  // Python's objects go where the engine's heap goes (huge_page_arenas.h).
+  if (heap_on_huge_pages()) {
+    use_huge_page_arenas_for_python();
+  }
   PyConfig_InitIsolatedConfig(config);
   config->isolated = 0;
   config->use_environment = 1;  // honour PYTHONPATH like `python3 FILE`

@@ -133,12 +133,7 @@ void define_world_and_asset_methods(py::class_<UObjectHandle>& uobject) {
             try {
               construct_python_object(*state, h.state, id);
               set_properties(*state, id, properties, "UObject.actor_spawn");
-              if (!location.is_none()) {
-                actor.attr("set_actor_location")(location);
-              }
-              if (!rotation.is_none()) {
-                actor.attr("set_actor_rotation")(rotation);
-              }
+              place_spawned_actor(state, id, location, rotation);
             } catch (...) {
               state->world.destroy(id);
               forget_wrapper(*state, id);

@@ -122,6 +122,11 @@ void define_blueprint_functions(pybind11::module_& m, const WeakState& weak);
 // UObject's factory_create_new (BlueprintFactory's; other factories' are not emulated).
 void define_blueprint_methods(pybind11::class_<UObjectHandle>& uobject);
 
+// Puts a new actor where actor_spawn's location and rotation say (None:
+// leaves that part), as UE's SetActorLocation and SetActorRotation would.
+void place_spawned_actor(const std::shared_ptr<PythonEngineState>& state, ObjectId actor,
+                         pybind11::handle location, pybind11::handle rotation);
+
 // What UE gives a new actor of a class registered at run time beyond its
 // class's defaults: its Blueprint's component templates' and its class
 // default object's components' values, as UE copies them into the instance.

@@ -367,11 +367,111 @@ ObjectId add_component(const LiveObject& actor, const ClassInfo& cls, const std:
 py::object call_function(const UObjectHandle& handle, const std::string& name, const py::args& args,
                          const py::kwargs& kwargs);
 
-// A bound UFUNCTION, as UEP returns it for `obj.FunctionName`.
-struct BoundFunction {
-  UObjectHandle self;
-  std::string name;
+// A bound UFUNCTION, as UEP returns it for `obj.FunctionName`: the UObject
+// and the function's name. A plain CPython object rather than a pybind11
+// instance, because one is made on every such attribute read (a spawn loop's
+// `actor.set_actor_label(...)`): one small GC allocation, no holder, no entry
+// in pybind11's instance registry, and a call that goes straight to
+// call_function.
+struct BoundFunctionObject {
+  PyObject_HEAD PyObject* self;  // the UObject
+  PyObject* name;                // str: the function's name as the class declares it
 };
+
+PyTypeObject* bound_function_type = nullptr;
+
+std::string describe(const UObjectHandle& handle);
+
+const UObjectHandle& bound_handle(PyObject* function) {
+  return py::handle(reinterpret_cast<BoundFunctionObject*>(function)->self)
+      .cast<const UObjectHandle&>();
+}
+
+std::string bound_name(PyObject* function) {
+  return py::handle(reinterpret_cast<BoundFunctionObject*>(function)->name).cast<std::string>();
+}
+
+PyObject* bound_function_call(PyObject* function, PyObject* args, PyObject* kwargs) {
+  try {
+    const auto positional = py::reinterpret_borrow<py::args>(args);
+    const auto keywords = kwargs ? py::reinterpret_borrow<py::kwargs>(kwargs) : py::kwargs();
+    return call_function(bound_handle(function), bound_name(function), positional, keywords)
+        .release()
+        .ptr();
+  } catch (...) {
+    set_python_error();
+    return nullptr;
+  }
+}
+
+PyObject* bound_function_repr(PyObject* function) {
+  try {
+    return py::str("<unreal_engine.UFunction '" + bound_name(function) + "' of " +
+                   describe(bound_handle(function)) + ">")
+        .release()
+        .ptr();
+  } catch (...) {
+    set_python_error();
+    return nullptr;
+  }
+}
+
+PyObject* bound_function_get_name(PyObject* function, PyObject* /*unused*/) {
+  auto* name = reinterpret_cast<BoundFunctionObject*>(function)->name;
+  Py_INCREF(name);
+  return name;
+}
+
+int bound_function_traverse(PyObject* function, visitproc visit, void* arg) {
+  Py_VISIT(reinterpret_cast<BoundFunctionObject*>(function)->self);
+  Py_VISIT(Py_TYPE(function));  // a heap type
+  return 0;
+}
+
+int bound_function_clear(PyObject* function) {
+  Py_CLEAR(reinterpret_cast<BoundFunctionObject*>(function)->self);
+  return 0;
+}
+
+void bound_function_dealloc(PyObject* function) {
+  auto* type = Py_TYPE(function);
+  PyObject_GC_UnTrack(function);
+  bound_function_clear(function);
+  Py_CLEAR(reinterpret_cast<BoundFunctionObject*>(function)->name);
+  PyObject_GC_Del(function);
+  Py_DECREF(type);
+}
+
+PyMethodDef bound_function_methods[] = {
+    {"get_name", bound_function_get_name, METH_NOARGS, "The function's name."},
+    {nullptr, nullptr, 0, nullptr}};
+
+PyType_Slot bound_function_slots[] = {
+    {Py_tp_call, reinterpret_cast<void*>(bound_function_call)},
+    {Py_tp_repr, reinterpret_cast<void*>(bound_function_repr)},
+    {Py_tp_methods, bound_function_methods},
+    {Py_tp_traverse, reinterpret_cast<void*>(bound_function_traverse)},
+    {Py_tp_clear, reinterpret_cast<void*>(bound_function_clear)},
+    {Py_tp_dealloc, reinterpret_cast<void*>(bound_function_dealloc)},
+    {0, nullptr}};
+
+PyType_Spec bound_function_spec = {
+    "unreal_engine.UFunction", sizeof(BoundFunctionObject), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    bound_function_slots};
+
+// `self`'s function `name` (an str), bound.
+py::object bind_function(py::handle self, py::handle name) {
+  auto* function = PyObject_GC_New(BoundFunctionObject, bound_function_type);
+  if (function == nullptr) {
+    throw py::error_already_set();
+  }
+  function->self = py::reinterpret_borrow<py::object>(self).release().ptr();
+  function->name = py::reinterpret_borrow<py::object>(name).release().ptr();
+  Py_INCREF(bound_function_type);  // each instance of a heap type holds its type
+  PyObject_GC_Track(reinterpret_cast<PyObject*>(function));
+  return py::reinterpret_steal<py::object>(reinterpret_cast<PyObject*>(function));
+}
 
 // --- repr -------------------------------------------------------------------------
 
@@ -475,13 +575,13 @@ PyObject* uobject_getattro(PyObject* self, PyObject* name) {
       const ClassInfo* cls =
           handle.object_class ? handle.object_class : live(handle, "UObject attribute").object->cls;
       const PropertyInfo* property = cls->find_property(attribute);
-      std::string function;
+      py::object function;
       if (!property && cls->find_function(attribute)) {
-        function = std::string(attribute);
+        function = py::reinterpret_borrow<py::object>(name);
       } else if (!property && cls->find_function("K2_" + std::string(attribute))) {
-        function = "K2_" + std::string(attribute);  // UEP's retry with Blueprint's prefix
+        function = py::str("K2_" + std::string(attribute));  // UEP's retry with Blueprint's prefix
       }
-      if (!property && function.empty()) {
+      if (!property && !function) {
         if (is_uep_uobject_method(attribute)) {
           throw_not_emulated("UObject." + std::string(attribute));
         }
@@ -494,7 +594,7 @@ PyObject* uobject_getattro(PyObject* self, PyObject* name) {
       if (property) {
         return read_property(o, *property).release().ptr();
       }
-      return py::cast(BoundFunction{handle, std::move(function)}).release().ptr();
+      return bind_function(self, function).release().ptr();
     }
     if (is_uep_uobject_method(attribute)) {
       throw_not_emulated("UObject." + std::string(attribute));
@@ -891,11 +991,11 @@ void define_uobject_methods(py::class_<UObjectHandle>& uobject) {
              return names;
            })
       .def("find_function",
-           [](const UObjectHandle& h, const std::string& name) -> py::object {
-             const auto o = live(h, "UObject.find_function");
+           [](py::handle self, const std::string& name) -> py::object {
+             const auto o = live(self.cast<const UObjectHandle&>(), "UObject.find_function");
              if (!o.object->cls->find_function(name))
                return py::none();
-             return py::cast(BoundFunction{h, name});
+             return bind_function(self, py::str(name));
            })
       .def("call_function",
            [](const UObjectHandle& h, const std::string& name, const py::args& args,
@@ -1241,6 +1341,20 @@ void define_actor_methods(py::class_<UObjectHandle>& uobject) {
 
 }  // namespace
 
+void place_spawned_actor(const std::shared_ptr<PythonEngineState>& state, ObjectId actor,
+                         py::handle location, py::handle rotation) {
+  const LiveObject o{state, &state->world.objects().get(actor)};
+  const auto& roles = o.roles();
+  for (const auto& [part, value] :
+       {std::pair{&roles.location_property, location}, {&roles.rotation_property, rotation}}) {
+    if (!value.is_none()) {
+      write_transform_part(o, *part,
+                           from_python(*state, scene_property(o, *part).type, value,
+                                       "UObject.actor_spawn " + *part));
+    }
+  }
+}
+
 void set_python_error() {
   try {
     throw;
@@ -1261,17 +1375,15 @@ void define_object_types(py::module_& m) {
   if (py::detail::get_type_info(typeid(UObjectHandle)) != nullptr) {
     m.attr("UObject") = py::type::of<UObjectHandle>();
     m.attr("UScriptStruct") = py::type::of<StructInstance>();
+    m.attr("UFunction") = py::handle(reinterpret_cast<PyObject*>(bound_function_type));
     return;
   }
-  py::class_<BoundFunction>(m, "UFunction")
-      .def("__call__",
-           [](const BoundFunction& f, const py::args& args, const py::kwargs& kwargs) {
-             return call_function(f.self, f.name, args, kwargs);
-           })
-      .def("get_name", [](const BoundFunction& f) { return f.name; })
-      .def("__repr__", [](const BoundFunction& f) {
-        return "<unreal_engine.UFunction '" + f.name + "' of " + describe(f.self) + ">";
-      });
+  bound_function_type = reinterpret_cast<PyTypeObject*>(PyType_FromSpec(&bound_function_spec));
+  if (bound_function_type == nullptr) {
+    throw py::error_already_set();
+  }
+  // The process keeps the type: every engine the process makes binds functions with it.
+  m.attr("UFunction") = py::handle(reinterpret_cast<PyObject*>(bound_function_type));
 
   py::class_<UObjectHandle> uobject(m, "UObject", py::dynamic_attr());
   define_uobject_methods(uobject);

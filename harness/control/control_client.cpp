@@ -1,5 +1,7 @@
 #include "harness/control/control_client.h"
 
+#include "fake_engine/control/control_protocol.h"
+
 namespace understudy::harness {
 
 namespace asio = boost::asio;
@@ -59,18 +61,8 @@ void ControlClient::read_loop() {
     std::istream in(&buffer);
     std::string line;
     std::getline(in, line);
-    json message = json::parse(line, nullptr, false);
     std::lock_guard lock(mutex_);
-    if (message.is_object() && message.contains("event")) {
-      events_.push_back(ControlEvent{message.value("event", ""), message.value("data", json()),
-                                     std::chrono::steady_clock::now()});
-      if (event_hook_) {
-        event_hook_(events_.back());
-      }
-    } else if (message.is_object() && message.contains("id") && message["id"].is_number_integer()) {
-      const auto id = message["id"].get<std::int64_t>();
-      responses_[id] = std::move(message);
-    }
+    take_line(line);
     changed_.notify_all();
   }
   std::lock_guard lock(mutex_);
@@ -78,6 +70,47 @@ void ControlClient::read_loop() {
   closed_at_ = std::chrono::steady_clock::now();
   close_reason_ = reason;
   changed_.notify_all();
+}
+
+void ControlClient::take_line(std::string_view line) {
+  std::string problem;
+  auto message = control::parse_json(line, problem, control::kMaxResponseNestingDepth);
+  if (message && message->is_object() && message->contains("event")) {
+    events_.push_back(ControlEvent{message->value("event", ""), message->value("data", json()),
+                                   std::chrono::steady_clock::now()});
+    if (event_hook_) {
+      event_hook_(events_.back());
+    }
+    return;
+  }
+  if (message && message->is_object() && message->contains("id") &&
+      (*message)["id"].is_number_integer()) {
+    const auto id = (*message)["id"].get<std::int64_t>();
+    responses_[id] = std::move(*message);
+    return;
+  }
+  if (message && message->is_object() && message->contains("id") && (*message)["id"].is_null()) {
+    return;  // a BadRequest whose request had no usable id: none waits for it
+  }
+  if (problem.empty()) {
+    problem = "neither an event nor an answer with an integer id";
+  }
+  constexpr std::size_t kShown = 200;
+  ++unreadable_lines_;
+  unreadable_ = "the engine sent a control line that is " + problem + ": '" +
+                std::string(line.substr(0, kShown)) +
+                (line.size() > kShown ? "...' (" + std::to_string(line.size()) + " bytes)" : "'");
+  unreadable_up_to_id_ = next_id_ - 1;
+}
+
+std::optional<json> ControlClient::take_response(std::int64_t id) {
+  const auto it = responses_.find(id);
+  if (it == responses_.end()) {
+    return std::nullopt;
+  }
+  json response = std::move(it->second);
+  responses_.erase(it);
+  return response;
 }
 
 std::int64_t ControlClient::send(json request) {
@@ -103,27 +136,32 @@ std::int64_t ControlClient::send(json request) {
 
 json ControlClient::await_response(std::int64_t id, std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
-  const bool arrived =
-      changed_.wait_for(lock, timeout, [&] { return responses_.contains(id) || closed_; });
-  if (const auto it = responses_.find(id); it != responses_.end()) {
-    json response = std::move(it->second);
-    responses_.erase(it);
-    return response;
+  const bool arrived = changed_.wait_for(lock, timeout, [&] {
+    return responses_.contains(id) || closed_ || id <= unreadable_up_to_id_;
+  });
+  if (auto response = take_response(id)) {
+    return *response;
+  }
+  if (id <= unreadable_up_to_id_) {
+    throw ControlError("no answer to control request " + std::to_string(id) + ": " + unreadable_ +
+                       "; it may have been the answer");
   }
   if (!arrived) {
-    throw ControlError("no answer to control request " + std::to_string(id) + " within " +
-                       std::to_string(timeout.count()) +
-                       " ms (is the engine's main thread stuck?)");
+    throw ControlTimeout("no answer to control request " + std::to_string(id) + " within " +
+                         std::to_string(timeout.count()) +
+                         " ms (is the engine's main thread stuck?)");
   }
   throw ControlError("no answer to control request " + std::to_string(id) + ": " + close_reason_);
 }
 
 std::optional<json> ControlClient::try_response(std::int64_t id) {
   std::lock_guard lock(mutex_);
-  if (const auto it = responses_.find(id); it != responses_.end()) {
-    json response = std::move(it->second);
-    responses_.erase(it);
+  if (auto response = take_response(id)) {
     return response;
+  }
+  if (id <= unreadable_up_to_id_) {
+    throw ControlError("no answer to control request " + std::to_string(id) + ": " + unreadable_ +
+                       "; it may have been the answer");
   }
   if (closed_) {
     throw ControlError("no answer to control request " + std::to_string(id) + ": " + close_reason_);
@@ -171,6 +209,11 @@ std::vector<ControlEvent> ControlClient::events() const {
 std::size_t ControlClient::event_count() const {
   std::lock_guard lock(mutex_);
   return events_.size();
+}
+
+std::size_t ControlClient::unreadable_lines() const {
+  std::lock_guard lock(mutex_);
+  return unreadable_lines_;
 }
 
 std::optional<std::chrono::steady_clock::time_point> ControlClient::closed_at() const {

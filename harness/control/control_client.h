@@ -3,6 +3,12 @@
 // reports) are kept in arrival order so that a scenario can wait for one.
 // Every wait takes a deadline and fails with a message saying what did not
 // arrive.
+//
+// A line from the engine that is not a control message (not JSON, nested
+// too deep, neither an event nor an answer) breaks the protocol: it may have
+// been the answer to any request then waiting, so each of those fails at
+// once, naming the line, rather than waiting out its deadline as if the
+// engine were stuck.
 #pragma once
 
 #include <boost/asio.hpp>
@@ -15,6 +21,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -31,6 +38,12 @@ class ControlError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The deadline passed with the channel still open: the answer may still come.
+class ControlTimeout : public ControlError {
+ public:
+  using ControlError::ControlError;
+};
+
 class ControlClient {
  public:
   // Connects, retrying until `timeout` while the engine creates its socket.
@@ -44,8 +57,9 @@ class ControlClient {
 
   // Sends a request ({"op": ..., params}; the id is added) and waits for its
   // response up to `timeout`. Returns the whole response object
-  // ({"ok": ..., "result" | "error": ...}). Throws ControlError on timeout or
-  // when the connection is gone.
+  // ({"ok": ..., "result" | "error": ...}). Throws ControlTimeout on timeout,
+  // ControlError when the connection is gone or the engine sent a line that
+  // is not a control message while the request waited.
   nlohmann::json request(nlohmann::json request, std::chrono::milliseconds timeout);
 
   // Sends a request and returns at once; `await_response(id, timeout)` later.
@@ -67,24 +81,34 @@ class ControlClient {
   void set_event_hook(std::function<void(const ControlEvent&)> hook);
   std::size_t event_count() const;
   bool connected() const;
+  // Lines from the engine that were not control messages, so far.
+  std::size_t unreadable_lines() const;
   // When the reader saw the channel close (the engine's end going away is
   // seen at once: the moment an engine that died died, near enough).
   std::optional<std::chrono::steady_clock::time_point> closed_at() const;
 
  private:
   void read_loop();
+  // REQUIRES: mutex_ held.
+  void take_line(std::string_view line);
+  std::optional<nlohmann::json> take_response(std::int64_t id);  // REQUIRES: mutex_ held
 
   boost::asio::io_context io_;
   boost::asio::local::stream_protocol::socket socket_;
   std::mutex write_mutex_;
   mutable std::mutex mutex_;
   std::condition_variable changed_;
-  std::map<std::int64_t, nlohmann::json> responses_;     // REQUIRES: mutex_ held
-  std::vector<ControlEvent> events_;                     // REQUIRES: mutex_ held
-  bool closed_ = false;                                  // REQUIRES: mutex_ held
-  std::string close_reason_;                             // REQUIRES: mutex_ held
-  std::chrono::steady_clock::time_point closed_at_;      // REQUIRES: mutex_ held
-  std::int64_t next_id_ = 1;                             // REQUIRES: mutex_ held
+  std::map<std::int64_t, nlohmann::json> responses_;  // REQUIRES: mutex_ held
+  std::vector<ControlEvent> events_;                  // REQUIRES: mutex_ held
+  bool closed_ = false;                               // REQUIRES: mutex_ held
+  std::string close_reason_;                          // REQUIRES: mutex_ held
+  std::chrono::steady_clock::time_point closed_at_;   // REQUIRES: mutex_ held
+  std::int64_t next_id_ = 1;                          // REQUIRES: mutex_ held
+  // The last line that was not a control message, and the newest request id
+  // sent before it came: requests up to that one may have lost their answer.
+  std::size_t unreadable_lines_ = 0;                     // REQUIRES: mutex_ held
+  std::string unreadable_;                               // REQUIRES: mutex_ held
+  std::int64_t unreadable_up_to_id_ = 0;                 // REQUIRES: mutex_ held
   std::function<void(const ControlEvent&)> event_hook_;  // REQUIRES: mutex_ held
   std::thread reader_;
 };

@@ -1185,7 +1185,10 @@ class Run {
         }
         return response;
       } catch (const ControlError& e) {
-        if (!control_->connected() || Clock::now() >= deadline) {
+        // A timeout of one slice waits on; a channel that closed or a line
+        // that was no answer fails the step at once.
+        const bool waiting = dynamic_cast<const ControlTimeout*>(&e) != nullptr;
+        if (!waiting || !control_->connected() || Clock::now() >= deadline) {
           fail(step,
                "the engine's answer within " +
                    fixed(std::chrono::duration<double>(limit).count(), 1) + " s",

@@ -56,6 +56,22 @@ def wait_closed_by_peer(sock, timeout=CLOSE_TIMEOUT):
                          f"{timeout} s; expected it to close it")
 
 
+def engine_fds(engine):
+    return len(os.listdir(f"/proc/{engine.pid}/fd"))
+
+
+def engine_threads(engine):
+    return len(os.listdir(f"/proc/{engine.pid}/task"))
+
+
+def back_to_baseline(engine, fds, threads):
+    """Waits until the engine holds no more descriptors and threads than
+    `fds` and `threads`, as before an attack."""
+    engine.wait_until(lambda: engine_fds(engine) <= fds and engine_threads(engine) <= threads,
+                      f"the engine's descriptors and threads back to {fds} and {threads}",
+                      seen=lambda: f"{engine_fds(engine)} fds, {engine_threads(engine)} threads")
+
+
 @pytest.fixture(autouse=True)
 def no_ambient_token(monkeypatch):
     """The hostile bytes must reach the RPyC layer, not the token check: a

@@ -7,23 +7,14 @@ connects and registers at once, and the engine's descriptors and threads
 are back to where they were. Also a plain RPyC client that stays quiet
 after connecting, which must not be dropped at registration."""
 
-import os
 import re
 import time
 
-from conftest import record_figure
+from conftest import back_to_baseline, engine_fds, engine_threads, record_figure
 
 NOFILE = 256  # the engine's RLIMIT_NOFILE in these tests
 FLOOD = 400  # connections the flood tries: more than NOFILE
 RECOVERY_DEADLINE = 5.0  # flood gone -> a new client registered
-
-
-def engine_fds(engine):
-    return len(os.listdir(f"/proc/{engine.pid}/fd"))
-
-
-def engine_threads(engine):
-    return len(os.listdir(f"/proc/{engine.pid}/task"))
 
 
 def flood(client_process, engine):
@@ -36,12 +27,6 @@ def flood(client_process, engine):
 def end_flood(proc):
     proc.kill()  # the kernel closes every connection it held
     return time.monotonic()
-
-
-def back_to_baseline(engine, fds, threads):
-    engine.wait_until(lambda: engine_fds(engine) <= fds and engine_threads(engine) <= threads,
-                      f"the engine's descriptors and threads back to {fds} and {threads}",
-                      seen=lambda: f"{engine_fds(engine)} fds, {engine_threads(engine)} threads")
 
 
 def connect_after_flood(engine, understudy_client, ended):

@@ -16,7 +16,9 @@ header=$(sed -n '/^#/!q;p' "$case_file")
 want_exit=$(printf '%s\n' "$header" | sed -n 's/^# exit: *\([0-9]*\).*/\1/p' | head -n 1)
 want_exit=${want_exit:-1}
 mapfile -t texts < <(printf '%s\n' "$header" | sed -n 's/^# expect-output: //p')
-if ! printf '%s\n' "$header" | grep -q '^# must-fail: '; then
+# A here-string, not a pipe: under pipefail, grep -q leaving at its first
+# match can kill printf with SIGPIPE and fail the pipeline at random.
+if ! grep -q '^# must-fail: ' <<<"$header"; then
   echo "must-fail: $case_file has no '# must-fail: ...' line saying what it proves" >&2
   exit 1
 fi

@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.."
 root=$(pwd)
 seconds=${1:-60}
 build="$root/build-fuzz"
-targets=(scenario_parser control_request spawn_line schema_loader)
+targets=(scenario_parser control_request control_session spawn_line schema_loader)
 
 start=$SECONDS
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -1,10 +1,12 @@
 """Who may talk to the engine's server beyond "whoever reaches the socket".
 
-TokenAuthenticator: an RPyC authenticator (called with the accepted socket,
-returns `(socket, credentials)` or raises AuthenticationError, as
-rpyc.utils.server.Server calls one) for a shared secret. A TCP client first
-sends the secret and a newline, then speaks RPyC. understudy_client sends it
-when UNDERSTUDY_AUTH_TOKEN_FILE names the file; plain RPyC clients cannot.
+TokenAuthenticator: a shared secret. A TCP client first sends the secret and
+a newline, then speaks RPyC. The check raises RPyC's AuthenticationError, as
+an RPyC authenticator does, but reads without blocking (PendingToken), so
+that connections still owing their token cost the engine a descriptor, not
+a thread (admission.py keeps them). understudy_client sends the token when
+UNDERSTUDY_AUTH_TOKEN_FILE names the file; a plain RPyC client must write it
+itself before speaking RPyC.
 
 same_user_peer: for the Unix socket, the kernel's word (SO_PEERCRED) on which
 user connected. The socket file is mode 0600 already; this still refuses
@@ -12,11 +14,9 @@ another user if the mode were loosened."""
 
 import hmac
 import os
-import select
 import socket
 import stat
 import struct
-import time
 
 from rpyc.utils.authenticators import AuthenticationError
 
@@ -47,62 +47,75 @@ def read_token_file(path):
 
 
 class TokenAuthenticator:
-    # A client still sending its token when the server stops is dropped
-    # within this, so that stopping does not wait for the deadline.
-    STOP_CHECK_INTERVAL = 0.1
+    """The shared secret every TCP client sends first, checked without a
+    thread per connection: expect_from() gives a PendingToken, which the
+    accept loop feeds as bytes arrive."""
 
-    def __init__(self, token, deadline, stopping=None):
-        """`token`: bytes; `deadline`: seconds a client has to send it;
-        `stopping`: a threading.Event set when the server stops."""
+    def __init__(self, token, deadline):
+        """`token`: bytes; `deadline`: seconds a client has to send it."""
         self._expected = token + b"\n"
         self.deadline = deadline
-        self._stopping = stopping
 
-    def __call__(self, sock):
-        received = self._read(sock, len(self._expected))
-        if not hmac.compare_digest(received, self._expected):
-            raise AuthenticationError(self._why_wrong(received))
-        return sock, None
+    def expect_from(self, sock, now):
+        """A PendingToken for `sock`, accepted at monotonic time `now`."""
+        return PendingToken(self._expected, sock, now + self.deadline, self.deadline)
 
-    def _read(self, sock, count):
-        """Up to `count` bytes, fewer when a newline ends them early (a wrong,
-        shorter token); never more: what follows is the client's first RPyC
-        frame."""
-        deadline = time.monotonic() + self.deadline
-        data = b""
-        poller = select.poll()
-        poller.register(sock.fileno(), select.POLLIN)
-        while len(data) < count:
-            if self._stopping is not None and self._stopping.is_set():
-                raise AuthenticationError("the server is stopping")
-            left = deadline - time.monotonic()
-            if left <= 0:
-                what = "no auth token" if not data else "an incomplete auth token"
-                raise AuthenticationError(f"{what} within {self.deadline:g} s")
-            if not poller.poll(max(1, int(min(left, self.STOP_CHECK_INTERVAL) * 1000))):
-                continue
+
+class PendingToken:
+    """A connection that owes the token: `sock` is non-blocking, read()
+    takes what has arrived. Never reads past the token: what follows is the
+    client's first RPyC frame, which its connection's thread reads."""
+
+    __slots__ = ("_data", "_deadline", "_expected", "deadline_at", "sock")
+
+    def __init__(self, expected, sock, deadline_at, deadline):
+        self._expected = expected
+        self._data = b""
+        self._deadline = deadline
+        self.sock = sock
+        self.deadline_at = deadline_at
+
+    @property
+    def received(self):
+        """How many bytes of it have come."""
+        return len(self._data)
+
+    def read(self):
+        """True once the whole token has arrived and is right; False while
+        more of it is owed; AuthenticationError when it is wrong or the peer
+        closed or failed first."""
+        while True:
             try:
-                chunk = sock.recv(count - len(data))
+                chunk = self.sock.recv(len(self._expected) - len(self._data))
+            except (BlockingIOError, InterruptedError):
+                return False
             except OSError as exc:
                 raise AuthenticationError(f"connection failed before its auth token: "
                                           f"{exc.strerror}") from None
             if not chunk:
                 raise AuthenticationError("connection closed before sending an auth token"
-                                          if not data else "connection closed mid-token")
-            data += chunk
-            if b"\n" in data:
-                break
-        return data
+                                          if not self._data else "connection closed mid-token")
+            self._data += chunk
+            # A newline ends a wrong, shorter token early.
+            if len(self._data) == len(self._expected) or b"\n" in self._data:
+                if not hmac.compare_digest(self._data, self._expected):
+                    raise AuthenticationError(_why_wrong(self._data))
+                return True
 
-    @staticmethod
-    def _why_wrong(received):
-        # A client without the token starts with an RPyC frame header
-        # (!LB: a length, then the compressed flag 0 or 1).
-        if len(received) >= 5 and received[4] in (0, 1):
-            length = struct.unpack("!L", received[:4])[0]
-            if length < (1 << 20):
-                return "sent an RPyC frame instead of the auth token (a client without the token)"
-        return "wrong auth token"
+    def overdue(self):
+        """Why the token is late, for a connection past its deadline."""
+        what = "no auth token" if not self._data else "an incomplete auth token"
+        return f"{what} within {self._deadline:g} s"
+
+
+def _why_wrong(received):
+    # A client without the token starts with an RPyC frame header
+    # (!LB: a length, then the compressed flag 0 or 1).
+    if len(received) >= 5 and received[4] in (0, 1):
+        length = struct.unpack("!L", received[:4])[0]
+        if length < (1 << 20):
+            return "sent an RPyC frame instead of the auth token (a client without the token)"
+    return "wrong auth token"
 
 
 def same_user_peer(sock):

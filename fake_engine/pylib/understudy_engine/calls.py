@@ -5,7 +5,14 @@ All three make one round trip: the service is called by name on the client's
 root (RPyC's CALLATTR), where the original looked the attribute up first and
 then called it. Faithful modes keep the one round trip: a lookup first would
 make a call to a client that stopped reading wait out sync_request_timeout
-before the frame deadline could bound its send (tests/hardening)."""
+before the frame deadline could bound its send (tests/hardening).
+
+Sending a call never waits for the client: the connection's outbox queues
+what the socket cannot take (outbox.py). A synchronous call's timeout counts
+from the call's start, so it bounds the whole call, its sending included: a
+call to a client that stopped reading times out as one that does not answer
+does, and the request stays queued for the client (as a late reply is
+dropped, not cancelled) until the frame deadline closes the connection."""
 
 import threading
 import time
@@ -58,7 +65,7 @@ class ClientCalls:
             self._server.main_thread_sync_calls += 1
         try:
             conn, result = self._send(client, service, args, kwargs, conn)
-            result.set_expiry(timeout)
+            result.set_expiry(max(0.0, timeout - (time.monotonic() - started)))
             while not (result._is_ready or result.expired):
                 if wait.failed:
                     raise DeadlockError(
@@ -69,14 +76,12 @@ class ClientCalls:
                         wait.report, client=client, service=service,
                         elapsed=time.monotonic() - started)
                 if conn.closed:
-                    raise ClientDisconnectedError(
-                        f"client {client!r} disconnected during {service!r} after "
-                        f"{seconds(time.monotonic() - started)}",
-                        client=client, service=service, elapsed=time.monotonic() - started)
+                    raise _disconnected(conn, client, service, started)
                 try:
-                    # Waits for the connection's reader to hand us the reply (or
-                    # reads it ourselves); wakes early on fail-fast. Faithful
-                    # "rpyc5" keeps stock RPyC 5.x's wait, reply race included.
+                    # Waits for the connection's reader to hand us the reply (a
+                    # thread other than the main one may read it itself); wakes
+                    # early on fail-fast. Faithful "rpyc5" keeps stock RPyC
+                    # 5.x's wait, reply race included.
                     if self._server.faithful == "rpyc5":
                         conn.serve(_slice(result), True)
                     else:
@@ -104,10 +109,7 @@ class ClientCalls:
                 if result.expired:
                     break
                 if conn.closed:
-                    raise ClientDisconnectedError(
-                        f"client {client!r} disconnected during {service!r} after "
-                        f"{seconds(time.monotonic() - started)}",
-                        client=client, service=service, elapsed=time.monotonic() - started)
+                    raise _disconnected(conn, client, service, started)
                 yield None
             return _outcome(result, client, service, started, expiry)
 
@@ -127,10 +129,7 @@ class ClientCalls:
                 return
             try:
                 if conn_closed and not result._is_ready:
-                    raise ClientDisconnectedError(
-                        f"client {client!r} disconnected during {service!r} after "
-                        f"{seconds(time.monotonic() - started)}",
-                        client=client, service=service, elapsed=time.monotonic() - started)
+                    raise _disconnected(conn, client, service, started)
                 future.set_result(_outcome(result, client, service, started, expiry))
             except Exception as exc:
                 future.set_exception(exc)
@@ -152,6 +151,18 @@ def _wake(conn):
     if cond is not None:
         with cond:
             cond.notify_all()
+
+
+def _disconnected(conn, client, service, started):
+    """The error of a call whose connection closed before the reply came;
+    it says why when the engine closed it (the peer stopped reading, sent
+    garbage, ...)."""
+    elapsed = time.monotonic() - started
+    why = getattr(conn._channel, "rejection", None)
+    because = f": the engine closed the connection ({why})" if why else ""
+    return ClientDisconnectedError(
+        f"client {client!r} disconnected during {service!r} after {seconds(elapsed)}{because}",
+        client=client, service=service, elapsed=elapsed)
 
 
 def _outcome(result, client, service, started, timeout):

@@ -9,23 +9,25 @@ blocked forever. Here a frame longer than `max_frame_bytes` (also once
 inflated) is refused at its header, a frame that has started arriving must
 be complete within `frame_deadline` seconds, and the frames being received
 on all connections together hold at most their FrameBudget (frame_budget.py
-says how). The same deadline bounds a
-frame going out: a peer that stops reading (a paused or wedged client) would
-otherwise hold the sending thread, the main thread included, for ever once
-the socket's buffer is full. Either limit at 0 behaves as stock RPyC.
+says how). Frames going out pass through the connection's Outbox
+(outbox.py): a sending thread, the main thread included, never waits for a
+peer that stops reading; the connection's writer thread writes what the
+socket cannot take at once, within the same deadline and a bound on what
+may wait. Either limit at 0 behaves as stock RPyC (a frame deadline of 0:
+stock RPyC's blocking send, outbox off).
 
 A refused peer is logged once, naming its address and the reason, and its
 socket is closed at once; the caller gets PeerRejected, an EOFError, so that
 RPyC closes the connection as it does for a peer that went away.
 
 Sends, and receives of data that has already arrived (in frames of up to
-GIL_HELD_READ_LIMIT bytes), keep the GIL (gil_held_socket_io.h says why); a
-send the socket cannot take at once falls back to stock RPyC's blocking
-write. With faithful=True the channel does its
-I/O as stock RPyC does."""
+GIL_HELD_READ_LIMIT bytes), keep the GIL (gil_held_socket_io.h says why).
+With faithful=True the channel does its I/O as stock RPyC does, through the
+outbox all the same."""
 
 import select
 import socket
+import threading
 import time
 import zlib
 
@@ -34,6 +36,7 @@ from rpyc.core.channel import Channel
 import _understudy_engine as native
 
 from .frame_budget import FrameBudget
+from .outbox import DEFAULT_LIMIT, Outbox
 
 
 class PeerRejected(EOFError):
@@ -54,7 +57,7 @@ class BoundedChannel(Channel):
     GIL_HELD_READ_LIMIT = 1 << 20
 
     __slots__ = ("peer", "max_frame_bytes", "frame_deadline", "rejection", "_on_reject",
-                 "_keep_gil", "_budget")
+                 "_keep_gil", "_outbox", "_budget")
 
     def __init__(self, stream, peer, max_frame_bytes, frame_deadline, on_reject,
                  faithful=False, budget=None):
@@ -69,48 +72,48 @@ class BoundedChannel(Channel):
         self.rejection = None  # why the peer was refused, once it was
         self._on_reject = on_reject
         self._keep_gil = not faithful
+        self._outbox = None
+        if frame_deadline:
+            # Created on the connection's thread: its writer is named after it.
+            limit = max_frame_bytes or DEFAULT_LIMIT
+            self._outbox = Outbox(self, frame_deadline, limit, describe_size(limit),
+                                  self._keep_gil, f"{threading.current_thread().name}-writer")
 
     def send(self, data):
-        if not self._keep_gil and not self.frame_deadline:
-            return super().send(data)
+        """Never waits for the peer (outbox.py), unless the frame deadline is
+        0: then it waits as stock RPyC's does (what the socket takes at once
+        goes first, without releasing the GIL, as in every mode but
+        faithful)."""
+        if self._outbox is not None:
+            self._outbox.put(data)
+        elif not self._keep_gil:
+            super().send(data)
+        else:
+            self._send_blocking(self.frame(data))
+
+    def frame(self, data):
+        """`data` as stock RPyC frames it: compressed over the threshold,
+        behind the header, followed by the flusher."""
         compressed = 0
         if self.compress and len(data) > self.COMPRESSION_THRESHOLD:
             compressed = 1
             data = zlib.compress(data, self.COMPRESSION_LEVEL)
-        frame = self.FRAME_HEADER.pack(len(data), compressed) + data + self.FLUSHER
-        sent = 0
-        if self._keep_gil:
-            try:
-                sent = native.send_holding_gil(self.stream.sock.fileno(), frame)
-            except OSError as exc:
-                self.stream.close()
-                raise EOFError(exc) from None
-        if sent < len(frame):
-            self._send_rest(frame, sent)
+        return self.FRAME_HEADER.pack(len(data), compressed) + data + self.FLUSHER
 
-    def _send_rest(self, frame, sent):
-        """Sends frame[sent:] as the socket takes it (the GIL released while
-        waiting), within the frame deadline."""
-        if not self.frame_deadline:
+    def _send_blocking(self, frame):
+        try:
+            sent = native.send_holding_gil(self.stream.sock.fileno(), frame)
+        except OSError as exc:
+            self.close()
+            raise EOFError(exc) from None
+        if sent < len(frame):
             self.stream.write(frame[sent:])  # stock: waits for ever; EOFError if it fails
-            return
-        deadline = time.monotonic() + self.frame_deadline
-        sock = self.stream.sock
-        rest = memoryview(frame)[sent:]
-        while rest:
-            try:
-                rest = rest[sock.send(rest, socket.MSG_DONTWAIT):]
-                continue
-            except (BlockingIOError, InterruptedError):
-                pass
-            except OSError as exc:
-                self.stream.close()
-                raise EOFError(exc) from None
-            left = deadline - time.monotonic()
-            if left <= 0 or not self._wait(sock, select.POLLOUT, left):
-                raise self.reject(
-                    f"peer stopped reading: {len(rest)} of the {len(frame)} bytes of a frame to "
-                    f"it unsent after the {self.frame_deadline:g} s frame deadline")
+
+    def close(self):
+        if self._outbox is not None:
+            self._outbox.close(self.stream.close)
+        else:
+            self.stream.close()
 
     def reject(self, reason):
         """Logs why the peer is refused, closes its socket, and returns the
@@ -118,7 +121,7 @@ class BoundedChannel(Channel):
         if self.rejection is None:
             self.rejection = reason
             self._on_reject(self.peer, reason)
-        self.stream.close()
+        self.close()
         return PeerRejected(f"connection from {self.peer} closed: {reason}")
 
     def recv(self):

@@ -180,6 +180,15 @@ class EngineConnection(rpyc.Connection):
         after dispatching. Returns True when ready() holds or a message was
         served or announced, False when `timeout` passed without any.
 
+        Outside --faithful the main thread does not read here at all: it
+        waits for the connection's reader, which serves the connection for
+        as long as it is open, to announce a message. Reading, it would wait
+        for the rest of a frame the client had begun, up to the frame
+        deadline and past the call's timeout; the main thread never waits on
+        a socket. What it would have read goes where it goes anyway: a
+        request that needs the main thread is queued as a job while it waits
+        in a call (_dispatch_request), and a reply goes to its AsyncResult.
+
         Under faithful "pfu" the receive lock is not kept across the serve:
         a request this thread receives is dispatched without it, as there."""
         if self._hooks.faithful == "pfu":
@@ -187,6 +196,13 @@ class EngineConnection(rpyc.Connection):
                 return self._serve_pfu(timeout, True, ready)
             except _GarbledMessage as exc:
                 raise self._rejected(exc) from None
+        if not self._hooks.faithful and native.is_main_thread():
+            with self._recv_event:
+                if ready():
+                    return True
+                if self.closed:
+                    raise EOFError("connection closed")
+                return self._recv_event.wait(timeout)
         with self._recv_event:
             if ready():
                 return True
@@ -268,14 +284,18 @@ class EngineConnection(rpyc.Connection):
         if main is None:
             return self._run_and_reply(seq, lambda: self._HANDLERS[handler](self, *args))
         api, call = main
-        # A main thread waiting in a synchronous call serves the connection
-        # while it waits, so it may read the client's request itself. It then
-        # queues the job as the connection's reader would have: in the editor
-        # that reader nearly always reads first and the call deadlocks, so it
-        # must deadlock here every time, not pass whenever the main thread
-        # wins the read race. Under "pfu" that race is open after every
-        # request, whose dispatch no longer holds the receive lock, so the
-        # job is queued there too. ("rpyc5" keeps stock RPyC's inline run.)
+        # A main thread waiting in a synchronous call under --faithful serves
+        # the connection while it waits, so it may read the client's request
+        # itself (by default it leaves reading to the connection's reader,
+        # serve_until). It then queues the job as the connection's reader
+        # would have: in the editor that reader nearly always reads first and
+        # the call deadlocks, so it must deadlock here every time, not pass
+        # whenever the main thread wins the read race. Under "pfu" that race
+        # is open after every request, whose dispatch no longer holds the
+        # receive lock, so the job is queued there too. ("rpyc5" keeps stock
+        # RPyC's inline run.) A main thread serving outside a synchronous
+        # call (RPyC's AsyncResult.wait in an engine script) runs the job
+        # inline, as RPyC dispatches a nested request.
         on_main = native.is_main_thread()
         if on_main and not self._hooks.main_thread_sync_calls:
             return self._run_and_reply(seq, call)
@@ -312,7 +332,8 @@ class EngineConnection(rpyc.Connection):
         try:
             self._send(consts.MSG_REPLY, seq, self._box(result))
         except Exception as exc:  # the client went away; its reply has nowhere to go
-            if not self.closed:
+            # A peer the channel refused was named with the reason already.
+            if not self.closed and self._channel.rejection is None:
                 ue.log_warning(f"could not reply to {self._hooks.node_of(self)}: {exc!r}")
 
     def _send_exception(self, seq):

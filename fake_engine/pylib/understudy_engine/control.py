@@ -5,6 +5,7 @@ with a `respond(ok, json_text)` callable that answers the request."""
 
 import ast
 import json
+import math
 import time
 import traceback
 
@@ -29,6 +30,46 @@ def _jsonable(value):
         return repr(value)
 
 
+def _first_non_finite(value):
+    """Where in `value` the first NaN or infinity is, as an index path
+    ("[2]['x']", "" for the value itself), with the number; None if none is.
+    Iterative: the value may be nested as deep as json.dumps allows."""
+    pending = [("", value)]
+    while pending:
+        path, item = pending.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return path, item
+        if isinstance(item, dict):
+            for key in item:
+                if isinstance(key, float) and not math.isfinite(key):
+                    return f"{path} (a key)", key
+            children = [(f"{path}[{key!r}]", child) for key, child in item.items()]
+        elif isinstance(item, (list, tuple)):
+            children = [(f"{path}[{index}]", child) for index, child in enumerate(item)]
+        else:
+            continue
+        pending.extend(reversed(children))
+    return None
+
+
+def _encode(payload, what):
+    """(True, payload as JSON), or (False, an error naming the NaN or
+    infinity `payload` holds and where; `what` names the payload). JSON has
+    none of them: Python's json writes them anyway, as text that no JSON
+    parser takes, which left a request unanswered."""
+    try:
+        return True, json.dumps(payload, allow_nan=False)
+    except ValueError:
+        found = _first_non_finite(payload)
+        if found is None:
+            raise
+    path, number = found
+    return False, json.dumps({
+        "type": "NonFiniteNumber", "kind": "error",
+        "message": f"{what}{path} is {number!r}, which JSON cannot carry (it has no NaN or "
+                   f"Infinity): answer a string, such as repr() of it, to see it"})
+
+
 def _error_payload(exc):
     kind = next((k for cls, k in _KINDS if isinstance(exc, cls)), "error")
     return {"type": type(exc).__name__, "kind": kind, "message": str(exc),
@@ -50,9 +91,11 @@ def handle_python(params, respond):
         value = None
         if last is not None:
             value = eval(compile(ast.Expression(last.value), "<control>", "eval"), engine_globals)
-        respond(True, json.dumps(_jsonable(value)))
+        value = _jsonable(value)
     except Exception as exc:
         respond(False, json.dumps(_error_payload(exc)))
+        return
+    respond(*_encode(value, "the code's value"))
 
 
 def handle_call(params, respond):
@@ -74,7 +117,11 @@ def handle_call(params, respond):
                    "started_frame": frame, "finished_frame": native.frame_number()}
         if exc is None:
             outcome["value"] = _jsonable(value)
-            respond(True, json.dumps(outcome))
+            ok, text = _encode(outcome, "the call's outcome")
+            if not ok:  # the call's details stay, as for any failed call
+                outcome.pop("value")
+                text = json.dumps({**outcome, **json.loads(text)})
+            respond(ok, text)
         else:
             outcome.update(_error_payload(exc))
             ue.log_error(f"{path} call to {service!r} on client {client!r} failed: "

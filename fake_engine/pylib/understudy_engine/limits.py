@@ -7,7 +7,10 @@ first (Debian's default `ulimit -n` is 1024, the old default cap too).
 ConnectionBudget derives the cap from the limits the engine runs under, less
 a reserve for its own files and sockets; AcceptTrouble turns any failure to
 accept or to start a connection's thread into a bounded backoff with one
-console warning per episode, and one line when the server accepts again."""
+console warning per episode, and one line when the server accepts again.
+PreAuthBudget is the smaller share of the cap that connections still owing
+their auth token may hold, so that peers without the token cannot keep
+those with it out."""
 
 import os
 import resource
@@ -152,3 +155,77 @@ class AcceptTrouble:
                 else "connections refused at the cap")
         ue.log(f"rpc server accepting again after {took:.2f} s ({self._count} {what})")
         self._kind = None
+
+
+class PreAuthBudget:
+    """How many connections may be waiting for their auth token at once:
+    `size`, a SHARE of the connection cap (0: no cap, no budget). Legitimate
+    clients send the token with their first bytes and wait a round trip at
+    most, so a small share holds any burst of them, and the rest of the cap
+    stays for authenticated connections. When it is full the oldest waiting
+    connection is closed to make room (admission.py says why the oldest).
+
+    Those closings come in floods, grouped into episodes: the first is one
+    console warning; until QUIET seconds pass without another, they are
+    counted, and so are the other refusals of connections without the token
+    (a flood's peers hanging up, missing their deadline), which are one
+    warning each otherwise; settle() then ends the episode with one line
+    giving the counts."""
+
+    SHARE = 4  # a quarter of the cap
+    # Seconds without a closing that end an episode: well beyond the second
+    # the kernel holds a silent connection back (admission.DEFER_ACCEPT_S),
+    # so that a flood whose closed connections come back that much later,
+    # in waves, is one episode.
+    QUIET = 3.0
+
+    def __init__(self, cap):
+        self.cap = cap
+        self.size = max(1, cap // self.SHARE) if cap else 0
+        self._since = None  # when the episode began, or None
+        self._last = 0.0  # the episode's latest closing to make room
+        self._closed = 0
+        self._refused = {}  # reason -> connections refused for it in the episode
+
+    def full(self, waiting):
+        return 0 < self.size <= waiting
+
+    def announce(self):
+        if self.size:
+            ue.log(f"rpc connections still owing their auth token: at most {self.size} (a "
+                   f"quarter of the {self.cap}-connection cap), the oldest closed first to make "
+                   "room")
+        else:
+            ue.log("rpc connections still owing their auth token are not capped "
+                   "(--max-connections 0)")
+
+    def closed_oldest(self, peer_text, waiting):
+        """The oldest of `waiting` connections owing their token, from
+        `peer_text`, is closed to make room for a new one."""
+        self._last = time.monotonic()
+        if self._since is None:
+            self._since, self._closed, self._refused = self._last, 0, {}
+            ue.log_warning(f"closing connection from {peer_text}: the oldest of {waiting} "
+                           "connections that have not sent the auth token, closed to make room "
+                           f"for a new one (at most {self.size} may wait at once; no more "
+                           "warnings about connections without the token until there is room "
+                           "again)")
+        self._closed += 1
+
+    def counted(self, reason):
+        """Whether a refusal of a connection without the token, for
+        `reason`, is counted in the episode (True) rather than to be logged."""
+        if self._since is None:
+            return False
+        self._refused[reason] = self._refused.get(reason, 0) + 1
+        return True
+
+    def settle(self):
+        """Ends the episode once QUIET seconds passed without a closing."""
+        if self._since is None or time.monotonic() - self._last < self.QUIET:
+            return
+        took = self._last - self._since
+        others = "".join(f"; {count} more: {reason}" for reason, count in self._refused.items())
+        ue.log(f"rpc connections owing their auth token have room again: {self._closed} "
+               f"closed to make room in {took:.2f} s, the oldest first{others}")
+        self._since = None

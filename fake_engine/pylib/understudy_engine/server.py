@@ -1,7 +1,7 @@
 """RpcServer: the RPyC server inside the engine, as Unity's out-of-process
-API runs it: one thread accepts, each connection gets a thread that serves
-that client. On connect, the connection's thread asks the client for its
-client_name() before serving it, and registers it.
+API runs it: one thread accepts (admission.py), each admitted connection
+gets a thread that serves that client. On connect, the connection's thread
+asks the client for its client_name() before serving it, and registers it.
 
 By default it listens where PfU 2.x's clients look for it: the Unix socket
 `com.unity.scripting.python-USER.socket` in tempfile.gettempdir() (so
@@ -14,12 +14,12 @@ reaches this port can run arbitrary code in the engine through `execute`.
 One peer cannot take the server down (SECURITY.md): its frames are bounded in
 size and time (channel.py), a message it garbles closes its connection only,
 a Unix-socket peer of another user is refused (SO_PEERCRED), and with a token
-file every TCP client must first send the token (auth.py). Each refusal is a
-console warning "closing connection from PEER: REASON"."""
+file every TCP client must first send the token (auth.py), connections still
+owing it held within a smaller budget than the rest (admission.py). Each
+refusal is a console warning "closing connection from PEER: REASON"."""
 
 import builtins
 import errno
-import fcntl
 import getpass
 import ipaddress
 import itertools
@@ -34,17 +34,18 @@ import time
 
 import rpyc
 from rpyc.core.stream import SocketStream
-from rpyc.utils.authenticators import AuthenticationError
 
 import _understudy_engine as native
 import unreal_engine as ue
 
-from .auth import TokenAuthenticator, TokenFileError, read_token_file, same_user_peer
+from .admission import LISTEN_BACKLOG, AcceptLoop
+from .auth import TokenAuthenticator, TokenFileError, read_token_file
 from .channel import BoundedChannel
 from .connection import EngineConnection
 from .frame_budget import FrameBudget
-from .limits import AcceptTrouble, ConnectionBudget
+from .limits import ConnectionBudget, PreAuthBudget
 from .service import EngineService
+from .socket_files import SocketFileError, UnixSocketFiles
 
 
 class ServerStartError(RuntimeError):
@@ -94,14 +95,6 @@ def pfu_socket_path():
 engine_globals = {"__name__": "__understudy__", "__builtins__": builtins}
 
 
-def _accepted_peer_text(sock, peer):
-    """How log lines name the peer of an accepted socket."""
-    if sock.family == socket.AF_UNIX:
-        return unix_peer_text(sock)
-    host = f"[{peer[0]}]" if ":" in peer[0] else peer[0]
-    return f"{host}:{peer[1]}"
-
-
 class RpcServer:
     # Seconds a client has to answer on_server_shutdown, as PfU's close_server
     # gives it; the server waits for the answers at most this long.
@@ -123,8 +116,7 @@ class RpcServer:
             "logger": None,
         }
         self._listener = None
-        self._lock_file = None
-        self._socket_in_use = None
+        self._socket_files = None  # UnixSocketFiles while listening on a Unix socket
         self._accept_thread = None
         self._stopping = threading.Event()
         self._clients = {}  # connection -> _ClientInfo
@@ -135,6 +127,7 @@ class RpcServer:
         self.budget = None  # the ConnectionBudget of the current start
         self.frame_budget = None  # FrameBudget: frames being received, on all connections
         self.message_bounds = (0, 0)  # objects and depth a message may decode to; 0: any
+        self.pre_auth = None  # its PreAuthBudget, with a token
         self.address = None
         # How many synchronous client calls the main thread is waiting in
         # (nested calls count each); written by the main thread only.
@@ -175,6 +168,9 @@ class RpcServer:
         self.message_bounds = (self.settings["max_message_objects"],
                                self.settings["max_message_depth"])
         self.budget.announce()
+        self.pre_auth = PreAuthBudget(self.budget.cap) if self._authenticator else None
+        if self.pre_auth is not None:
+            self.pre_auth.announce()
         self._accept_thread = threading.Thread(target=self._accept_loop, name="rpc-accept",
                                                daemon=True)
         self._accept_thread.start()
@@ -204,8 +200,7 @@ class RpcServer:
             raise ServerStartError(str(exc)) from None
         if warning:
             ue.log_warning(warning)
-        return TokenAuthenticator(token, self.settings["frame_deadline"] or 10.0,
-                                  stopping=self._stopping)
+        return TokenAuthenticator(token, self.settings["frame_deadline"] or 10.0)
 
     def _listen_tcp(self, host, port):
         if not is_loopback(host):
@@ -227,7 +222,7 @@ class RpcServer:
                     f"{host}:{port} is already in use: another engine (or editor) is serving it; "
                     "only one server per port") from None
             raise ServerStartError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-        listener.listen(128)
+        listener.listen(LISTEN_BACKLOG)
         listener.settimeout(0.2)
         self._listener = listener
         bound_host, bound_port = listener.getsockname()[:2]
@@ -237,94 +232,57 @@ class RpcServer:
         self.settings["port"] = native.settings["port"] = bound_port
 
     def _listen_unix(self, path):
-        # PfU's lockfile.py: lockf on PATH.lock, so that an engine and a real
-        # PfU server (or two engines) on one socket path exclude each other.
+        # PfU's lock on PATH.lock, so that an engine and a real PfU server (or
+        # two engines) on one socket path exclude each other; the files are
+        # made and removed so that another user cannot turn them against the
+        # engine (socket_files.py).
+        files = UnixSocketFiles(path)
         try:
-            lock = open(path + ".lock", "w")
-        except OSError as exc:
-            raise ServerStartError(f"cannot create the lock file {path}.lock: "
-                                   f"{exc.strerror}") from None
-        try:
-            fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            lock.close()
-            raise ServerStartError(
-                f"{path} is already served by another engine or editor (its lock {path}.lock "
-                "is held); only one server per socket (PfU: one per user and TMPDIR)") from None
-        if os.path.exists(path):
-            os.unlink(path)  # left behind by an engine that died; the lock proves it is gone
+            files.claim()
+        except SocketFileError as exc:
+            raise ServerStartError(str(exc)) from None
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         old_umask = os.umask(0o177)
         try:
             listener.bind(path)
         except OSError as exc:
             listener.close()
-            lock.close()
+            files.release()
             raise ServerStartError(f"cannot listen on {path}: {exc.strerror}") from None
         finally:
             os.umask(old_umask)
+        files.bound()
         os.chmod(path, 0o600)
         listener.listen(128)
         listener.settimeout(0.2)
         self._listener = listener
-        self._lock_file = lock
-        self._socket_in_use = path
+        self._socket_files = files
         self.address = f"unix://{path}"
 
     def _accept_loop(self):
-        """Survives every failure: accept() running out of descriptors or
-        buffers (EMFILE, ENFILE, ENOBUFS, ENOMEM, ...) and threads that cannot
-        start wait out a bounded backoff, with one warning per episode."""
-        listener = self._listener
-        trouble = AcceptTrouble()
-        while not self._stopping.is_set():
-            try:
-                sock, peer = listener.accept()
-            except socket.timeout:
-                continue
-            except OSError as exc:
-                if self._stopping.is_set():
-                    return
-                self._stopping.wait(trouble.failed(f"accept() failed: {exc}"))
-                continue
-            try:
-                peer_text = _accepted_peer_text(sock, peer)
-                cap = self.budget.cap
-                if self._open_connections() >= cap > 0:
-                    trouble.refused_at_cap(peer_text, cap)
-                    sock.close()
-                    continue
-                sock.settimeout(None)
-                if sock.family != socket.AF_UNIX:
-                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            except OSError as exc:  # the peer reset before it was served
-                sock.close()
-                ue.log(f"connection from {peer} closed before it was served: {exc}")
-                continue
-            if self._start_connection_thread(sock, peer, trouble):
-                trouble.recovered()
+        AcceptLoop(self._listener, self.budget, self.pre_auth, self._authenticator,
+                   self._stopping, self._open_connections, self._start_connection_thread,
+                   self._refuse).run()
 
-    def _start_connection_thread(self, sock, peer, trouble):
+    def _start_connection_thread(self, sock, peer_text):
+        """None once the admitted connection's thread runs, else why not."""
         conn_id = next(self._conn_ids)
-        thread = threading.Thread(target=self._serve_client, args=(sock, peer, conn_id),
+        thread = threading.Thread(target=self._serve_client, args=(sock, peer_text, conn_id),
                                   name=f"rpc-conn-{conn_id}", daemon=True)
         with self._clients_lock:
             self._threads.append(thread)
         try:
             thread.start()
-            return True
+            return None
         except RuntimeError as exc:  # "can't start new thread"
             with self._clients_lock:
                 self._threads.remove(thread)
-            sock.close()
-            self._stopping.wait(trouble.failed(
-                f"cannot start a thread for a new connection ({exc}); such connections are "
-                "closed"))
-            return False
+            return (f"cannot start a thread for a new connection ({exc}); such connections are "
+                    "closed")
 
     def _open_connections(self):
-        """Connections whose threads are still serving (or being admitted);
-        forgets the threads that have ended."""
+        """Connections whose threads are still serving; forgets the threads
+        that have ended."""
         with self._clients_lock:
             self._threads = [t for t in self._threads if t.is_alive()]
             return len(self._threads)
@@ -333,28 +291,8 @@ class RpcServer:
     def _refuse(peer_text, reason):
         ue.log_warning(f"closing connection from {peer_text}: {reason}")
 
-    def _admit(self, sock):
-        """None if the peer may speak RPyC, else why not."""
-        if sock.family == socket.AF_UNIX:
-            try:
-                refused, _ = same_user_peer(sock)
-            except OSError as exc:
-                return f"cannot tell which user connected: {exc.strerror}"
-            return refused
-        if self._authenticator is not None:
-            try:
-                self._authenticator(sock)
-            except AuthenticationError as exc:
-                return str(exc)
-        return None
-
-    def _serve_client(self, sock, peer, conn_id):
-        peer_text = _accepted_peer_text(sock, peer)
-        refused = self._admit(sock)
-        if refused is not None:
-            self._refuse(peer_text, refused)
-            sock.close()
-            return
+    def _serve_client(self, sock, peer_text, conn_id):
+        """The thread of an admitted connection (admission.py)."""
         info = _ClientInfo(conn_id, peer_text, sock)
         channel = BoundedChannel(SocketStream(sock), peer_text, self.settings["max_frame_bytes"],
                                  self.settings["frame_deadline"], self._refuse,
@@ -527,17 +465,9 @@ class RpcServer:
                 ue.log_error(f"rpc thread {thread.name} did not stop within {join_timeout} s")
         self.registry.clear()
         self.monitor.stop()
-        if self._lock_file is not None:
-            # Both files go while the lock is still held, so that no other
-            # engine can take the lock of a file that is about to vanish.
-            for path in (self._socket_in_use, self._socket_in_use + ".lock"):
-                try:
-                    os.unlink(path)
-                except OSError:
-                    pass
-            self._lock_file.close()
-            self._lock_file = None
-            self._socket_in_use = None
+        if self._socket_files is not None:
+            self._socket_files.release()
+            self._socket_files = None
         ue.log(f"rpc server on {self.address} stopped")
 
     def _notify_shutdown(self, conn, invite_retry):
@@ -568,16 +498,6 @@ class RpcServer:
                 ue.log_warning(f"a client answered on_server_shutdown with an error: "
                                f"{str(notice._obj).splitlines()[0] if str(notice._obj) else ''}"
                                f" ({type(notice._obj).__name__})")
-
-
-def unix_peer_text(sock):
-    """A Unix-socket peer as log lines name it: its pid and uid, which the
-    kernel vouches for."""
-    try:
-        _, (pid, uid) = same_user_peer(sock)
-        return f"unix socket peer pid {pid} uid {uid}"
-    except OSError:
-        return "unix socket peer"
 
 
 def peer_pid(info):
