@@ -155,6 +155,19 @@ std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char
                   "connection is closed (0: wait forever, as stock RPyC)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  rpc->add_option("--max-buffered-bytes", options.rpc.max_buffered_bytes,
+                  "Bytes of frames being received that all connections together may hold; a "
+                  "frame that would go over waits up to 1 s for room, then its connection is "
+                  "closed (frames of 64 KiB or less are not counted; 0: no budget, as stock RPyC)")
+      ->capture_default_str();
+  rpc->add_option("--max-message-objects", options.rpc.max_message_objects,
+                  "Objects one message may decode to (counted while decoding); a message with "
+                  "more closes its connection (0: no limit, as stock RPyC)")
+      ->capture_default_str();
+  rpc->add_option("--max-message-depth", options.rpc.max_message_depth,
+                  "How deeply the objects of one message may nest (tuples in tuples); a message "
+                  "nested deeper closes its connection (0: no limit, as stock RPyC)")
+      ->capture_default_str();
   rpc->add_option("--max-connections", options.rpc.max_connections,
                   "RPC connections open at once; one more is closed at once and logged "
                   "(default: what RLIMIT_NOFILE and RLIMIT_NPROC allow, less a reserve for the "

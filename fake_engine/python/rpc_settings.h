@@ -49,6 +49,14 @@ struct RpcSettings {
   // must be complete within the deadline. 0 disables either (stock RPyC).
   std::uint64_t max_frame_bytes = 64 * 1024 * 1024;
   double frame_deadline_seconds = 10.0;
+  // What all peers together can make the server hold: the bytes of frames
+  // being received, across connections (a frame that would go over waits
+  // briefly for room, else its connection is closed), and per message the
+  // objects brine decodes and how deeply they nest (counted while decoding).
+  // 0 disables any of them (stock RPyC).
+  std::uint64_t max_buffered_bytes = 256 * 1024 * 1024;
+  std::uint32_t max_message_objects = 20000;
+  std::uint32_t max_message_depth = 100;
   // Connections open at once; one more is closed at accept, logged. Each
   // costs a thread and a file descriptor: without a cap a local program
   // opening connections in a loop exhausts the engine's threads or fds.

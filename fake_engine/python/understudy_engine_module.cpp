@@ -81,6 +81,9 @@ py::dict settings_dict(const RpcSettings& rpc) {
   d["allow_pickle"] = rpc.allow_pickle;
   d["max_frame_bytes"] = rpc.max_frame_bytes;
   d["frame_deadline"] = rpc.frame_deadline_seconds;
+  d["max_buffered_bytes"] = rpc.max_buffered_bytes;
+  d["max_message_objects"] = rpc.max_message_objects;
+  d["max_message_depth"] = rpc.max_message_depth;
   d["max_connections"] = rpc.max_connections ? py::cast(*rpc.max_connections) : py::none();
   d["auth_token_file"] = rpc.auth_token_file ? py::cast(*rpc.auth_token_file) : py::none();
   return d;

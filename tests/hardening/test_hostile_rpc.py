@@ -216,8 +216,9 @@ def test_a_byte_a_second_is_dropped_at_the_frame_deadline(understudy_engine, bys
 
 def test_limits_are_flags_and_faithful_keeps_them(understudy_engine, hostile_socket):
     """--faithful is stock RPyC's dispatch, not stock RPyC's lack of limits:
-    it still refuses the 4 GiB header. Only both limits at 0 read like stock
-    RPyC: the connection waits for the announced bytes."""
+    it still refuses the 4 GiB header. Only every limit at 0 (the frame
+    budget too) reads like stock RPyC: the connection waits for the
+    announced bytes."""
     faithful = understudy_engine("--faithful", "--max-frame-bytes", "1024", socket="tcp")
     mark = faithful.console_mark()
     sock = hostile_socket(faithful.port)
@@ -226,7 +227,7 @@ def test_limits_are_flags_and_faithful_keeps_them(understudy_engine, hostile_soc
     closing_line(faithful, sock, r"frame of 2048 bytes exceeds the 1 KiB limit$", mark)
 
     stock = understudy_engine("--faithful", "--max-frame-bytes", "0", "--frame-deadline", "0",
-                              socket="tcp")
+                              "--max-buffered-bytes", "0", socket="tcp")
     mark = stock.console_mark()
     sock = hostile_socket(stock.port)
     sock.sendall(HEADER.pack(0xFFFFFFFF, 0) + b"x" * 10)
@@ -235,7 +236,7 @@ def test_limits_are_flags_and_faithful_keeps_them(understudy_engine, hostile_soc
     except AssertionError:
         pass  # still open, as stock RPyC leaves it
     else:
-        raise AssertionError("with both limits at 0 the engine closed the connection; stock "
+        raise AssertionError("with every limit at 0 the engine closed the connection; stock "
                              "RPyC would still be waiting for the 4 GiB it was promised")
     stock.assert_no_console(r"^closing connection from", since=mark)
 

@@ -6,21 +6,24 @@ exactly that many bytes, whatever the length says and however long they take:
 a header announcing 4 GiB makes a connection thread collect bytes until memory
 runs out, and a peer that stops mid-frame (or sends a byte a second) keeps it
 blocked forever. Here a frame longer than `max_frame_bytes` (also once
-inflated) is refused at its header, and a frame that has started arriving must
-be complete within `frame_deadline` seconds. Frames going out pass through
-the connection's Outbox (outbox.py): a sending thread, the main thread
-included, never waits for a peer that stops reading; the connection's
-writer thread writes what the socket cannot take at once, within the same
-deadline and a bound on what may wait. Either limit at 0 behaves as stock
-RPyC (a frame deadline of 0: stock RPyC's blocking send, outbox off).
+inflated) is refused at its header, a frame that has started arriving must
+be complete within `frame_deadline` seconds, and the frames being received
+on all connections together hold at most their FrameBudget (frame_budget.py
+says how). Frames going out pass through the connection's Outbox
+(outbox.py): a sending thread, the main thread included, never waits for a
+peer that stops reading; the connection's writer thread writes what the
+socket cannot take at once, within the same deadline and a bound on what
+may wait. Either limit at 0 behaves as stock RPyC (a frame deadline of 0:
+stock RPyC's blocking send, outbox off).
 
 A refused peer is logged once, naming its address and the reason, and its
 socket is closed at once; the caller gets PeerRejected, an EOFError, so that
 RPyC closes the connection as it does for a peer that went away.
 
-Sends, and receives of data that has already arrived, keep the GIL
-(gil_held_socket_io.h says why). With faithful=True the channel does its
-I/O as stock RPyC does, through the outbox all the same."""
+Sends, and receives of data that has already arrived (in frames of up to
+GIL_HELD_READ_LIMIT bytes), keep the GIL (gil_held_socket_io.h says why).
+With faithful=True the channel does its I/O as stock RPyC does, through the
+outbox all the same."""
 
 import select
 import socket
@@ -32,6 +35,7 @@ from rpyc.core.channel import Channel
 
 import _understudy_engine as native
 
+from .frame_budget import FrameBudget
 from .outbox import DEFAULT_LIMIT, Outbox
 
 
@@ -50,15 +54,18 @@ class BoundedChannel(Channel):
     # Stock RPyC reads in chunks of this size too (consts.STREAM_CHUNK).
     READ_CHUNK = 64000
     INFLATE_PIECE = 1 << 20
+    GIL_HELD_READ_LIMIT = 1 << 20
 
     __slots__ = ("peer", "max_frame_bytes", "frame_deadline", "rejection", "_on_reject",
-                 "_keep_gil", "_outbox")
+                 "_keep_gil", "_outbox", "_budget")
 
     def __init__(self, stream, peer, max_frame_bytes, frame_deadline, on_reject,
-                 faithful=False):
+                 faithful=False, budget=None):
         """`peer` names the other end in log lines ("127.0.0.1:5555");
-        `on_reject(peer, reason)` logs a rejection."""
+        `on_reject(peer, reason)` logs a rejection; `budget`, a FrameBudget
+        shared by the server's connections, holds the frames being received."""
         super().__init__(stream)
+        self._budget = budget or FrameBudget(0)
         self.peer = peer
         self.max_frame_bytes = max_frame_bytes
         self.frame_deadline = frame_deadline
@@ -126,12 +133,27 @@ class BoundedChannel(Channel):
         if self.max_frame_bytes and length > self.max_frame_bytes:
             raise self.reject(f"frame of {length} bytes exceeds the "
                               f"{describe_size(self.max_frame_bytes)} limit")
-        data = self._read(length + len(self.FLUSHER), deadline, "payload")[:-len(self.FLUSHER)]
-        if compressed:
-            data = self._inflate(data)
+        reservation = self._budget.reserve(length, deadline)
+        if reservation is None:
+            raise self.reject(self._over_budget(f"frame of {length} bytes"))
+        try:
+            # The payload and its flusher apart: slicing the flusher off
+            # would copy the whole payload once more.
+            data = self._read(length, deadline, "payload")
+            self._read(len(self.FLUSHER), deadline, "payload")
+            if compressed:
+                data = self._inflate(data, reservation)
+        finally:
+            reservation.release()
         return data
 
-    def _inflate(self, data):
+    def _over_budget(self, what):
+        budget = self._budget
+        return (f"{what} does not fit the {describe_size(budget.limit)} budget for frames being "
+                f"received (--max-buffered-bytes; {describe_size(budget.held)} held by frames "
+                "still arriving)")
+
+    def _inflate(self, data, reservation):
         """Inflates in pieces of INFLATE_PIECE bytes. One call asked for the
         whole limit at once builds its result in growing blocks and then
         copies them into one object, holding the GIL (and so the main
@@ -149,6 +171,9 @@ class BoundedChannel(Channel):
                 if limit and size > limit:
                     raise self.reject(f"compressed frame inflates beyond the "
                                       f"{describe_size(limit)} limit")
+                if not reservation.grow(len(piece)):
+                    raise self.reject(self._over_budget(f"compressed frame inflating to more "
+                                                        f"than {size - len(piece)} bytes"))
                 data = inflater.unconsumed_tail
                 if not data and len(piece) < self.INFLATE_PIECE:
                     break  # all input used, and no output held back
@@ -164,11 +189,18 @@ class BoundedChannel(Channel):
         sock = self.stream.sock
         chunks = []
         missing = count
+        # A large frame is read letting go of the GIL at every chunk: held,
+        # it goes back only at the interpreter's switch interval, and a few
+        # connections receiving 60 MiB frames at once kept the main thread
+        # from its frame for 100-230 ms (11-52 ms letting go). What holding
+        # saves (a GIL round trip per system call) matters for small
+        # messages only.
+        keep_gil = self._keep_gil and count <= self.GIL_HELD_READ_LIMIT
         while missing > 0:
             try:
                 # Non-blocking first: the data is usually there already, and
                 # this keeps the common case at one system call.
-                if self._keep_gil:
+                if keep_gil:
                     chunk = native.recv_holding_gil(sock.fileno(), min(self.READ_CHUNK, missing))
                 else:
                     chunk = sock.recv(min(self.READ_CHUNK, missing), socket.MSG_DONTWAIT)

@@ -19,7 +19,9 @@ it while the reader waits (and the documented client-side fixes work);
 and those fixes deadlock.
 
 A message the peer garbled (not brine, an unknown message type, a reply that
-does not unbox) closes this connection only, logged with the peer and the
+does not unbox), or one that decodes to more objects or nests deeper than
+the server's `message_bounds` allow (bounded_brine.py, which counts them
+while decoding), closes this connection only, logged with the peer and the
 reason by the connection's BoundedChannel; stock RPyC raises it out of
 whichever thread happened to be receiving, with the connection's receive lock
 still held."""
@@ -32,6 +34,8 @@ from rpyc.lib import Timeout
 
 import _understudy_engine as native
 import unreal_engine as ue
+
+from . import bounded_brine
 
 MAIN_THREAD_MARK = "_understudy_main_thread"
 # The UnityEngine binding's modules (fake_engine/unity/pylib): their calls run
@@ -218,11 +222,16 @@ class EngineConnection(rpyc.Connection):
         # peer can get wrong turned into _GarbledMessage.
         self._dispatch_loaded(*self._load(data))
 
-    @staticmethod
-    def _load(data):
+    def _load(self, data):
+        max_objects, max_depth = self._hooks.message_bounds
         try:
-            msg, seq, args = brine.load(data)
+            if max_objects or max_depth:
+                msg, seq, args = bounded_brine.load(data, max_objects, max_depth)
+            else:
+                msg, seq, args = brine.load(data)
             return msg, seq, args
+        except bounded_brine.MessageBoundExceeded as exc:
+            raise _GarbledMessage(f"message of {len(data)} bytes {exc}") from None
         except Exception as exc:
             raise _GarbledMessage(f"undecodable message of {len(data)} bytes "
                                   f"({type(exc).__name__}: {exc})") from None

@@ -42,6 +42,7 @@ from .admission import LISTEN_BACKLOG, AcceptLoop
 from .auth import TokenAuthenticator, TokenFileError, read_token_file
 from .channel import BoundedChannel
 from .connection import EngineConnection
+from .frame_budget import FrameBudget
 from .limits import ConnectionBudget, PreAuthBudget
 from .service import EngineService
 from .socket_files import SocketFileError, UnixSocketFiles
@@ -124,6 +125,8 @@ class RpcServer:
         self._conn_ids = itertools.count(1)
         self._authenticator = None
         self.budget = None  # the ConnectionBudget of the current start
+        self.frame_budget = None  # FrameBudget: frames being received, on all connections
+        self.message_bounds = (0, 0)  # objects and depth a message may decode to; 0: any
         self.pre_auth = None  # its PreAuthBudget, with a token
         self.address = None
         # How many synchronous client calls the main thread is waiting in
@@ -161,6 +164,9 @@ class RpcServer:
             self._listen_unix(self.socket_path())
         # Read at every start, so that a reload sees the limits as they are.
         self.budget = ConnectionBudget(self.settings["max_connections"])
+        self.frame_budget = FrameBudget(self.settings["max_buffered_bytes"])
+        self.message_bounds = (self.settings["max_message_objects"],
+                               self.settings["max_message_depth"])
         self.budget.announce()
         self.pre_auth = PreAuthBudget(self.budget.cap) if self._authenticator else None
         if self.pre_auth is not None:
@@ -290,7 +296,7 @@ class RpcServer:
         info = _ClientInfo(conn_id, peer_text, sock)
         channel = BoundedChannel(SocketStream(sock), peer_text, self.settings["max_frame_bytes"],
                                  self.settings["frame_deadline"], self._refuse,
-                                 faithful=bool(self.faithful))
+                                 faithful=bool(self.faithful), budget=self.frame_budget)
         try:
             conn = EngineConnection(EngineService(lambda: info.name), channel, self._config,
                                     hooks=self)
