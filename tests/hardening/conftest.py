@@ -72,6 +72,44 @@ def back_to_baseline(engine, fds, threads):
                       seen=lambda: f"{engine_fds(engine)} fds, {engine_threads(engine)} threads")
 
 
+def call_paused_client(engine, mib, timeout, measure_compress=False):
+    """From the engine's main thread, a synchronous call to the client named
+    "paused" (clients/sized_client.py, SIGSTOPped by the test) with `mib` MiB
+    of random bytes (random, so that RPyC's compression leaves it large).
+    The namespace it ran in: error_type and error (None when it returned),
+    elapsed, and with measure_compress, compress_seconds: how long RPyC's
+    compression of such a payload takes here, measured first."""
+    return engine.execute(f"""
+        import os
+        import time
+        import zlib
+        import understudy_engine as u
+
+        payload = os.urandom({mib} << 20)
+        started = time.monotonic()
+        if {measure_compress!r}:
+            zlib.compress(payload, 1)  # as RPyC's channel does before sending
+        compress_seconds = time.monotonic() - started
+        started = time.monotonic()
+        try:
+            u.call_service_on_client("paused", "size", payload, timeout={timeout})
+            error_type = error = None
+        except Exception as exc:
+            error_type, error = type(exc).__name__, str(exc)
+        elapsed = time.monotonic() - started
+        del payload
+    """, timeout=30)
+
+
+@pytest.fixture
+def token_file(tmp_path):
+    """A shared secret for --auth-token-file, readable by its owner only."""
+    path = tmp_path / "engine.token"
+    path.write_text("s3cret-token-for-the-hardening-suite\n")
+    path.chmod(0o600)
+    return path
+
+
 @pytest.fixture(autouse=True)
 def no_ambient_token(monkeypatch):
     """The hostile bytes must reach the RPyC layer, not the token check: a

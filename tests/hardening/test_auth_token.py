@@ -17,13 +17,6 @@ from conftest import record_figure, wait_closed_by_peer
 ECHO_CLIENT = Path(__file__).resolve().parents[1] / "rpc" / "clients" / "echo_client.py"
 
 
-@pytest.fixture
-def token_file(tmp_path):
-    path = tmp_path / "engine.token"
-    path.write_text("s3cret-token-for-the-hardening-suite\n")
-    path.chmod(0o600)
-    return path
-
 
 def refused(engine, port, reason, since):
     return engine.wait_for_console(rf"^closing connection from 127\.0\.0\.1:{port}: {reason}$",

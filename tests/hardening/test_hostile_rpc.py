@@ -15,7 +15,7 @@ import zlib
 
 import pytest
 
-from conftest import record_figure, wait_closed_by_peer
+from conftest import call_paused_client, record_figure, wait_closed_by_peer
 
 HEADER = struct.Struct("!LB")  # RPyC's channel frame header: length, compressed
 DEADLINE = 1.0  # --frame-deadline for these tests, so that they stay fast
@@ -275,25 +275,7 @@ def test_a_client_that_stops_reading_is_dropped_at_the_frame_deadline(understudy
     mark = engine.console_mark()
     paused.send_signal(signal.SIGSTOP)
     try:
-        ns = engine.execute("""
-            import os
-            import time
-            import zlib
-            import understudy_engine as u
-
-            payload = os.urandom(16 << 20)
-            started = time.monotonic()
-            zlib.compress(payload, 1)  # as RPyC's channel does before sending
-            compress_seconds = time.monotonic() - started
-            started = time.monotonic()
-            try:
-                u.call_service_on_client("paused", "size", payload, timeout=30)
-                error_type = error = None
-            except Exception as exc:
-                error_type, error = type(exc).__name__, str(exc)
-            elapsed = time.monotonic() - started
-            del payload
-        """, timeout=30)
+        ns = call_paused_client(engine, mib=16, timeout=30, measure_compress=True)
     finally:
         paused.send_signal(signal.SIGCONT)
     outcome = {k: ns[k] for k in ("error_type", "error", "elapsed", "compress_seconds")}

@@ -50,13 +50,6 @@ ROOM_AGAIN = (r"^rpc connections owing their auth token have room again: (\d+) c
               r"room in [\d.]+ s, the oldest first(; \d+ more: [^;]+)*$")
 
 
-@pytest.fixture
-def token_file(tmp_path):
-    path = tmp_path / "engine.token"
-    path.write_text("s3cret-token-for-the-pre-auth-budget\n")
-    path.chmod(0o600)
-    return path
-
 
 def still_open(sock):
     """Whether the engine has left `sock` open (nothing to read, no EOF)."""

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import record_figure
+from conftest import call_paused_client, record_figure
 
 QUIET_SECONDS = 1.5  # the bystander's baseline before the attack
 LABEL_BYTES = 1_400_000  # as measured in issue 16: 40 replies of 1.4 MiB
@@ -107,21 +107,7 @@ def test_a_call_timeout_bounds_the_send_to_a_stopped_client(understudy_engine, c
     paused = client_process("clients/sized_client.py", name="paused")
     paused.send_signal(signal.SIGSTOP)
     try:
-        ns = engine.execute("""
-            import os
-            import time
-            import understudy_engine as u
-
-            payload = os.urandom(12 << 20)
-            started = time.monotonic()
-            try:
-                u.call_service_on_client("paused", "size", payload, timeout=1)
-                error_type = error = None
-            except Exception as exc:
-                error_type, error = type(exc).__name__, str(exc)
-            elapsed = time.monotonic() - started
-            del payload
-        """, timeout=30)
+        ns = call_paused_client(engine, mib=12, timeout=1)
     finally:
         paused.send_signal(signal.SIGCONT)
     outcome = {k: ns[k] for k in ("error_type", "error", "elapsed")}
