@@ -21,8 +21,6 @@ import json
 import os
 import re
 
-import pytest
-
 from conftest import (back_to_baseline, engine_fds, engine_threads, record_figure,
                       wait_closed_by_peer)
 
