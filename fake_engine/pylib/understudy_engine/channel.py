@@ -210,10 +210,10 @@ class BoundedChannel(Channel):
                 self._wait_readable(sock, deadline, count - missing, what)
                 continue
             except OSError as exc:
-                self.stream.close()
+                self.close()  # with the outbox: its writer ends now, not after its idle wait
                 raise EOFError(exc) from None
             if not chunk:
-                self.stream.close()
+                self.close()
                 raise EOFError("connection closed by peer")
             chunks.append(chunk)
             missing -= len(chunk)

@@ -77,6 +77,24 @@ class _Going:
         self.started = started
 
 
+# Every writer thread still running, so that the server's stop can wait for
+# them: a writer left running Python when the interpreter finalizes is frozen
+# mid-frame, with what its frame held never freed.
+_live_writers = set()
+_live_writers_lock = threading.Lock()
+
+
+def join_writers(timeout):
+    """Waits at most `timeout` s for every writer thread to end (their
+    connections are closed first, which wakes them); those still running."""
+    deadline = time.monotonic() + timeout
+    with _live_writers_lock:
+        writers = list(_live_writers)
+    for writer in writers:
+        writer.join(max(0.0, deadline - time.monotonic()))
+    return [writer for writer in writers if writer.is_alive()]
+
+
 class Outbox:
     """One connection's outgoing frames. `channel` (a BoundedChannel) frames
     messages (frame()), closes the connection (close()) and refuses the peer
@@ -154,9 +172,13 @@ class Outbox:
             self._lock.notify()
             return
         writer = threading.Thread(target=self._write, name=self._name, daemon=True)
+        with _live_writers_lock:
+            _live_writers.add(writer)
         try:
             writer.start()
         except RuntimeError as exc:  # "can't start new thread"
+            with _live_writers_lock:
+                _live_writers.discard(writer)
             raise self._channel.reject(f"cannot start a thread to write to it ({exc})") from None
         self._writer = writer
 
@@ -197,6 +219,8 @@ class Outbox:
             with self._lock:
                 if self._writer is threading.current_thread():
                     self._writer = None
+            with _live_writers_lock:
+                _live_writers.discard(threading.current_thread())
 
     def _write_one(self):
         """Frames and writes the next message; False when the writer ends

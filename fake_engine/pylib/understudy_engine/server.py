@@ -42,6 +42,7 @@ from .admission import LISTEN_BACKLOG, AcceptLoop
 from .auth import TokenAuthenticator, TokenFileError, read_token_file
 from .channel import BoundedChannel
 from .connection import EngineConnection
+from . import outbox
 from .frame_budget import FrameBudget
 from .limits import ConnectionBudget, PreAuthBudget
 from .service import EngineService
@@ -463,6 +464,8 @@ class RpcServer:
                 thread.join(timeout=0.01)
             if thread.is_alive():
                 ue.log_error(f"rpc thread {thread.name} did not stop within {join_timeout} s")
+        for writer in outbox.join_writers(max(0.0, deadline - time.monotonic())):
+            ue.log_error(f"rpc writer {writer.name} did not stop within {join_timeout} s")
         self.registry.clear()
         self.monitor.stop()
         if self._socket_files is not None:
