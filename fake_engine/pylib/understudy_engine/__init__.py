@@ -23,6 +23,7 @@ import _understudy_engine as native
 
 from .calls import ClientCalls
 from .deadlocks import EVENT_FIELDS, DeadlockMonitor
+from . import outbox
 from .errors import (ClientDisconnectedError, ClientIndexError, ClientNotFoundError,
                      DeadlockError, EngineCallError, ServiceCallTimeout)
 from .python_runner import PythonRunner, PythonTask
@@ -94,6 +95,9 @@ def _start():
 def _stop(invite_retry):
     """Called by the engine on the main thread when it stops or reloads."""
     rpc_server.stop(invite_retry)
+    # Also after a script's StopServer: no writer may be left running Python
+    # when the interpreter finalizes.
+    outbox.join_writers(2.0)
     scheduler.cancel_all()
 
 
