@@ -143,13 +143,7 @@ run_config() {
     phase_done "$name: scenarios"
     if [ -f "$pfu_package/Python~/site-packages/unity_python/client/unity_client.py" ]; then
       phase "$name: PfU's conformance scenarios, on the sanitized engine"
-      # UT1449StopServerWhileClientIsBusy is left out under the sanitizers for
-      # now: in about one run in five LeakSanitizer reports 136 bytes of Python
-      # objects at the engine's exit (a bound method, a 48-byte object, a
-      # float), most likely the frame of a thread still running when the
-      # interpreter finalizes. It runs, and passes, in the plain build.
       "$harness" run "$root/tests/conformance/pfu/scenarios" --pfu-package "$pfu_package" \
-        --filter '^(?!pfu: UT1449StopServerWhileClientIsBusy).*' \
         --engine "$build/fake_engine/understudy-engine" --jobs 2 \
         --report-dir "$build/pfu-scenario-reports" || status=$?
       phase_done "$name: PfU's scenarios"

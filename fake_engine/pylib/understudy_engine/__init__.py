@@ -20,10 +20,11 @@ itself (see server.py); `settings` holds its command-line settings.
 import json
 
 import _understudy_engine as native
+import unreal_engine as ue
 
 from .calls import ClientCalls
 from .deadlocks import EVENT_FIELDS, DeadlockMonitor
-from . import outbox
+from . import outbox, python_runner
 from .errors import (ClientDisconnectedError, ClientIndexError, ClientNotFoundError,
                      DeadlockError, EngineCallError, ServiceCallTimeout)
 from .python_runner import PythonRunner, PythonTask
@@ -98,6 +99,8 @@ def _stop(invite_retry):
     # Also after a script's StopServer: no writer may be left running Python
     # when the interpreter finalizes.
     outbox.join_writers(2.0)
+    for task in python_runner.join_tasks(2.0):
+        ue.log_error(f"{task.name} did not end within 2 s of the server's stop")
     scheduler.cancel_all()
 
 

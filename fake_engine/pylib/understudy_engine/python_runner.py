@@ -40,6 +40,25 @@ def _server():
     return server
 
 
+# Every task thread still running, so that the engine's stop can wait for
+# them: a thread left running Python when the interpreter finalizes is frozen
+# mid-frame, with what its frame held never freed.
+_running_tasks = set()
+_running_tasks_lock = threading.Lock()
+
+
+def join_tasks(timeout):
+    """Waits at most `timeout` s for every task thread to end (once the
+    server has closed the connections, their calls fail at the next step);
+    those still running."""
+    deadline = time.monotonic() + timeout
+    with _running_tasks_lock:
+        threads = list(_running_tasks)
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return [thread for thread in threads if thread.is_alive()]
+
+
 class PythonTask:
     """What CallAsyncServiceOnClient returns (C#'s Task<dynamic>):
     IsCompleted, IsFaulted, Result (raises the call's error), Exception, and
@@ -51,6 +70,8 @@ class PythonTask:
         self._result = None
         self._exception = None
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        with _running_tasks_lock:
+            _running_tasks.add(self._thread)
         self._thread.start()
 
     def _run(self):
@@ -63,6 +84,8 @@ class PythonTask:
             self._exception = exc
         finally:
             self._done.set()
+            with _running_tasks_lock:
+                _running_tasks.discard(threading.current_thread())
 
     @property
     def IsCompleted(self):
