@@ -59,6 +59,8 @@ import time
 import _understudy_engine as native
 import unreal_engine as ue
 
+from .running_threads import RunningThreads
+
 # The send queue's bound when --max-frame-bytes is 0: the flag's default.
 DEFAULT_LIMIT = 64 << 20
 # A peer that went away is an EPIPE for the writer, not a SIGPIPE.
@@ -77,22 +79,14 @@ class _Going:
         self.started = started
 
 
-# Every writer thread still running, so that the server's stop can wait for
-# them: a writer left running Python when the interpreter finalizes is frozen
-# mid-frame, with what its frame held never freed.
-_live_writers = set()
-_live_writers_lock = threading.Lock()
+# The writer threads still running (join_writers: the server's stop waits for them).
+_live_writers = RunningThreads()
 
 
 def join_writers(timeout):
     """Waits at most `timeout` s for every writer thread to end (their
     connections are closed first, which wakes them); those still running."""
-    deadline = time.monotonic() + timeout
-    with _live_writers_lock:
-        writers = list(_live_writers)
-    for writer in writers:
-        writer.join(max(0.0, deadline - time.monotonic()))
-    return [writer for writer in writers if writer.is_alive()]
+    return _live_writers.join(timeout)
 
 
 class Outbox:
@@ -172,13 +166,11 @@ class Outbox:
             self._lock.notify()
             return
         writer = threading.Thread(target=self._write, name=self._name, daemon=True)
-        with _live_writers_lock:
-            _live_writers.add(writer)
+        _live_writers.add(writer)
         try:
             writer.start()
         except RuntimeError as exc:  # "can't start new thread"
-            with _live_writers_lock:
-                _live_writers.discard(writer)
+            _live_writers.discard(writer)
             raise self._channel.reject(f"cannot start a thread to write to it ({exc})") from None
         self._writer = writer
 
@@ -219,8 +211,7 @@ class Outbox:
             with self._lock:
                 if self._writer is threading.current_thread():
                     self._writer = None
-            with _live_writers_lock:
-                _live_writers.discard(threading.current_thread())
+            _live_writers.discard(threading.current_thread())
 
     def _write_one(self):
         """Frames and writes the next message; False when the writer ends

@@ -30,6 +30,7 @@ import time
 import unreal_engine as ue
 
 from .errors import ClientDisconnectedError, seconds
+from .running_threads import RunningThreads
 
 _ASYNC_POLL_SECONDS = 0.020  # C#'s AwaitOnIterator pollingInterval
 
@@ -40,23 +41,15 @@ def _server():
     return server
 
 
-# Every task thread still running, so that the engine's stop can wait for
-# them: a thread left running Python when the interpreter finalizes is frozen
-# mid-frame, with what its frame held never freed.
-_running_tasks = set()
-_running_tasks_lock = threading.Lock()
+# The task threads still running (join_tasks: the engine's stop waits for them).
+_running_tasks = RunningThreads()
 
 
 def join_tasks(timeout):
     """Waits at most `timeout` s for every task thread to end (once the
     server has closed the connections, their calls fail at the next step);
     those still running."""
-    deadline = time.monotonic() + timeout
-    with _running_tasks_lock:
-        threads = list(_running_tasks)
-    for thread in threads:
-        thread.join(max(0.0, deadline - time.monotonic()))
-    return [thread for thread in threads if thread.is_alive()]
+    return _running_tasks.join(timeout)
 
 
 class PythonTask:
@@ -70,8 +63,7 @@ class PythonTask:
         self._result = None
         self._exception = None
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-        with _running_tasks_lock:
-            _running_tasks.add(self._thread)
+        _running_tasks.add(self._thread)
         self._thread.start()
 
     def _run(self):
@@ -84,8 +76,7 @@ class PythonTask:
             self._exception = exc
         finally:
             self._done.set()
-            with _running_tasks_lock:
-                _running_tasks.discard(threading.current_thread())
+            _running_tasks.discard(threading.current_thread())
 
     @property
     def IsCompleted(self):
