@@ -103,10 +103,17 @@ int run_engine(const EngineOptions& options) {
     });
     control_handler.set_event_sink(
         [server](std::string line) { server->broadcast(std::move(line)); });
-    runtime.set_event_sink([server](const std::string& kind, const std::string& json_text) {
-      server->broadcast(control::encode_event(
-          kind, nlohmann::json::parse(json_text, nullptr, /*allow_exceptions=*/false)));
-    });
+    runtime.set_event_sink(
+        [server, &engine](const std::string& kind, const std::string& json_text) {
+          std::string problem;
+          auto event = control::parse_json(json_text, problem);
+          if (!event) {
+            engine.console().error("the engine's '" + kind +
+                                   "' event cannot go to the harness: " + problem);
+            return;
+          }
+          server->broadcast(control::encode_event(kind, *event));
+        });
     runtime.errors().set_listener([server](const EngineError& error) {
       server->broadcast(control::encode_event("engine_error", control::to_json(error)));
     });

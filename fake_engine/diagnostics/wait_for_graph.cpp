@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 namespace understudy {
 
@@ -62,6 +63,9 @@ void WaitForGraph::end_wait(std::uint64_t id) {
 void WaitForGraph::forget_node(const std::string& node) {
   std::lock_guard lock(mutex_);
   std::erase_if(edges_, [&](const WaitEdge& e) { return e.waiter == node || e.target == node; });
+  std::erase_if(quiet_pairs_, [&](const auto& pair) {
+    return pair.first.first == node || pair.first.second == node;
+  });
 }
 
 std::vector<WaitEdge> WaitForGraph::edges() const {
@@ -73,6 +77,9 @@ std::vector<DeadlockReport> WaitForGraph::take_long_waits(
     std::chrono::steady_clock::duration threshold, std::uint64_t frame) {
   std::lock_guard lock(mutex_);
   const auto now = std::chrono::steady_clock::now();
+  std::erase_if(quiet_pairs_, [&](const auto& pair) {
+    return pair.second.until <= now && pair.second.counted == 0;
+  });
   std::vector<DeadlockReport> reports;
   for (const auto& edge : edges_) {
     const bool known =
@@ -82,7 +89,19 @@ std::vector<DeadlockReport> WaitForGraph::take_long_waits(
       continue;
     }
     reported_long_.push_back(edge.id);
-    reports.push_back(DeadlockReport{false, {edge}, frame});
+    auto& quiet = quiet_pairs_[{edge.waiter, edge.target}];
+    if (now < quiet.until) {
+      ++quiet.counted;
+      continue;
+    }
+    DeadlockReport report{false, {edge}, frame};
+    report.also_waiting = static_cast<std::size_t>(
+        std::count_if(edges_.begin(), edges_.end(), [&](const WaitEdge& other) {
+          return other.id != edge.id && other.waiter == edge.waiter && other.target == edge.target;
+        }));
+    report.not_reported = std::exchange(quiet.counted, 0);
+    quiet.until = now + threshold;
+    reports.push_back(std::move(report));
   }
   return reports;
 }

@@ -12,10 +12,13 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace understudy {
@@ -34,6 +37,12 @@ struct DeadlockReport {
   bool certain = false;         // a closed cycle (true) or a long wait (false)
   std::vector<WaitEdge> edges;  // the cycle in order, closing edge last; or the one long wait
   std::uint64_t detected_frame = 0;
+  // A long wait only: the other waits of the same waiter on the same target
+  // in progress when it was reported, and those past the threshold since the
+  // pair's last report that were not reported on their own (see
+  // take_long_waits).
+  std::size_t also_waiting = 0;
+  std::size_t not_reported = 0;
 
   std::vector<std::string> members() const;  // waiter of each edge, in cycle order
   std::string summary() const;               // one line: "main -> client:a (ping) -> main (spawn)"
@@ -57,7 +66,12 @@ class WaitForGraph {
   std::vector<WaitEdge> edges() const;
 
   // Waits older than `threshold` that are not part of a cycle and were not
-  // reported before; each is returned once.
+  // reported before; each is returned once. One report per waiter and
+  // target per `threshold`: a client that pipelines 40 requests behind a busy
+  // main thread has 40 waits pass the threshold one after another, and a
+  // report costs the engine its threads' stacks under the GIL, so the
+  // others are counted in the next report of that pair (not_reported), not
+  // reported one by one.
   std::vector<DeadlockReport> take_long_waits(std::chrono::steady_clock::duration threshold,
                                               std::uint64_t frame);
 
@@ -66,11 +80,20 @@ class WaitForGraph {
   std::optional<std::vector<WaitEdge>> find_path(const std::string& from,
                                                  const std::string& to) const;
 
+  // Per waiter and target with a long wait reported: until when later long
+  // waits of the pair are only counted, and how many were.
+  struct PairQuiet {
+    std::chrono::steady_clock::time_point until;
+    std::size_t counted = 0;
+  };
+
   mutable std::mutex mutex_;
   std::vector<WaitEdge> edges_;               // REQUIRES: mutex_ held
   std::vector<std::uint64_t> reported_long_;  // REQUIRES: mutex_ held
   std::vector<std::uint64_t> in_cycle_;       // REQUIRES: mutex_ held
   std::uint64_t next_id_ = 1;                 // REQUIRES: mutex_ held
+  // REQUIRES: mutex_ held
+  std::map<std::pair<std::string, std::string>, PairQuiet> quiet_pairs_;
 };
 
 }  // namespace understudy

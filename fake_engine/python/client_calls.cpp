@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "fake_engine/control/control_protocol.h"
 #include "fake_engine/python/embedded_interpreter.h"
 
 namespace py = pybind11;
@@ -51,7 +52,20 @@ void start_client_call(const ClientCall& call, std::function<void(const CallOutc
     params["timeout"] = *call.timeout_seconds;
   }
   auto respond = py::cpp_function([done](bool ok, const std::string& payload) {
-    done(call_outcome_from_json(ok, json::parse(payload, nullptr, false)));
+    // The client's value, as deep as Python's json wrote it: parsed with the
+    // control channel's bound, so that what the harness is sent is what it
+    // reads, and nothing recurses on a value nested thousands deep.
+    std::string problem;
+    auto detail = control::parse_json(payload, problem);
+    if (!detail) {
+      CallOutcome outcome;
+      outcome.kind = "error";
+      outcome.error_type = "UnsendableValue";
+      outcome.message = "the call's outcome cannot go to the harness: " + problem;
+      done(outcome);
+      return;
+    }
+    done(call_outcome_from_json(ok, *detail));
   });
   try {
     py::module_::import("understudy_engine.control")

@@ -58,12 +58,22 @@ py::object run_python_on_main_thread(MainThreadQueue& queue, py::object fn, std:
   return result->get();
 }
 
-void PythonJobBatch::post(py::object fn, std::string name) {
+void PythonJobBatch::post(py::object fn, std::string name, std::uint64_t source) {
   std::lock_guard lock(mutex_);
-  jobs_.emplace_back(std::move(fn), std::move(name));
+  auto& jobs = by_source_[source];
+  if (jobs.empty()) {
+    turns_.push_back(source);
+  }
+  jobs.push_back(Job{std::move(fn), std::move(name)});
+  ++waiting_;
   if (!scheduled_) {
     schedule();
   }
+}
+
+std::size_t PythonJobBatch::waiting() const {
+  std::lock_guard lock(mutex_);
+  return waiting_;
 }
 
 void PythonJobBatch::schedule() {
@@ -71,6 +81,21 @@ void PythonJobBatch::schedule() {
   // If the engine takes no more jobs (it is stopping), the batch never runs
   // and its jobs are dropped with it, as queued jobs are.
   (void)queue_.post("python jobs", [this] { run_batch(); });
+}
+
+PythonJobBatch::Job PythonJobBatch::take_next() {
+  const std::uint64_t source = turns_.front();
+  turns_.pop_front();
+  auto found = by_source_.find(source);
+  Job job = std::move(found->second.front());
+  found->second.pop_front();
+  if (found->second.empty()) {
+    by_source_.erase(found);  // a closed connection leaves nothing behind
+  } else {
+    turns_.push_back(source);  // its next job waits for everyone else's turn
+  }
+  --waiting_;
+  return job;
 }
 
 void PythonJobBatch::run_batch() {
@@ -83,24 +108,26 @@ void PythonJobBatch::run_batch() {
   std::size_t left = 0;
   {
     std::lock_guard lock(mutex_);
-    left = jobs_.size();
+    left = waiting_;
   }
   for (; left > 0 && Clock::now() - started < kBatchTime; --left) {
-    std::pair<py::object, std::string> job;
+    Job job;
     {
       std::lock_guard lock(mutex_);
-      job = std::move(jobs_.front());
-      jobs_.pop_front();
+      if (waiting_ == 0) {
+        break;
+      }
+      job = take_next();
     }
     try {
-      job.first();
+      job.fn();
     } catch (py::error_already_set& e) {
-      console_.error("main-thread job '" + job.second + "' raised:\n" + format_python_error(e));
+      console_.error("main-thread job '" + job.name + "' raised:\n" + format_python_error(e));
     }
   }
   std::lock_guard lock(mutex_);
   scheduled_ = false;
-  if (!jobs_.empty()) {
+  if (waiting_ > 0) {
     schedule();
   }
 }

@@ -4,10 +4,12 @@
 
 #include <pybind11/pybind11.h>
 
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 
 #include "fake_engine/console/console.h"
@@ -32,6 +34,14 @@ pybind11::object run_python_on_main_thread(MainThreadQueue& queue, pybind11::obj
 // when it starts, and for about a millisecond, then queues the next batch
 // behind whatever else is queued, so frames, other jobs and the queue's own
 // pacing of long jobs are not bypassed.
+//
+// Each job comes from a source (a client connection; 0: the engine itself),
+// and the sources take turns, one job each, in the order they first had one
+// waiting; a source's own jobs run in the order it posted them. A client
+// that pipelines 40 requests for the main thread thus delays another
+// client's request by one of its jobs, not 40: in the editors a
+// connection's reader waits for its request's main-thread job before it
+// reads the next one, so no client can queue ahead of everyone there.
 class PythonJobBatch {
  public:
   PythonJobBatch(MainThreadQueue& queue, Console& console) : queue_(queue), console_(console) {}
@@ -42,18 +52,30 @@ class PythonJobBatch {
 
   // Any thread. REQUIRES: GIL held. An exception `fn` raises is logged to the
   // console with its traceback.
-  void post(pybind11::object fn, std::string name);
+  void post(pybind11::object fn, std::string name, std::uint64_t source = 0);
+
+  // Jobs posted and not yet run.
+  std::size_t waiting() const;
 
  private:
+  struct Job {
+    pybind11::object fn;  // touched only with the GIL held
+    std::string name;
+  };
+
   void schedule();  // REQUIRES: mutex_ held
+  // The next job in turn. REQUIRES: mutex_ held, waiting_ > 0.
+  Job take_next();
   void run_batch();
 
   MainThreadQueue& queue_;
   Console& console_;
-  std::mutex mutex_;
-  // The objects are touched only with the GIL held.
-  std::deque<std::pair<pybind11::object, std::string>> jobs_;  // REQUIRES: mutex_ held
-  bool scheduled_ = false;                                     // REQUIRES: mutex_ held
+  mutable std::mutex mutex_;
+  std::unordered_map<std::uint64_t, std::deque<Job>> by_source_;  // REQUIRES: mutex_ held
+  // The sources with jobs waiting, in the order of their next turns.
+  std::deque<std::uint64_t> turns_;  // REQUIRES: mutex_ held
+  std::size_t waiting_ = 0;          // REQUIRES: mutex_ held
+  bool scheduled_ = false;           // REQUIRES: mutex_ held
 };
 
 }  // namespace understudy

@@ -53,6 +53,8 @@ py::dict report_dict(const DeadlockReport& report) {
   d["members"] = report.members();
   d["summary"] = report.summary();
   d["detected_frame"] = report.detected_frame;
+  d["also_waiting"] = report.also_waiting;
+  d["not_reported"] = report.not_reported;
   py::list edges;
   for (const auto& edge : report.edges) {
     edges.append(edge_dict(edge));
@@ -110,10 +112,12 @@ void install_understudy_engine_module(const std::shared_ptr<PythonEngineState>& 
       "released while waiting. TimeoutError after `timeout` seconds.");
   m.def(
       "post_to_main_thread",
-      [weak](py::object fn, std::string name) {
-        engine_of(weak)->python_jobs.post(std::move(fn), std::move(name));
+      [weak](py::object fn, std::string name, std::uint64_t source) {
+        engine_of(weak)->python_jobs.post(std::move(fn), std::move(name), source);
       },
-      py::arg("fn"), py::arg("name") = "job", "Queues fn() for the main thread; returns at once.");
+      py::arg("fn"), py::arg("name") = "job", py::arg("source") = 0,
+      "Queues fn() for the main thread; returns at once. Sources (a connection's id(); 0: the "
+      "engine) take turns, one job each.");
   m.def("drain_main_thread_queue", [weak] {
     auto s = engine_of(weak);
     s->affinity.require("_understudy_engine.drain_main_thread_queue");

@@ -202,6 +202,12 @@ class ProcessDied(AssertionError):
     """A process the test needed exited; the message has its exit code and log."""
 
 
+class ControlProtocolError(AssertionError):
+    """The engine's control channel sent something that is not a JSON line
+    (an engine bug, or a value the engine should have refused); the message
+    shows the line and the engine's log."""
+
+
 def tail(path, lines=LOG_TAIL_LINES):
     """The last `lines` lines of a log. A deadlock report the window would cut
     (it starts before the window) is shown whole first: its header and cycle
@@ -1089,8 +1095,20 @@ class EngineProcess(_Process):
             while True:
                 newline = buffered.find(b"\n")
                 if newline >= 0:
-                    message = json.loads(buffered[:newline])
-                    buffered = buffered[newline + 1:]
+                    raw, buffered = buffered[:newline], buffered[newline + 1:]
+                    try:
+                        message = json.loads(raw)
+                    except ValueError as exc:  # JSONDecodeError and bad UTF-8 alike
+                        raise ControlProtocolError(
+                            f"{self.label} sent a control line that is not JSON ({exc}) while "
+                            f"answering control request {op}: {raw[:200]!r}"
+                            f"{' ...' if len(raw) > 200 else ''}\n"
+                            f"{self.failure_context()}") from None
+                    if not isinstance(message, dict):
+                        raise ControlProtocolError(
+                            f"{self.label} sent a control line that is not a JSON object while "
+                            f"answering control request {op}: {raw[:200]!r}\n"
+                            f"{self.failure_context()}")
                     if message.get("id") != request_id:
                         continue  # an event
                     if not message.get("ok"):

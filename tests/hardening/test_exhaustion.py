@@ -8,13 +8,17 @@ are back to where they were. Also a plain RPyC client that stays quiet
 after connecting, which must not be dropped at registration."""
 
 import re
+import resource
+import socket
 import time
 
-from conftest import back_to_baseline, engine_fds, engine_threads, record_figure
+from conftest import (back_to_baseline, engine_fds, engine_threads, record_figure,
+                      wait_closed_by_peer)
 
 NOFILE = 256  # the engine's RLIMIT_NOFILE in these tests
 FLOOD = 400  # connections the flood tries: more than NOFILE
 RECOVERY_DEADLINE = 5.0  # flood gone -> a new client registered
+THREADLESS_CONNECTIONS = 5  # connections made while no thread can start
 
 
 def flood(client_process, engine):
@@ -146,3 +150,49 @@ def test_faithful_pfu_closes_a_quiet_client_and_says_why(understudy_engine, clie
     engine.assert_no_console(r"went away", since=mark)
     proc.expected_exit = True  # its call fails on the closed connection
     proc.wait_exit(QUIET + 10)
+
+
+def vm_size_bytes(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    raise AssertionError(f"no VmSize in /proc/{pid}/status")
+
+
+def test_accept_survives_threads_that_cannot_start(understudy_engine, understudy_client):
+    """Issue 16: "`can't start new thread` does the same" (the accept thread
+    died for good). A new connection's thread is refused here the way the
+    kernel refuses it when memory or threads run out: the engine's address
+    space is limited to what it maps now and a few MiB, so no thread stack
+    (8 MiB) can be mapped; RLIMIT_NPROC would do it too, but root is exempt
+    from it. Each connection is closed, one warning for the episode says
+    why, the accept thread lives on, and once the limit is lifted a client
+    connects and registers at once."""
+    engine = understudy_engine(socket="tcp")
+    fds, threads = engine_fds(engine), engine_threads(engine)
+    limits = resource.prlimit(engine.pid, resource.RLIMIT_AS)
+    mark = engine.console_mark()
+    resource.prlimit(engine.pid, resource.RLIMIT_AS,
+                     (vm_size_bytes(engine.pid) + (4 << 20), limits[1]))
+    try:
+        for _ in range(THREADLESS_CONNECTIONS):
+            with socket.create_connection(("127.0.0.1", engine.port), timeout=5) as sock:
+                wait_closed_by_peer(sock)
+        warnings = engine.find_console(r"^rpc server cannot take new connections", since=mark)
+        assert [w.text for w in warnings] == [
+            "rpc server cannot take new connections: cannot start a thread for a new "
+            "connection (can't start new thread); such connections are closed; retrying with a "
+            "backoff of up to 0.5 s until resources free up (no more warnings until then)"], \
+            f"expected one warning for the episode, naming the thread; saw " \
+            f"{[r.text for r in engine.find_console('', since=mark)]}"
+    finally:
+        resource.prlimit(engine.pid, resource.RLIMIT_AS, limits)
+    lifted = time.monotonic()
+    client, recovered = connect_after_flood(engine, understudy_client, lifted)
+    engine.wait_for_console(r"^rpc server accepting again after [\d.]+ s \(\d+ failed attempts "
+                            r"to accept\)$", since=mark)
+    client.close()
+    back_to_baseline(engine, fds, threads)
+    record_figure("exhaustion: threads refused -> limit lifted -> new client registered (s)",
+                  f"{recovered:.3f}")

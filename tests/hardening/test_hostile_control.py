@@ -13,10 +13,13 @@ import subprocess
 import sys
 import time
 
+import threading
+
 import pytest
 from conftest import record_figure
 
 import understudy_client as client_library
+from understudy_pytest import ControlProtocolError
 
 OTHER_UID = 65534  # nobody
 ANSWER_TIMEOUT = 10.0
@@ -150,6 +153,63 @@ def test_a_client_value_json_cannot_carry_is_an_error_naming_it(
     assert answer["ok"] is False, answer
     assert answer["error"]["type"] == "NonFiniteNumber", answer
     assert "the call's outcome['value'][1] is nan" in answer["error"]["message"], answer
+
+
+def test_a_client_value_nested_past_the_channels_limit_is_an_error_naming_it(
+        understudy_engine, understudy_client, control_peer):
+    """A client's answer of tuples nested 150 deep (the engine lets RPyC
+    messages nest 200 deep here) is parsed by the engine with the control
+    channel's own bound: the call fails with an error saying why, not with a
+    line the harness would refuse, and the engine serves the next request."""
+    class Nested(client_library.ClientService):
+        def exposed_reading(self):
+            value = 0
+            for _ in range(150):
+                value = (value,)  # tuples: RPyC sends them by value
+            return value
+
+    engine = understudy_engine("--max-message-depth", "200")
+    understudy_client("sensor", service=Nested())
+    peer = control_peer(engine)
+    peer.send(json.dumps({"id": 1, "op": "call", "client": "sensor", "service": "reading"}))
+    answer = peer.answer(1)
+    assert answer["ok"] is False, answer
+    assert answer["error"]["type"] == "UnsendableValue", answer
+    assert "nested deeper than 100 levels" in answer["error"]["message"], answer
+    peer.send(json.dumps({"id": 2, "op": "registry"}))
+    assert peer.answer(2)["ok"] is True
+
+
+def test_the_plugin_names_a_control_line_that_is_not_json(understudy_engine, tmp_path):
+    """What the engine sent as a NaN before it refused them: the plugin's
+    control_request fails naming the line, not with a bare JSONDecodeError.
+    The garbling peer is a real socket standing in for the engine's control
+    path."""
+    engine = understudy_engine()
+    path = tmp_path / "garbling-control.sock"
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(path))
+    listener.listen(1)
+    listener.settimeout(ANSWER_TIMEOUT)
+
+    def answer_with_garbage():
+        with listener, listener.accept()[0] as peer:
+            peer.recv(4096)
+            peer.sendall(b'{"id": 1, "ok": true, "result": <discarded>}\n')
+
+    garbler = threading.Thread(target=answer_with_garbage, daemon=True)
+    garbler.start()
+    real_path, engine.control_path = engine.control_path, path
+    try:
+        with pytest.raises(ControlProtocolError) as failure:
+            engine.control_request("ping", timeout=ANSWER_TIMEOUT)
+    finally:
+        engine.control_path = real_path
+        garbler.join(ANSWER_TIMEOUT)
+    message = str(failure.value)
+    assert "sent a control line that is not JSON" in message, message
+    assert "answering control request ping" in message, message
+    assert "<discarded>" in message, message
 
 
 def rss_kib(pid):

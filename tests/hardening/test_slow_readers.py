@@ -70,6 +70,47 @@ def test_a_peer_that_never_reads_its_large_replies_does_not_hold_the_main_thread
                   f"(closed: {closing.text})", figures)
 
 
+def test_three_peers_never_reading_do_not_hold_the_bystander(understudy_engine, bystander,
+                                                             client_process):
+    """Issue 16: "three such peers stall it one after another (about K x 10
+    s)". Three flooders at once, each with 40 unread 1.4 MiB replies: every
+    one is closed at its frame deadline, and the bystander's slowest call
+    stays under MAX_CALL, as with one flooder. (Measured before this test:
+    4.3-5.6 s, the engine's long-wait reports of the flood's queued jobs
+    taking the GIL for 50-100 ms each.)"""
+    deadline = 3
+    engine = understudy_engine("--frame-deadline", str(deadline), socket="tcp")
+    flooders = [client_process("clients/unread_replies_client.py", name=f"flooder{i}",
+                               args=[str(LABEL_BYTES), str(CALLS)],
+                               ready=r"waiting for SIGUSR2$") for i in range(3)]
+    with bystander(engine) as watch:
+        time.sleep(QUIET_SECONDS)
+        attack_started = time.monotonic()
+        mark = engine.console_mark()
+        for flooder in flooders:
+            flooder.send_signal(signal.SIGUSR2)
+        for flooder in flooders:
+            flooder.wait_for_output(r"reading none of the replies$")
+        engine.wait_until(
+            lambda: len(engine.find_console(
+                r"^closing connection from 127\.0\.0\.1:\d+: peer stopped reading: ",
+                since=mark, severity="warning")) >= 3,
+            f"three 'peer stopped reading' warnings, one per flooder, within the {deadline} s "
+            f"frame deadline", timeout=deadline + 15)
+        attack_ended = time.monotonic()
+        time.sleep(0.3)
+        figures = watch.check(max_stall=0.5, max_call=MAX_CALL)
+    quiet = [c for c in watch.calls if c[0] < attack_started]
+    attacked = [c for c in watch.calls if attack_started <= c[0] < attack_ended]
+    assert attacked, f"the bystander made no call during the attack: {watch.calls}"
+    figures.update(latency_figures(quiet, "quiet"))
+    figures.update(latency_figures(attacked, "attack"))
+    figures["p99_ratio"] = round(figures["attack_p99_ms"] / figures["quiet_p99_ms"], 2)
+    figures["attack_s"] = round(attack_ended - attack_started, 3)
+    record_figure(f"rpc: three peers never reading {CALLS} replies of {LABEL_BYTES} bytes, "
+                  f"bystander", figures)
+
+
 def test_a_queued_flood_past_the_bound_closes_the_connection(understudy_engine, bystander,
                                                              client_process):
     """The queue is bounded: behind the frame going out, at most

@@ -135,8 +135,10 @@ class ClientCalls:
                 future.set_exception(exc)
 
         # The reply arrives on the connection's reader thread; the future is
-        # completed on the main thread.
-        result.add_callback(lambda _: native.post_to_main_thread(settle, f"complete {service}"))
+        # completed on the main thread, taking turns with the connection's
+        # requests (one job per connection a turn).
+        result.add_callback(
+            lambda _: native.post_to_main_thread(settle, f"complete {service}", id(conn)))
         self._scheduler.watch(future, conn, result, started, expiry, settle)
         return future
 

@@ -319,7 +319,8 @@ class EngineConnection(rpyc.Connection):
             return call()
 
         try:
-            native.post_to_main_thread(lambda: self._run_and_reply(seq, started_call), api)
+            native.post_to_main_thread(lambda: self._run_and_reply(seq, started_call), api,
+                                      id(self))
         except Exception:  # the engine is stopping and takes no more jobs
             self._hooks.monitor.end(wait)
             self._send_exception(seq)

@@ -325,6 +325,13 @@ def describe(report, frames):
         lines.append(
             f"  {edge['waiter']} waits for {edge['target']} ({edge['what']}) since frame "
             f"{edge['since_frame']}, {edge['waited_seconds']:.3f} s, on thread {edge['thread']}")
+    if report.get("also_waiting") or report.get("not_reported"):
+        waiter, target = report["edges"][0]["waiter"], report["edges"][0]["target"]
+        lines.append(
+            f"  {waiter} has {report.get('also_waiting', 0)} more waits for {target} in "
+            f"progress; {report.get('not_reported', 0)} others of its waits for {target} "
+            f"passed the long-wait threshold since the last report (one report per waiter "
+            f"and target per threshold)")
     for node, pid in report.get("client_pids", {}).items():
         lines.append(f"  {node} is process {pid} (a client built on understudy_client dumps "
                      "its stacks to its log on SIGUSR1)")
