@@ -7,6 +7,8 @@
 #include <set>
 #include <sstream>
 
+#include "common/install_layout.h"
+
 namespace understudy {
 
 namespace {
@@ -520,7 +522,7 @@ std::string known_builtins() {
 }
 
 std::filesystem::path shipped_schema_folder(const std::string& binding) {
-  return std::filesystem::path(UNDERSTUDY_SCHEMA_DIR) / binding;
+  return InstallLayout::locate("share/understudy/engine/schema", UNDERSTUDY_SCHEMA_DIR) / binding;
 }
 
 }  // namespace understudy

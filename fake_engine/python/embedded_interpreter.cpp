@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/install_layout.h"
 #include "fake_engine/core/huge_page_heap.h"
 #include "fake_engine/python/huge_page_arenas.h"
 
@@ -48,7 +49,7 @@ std::filesystem::path EmbeddedInterpreter::engine_pylib_dir() {
   if (const char* dir = std::getenv("UNDERSTUDY_PYLIB"); dir != nullptr && *dir != '\0') {
     return dir;
   }
-  return UNDERSTUDY_PYLIB_DIR;
+  return InstallLayout::locate("share/understudy/engine/pylib", UNDERSTUDY_PYLIB_DIR);
 }
 
 std::optional<std::string> check_script(const std::filesystem::path& script) {

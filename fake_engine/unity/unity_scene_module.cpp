@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "common/install_layout.h"
 #include "fake_engine/python/python_runtime.h"
 #include "fake_engine/unreal/unreal_binding.h"
 
@@ -477,8 +478,10 @@ void install_unity_scene_module(const std::shared_ptr<PythonEngineState>& state)
   sys.attr("modules")["_unity_scene"] = m;
   // UnityEngine, UnityEditor, System and clr themselves are Python.
   py::list path = sys.attr("path");
-  if (!path.contains(UNDERSTUDY_UNITY_PYLIB_DIR)) {
-    path.append(UNDERSTUDY_UNITY_PYLIB_DIR);
+  const std::string pylib =
+      InstallLayout::locate("share/understudy/engine/unity/pylib", UNDERSTUDY_UNITY_PYLIB_DIR);
+  if (!path.contains(pylib)) {
+    path.append(pylib);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/install_layout.h"
 #include "harness/cli/number_checks.h"
 #include "harness/cli/stop_signals.h"
 #include "harness/process/child_process.h"
@@ -38,6 +39,13 @@ bool report_dir_usable(const std::filesystem::path& dir,
   std::cerr << "understudy: error: cannot write reports to " << dir.string() << ": " << problem
             << "\n";
   return false;
+}
+
+// Where understudy_client and the stress workers are: harness/pylib in the
+// source tree, or the Python folder the install put them in (where Debian's
+// python3 finds them anyway).
+std::filesystem::path client_pylib() {
+  return InstallLayout::locate(UNDERSTUDY_INSTALL_PYTHONDIR, UNDERSTUDY_CLIENT_PYLIB);
 }
 
 // Python for Unity's package folder for this run: `given` (--pfu-package),
@@ -177,7 +185,11 @@ int main(int argc, char** argv) {
   int jobs = 1;
   std::uint64_t seed = 1;
   std::filesystem::path report_dir = "understudy-reports";
-  std::filesystem::path engine = UNDERSTUDY_ENGINE_BINARY;
+  // Installed, the engine is the one beside this program.
+  std::filesystem::path engine =
+      InstallLayout::installed_prefix().empty()
+          ? std::filesystem::path(UNDERSTUDY_ENGINE_BINARY)
+          : InstallLayout::executable().parent_path() / "understudy-engine";
   if (const char* e = std::getenv("UNDERSTUDY_ENGINE"); e != nullptr && *e) {
     engine = e;
   }
@@ -392,7 +404,7 @@ int main(int argc, char** argv) {
     stress_options.loopback_baseline = !no_loopback;
     stress_options.engine_binary = std::filesystem::absolute(engine);
     stress_options.python = UNDERSTUDY_PYTHON_EXECUTABLE;
-    stress_options.pylib = UNDERSTUDY_CLIENT_PYLIB;
+    stress_options.pylib = client_pylib();
     stress_options.work_dir = std::filesystem::absolute(report_dir) / "stress-logs";
     stress_options.live_progress = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
     std::error_code ignored;
@@ -496,7 +508,7 @@ int main(int argc, char** argv) {
   options.seed = seed;
   options.run.engine_binary = std::filesystem::absolute(engine);
   options.run.python = UNDERSTUDY_PYTHON_EXECUTABLE;
-  options.run.client_pylib = UNDERSTUDY_CLIENT_PYLIB;
+  options.run.client_pylib = client_pylib();
   if (!redis_url.empty()) {
     options.run.redis_url = redis_url;
   }
