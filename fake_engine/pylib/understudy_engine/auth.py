@@ -14,11 +14,12 @@ another user if the mode were loosened."""
 
 import hmac
 import os
-import socket
 import stat
 import struct
 
 from rpyc.utils.authenticators import AuthenticationError
+
+from .peer_lookup import unix_peer_credentials
 
 
 class TokenFileError(RuntimeError):
@@ -121,8 +122,7 @@ def _why_wrong(received):
 def same_user_peer(sock):
     """(None, (pid, uid)) if the process at the other end of Unix socket
     `sock` runs as this process's user, else (why it is refused, (pid, uid))."""
-    creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-    pid, uid, _gid = struct.unpack("3i", creds)
+    pid, uid = unix_peer_credentials(sock)
     own = os.geteuid()
     if uid != own:
         return f"uid {uid} is not the engine's user (uid {own})", (pid, uid)

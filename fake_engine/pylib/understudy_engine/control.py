@@ -4,6 +4,7 @@ to clients on each of the three paths). The C++ ControlServer calls these
 with a `respond(ok, json_text)` callable that answers the request."""
 
 import ast
+import builtins
 import json
 import math
 import time
@@ -13,6 +14,11 @@ import _understudy_engine as native
 import unreal_engine as ue
 
 from . import errors
+
+# The namespace the harness's python steps run in: shared, so that a
+# scenario's python steps see each other's names. A reload starts a new one.
+# (Clients' `execute` gets a new namespace per call, as in PfU.)
+engine_globals = {"__name__": "__understudy__", "__builtins__": builtins}
 
 _KINDS = [
     (errors.ClientNotFoundError, "no_client"),
@@ -79,8 +85,6 @@ def _error_payload(exc):
 def handle_python(params, respond):
     """Main thread. Runs code in the engine's shared namespace; answers the
     value of its last statement when that is an expression, else null."""
-    from .server import engine_globals
-
     code = params.get("code", "")
     try:
         # Like an interactive prompt: statements run, and the value of a
