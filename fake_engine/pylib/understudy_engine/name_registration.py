@@ -93,16 +93,14 @@ class NameRegistration:
             info.nameless()
             ue.log_warning(f"client from {info.peer} failed to register: {exc!r}; closing it")
             return False
-        info.named(name)
-        self._registry.add(info.name, conn)
+        info.named(name, lambda: self._registry.add(info.name, conn))
         ue.log(f"client {info.name!r} connected from {info.peer} (connection {info.conn_id})")
         return True
 
     def _answered(self, conn, info, name):
         waited = time.monotonic() - info.asked_name_at
-        if not info.named(name):
+        if not info.named(name, lambda: self._registry.add(info.name, conn)):
             return  # it disconnected meanwhile
-        self._registry.add(info.name, conn)
         late = "" if waited < LATE_ANSWER_S else \
             f"; it answered client_name() {waited:.1f} s after connecting"
         ue.log(f"client {info.name!r} connected from {info.peer} (connection {info.conn_id}{late})")

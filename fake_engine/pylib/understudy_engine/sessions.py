@@ -49,14 +49,18 @@ class ClientInfo:
         self.asked_name_at = time.monotonic()
         self._set_name(None)
 
-    def named(self, name):
-        """The client answered `name`; False if it is no longer asking (it
-        disconnected meanwhile)."""
+    def named(self, name, register):
+        """The client answered `name`: `register()` enters it in the registry
+        with the change, under the lock, so that a disconnect (close()) sees
+        either a client still asking, or one already registered that it
+        removes, never one about to be registered after it left. False if it
+        is no longer asking (it disconnected meanwhile)."""
         with self._lock:
             if self.registration != "asking":
                 return False
             self._set_name(str(name))
             self.registration = "named"
+            register()
             return True
 
     def nameless(self):
