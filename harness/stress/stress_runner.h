@@ -15,6 +15,12 @@
 // frames the load stretched; memory, threads and descriptors per client; the
 // time for every client to connect and register; and warnings whenever the
 // load generator or the machine, not the target, was the limit.
+//
+// The parts, a file each in this folder: TargetStep (one target at one client
+// count), StressTarget (the engine or the plain server), WorkerFleet (the
+// client processes), SampleCollector (their timings), ProgressLine,
+// step_results (the report's figures), load_warnings, baseline_comparison,
+// LoopbackBaseline and ProcessProbe.
 #pragma once
 
 #include <iosfwd>
