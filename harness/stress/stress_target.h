@@ -1,0 +1,72 @@
+// StressTarget: what one step of a stress run loads: the engine, or the
+// plain RPyC baseline server (harness/pylib/understudy_stress/plain_server.py)
+// that answers the same control requests, as a child process with its
+// control channel.
+//
+// Contract:
+// - start_engine and start_plain return once the target listens for RPC and
+//   its control channel is open, within 15 s, or throw StressStepError
+//   naming what did not happen and the target's log. The log goes to
+//   `log_dir` (engine.log, plain-server.log).
+// - request() returns the answer's "result"; it throws StressStepError when
+//   the target does not answer within `timeout` or refuses the request
+//   (ok = false), with the log to read.
+// - stop() asks the engine to stop over its control channel and gives it
+//   10 s to exit, so that it ends as it would for a user; what is still
+//   running then, and the plain server at once, is stopped by its pid.
+//   Safe to call twice. Destroying a target that was not stopped stops its
+//   process by its pid (ChildProcess), without asking.
+// - Not thread-safe: the step's thread alone uses it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+
+#include "harness/control/control_client.h"
+#include "harness/process/child_process.h"
+#include "harness/stress/stress_options.h"
+
+namespace understudy::harness {
+
+class StressTarget {
+ public:
+  static StressTarget start_engine(const StressOptions& options,
+                                   const std::filesystem::path& log_dir,
+                                   const std::filesystem::path& control_socket);
+  // The plain server sends its calls' timings to the collector itself: it
+  // makes the engine -> client calls that the engine makes elsewhere.
+  static StressTarget start_plain(const StressOptions& options,
+                                  const std::filesystem::path& log_dir,
+                                  const std::filesystem::path& control_socket,
+                                  const std::filesystem::path& collector_socket);
+
+  const std::string& name() const { return name_; }  // "the engine", for messages
+  bool is_engine() const { return is_engine_; }
+  const std::string& rpc() const { return rpc_; }  // the address clients connect to
+  pid_t pid() const { return process_->pid(); }
+  bool running() { return process_->running(); }
+
+  // "read LOG (exited with code 1)": the end of every message about it.
+  std::string log_hint() const;
+
+  nlohmann::json request(nlohmann::json body, std::chrono::milliseconds timeout);
+  void stop();
+
+ private:
+  StressTarget(std::string name, bool is_engine, std::unique_ptr<ChildProcess> process)
+      : name_(std::move(name)), is_engine_(is_engine), process_(std::move(process)) {}
+
+  std::string name_;
+  bool is_engine_;
+  std::unique_ptr<ChildProcess> process_;
+  std::unique_ptr<ControlClient> control_;
+  std::string rpc_;
+};
+
+}  // namespace understudy::harness

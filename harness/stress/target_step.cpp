@@ -1,0 +1,168 @@
+#include "harness/stress/target_step.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "harness/run/private_folder.h"
+#include "harness/stress/load_warnings.h"
+#include "harness/stress/process_probe.h"
+#include "harness/stress/step_error.h"
+#include "harness/stress/step_results.h"
+#include "reports/detail/text.h"
+
+namespace understudy::harness {
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+namespace {
+
+// The engine's ClientCallLoad (fake_engine/load/), asked to call every
+// client's `noop` on each engine path; the plain server takes the same
+// request.
+json engine_load_request(const StressOptions& o, const std::vector<std::string>& client_names) {
+  json paths = json::object();
+  for (const auto& p : o.engine_paths) {
+    paths[p] = o.engine_rate > 0 ? json{{"rate", o.engine_rate}} : json{{"depth", o.engine_depth}};
+  }
+  return {{"op", "load_start"},
+          {"clients", client_names},
+          {"service", "noop"},
+          {"paths", paths},
+          {"timeout", 30}};
+}
+
+}  // namespace
+
+reports::StressStep TargetStep::run() {
+  step_.target = engine_ ? "engine" : "plain RPyC";
+  const int per_process = std::max(1, o_.connections_per_process);
+  step_.processes = (clients_ + per_process - 1) / per_process;
+  step_.clients = step_.processes * per_process;
+  const auto dir =
+      o_.work_dir / ((engine_ ? "engine-" : "plain-") + std::to_string(step_.clients) + "-clients");
+  std::filesystem::create_directories(dir);
+  step_.log_dir = dir.string();
+  // Unix socket paths are limited to 107 bytes: sockets live in a short
+  // private folder of their own, removed with it (on an interruption too).
+  const PrivateFolder socket_folder(std::filesystem::temp_directory_path(), "understudy-");
+  const auto& sockets = socket_folder.path();
+  SampleCollector collector(sockets / "collector.sock");
+  StressTarget target = engine_ ? StressTarget::start_engine(o_, dir, sockets / "control.sock")
+                                : StressTarget::start_plain(o_, dir, sockets / "control.sock",
+                                                            collector.socket_path());
+  WorkerFleet fleet(o_, step_.processes, per_process, collector);
+  try {
+    register_clients(target, fleet, dir);
+    apply_load(target, collector, fleet);
+  } catch (...) {
+    fleet.stop();
+    target.stop();
+    throw;
+  }
+  fleet.stop();
+  target.stop();
+  return step_;
+}
+
+// Clients: real processes, each with its connections registered.
+void TargetStep::register_clients(StressTarget& target, WorkerFleet& fleet,
+                                  const std::filesystem::path& dir) {
+  if (const auto usage = read_process_usage(target.pid())) {
+    step_.rss_before_bytes = usage->rss_bytes;
+    step_.threads_before = usage->threads;
+    step_.fds_before = usage->open_fds;
+  }
+  const auto started = Clock::now();
+  fleet.start(target.rpc(), dir);
+  fleet.await_registration(
+      target, started + milliseconds(30000 + 250 * static_cast<std::int64_t>(step_.clients)));
+  step_.registration_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  if (const auto usage = read_process_usage(target.pid())) {
+    step_.rss_registered_bytes = usage->rss_bytes;
+    step_.threads_registered = usage->threads;
+    step_.fds_registered = usage->open_fds;
+    step_.memory_per_client_bytes =
+        (static_cast<double>(usage->rss_bytes) - static_cast<double>(step_.rss_before_bytes)) /
+        step_.clients;
+  }
+  progress_.keep("registered " + std::to_string(step_.clients) + " clients in " +
+                 reports::detail::fixed(step_.registration_seconds, 2) + " s");
+}
+
+void TargetStep::apply_load(StressTarget& target, SampleCollector& collector, WorkerFleet& fleet) {
+  std::uint64_t first_frame = 0;
+  if (engine_) {
+    first_frame = target.request({{"op", "ping"}}, milliseconds(5000)).value("frame", 0ULL);
+  }
+  const auto cpu_before = read_machine_cpu();
+  const auto target_before = read_process_usage(target.pid()).value_or(ProcessUsage{});
+  collector.since_mark();  // the first progress line counts from here
+  const auto load_start = Clock::now();
+  collector.send_to_all('G');
+  const bool engine_paths = !o_.engine_paths.empty();
+  if (engine_paths) {
+    target.request(engine_load_request(o_, fleet.client_names()), milliseconds(10000));
+  }
+  show_load_progress(target, collector, fleet, load_start);
+  json engine_load;
+  if (engine_paths) {
+    engine_load = target.request({{"op", "load_stop"}}, milliseconds(40000));
+  }
+  const auto load_seconds = std::chrono::duration<double>(Clock::now() - load_start).count();
+  if (!collector.wait_summaries("done", static_cast<std::size_t>(step_.processes),
+                                milliseconds(60000))) {
+    throw StressStepError("not every worker finished its calls within 60 s after the load (" +
+                          fleet.describe() + ")");
+  }
+  step_.machine_busy = busy_fraction(cpu_before, read_machine_cpu());
+  const auto target_after = read_process_usage(target.pid()).value_or(ProcessUsage{});
+  step_.target_cpu_seconds = target_after.cpu_seconds - target_before.cpu_seconds;
+  step_.target_cpu_wait_seconds =
+      std::max(0.0, target_after.cpu_wait_seconds - target_before.cpu_wait_seconds);
+  step_.seconds = std::chrono::duration<double>(o_.duration).count();
+  if (engine_) {
+    step_.has_frames = true;
+    step_.frames = frame_figures(
+        target.request({{"op", "frames"}, {"since", first_frame}}, milliseconds(5000)));
+  }
+
+  const auto snapshot = collector.snapshot();
+  step_.paths = step_path_results(o_, engine_, snapshot, engine_load, load_seconds);
+  for (const auto& p : step_.paths) {
+    step_.total_per_second += p.per_second;
+  }
+  if (engine_) {
+    step_.warnings = engine_pace_warnings(o_, engine_load);
+  }
+  for (auto& w : load_warnings(step_, snapshot, o_.rate > 0)) {
+    step_.warnings.push_back(std::move(w));
+  }
+  step_.error_examples = error_examples(snapshot);
+  collector.send_to_all('Q');
+}
+
+// Paces the load's duration, a line a second, and ends it early when the
+// target or a launcher dies rather than waiting out the duration.
+void TargetStep::show_load_progress(StressTarget& target, SampleCollector& collector,
+                                    WorkerFleet& fleet, Clock::time_point start) {
+  const auto end = start + o_.duration;
+  while (Clock::now() < end) {
+    std::this_thread::sleep_for(std::min<Clock::duration>(milliseconds(1000), end - Clock::now()));
+    fleet.check_launchers();
+    if (!target.running()) {
+      throw StressStepError(target.name() + " exited under load; " + target.log_hint());
+    }
+    const auto last_second = collector.since_mark();
+    const auto elapsed = Clock::now() - start;
+    std::optional<json> engine_frames;
+    if (engine_) {
+      engine_frames = target.request({{"op", "frames"}}, milliseconds(5000));
+    }
+    progress_.replace(load_progress_text(step_.target, step_.clients, elapsed, o_.duration,
+                                         last_second, engine_frames));
+  }
+}
+
+}  // namespace understudy::harness
