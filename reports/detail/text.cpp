@@ -198,6 +198,16 @@ std::string duration(double seconds) {
   return buffer;
 }
 
+std::string milliseconds(double ms) {
+  if (ms >= 1000) {
+    return fixed(ms / 1000, 2) + " s";
+  }
+  if (ms >= 1) {
+    return fixed(ms, 2) + " ms";
+  }
+  return fixed(ms * 1000, 1) + " us";
+}
+
 void write_file(const std::filesystem::path& path, std::string_view contents) {
   std::filesystem::path temporary = path;
   temporary += ".partial";

@@ -24,6 +24,10 @@ std::string escape_xml(std::string_view text, bool in_attribute = false);
 inline std::string html_text(std::string_view text) {
   return escape_xml(text);
 }
+// For HTML and SVG attribute values: escape_xml(text, true).
+inline std::string html_attribute(std::string_view text) {
+  return escape_xml(text, true);
+}
 
 // Sanitized text as one or more CDATA sections: "]]>" cannot occur inside one,
 // so it is split across two sections.
@@ -35,6 +39,9 @@ std::string fixed(double value, int decimals);
 std::string number(double value);
 // For people: "840 ms", "2.31 s", "3 min 05 s".
 std::string duration(double seconds);
+// For latencies side by side, three figures or so: "1.25 ms", "840.0 us",
+// "2.31 s".
+std::string milliseconds(double ms);
 
 // Writes the whole file or throws std::runtime_error naming it. Written to a
 // sibling temporary first and renamed, so a CI job collecting reports never
