@@ -1282,10 +1282,15 @@ def pytest_addoption(parser):
 
 
 def _engine_binary(config):
-    path = config.getoption("--understudy-engine") or os.environ.get("UNDERSTUDY_ENGINE")
+    """The engine to start: --understudy-engine, else $UNDERSTUDY_ENGINE, else
+    understudy-engine on PATH (where the installed package puts it), so that
+    an installed plugin needs no configuration."""
+    path = (config.getoption("--understudy-engine") or os.environ.get("UNDERSTUDY_ENGINE")
+            or shutil.which("understudy-engine"))
     if not path:
-        pytest.fail("understudy_pytest: no engine binary; pass --understudy-engine PATH or set "
-                    "UNDERSTUDY_ENGINE (see the docstring of understudy_pytest)", pytrace=False)
+        pytest.fail("understudy_pytest: no engine binary; pass --understudy-engine PATH, set "
+                    "UNDERSTUDY_ENGINE, or put understudy-engine on PATH (see the docstring of "
+                    "understudy_pytest)", pytrace=False)
     if not os.access(path, os.X_OK):
         pytest.fail(f"understudy_pytest: the engine binary {path} is not an executable file "
                     "(build it: ninja understudy-engine)", pytrace=False)
