@@ -22,7 +22,8 @@ from .waits import STARTUP_TIMEOUT
 def pytest_addoption(parser):
     group = parser.getgroup("understudy", "Understudy engine and clients")
     group.addoption("--understudy-engine", default=None, metavar="PATH",
-                    help="the understudy-engine binary (default: $UNDERSTUDY_ENGINE)")
+                    help="the understudy-engine binary (default: $UNDERSTUDY_ENGINE, else "
+                         "understudy-engine on PATH)")
     group.addoption("--understudy-python", default=None, metavar="PATH",
                     help="interpreter for client_process (default: the one running pytest)")
     group.addoption("--understudy-pfu-package", default=None, metavar="DIR",
@@ -31,11 +32,15 @@ def pytest_addoption(parser):
 
 
 def _engine_binary(config):
-    path = config.getoption("--understudy-engine") or os.environ.get("UNDERSTUDY_ENGINE")
+    """The engine to start: --understudy-engine, else $UNDERSTUDY_ENGINE, else
+    understudy-engine on PATH (where the installed package puts it), so that
+    an installed plugin needs no configuration."""
+    path = (config.getoption("--understudy-engine") or os.environ.get("UNDERSTUDY_ENGINE")
+            or shutil.which("understudy-engine"))
     if not path:
-        pytest.fail("understudy_pytest: no engine binary; pass --understudy-engine PATH or set "
-                    "UNDERSTUDY_ENGINE (see harness/pylib/understudy_pytest/README.md)",
-                    pytrace=False)
+        pytest.fail("understudy_pytest: no engine binary; pass --understudy-engine PATH, set "
+                    "UNDERSTUDY_ENGINE, or put understudy-engine on PATH (see "
+                    "harness/pylib/understudy_pytest/README.md)", pytrace=False)
     if not os.access(path, os.X_OK):
         pytest.fail(f"understudy_pytest: the engine binary {path} is not an executable file "
                     "(build it: ninja understudy-engine)", pytrace=False)
