@@ -13,10 +13,11 @@
 
 #include <chrono>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "common/mutex.h"
 
 namespace understudy {
 
@@ -62,15 +63,15 @@ class WaitForGraph {
                                               std::uint64_t frame);
 
  private:
-  // REQUIRES: mutex_ held. A path of edges from `from` to `to`, if any.
+  // A path of edges from `from` to `to`, if any.
   std::optional<std::vector<WaitEdge>> find_path(const std::string& from,
-                                                 const std::string& to) const;
+                                                 const std::string& to) const REQUIRES(mutex_);
 
-  mutable std::mutex mutex_;
-  std::vector<WaitEdge> edges_;               // REQUIRES: mutex_ held
-  std::vector<std::uint64_t> reported_long_;  // REQUIRES: mutex_ held
-  std::vector<std::uint64_t> in_cycle_;       // REQUIRES: mutex_ held
-  std::uint64_t next_id_ = 1;                 // REQUIRES: mutex_ held
+  mutable Mutex mutex_;
+  std::vector<WaitEdge> edges_ GUARDED_BY(mutex_);
+  std::vector<std::uint64_t> reported_long_ GUARDED_BY(mutex_);
+  std::vector<std::uint64_t> in_cycle_ GUARDED_BY(mutex_);
+  std::uint64_t next_id_ GUARDED_BY(mutex_) = 1;
 };
 
 }  // namespace understudy

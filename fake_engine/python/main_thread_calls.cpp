@@ -59,7 +59,7 @@ py::object run_python_on_main_thread(MainThreadQueue& queue, py::object fn, std:
 }
 
 void PythonJobBatch::post(py::object fn, std::string name) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   jobs_.emplace_back(std::move(fn), std::move(name));
   if (!scheduled_) {
     schedule();
@@ -82,13 +82,13 @@ void PythonJobBatch::run_batch() {
   const auto started = Clock::now();
   std::size_t left = 0;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     left = jobs_.size();
   }
   for (; left > 0 && Clock::now() - started < kBatchTime; --left) {
     std::pair<py::object, std::string> job;
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       job = std::move(jobs_.front());
       jobs_.pop_front();
     }
@@ -98,7 +98,7 @@ void PythonJobBatch::run_batch() {
       console_.error("main-thread job '" + job.second + "' raised:\n" + format_python_error(e));
     }
   }
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   scheduled_ = false;
   if (!jobs_.empty()) {
     schedule();

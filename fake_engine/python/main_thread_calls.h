@@ -5,11 +5,11 @@
 #include <pybind11/pybind11.h>
 
 #include <deque>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
 
+#include "common/mutex.h"
 #include "fake_engine/console/console.h"
 #include "fake_engine/core/main_thread_queue.h"
 
@@ -45,15 +45,15 @@ class PythonJobBatch {
   void post(pybind11::object fn, std::string name);
 
  private:
-  void schedule();  // REQUIRES: mutex_ held
+  void schedule() REQUIRES(mutex_);
   void run_batch();
 
   MainThreadQueue& queue_;
   Console& console_;
-  std::mutex mutex_;
+  Mutex mutex_;
   // The objects are touched only with the GIL held.
-  std::deque<std::pair<pybind11::object, std::string>> jobs_;  // REQUIRES: mutex_ held
-  bool scheduled_ = false;                                     // REQUIRES: mutex_ held
+  std::deque<std::pair<pybind11::object, std::string>> jobs_ GUARDED_BY(mutex_);
+  bool scheduled_ GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace understudy
