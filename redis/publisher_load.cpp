@@ -352,7 +352,7 @@ std::string PublishReport::describe() const {
 
 bool DeliveryLedger::record(std::string_view payload) {
   const auto message = parse_load_message(payload);
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   ++total_;
   if (!message || message->seq == 0) {
     ++foreign_;
@@ -378,29 +378,29 @@ bool DeliveryLedger::record(std::string_view payload) {
 }
 
 DeliveryLedger::Deliveries DeliveryLedger::deliveries(int publisher) const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   const auto track = tracks_.find(publisher);
   return track == tracks_.end() ? Deliveries{} : track->second.deliveries;
 }
 
 bool DeliveryLedger::received(int publisher, std::uint64_t seq) const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   const auto track = tracks_.find(publisher);
   return track != tracks_.end() && seq < track->second.seen.size() && track->second.seen[seq];
 }
 
 std::uint64_t DeliveryLedger::total_received() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return total_;
 }
 
 std::uint64_t DeliveryLedger::foreign() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return foreign_;
 }
 
 std::vector<int> DeliveryLedger::publishers() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   std::vector<int> ids;
   for (const auto& [id, track] : tracks_) {
     ids.push_back(id);

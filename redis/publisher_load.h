@@ -20,13 +20,13 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/mutex.h"
 #include "redis/redis_client.h"
 #include "redis/status.h"
 
@@ -114,10 +114,10 @@ class DeliveryLedger {
     std::vector<bool> seen;  // by sequence number
     Deliveries deliveries;
   };
-  mutable std::mutex mutex_;
-  std::map<int, Track> tracks_;  // REQUIRES: mutex_ held
-  std::uint64_t foreign_ = 0;    // REQUIRES: mutex_ held
-  std::uint64_t total_ = 0;      // REQUIRES: mutex_ held
+  mutable Mutex mutex_;
+  std::map<int, Track> tracks_ GUARDED_BY(mutex_);
+  std::uint64_t foreign_ GUARDED_BY(mutex_) = 0;
+  std::uint64_t total_ GUARDED_BY(mutex_) = 0;
 };
 
 // Every sequence number 1..sent is either delivered or lost, and a lost one

@@ -20,6 +20,8 @@ fi
 # A unity build (sources compiled a batch at a time, see CMakeLists.txt): a
 # fresh build in about 6 minutes of a 2-core machine instead of 7. For
 # editing, a build folder of your own without it rebuilds one file at a time
-# (CMakePresets.json's dev presets).
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_UNITY_BUILD=ON
+# (CMakePresets.json's dev presets). UNDERSTUDY_BUILD_TYPE picks the build
+# type, RelWithDebInfo unless set: CI builds Release, as packagers do.
+build_type=${UNDERSTUDY_BUILD_TYPE:-RelWithDebInfo}
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="$build_type" -DCMAKE_UNITY_BUILD=ON
 cmake --build build -j "$(nproc)"

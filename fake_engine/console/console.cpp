@@ -34,7 +34,7 @@ void Console::write(Severity severity, std::string text) {
   record.text = std::move(text);
   std::vector<ConsoleListener> listeners;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     record.sequence = dropped_ + records_.size() + 1;
     records_.push_back(record);
     ++counts_[static_cast<std::size_t>(severity)];
@@ -57,7 +57,7 @@ void Console::write(Severity severity, std::string text) {
 }
 
 std::vector<ConsoleRecord> Console::records(std::uint64_t after) const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   const auto first = std::min<std::uint64_t>(std::max(after, dropped_) - dropped_, records_.size());
   return {records_.begin() + static_cast<std::ptrdiff_t>(first), records_.end()};
 }
@@ -66,7 +66,7 @@ std::optional<ConsoleRecord> Console::wait_for(
     const std::function<bool(const ConsoleRecord&)>& match, std::chrono::milliseconds timeout,
     std::uint64_t after) const {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::unique_lock lock(mutex_);
+  MutexLock lock(mutex_);
   // Sequences, not indices: records may be dropped from the front meanwhile.
   std::uint64_t next = after + 1;
   while (true) {
@@ -80,17 +80,17 @@ std::optional<ConsoleRecord> Console::wait_for(
     if (std::chrono::steady_clock::now() >= deadline) {
       return std::nullopt;
     }
-    appended_.wait_until(lock, deadline);
+    lock.wait_until(appended_, deadline);
   }
 }
 
 void Console::add_listener(ConsoleListener listener) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   listeners_.push_back(std::move(listener));
 }
 
 std::size_t Console::count(Severity severity) const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return counts_[static_cast<std::size_t>(severity)];
 }
 

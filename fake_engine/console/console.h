@@ -14,11 +14,12 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "common/mutex.h"
 
 namespace understudy {
 
@@ -71,12 +72,12 @@ class Console {
   const bool echo_;
   const std::chrono::steady_clock::time_point created_ = std::chrono::steady_clock::now();
   const std::size_t kept_records_;
-  mutable std::mutex mutex_;
+  mutable Mutex mutex_;
   mutable std::condition_variable appended_;
-  std::deque<ConsoleRecord> records_;       // REQUIRES: mutex_ held; sequences dropped_+1 ...
-  std::uint64_t dropped_ = 0;               // REQUIRES: mutex_ held; records no longer kept
-  std::size_t counts_[3] = {};              // REQUIRES: mutex_ held; by severity, ever written
-  std::vector<ConsoleListener> listeners_;  // REQUIRES: mutex_ held
+  std::deque<ConsoleRecord> records_ GUARDED_BY(mutex_);  // sequences dropped_+1 ...
+  std::uint64_t dropped_ GUARDED_BY(mutex_) = 0;          // records no longer kept
+  std::size_t counts_[3] GUARDED_BY(mutex_) = {};         // by severity, ever written
+  std::vector<ConsoleListener> listeners_ GUARDED_BY(mutex_);
 };
 
 }  // namespace understudy

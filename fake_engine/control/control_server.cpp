@@ -316,7 +316,7 @@ void ControlServer::accept() {
       auto session = std::make_shared<ControlSession>(
           *this, std::move(socket), std::to_string(++connections_) + " (" + peer + ")");
       {
-        std::lock_guard lock(sessions_mutex_);
+        MutexLock lock(sessions_mutex_);
         sessions_.insert(session);
       }
       session->start();
@@ -346,7 +346,7 @@ bool ControlServer::admit(stream_protocol::socket& socket, std::string& peer) {
 }
 
 void ControlServer::forget(const std::shared_ptr<ControlSession>& session) {
-  std::lock_guard lock(sessions_mutex_);
+  MutexLock lock(sessions_mutex_);
   sessions_.erase(session);
 }
 
@@ -357,7 +357,7 @@ void ControlServer::warn(std::string text) const {
 }
 
 void ControlServer::broadcast(std::string line) {
-  std::lock_guard lock(sessions_mutex_);
+  MutexLock lock(sessions_mutex_);
   for (const auto& session : sessions_) {
     session->send(line, /*event=*/true);
   }
@@ -370,7 +370,7 @@ void ControlServer::stop() {
   asio::post(io_, [this] {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
-    std::lock_guard lock(sessions_mutex_);
+    MutexLock lock(sessions_mutex_);
     for (const auto& session : sessions_) {
       session->close();
     }

@@ -18,11 +18,11 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
 
+#include "common/mutex.h"
 #include "fake_engine/control/control_protocol.h"
 
 namespace understudy::control {
@@ -98,8 +98,8 @@ class ControlServer {
   boost::asio::io_context io_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
   std::thread thread_;
-  std::mutex sessions_mutex_;
-  std::set<std::shared_ptr<ControlSession>> sessions_;  // REQUIRES: sessions_mutex_ held
+  Mutex sessions_mutex_;
+  std::set<std::shared_ptr<ControlSession>> sessions_ GUARDED_BY(sessions_mutex_);
 };
 
 }  // namespace understudy::control

@@ -20,7 +20,7 @@ double percentile_ms(std::vector<Clock::duration> values, double fraction) {
 }  // namespace
 
 void FrameStats::add(const FrameRecord& record, Clock::duration period) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   ++frames_;
   period_ = period;
   total_work_ += record.work;
@@ -41,7 +41,7 @@ void FrameStats::add(const FrameRecord& record, Clock::duration period) {
 }
 
 FrameStatsSummary FrameStats::summary() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   FrameStatsSummary s;
   s.frames = frames_;
   s.late_frames = late_frames_;
@@ -67,7 +67,7 @@ FrameStatsSummary FrameStats::summary() const {
 }
 
 FrameStatsSummary FrameStats::summary_since(std::uint64_t frame) const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   FrameStatsSummary s;
   std::vector<Clock::duration> work;
   std::vector<Clock::duration> lateness;
@@ -97,7 +97,7 @@ FrameStatsSummary FrameStats::summary_since(std::uint64_t frame) const {
 }
 
 std::vector<FrameRecord> FrameStats::recent(std::size_t count) const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   const auto n = std::min(count, recent_.size());
   return {recent_.end() - static_cast<std::ptrdiff_t>(n), recent_.end()};
 }

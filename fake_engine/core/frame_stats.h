@@ -4,9 +4,9 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
-#include <mutex>
 #include <vector>
 
+#include "common/mutex.h"
 #include "fake_engine/core/main_thread_queue.h"
 
 namespace understudy {
@@ -56,17 +56,17 @@ class FrameStats {
 
  private:
   const std::size_t window_;
-  mutable std::mutex mutex_;
-  std::deque<FrameRecord> recent_;           // REQUIRES: mutex_ held
-  std::uint64_t frames_ = 0;                 // REQUIRES: mutex_ held
-  std::uint64_t late_frames_ = 0;            // REQUIRES: mutex_ held
-  Clock::duration total_work_{};             // REQUIRES: mutex_ held
-  Clock::duration max_work_{};               // REQUIRES: mutex_ held
-  Clock::duration max_lateness_{};           // REQUIRES: mutex_ held
-  Clock::duration period_{};                 // REQUIRES: mutex_ held
-  double max_interval_s_ = 0;                // REQUIRES: mutex_ held
-  double max_interval_less_cpu_wait_s_ = 0;  // REQUIRES: mutex_ held
-  Clock::duration total_cpu_wait_{};         // REQUIRES: mutex_ held
+  mutable Mutex mutex_;
+  std::deque<FrameRecord> recent_ GUARDED_BY(mutex_);
+  std::uint64_t frames_ GUARDED_BY(mutex_) = 0;
+  std::uint64_t late_frames_ GUARDED_BY(mutex_) = 0;
+  Clock::duration total_work_ GUARDED_BY(mutex_){};
+  Clock::duration max_work_ GUARDED_BY(mutex_){};
+  Clock::duration max_lateness_ GUARDED_BY(mutex_){};
+  Clock::duration period_ GUARDED_BY(mutex_){};
+  double max_interval_s_ GUARDED_BY(mutex_) = 0;
+  double max_interval_less_cpu_wait_s_ GUARDED_BY(mutex_) = 0;
+  Clock::duration total_cpu_wait_ GUARDED_BY(mutex_){};
 };
 
 }  // namespace understudy

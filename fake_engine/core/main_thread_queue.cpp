@@ -22,7 +22,7 @@ JobTimeoutError::JobTimeoutError(const std::string& job_name, Clock::duration wa
 
 void MainThreadQueue::enqueue(Job job) {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (!closed_) {
       ++counters_.posted;
       jobs_.push_back(std::move(job));
@@ -39,7 +39,7 @@ DrainResult MainThreadQueue::drain(std::optional<Clock::duration> budget) {
   const auto started = Clock::now();
   std::size_t limit = 0;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     limit = jobs_.size();
   }
   DrainResult result;
@@ -49,7 +49,7 @@ DrainResult MainThreadQueue::drain(std::optional<Clock::duration> budget) {
     }
     Job job;
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       job = std::move(jobs_.front());
       jobs_.pop_front();
       const auto waited = Clock::now() - job.posted_at;
@@ -67,30 +67,31 @@ DrainResult MainThreadQueue::drain(std::optional<Clock::duration> budget) {
 
 bool MainThreadQueue::wait_until(Clock::time_point deadline, bool wake_on_jobs) {
   affinity_.require("MainThreadQueue::wait_until");
-  std::unique_lock lock(mutex_);
-  wakeup_.wait_until(lock, deadline, [&] { return woken_ || (wake_on_jobs && !jobs_.empty()); });
+  MutexLock lock(mutex_);
+  lock.wait_until(wakeup_, deadline,
+                  [&]() REQUIRES(mutex_) { return woken_ || (wake_on_jobs && !jobs_.empty()); });
   woken_ = false;
   return !jobs_.empty();
 }
 
 void MainThreadQueue::wake() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   woken_ = true;
   wakeup_.notify_all();
 }
 
 void MainThreadQueue::close() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   closed_ = true;
 }
 
 std::size_t MainThreadQueue::depth() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return jobs_.size();
 }
 
 QueueCounters MainThreadQueue::counters() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return counters_;
 }
 

@@ -14,12 +14,12 @@
 #include <functional>
 #include <future>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
 
+#include "common/mutex.h"
 #include "fake_engine/core/thread_identity.h"
 
 namespace understudy {
@@ -104,12 +104,12 @@ class MainThreadQueue {
   void enqueue(Job job);
 
   const MainThreadAffinity& affinity_;
-  mutable std::mutex mutex_;
+  mutable Mutex mutex_;
   std::condition_variable wakeup_;
-  std::deque<Job> jobs_;    // REQUIRES: mutex_ held
-  bool closed_ = false;     // REQUIRES: mutex_ held
-  bool woken_ = false;      // REQUIRES: mutex_ held
-  QueueCounters counters_;  // REQUIRES: mutex_ held
+  std::deque<Job> jobs_ GUARDED_BY(mutex_);
+  bool closed_ GUARDED_BY(mutex_) = false;
+  bool woken_ GUARDED_BY(mutex_) = false;
+  QueueCounters counters_ GUARDED_BY(mutex_);
 };
 
 template <class F>

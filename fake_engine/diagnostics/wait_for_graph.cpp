@@ -28,7 +28,7 @@ std::string DeadlockReport::summary() const {
 WaitForGraph::BeginResult WaitForGraph::begin_wait(std::string waiter, std::string target,
                                                    std::string what, std::string thread,
                                                    std::uint64_t frame) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   WaitEdge edge{next_id_++,
                 std::move(waiter),
                 std::move(target),
@@ -54,14 +54,14 @@ WaitForGraph::BeginResult WaitForGraph::begin_wait(std::string waiter, std::stri
 }
 
 void WaitForGraph::end_wait(std::uint64_t id) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   std::erase_if(edges_, [id](const WaitEdge& e) { return e.id == id; });
   std::erase(reported_long_, id);
   std::erase(in_cycle_, id);
 }
 
 void WaitForGraph::forget_node(const std::string& node) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   std::erase_if(edges_, [&](const WaitEdge& e) { return e.waiter == node || e.target == node; });
   std::erase_if(quiet_pairs_, [&](const auto& pair) {
     return pair.first.first == node || pair.first.second == node;
@@ -69,13 +69,13 @@ void WaitForGraph::forget_node(const std::string& node) {
 }
 
 std::vector<WaitEdge> WaitForGraph::edges() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return edges_;
 }
 
 std::vector<DeadlockReport> WaitForGraph::take_long_waits(
     std::chrono::steady_clock::duration threshold, std::uint64_t frame) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   const auto now = std::chrono::steady_clock::now();
   std::erase_if(quiet_pairs_, [&](const auto& pair) {
     return pair.second.until <= now && pair.second.counted == 0;
@@ -111,7 +111,7 @@ std::optional<std::vector<WaitEdge>> WaitForGraph::find_path(const std::string& 
   // Depth-first search; the graph has a handful of nodes (main, clients, threads).
   std::vector<WaitEdge> path;
   std::set<std::string> visited;
-  auto visit = [&](auto&& self, const std::string& node) -> bool {
+  auto visit = [&](auto&& self, const std::string& node) REQUIRES(mutex_) -> bool {
     if (node == to) {
       return true;
     }

@@ -15,11 +15,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "common/mutex.h"
 
 namespace understudy {
 
@@ -76,9 +77,9 @@ class WaitForGraph {
                                               std::uint64_t frame);
 
  private:
-  // REQUIRES: mutex_ held. A path of edges from `from` to `to`, if any.
+  // A path of edges from `from` to `to`, if any.
   std::optional<std::vector<WaitEdge>> find_path(const std::string& from,
-                                                 const std::string& to) const;
+                                                 const std::string& to) const REQUIRES(mutex_);
 
   // Per waiter and target with a long wait reported: until when later long
   // waits of the pair are only counted, and how many were.
@@ -87,13 +88,12 @@ class WaitForGraph {
     std::size_t counted = 0;
   };
 
-  mutable std::mutex mutex_;
-  std::vector<WaitEdge> edges_;               // REQUIRES: mutex_ held
-  std::vector<std::uint64_t> reported_long_;  // REQUIRES: mutex_ held
-  std::vector<std::uint64_t> in_cycle_;       // REQUIRES: mutex_ held
-  std::uint64_t next_id_ = 1;                 // REQUIRES: mutex_ held
-  // REQUIRES: mutex_ held
-  std::map<std::pair<std::string, std::string>, PairQuiet> quiet_pairs_;
+  mutable Mutex mutex_;
+  std::vector<WaitEdge> edges_ GUARDED_BY(mutex_);
+  std::vector<std::uint64_t> reported_long_ GUARDED_BY(mutex_);
+  std::vector<std::uint64_t> in_cycle_ GUARDED_BY(mutex_);
+  std::uint64_t next_id_ GUARDED_BY(mutex_) = 1;
+  std::map<std::pair<std::string, std::string>, PairQuiet> quiet_pairs_ GUARDED_BY(mutex_);
 };
 
 }  // namespace understudy

@@ -51,7 +51,10 @@ void ActorComponents::tick(double delta_seconds) {
     const auto it = components_.find(actor);
     if (it == components_.end() ||
         std::none_of(it->second.begin(), it->second.end(),
-                     [&](const Attached& attached) { return attached.instance.is(component); })) {
+                     // An init-capture: clang 14 cannot capture a structured binding.
+                     [&ticked = component](const Attached& attached) {
+                       return attached.instance.is(ticked);
+                     })) {
       continue;
     }
     call_hook(component, "tick", py::make_tuple(delta_seconds));

@@ -3,14 +3,14 @@
 namespace understudy {
 
 void EngineErrors::set_listener(Listener listener) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   listener_ = std::move(listener);
 }
 
 void EngineErrors::record(EngineError error) {
   Listener listener;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     error.id = ++recorded_;
     ++by_source_[error.source];
     kept_.push_back(error);
@@ -25,17 +25,17 @@ void EngineErrors::record(EngineError error) {
 }
 
 std::vector<EngineError> EngineErrors::all() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return {kept_.begin(), kept_.end()};
 }
 
 std::uint64_t EngineErrors::count() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return recorded_;
 }
 
 std::uint64_t EngineErrors::count(std::string_view source) const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   const auto found = by_source_.find(source);
   return found == by_source_.end() ? 0 : found->second;
 }
@@ -43,7 +43,7 @@ std::uint64_t EngineErrors::count(std::string_view source) const {
 void StartupLatch::open() {
   std::vector<std::function<void()>> waiting;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     open_ = true;
     waiting.swap(waiting_);
   }
@@ -54,7 +54,7 @@ void StartupLatch::open() {
 
 void StartupLatch::when_open(std::function<void()> callback) {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (!open_) {
       waiting_.push_back(std::move(callback));
       return;
@@ -64,7 +64,7 @@ void StartupLatch::when_open(std::function<void()> callback) {
 }
 
 bool StartupLatch::is_open() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return open_;
 }
 

@@ -12,11 +12,11 @@
 #include <deque>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/mutex.h"
 #include "fake_engine/python/embedded_interpreter.h"
 
 namespace understudy {
@@ -46,10 +46,10 @@ class EngineErrors {
   std::uint64_t count(std::string_view source) const;
 
  private:
-  mutable std::mutex mutex_;
-  std::deque<EngineError> kept_;                                 // REQUIRES: mutex_ held
-  std::uint64_t recorded_ = 0;                                   // REQUIRES: mutex_ held
-  std::map<std::string, std::uint64_t, std::less<>> by_source_;  // REQUIRES: mutex_ held
+  mutable Mutex mutex_;
+  std::deque<EngineError> kept_ GUARDED_BY(mutex_);
+  std::uint64_t recorded_ GUARDED_BY(mutex_) = 0;
+  std::map<std::string, std::uint64_t, std::less<>> by_source_ GUARDED_BY(mutex_);
   Listener listener_;
 };
 
@@ -62,9 +62,9 @@ class StartupLatch {
   bool is_open() const;
 
  private:
-  mutable std::mutex mutex_;
-  bool open_ = false;                           // REQUIRES: mutex_ held
-  std::vector<std::function<void()>> waiting_;  // REQUIRES: mutex_ held
+  mutable Mutex mutex_;
+  bool open_ GUARDED_BY(mutex_) = false;
+  std::vector<std::function<void()>> waiting_ GUARDED_BY(mutex_);
 };
 
 }  // namespace understudy

@@ -59,7 +59,7 @@ py::object run_python_on_main_thread(MainThreadQueue& queue, py::object fn, std:
 }
 
 void PythonJobBatch::post(py::object fn, std::string name, std::uint64_t source) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto& jobs = by_source_[source];
   if (jobs.empty()) {
     turns_.push_back(source);
@@ -72,7 +72,7 @@ void PythonJobBatch::post(py::object fn, std::string name, std::uint64_t source)
 }
 
 std::size_t PythonJobBatch::waiting() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return waiting_;
 }
 
@@ -107,13 +107,13 @@ void PythonJobBatch::run_batch() {
   const auto started = Clock::now();
   std::size_t left = 0;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     left = waiting_;
   }
   for (; left > 0 && Clock::now() - started < kBatchTime; --left) {
     Job job;
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       if (waiting_ == 0) {
         break;
       }
@@ -125,7 +125,7 @@ void PythonJobBatch::run_batch() {
       console_.error("main-thread job '" + job.name + "' raised:\n" + format_python_error(e));
     }
   }
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   scheduled_ = false;
   if (waiting_ > 0) {
     schedule();

@@ -6,12 +6,12 @@
 
 #include <cstdint>
 #include <deque>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
 
+#include "common/mutex.h"
 #include "fake_engine/console/console.h"
 #include "fake_engine/core/main_thread_queue.h"
 
@@ -63,19 +63,19 @@ class PythonJobBatch {
     std::string name;
   };
 
-  void schedule();  // REQUIRES: mutex_ held
-  // The next job in turn. REQUIRES: mutex_ held, waiting_ > 0.
-  Job take_next();
+  void schedule() REQUIRES(mutex_);
+  // The next job in turn. REQUIRES: waiting_ > 0.
+  Job take_next() REQUIRES(mutex_);
   void run_batch();
 
   MainThreadQueue& queue_;
   Console& console_;
-  mutable std::mutex mutex_;
-  std::unordered_map<std::uint64_t, std::deque<Job>> by_source_;  // REQUIRES: mutex_ held
+  mutable Mutex mutex_;
+  std::unordered_map<std::uint64_t, std::deque<Job>> by_source_ GUARDED_BY(mutex_);
   // The sources with jobs waiting, in the order of their next turns.
-  std::deque<std::uint64_t> turns_;  // REQUIRES: mutex_ held
-  std::size_t waiting_ = 0;          // REQUIRES: mutex_ held
-  bool scheduled_ = false;           // REQUIRES: mutex_ held
+  std::deque<std::uint64_t> turns_ GUARDED_BY(mutex_);
+  std::size_t waiting_ GUARDED_BY(mutex_) = 0;
+  bool scheduled_ GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace understudy

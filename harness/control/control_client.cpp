@@ -61,11 +61,11 @@ void ControlClient::read_loop() {
     std::istream in(&buffer);
     std::string line;
     std::getline(in, line);
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     take_line(line);
     changed_.notify_all();
   }
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   closed_ = true;
   closed_at_ = std::chrono::steady_clock::now();
   close_reason_ = reason;
@@ -116,7 +116,7 @@ std::optional<json> ControlClient::take_response(std::int64_t id) {
 std::int64_t ControlClient::send(json request) {
   std::int64_t id = 0;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (closed_) {
       throw ControlError("cannot send '" + request.value("op", std::string("?")) +
                          "': " + close_reason_);
@@ -135,8 +135,8 @@ std::int64_t ControlClient::send(json request) {
 }
 
 json ControlClient::await_response(std::int64_t id, std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mutex_);
-  const bool arrived = changed_.wait_for(lock, timeout, [&] {
+  MutexLock lock(mutex_);
+  const bool arrived = lock.wait_for(changed_, timeout, [&]() REQUIRES(mutex_) {
     return responses_.contains(id) || closed_ || id <= unreadable_up_to_id_;
   });
   if (auto response = take_response(id)) {
@@ -155,7 +155,7 @@ json ControlClient::await_response(std::int64_t id, std::chrono::milliseconds ti
 }
 
 std::optional<json> ControlClient::try_response(std::int64_t id) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (auto response = take_response(id)) {
     return response;
   }
@@ -177,7 +177,7 @@ std::optional<ControlEvent> ControlClient::wait_event(
     const std::function<bool(const ControlEvent&)>& match, std::chrono::milliseconds timeout,
     std::size_t from, std::size_t* index_out) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::unique_lock lock(mutex_);
+  MutexLock lock(mutex_);
   std::size_t checked = from;
   while (true) {
     for (; checked < events_.size(); ++checked) {
@@ -188,7 +188,7 @@ std::optional<ControlEvent> ControlClient::wait_event(
         return events_[checked];
       }
     }
-    if (closed_ || changed_.wait_until(lock, deadline) == std::cv_status::timeout) {
+    if (closed_ || lock.wait_until(changed_, deadline) == std::cv_status::timeout) {
       if (checked == events_.size()) {
         return std::nullopt;
       }
@@ -197,27 +197,27 @@ std::optional<ControlEvent> ControlClient::wait_event(
 }
 
 void ControlClient::set_event_hook(std::function<void(const ControlEvent&)> hook) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   event_hook_ = std::move(hook);
 }
 
 std::vector<ControlEvent> ControlClient::events() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return events_;
 }
 
 std::size_t ControlClient::event_count() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return events_.size();
 }
 
 std::size_t ControlClient::unreadable_lines() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return unreadable_lines_;
 }
 
 std::optional<std::chrono::steady_clock::time_point> ControlClient::closed_at() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (!closed_) {
     return std::nullopt;
   }
@@ -225,7 +225,7 @@ std::optional<std::chrono::steady_clock::time_point> ControlClient::closed_at() 
 }
 
 bool ControlClient::connected() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return !closed_;
 }
 

@@ -25,6 +25,8 @@
 #include <thread>
 #include <vector>
 
+#include "common/mutex.h"
+
 namespace understudy::harness {
 
 struct ControlEvent {
@@ -89,27 +91,26 @@ class ControlClient {
 
  private:
   void read_loop();
-  // REQUIRES: mutex_ held.
-  void take_line(std::string_view line);
-  std::optional<nlohmann::json> take_response(std::int64_t id);  // REQUIRES: mutex_ held
+  void take_line(std::string_view line) REQUIRES(mutex_);
+  std::optional<nlohmann::json> take_response(std::int64_t id) REQUIRES(mutex_);
 
   boost::asio::io_context io_;
   boost::asio::local::stream_protocol::socket socket_;
   std::mutex write_mutex_;
-  mutable std::mutex mutex_;
+  mutable Mutex mutex_;
   std::condition_variable changed_;
-  std::map<std::int64_t, nlohmann::json> responses_;  // REQUIRES: mutex_ held
-  std::vector<ControlEvent> events_;                  // REQUIRES: mutex_ held
-  bool closed_ = false;                               // REQUIRES: mutex_ held
-  std::string close_reason_;                          // REQUIRES: mutex_ held
-  std::chrono::steady_clock::time_point closed_at_;   // REQUIRES: mutex_ held
-  std::int64_t next_id_ = 1;                          // REQUIRES: mutex_ held
+  std::map<std::int64_t, nlohmann::json> responses_ GUARDED_BY(mutex_);
+  std::vector<ControlEvent> events_ GUARDED_BY(mutex_);
+  bool closed_ GUARDED_BY(mutex_) = false;
+  std::string close_reason_ GUARDED_BY(mutex_);
+  std::chrono::steady_clock::time_point closed_at_ GUARDED_BY(mutex_);
+  std::int64_t next_id_ GUARDED_BY(mutex_) = 1;
   // The last line that was not a control message, and the newest request id
   // sent before it came: requests up to that one may have lost their answer.
-  std::size_t unreadable_lines_ = 0;                     // REQUIRES: mutex_ held
-  std::string unreadable_;                               // REQUIRES: mutex_ held
-  std::int64_t unreadable_up_to_id_ = 0;                 // REQUIRES: mutex_ held
-  std::function<void(const ControlEvent&)> event_hook_;  // REQUIRES: mutex_ held
+  std::size_t unreadable_lines_ GUARDED_BY(mutex_) = 0;
+  std::string unreadable_ GUARDED_BY(mutex_);
+  std::int64_t unreadable_up_to_id_ GUARDED_BY(mutex_) = 0;
+  std::function<void(const ControlEvent&)> event_hook_ GUARDED_BY(mutex_);
   std::thread reader_;
 };
 

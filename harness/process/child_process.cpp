@@ -13,18 +13,19 @@
 #include <fstream>
 #include <functional>
 #include <future>
-#include <mutex>
 #include <set>
 #include <stdexcept>
 #include <thread>
+
+#include "common/mutex.h"
 
 extern char** environ;
 
 namespace understudy::harness {
 namespace {
 
-std::mutex g_children_mutex;
-std::set<pid_t> g_children;  // REQUIRES: g_children_mutex held
+Mutex g_children_mutex;
+std::set<pid_t> g_children GUARDED_BY(g_children_mutex);
 
 std::vector<std::string> merged_environment(const std::map<std::string, std::string>& extra) {
   std::map<std::string, std::string> merged;
@@ -78,7 +79,7 @@ class ForkingThread {
     });
     auto done = job.get_future();
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       jobs_.push_back(std::move(job));
     }
     wake_.notify_one();
@@ -97,8 +98,8 @@ class ForkingThread {
 
   [[noreturn]] void serve() {
     for (;;) {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return !jobs_.empty(); });
+      MutexLock lock(mutex_);
+      lock.wait(wake_, [this]() REQUIRES(mutex_) { return !jobs_.empty(); });
       auto job = std::move(jobs_.front());
       jobs_.pop_front();
       lock.unlock();
@@ -106,9 +107,9 @@ class ForkingThread {
     }
   }
 
-  std::mutex mutex_;
+  Mutex mutex_;
   std::condition_variable wake_;
-  std::deque<std::packaged_task<Forked()>> jobs_;  // REQUIRES: mutex_ held
+  std::deque<std::packaged_task<Forked()>> jobs_ GUARDED_BY(mutex_);
 };
 }  // namespace
 
@@ -180,7 +181,7 @@ ChildProcess::ChildProcess(ProcessSpec spec) : spec_(std::move(spec)) {
                              "): " + std::strerror(child_errno));
   }
   pid_ = pid;
-  std::lock_guard lock(g_children_mutex);
+  MutexLock lock(g_children_mutex);
   g_children.insert(pid_);
 }
 
@@ -192,7 +193,7 @@ ChildProcess::~ChildProcess() {
 
 void ChildProcess::reap(int status) {
   status_ = status;
-  std::lock_guard lock(g_children_mutex);
+  MutexLock lock(g_children_mutex);
   g_children.erase(pid_);
 }
 
@@ -278,7 +279,7 @@ std::string ChildProcess::log_tail(std::size_t lines) const {
 }
 
 void ChildProcess::kill_all_children() {
-  std::lock_guard lock(g_children_mutex);
+  MutexLock lock(g_children_mutex);
   for (const pid_t pid : g_children) {
     ::kill(-pid, SIGKILL);
   }

@@ -4,16 +4,17 @@
 
 #include <cerrno>
 #include <cstring>
-#include <mutex>
 #include <set>
 #include <stdexcept>
 #include <string>
 
+#include "common/mutex.h"
+
 namespace understudy::harness {
 namespace {
 
-std::mutex live_mutex;
-std::set<std::filesystem::path>& live_folders() {  // REQUIRES: live_mutex held
+Mutex live_mutex;
+std::set<std::filesystem::path>& live_folders() REQUIRES(live_mutex) {
   static std::set<std::filesystem::path> folders;
   return folders;
 }
@@ -27,7 +28,7 @@ PrivateFolder::PrivateFolder(const std::filesystem::path& parent, std::string_vi
                              std::strerror(errno));
   }
   path_ = pattern;
-  std::lock_guard lock(live_mutex);
+  MutexLock lock(live_mutex);
   live_folders().insert(path_);
 }
 
@@ -36,7 +37,7 @@ PrivateFolder::~PrivateFolder() {
 }
 
 void PrivateFolder::remove() {
-  std::lock_guard lock(live_mutex);
+  MutexLock lock(live_mutex);
   if (live_folders().erase(path_) > 0) {
     std::error_code ignored;
     std::filesystem::remove_all(path_, ignored);
@@ -44,7 +45,7 @@ void PrivateFolder::remove() {
 }
 
 void PrivateFolder::remove_all_live() {
-  std::lock_guard lock(live_mutex);
+  MutexLock lock(live_mutex);
   for (const auto& folder : live_folders()) {
     std::error_code ignored;
     std::filesystem::remove_all(folder, ignored);

@@ -12,12 +12,12 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
 
+#include "common/mutex.h"
 #include "harness/control/control_client.h"
 #include "harness/faults/fault_matrix.h"
 #include "harness/load/line_load.h"
@@ -192,7 +192,7 @@ class Run {
   void on_deadline() {
     std::vector<pid_t> clients;
     {
-      std::lock_guard lock(pids_mutex_);
+      MutexLock lock(pids_mutex_);
       clients = client_pids_;
     }
     for (const pid_t pid : clients) {
@@ -432,7 +432,7 @@ class Run {
     if (event.kind != "deadlock" || !event.data.contains("client_pids")) {
       return;
     }
-    std::lock_guard lock(pids_mutex_);
+    MutexLock lock(pids_mutex_);
     for (const auto& [node, pid] : event.data["client_pids"].items()) {
       for (std::size_t i = 0; i < client_pids_.size(); ++i) {
         // A plain PfU script has no SIGUSR1 handler: the signal would kill it.
@@ -461,7 +461,7 @@ class Run {
       DeadlockClient client{node, pid.get<pid_t>(), {}, {}};
       std::optional<std::uintmax_t> offset;
       {
-        std::lock_guard lock(pids_mutex_);
+        MutexLock lock(pids_mutex_);
         for (std::size_t i = 0; i < client_pids_.size(); ++i) {
           if (client_pids_[i] == client.pid) {
             client.log = client_logs_[i];
@@ -656,7 +656,7 @@ class Run {
     spec.env.merge(auth_env());
     clients_.push_back(std::make_unique<ChildProcess>(spec));
     client_names_.push_back(name);
-    std::lock_guard lock(pids_mutex_);
+    MutexLock lock(pids_mutex_);
     client_pids_.push_back(clients_.back()->pid());
     client_logs_.push_back(clients_.back()->log_path());
     client_dumps_stacks_.push_back(!pfu);
@@ -1499,7 +1499,7 @@ class Run {
     auto run = [this, options, title = step.title] {
       const auto started = now_s();
       auto report = redis::run_publishers(options);
-      std::lock_guard lock(publish_mutex_);
+      MutexLock lock(publish_mutex_);
       publish_report_ = std::move(report);
       publish_seconds_ = now_s() - started;
     };
@@ -1509,14 +1509,14 @@ class Run {
     }
     run();
     record_publish_metrics(step);
-    std::lock_guard lock(publish_mutex_);
+    MutexLock lock(publish_mutex_);
     if (publish_report_->sent() == 0) {
       fail(step, "publishers to send messages", "sent 0: " + publish_report_->describe());
     }
   }
 
   void record_publish_metrics(const Step& step) {
-    std::lock_guard lock(publish_mutex_);
+    MutexLock lock(publish_mutex_);
     if (!publish_report_) {
       return;
     }
@@ -1552,7 +1552,7 @@ class Run {
     }
     std::optional<redis::PublishReport> sent;
     {
-      std::lock_guard lock(publish_mutex_);
+      MutexLock lock(publish_mutex_);
       sent = publish_report_;
     }
     if (!sent) {
@@ -1860,20 +1860,20 @@ class Run {
   std::unique_ptr<redis::RedisServer> redis_;
   std::set<std::string> lines_sent_;  // every line the line_load steps sent
   std::thread publisher_thread_;      // a background publish_load
-  std::mutex publish_mutex_;
-  std::optional<redis::PublishReport> publish_report_;  // REQUIRES: publish_mutex_ held
-  double publish_seconds_ = 0;                          // REQUIRES: publish_mutex_ held
+  Mutex publish_mutex_;
+  std::optional<redis::PublishReport> publish_report_ GUARDED_BY(publish_mutex_);
+  double publish_seconds_ GUARDED_BY(publish_mutex_) = 0;
   std::string redis_url_;
   int scenario_port_ = 0;  // a free loopback port for the scenario's own servers
   std::vector<std::unique_ptr<ChildProcess>> clients_;
   std::vector<std::string> client_names_;
-  std::mutex pids_mutex_;           // steps start clients while the event hook reads
-  std::vector<pid_t> client_pids_;  // REQUIRES: pids_mutex_ held
-  std::vector<std::filesystem::path> client_logs_;  // REQUIRES: pids_mutex_ held
-  std::vector<bool> client_dumps_stacks_;           // REQUIRES: pids_mutex_ held
+  Mutex pids_mutex_;  // steps start clients while the event hook reads
+  std::vector<pid_t> client_pids_ GUARDED_BY(pids_mutex_);
+  std::vector<std::filesystem::path> client_logs_ GUARDED_BY(pids_mutex_);
+  std::vector<bool> client_dumps_stacks_ GUARDED_BY(pids_mutex_);
   // Per client pid, the size of its log when each deadlock report asked it
-  // for its stacks. REQUIRES: pids_mutex_ held
-  std::map<pid_t, std::vector<std::uintmax_t>> dump_offsets_;
+  // for its stacks.
+  std::map<pid_t, std::vector<std::uintmax_t>> dump_offsets_ GUARDED_BY(pids_mutex_);
   std::atomic<pid_t> engine_pid_{0};      // for the watchdog's thread
   ScenarioWatchdog* watchdog_ = nullptr;  // while execute() runs
   // A step failed on a deadlock while the engine's main thread may still be

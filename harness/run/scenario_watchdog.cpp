@@ -10,8 +10,8 @@ ScenarioWatchdog::~ScenarioWatchdog() {
 }
 
 void ScenarioWatchdog::watch() {
-  std::unique_lock lock(mutex_);
-  if (changed_.wait_until(lock, deadline_, [this] { return stopping_; })) {
+  MutexLock lock(mutex_);
+  if (lock.wait_until(changed_, deadline_, [this]() REQUIRES(mutex_) { return stopping_; })) {
     return;
   }
   expired_ = true;
@@ -26,7 +26,7 @@ void ScenarioWatchdog::watch() {
 
 void ScenarioWatchdog::stop() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = true;
   }
   changed_.notify_all();
@@ -36,18 +36,18 @@ void ScenarioWatchdog::stop() {
 }
 
 bool ScenarioWatchdog::expired() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return expired_;
 }
 
 ScenarioWatchdog::Clock::time_point ScenarioWatchdog::expired_at() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return expired_at_;
 }
 
 bool ScenarioWatchdog::sleep_for(std::chrono::milliseconds duration) {
-  std::unique_lock lock(mutex_);
-  return !changed_.wait_for(lock, duration, [this] { return expired_; });
+  MutexLock lock(mutex_);
+  return !lock.wait_for(changed_, duration, [this]() REQUIRES(mutex_) { return expired_; });
 }
 
 }  // namespace understudy::harness

@@ -11,8 +11,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <thread>
+
+#include "common/mutex.h"
 
 namespace understudy::harness {
 
@@ -38,11 +39,11 @@ class ScenarioWatchdog {
 
   const Clock::time_point deadline_;
   const std::function<void()> on_expiry_;
-  mutable std::mutex mutex_;
+  mutable Mutex mutex_;
   std::condition_variable changed_;
-  bool stopping_ = false;         // REQUIRES: mutex_ held
-  bool expired_ = false;          // REQUIRES: mutex_ held
-  Clock::time_point expired_at_;  // REQUIRES: mutex_ held
+  bool stopping_ GUARDED_BY(mutex_) = false;
+  bool expired_ GUARDED_BY(mutex_) = false;
+  Clock::time_point expired_at_ GUARDED_BY(mutex_);
   std::thread thread_;
 };
 

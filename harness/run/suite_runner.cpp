@@ -9,9 +9,9 @@
 #include <csignal>
 #include <ctime>
 #include <memory>
-#include <mutex>
 #include <thread>
 
+#include "common/mutex.h"
 #include "reports/detail/text.h"
 
 namespace understudy::harness {
@@ -205,14 +205,14 @@ struct SuiteRun {
   std::ostream& progress;
   std::vector<Job> jobs;
 
-  std::mutex mutex;
+  Mutex mutex;
   std::condition_variable worker_ended;
-  std::size_t next = 0;                                         // REQUIRES: mutex held
-  std::size_t finished = 0;                                     // REQUIRES: mutex held
-  int workers_running = 0;                                      // REQUIRES: mutex held
-  bool closed = false;                                          // REQUIRES: mutex held
-  std::vector<std::optional<reports::ScenarioResult>> results;  // REQUIRES: mutex held
-  std::vector<bool> started;                                    // REQUIRES: mutex held
+  std::size_t next GUARDED_BY(mutex) = 0;
+  std::size_t finished GUARDED_BY(mutex) = 0;
+  int workers_running GUARDED_BY(mutex) = 0;
+  bool closed GUARDED_BY(mutex) = false;
+  std::vector<std::optional<reports::ScenarioResult>> results GUARDED_BY(mutex);
+  std::vector<bool> started GUARDED_BY(mutex);
 };
 
 void mark_interrupted(reports::ScenarioResult& result, int signal) {
@@ -222,8 +222,8 @@ void mark_interrupted(reports::ScenarioResult& result, int signal) {
                            reports::detail::fixed(result.duration_s, 1) + " s";
 }
 
-// REQUIRES: run.mutex held.
-void print_result(SuiteRun& run, const Job& job, const reports::ScenarioResult& result) {
+void print_result(SuiteRun& run, const Job& job, const reports::ScenarioResult& result)
+    REQUIRES(run.mutex) {
   auto& progress = run.progress;
   const char* word = result.failure_kind == reports::FailureKind::kInterrupted ? "INTERRUPTED"
                      : result.status == reports::Status::kPassed               ? "PASS"
@@ -271,7 +271,7 @@ void work(const std::shared_ptr<SuiteRun>& run) {
   for (;;) {
     std::size_t i = 0;
     {
-      std::lock_guard lock(run->mutex);
+      MutexLock lock(run->mutex);
       if (run->closed || run->stop_signal() != 0 || run->next >= run->jobs.size()) {
         break;
       }
@@ -289,7 +289,7 @@ void work(const std::shared_ptr<SuiteRun>& run) {
     settings.seed = run->options.seed + static_cast<std::uint64_t>(job.repeat);
     settings.work_dir = run->options.run.work_dir / folder_name(i, scenario, job.repeat);
     auto result = run_guarded(scenario, settings);
-    std::lock_guard lock(run->mutex);
+    MutexLock lock(run->mutex);
     if (run->closed) {
       return;
     }
@@ -300,18 +300,18 @@ void work(const std::shared_ptr<SuiteRun>& run) {
     print_result(*run, job, result);
     run->results[i] = std::move(result);
   }
-  std::lock_guard lock(run->mutex);
+  MutexLock lock(run->mutex);
   --run->workers_running;
   run->worker_ended.notify_all();
 }
 
 // Waits until every worker has ended, or until `stop_grace` after a stop
 // signal. True if they all ended.
-bool wait_for_workers(SuiteRun& run, std::unique_lock<std::mutex>& lock) {
+bool wait_for_workers(SuiteRun& run, MutexLock& lock) REQUIRES(run.mutex) {
   std::optional<std::chrono::steady_clock::time_point> give_up_at;
   while (run.workers_running > 0) {
     // Polled: a signal handler cannot notify a condition variable.
-    run.worker_ended.wait_for(lock, std::chrono::milliseconds(50));
+    lock.wait_for(run.worker_ended, std::chrono::milliseconds(50));
     if (run.stop_signal() != 0 && !give_up_at) {
       give_up_at = std::chrono::steady_clock::now() + run.options.stop_grace;
     }
@@ -336,13 +336,13 @@ reports::SuiteResult run_suite(const std::vector<Scenario>& scenarios, const Sui
   const auto started = std::chrono::steady_clock::now();
   std::vector<std::thread> workers;
   {
-    std::lock_guard lock(run->mutex);
+    MutexLock lock(run->mutex);
     run->workers_running = std::max(1, options.jobs);
   }
   for (int j = 0; j < std::max(1, options.jobs); ++j) {
     workers.emplace_back(work, run);
   }
-  std::unique_lock lock(run->mutex);
+  MutexLock lock(run->mutex);
   const bool all_ended = wait_for_workers(*run, lock);
   run->closed = true;
   lock.unlock();

@@ -160,7 +160,7 @@ void SampleCollector::accept() {
     }
     auto session = std::make_shared<Session>(*this, std::move(socket));
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       sessions_.push_back(session);
       all_.connections = sessions_.size();
     }
@@ -174,7 +174,7 @@ void SampleCollector::on_record(const unsigned char* record) {
   const auto outcome = static_cast<std::size_t>(record[1]);
   const auto due = read_u64(record + 8);
   const auto latency = read_u64(record + 16);
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (path >= kStressPaths || outcome >= kOutcomes) {
     if (all_.problems.size() < 20) {
       all_.problems.push_back("a record with path " + std::to_string(path) + " and outcome " +
@@ -191,7 +191,7 @@ void SampleCollector::on_record(const unsigned char* record) {
 }
 
 void SampleCollector::on_json(char kind, const nlohmann::json& value, int worker) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto copy = value;
   copy["worker"] = worker;
   if (kind == 'S') {
@@ -203,17 +203,17 @@ void SampleCollector::on_json(char kind, const nlohmann::json& value, int worker
 }
 
 void SampleCollector::on_problem(std::string problem) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   all_.problems.push_back(std::move(problem));
 }
 
 CollectorSnapshot SampleCollector::snapshot() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return all_;
 }
 
 std::array<PathTally, kStressPaths> SampleCollector::since_mark() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto tallies = mark_;
   mark_ = {};
   return tallies;
@@ -221,8 +221,8 @@ std::array<PathTally, kStressPaths> SampleCollector::since_mark() {
 
 bool SampleCollector::wait_summaries(const std::string& phase, std::size_t count,
                                      std::chrono::milliseconds timeout) const {
-  std::unique_lock lock(mutex_);
-  return changed_.wait_for(lock, timeout, [&] {
+  MutexLock lock(mutex_);
+  return lock.wait_for(changed_, timeout, [&]() REQUIRES(mutex_) {
     std::size_t seen = 0;
     for (const auto& s : all_.summaries) {
       seen += s.value("phase", std::string()) == phase ? 1 : 0;
@@ -232,14 +232,14 @@ bool SampleCollector::wait_summaries(const std::string& phase, std::size_t count
 }
 
 void SampleCollector::send_to_all(char byte) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   for (const auto& session : sessions_) {
     session->send(byte);
   }
 }
 
 std::size_t SampleCollector::connections() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return sessions_.size();
 }
 
@@ -247,7 +247,7 @@ std::vector<std::array<std::uint64_t, kStressPaths>> SampleCollector::completion
     std::chrono::steady_clock::time_point origin) const {
   const auto origin_s =
       std::chrono::duration_cast<std::chrono::seconds>(origin.time_since_epoch()).count();
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   std::vector<std::array<std::uint64_t, kStressPaths>> seconds;
   for (const auto& [second, counts] : done_at_) {
     if (second < origin_s) {

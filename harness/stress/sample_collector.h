@@ -17,12 +17,12 @@
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/mutex.h"
 #include "harness/measure/latency_histogram.h"
 
 namespace understudy::harness {
@@ -94,12 +94,12 @@ class SampleCollector {
   std::filesystem::path path_;
   boost::asio::io_context io_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
-  mutable std::mutex mutex_;
+  mutable Mutex mutex_;
   mutable std::condition_variable changed_;
-  CollectorSnapshot all_;                     // REQUIRES: mutex_ held
-  std::array<PathTally, kStressPaths> mark_;  // REQUIRES: mutex_ held
+  CollectorSnapshot all_ GUARDED_BY(mutex_);
+  std::array<PathTally, kStressPaths> mark_ GUARDED_BY(mutex_);
   std::map<std::int64_t, std::array<std::uint64_t, kStressPaths>> done_at_;  // second -> count
-  std::vector<std::shared_ptr<Session>> sessions_;  // REQUIRES: mutex_ held
+  std::vector<std::shared_ptr<Session>> sessions_ GUARDED_BY(mutex_);
   std::thread thread_;
 };
 

@@ -6,10 +6,10 @@
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "common/mutex.h"
 #include "redis/redis_client.h"
 #include "tests/redis/io_thread.h"
 
@@ -24,7 +24,7 @@ class TestClient {
     client_ = loop_.run([&] {
       auto client = std::make_unique<redis::RedisClient>(loop_.io(), options);
       client->set_event_handler([this](const ConnectionEvent& event) {
-        std::lock_guard lock(mutex_);
+        MutexLock lock(mutex_);
         events_.push_back(event);
       });
       return client;
@@ -75,7 +75,7 @@ class TestClient {
             if (also) {
               also(message);
             }
-            std::lock_guard lock(mutex_);
+            MutexLock lock(mutex_);
             received_.push_back(message);
           };
           if (patterns) {
@@ -97,11 +97,11 @@ class TestClient {
   }
 
   std::vector<redis::Message> received() const {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     return received_;
   }
   std::vector<std::string> payloads() const {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     std::vector<std::string> payloads;
     for (const auto& message : received_) {
       payloads.push_back(message.payload);
@@ -109,16 +109,16 @@ class TestClient {
     return payloads;
   }
   std::size_t received_count() const {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     return received_.size();
   }
 
   std::vector<ConnectionEvent> events() const {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     return events_;
   }
   std::size_t count_events(ConnectionEvent::Kind kind) const {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     std::size_t count = 0;
     for (const auto& event : events_) {
       count += event.kind == kind ? 1 : 0;
@@ -127,7 +127,7 @@ class TestClient {
   }
   // "connected, disconnected: ..., reconnect attempt 1 in 20 ms, ..." for messages.
   std::string describe_events() const {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     std::string text;
     for (const auto& event : events_) {
       text += (text.empty() ? "" : ", ") + redis::to_string(event);
@@ -138,9 +138,9 @@ class TestClient {
  private:
   IoThread& loop_;
   std::unique_ptr<redis::RedisClient> client_;
-  mutable std::mutex mutex_;
-  std::vector<redis::Message> received_;  // REQUIRES: mutex_ held
-  std::vector<ConnectionEvent> events_;   // REQUIRES: mutex_ held
+  mutable Mutex mutex_;
+  std::vector<redis::Message> received_ GUARDED_BY(mutex_);
+  std::vector<ConnectionEvent> events_ GUARDED_BY(mutex_);
 };
 
 }  // namespace understudy::testing
