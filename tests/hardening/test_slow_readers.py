@@ -31,6 +31,18 @@ def latency_figures(calls, name):
             f"{name}_p99_ms": round(p99 * 1000, 2)}
 
 
+def attack_figures(calls, attack_started, attack_ended):
+    """The bystander's latency before and during the attack, and the ratios."""
+    quiet = [c for c in calls if c[0] < attack_started]
+    attacked = [c for c in calls if attack_started <= c[0] < attack_ended]
+    assert attacked, f"the bystander made no call during the attack: {calls}"
+    figures = {**latency_figures(quiet, "quiet"), **latency_figures(attacked, "attack")}
+    figures["p50_ratio"] = round(figures["attack_p50_ms"] / figures["quiet_p50_ms"], 2)
+    figures["p99_ratio"] = round(figures["attack_p99_ms"] / figures["quiet_p99_ms"], 2)
+    figures["attack_s"] = round(attack_ended - attack_started, 3)
+    return figures
+
+
 def test_a_peer_that_never_reads_its_large_replies_does_not_hold_the_main_thread(
         understudy_engine, bystander, client_process):
     """Issue 16's measurement: 40 async get_actor_label() calls for a
@@ -59,13 +71,7 @@ def test_a_peer_that_never_reads_its_large_replies_does_not_hold_the_main_thread
         attack_ended = time.monotonic()
         time.sleep(0.3)  # the bystander keeps going after the attack too
         figures = watch.check(max_stall=0.5, max_call=MAX_CALL)
-    quiet = [c for c in watch.calls if c[0] < attack_started]
-    attacked = [c for c in watch.calls if attack_started <= c[0] < attack_ended]
-    assert attacked, f"the bystander made no call during the attack: {watch.calls}"
-    figures.update(latency_figures(quiet, "quiet"))
-    figures.update(latency_figures(attacked, "attack"))
-    figures["p50_ratio"] = round(figures["attack_p50_ms"] / figures["quiet_p50_ms"], 2)
-    figures["p99_ratio"] = round(figures["attack_p99_ms"] / figures["quiet_p99_ms"], 2)
+    figures.update(attack_figures(watch.calls, attack_started, attack_ended))
     record_figure(f"rpc: a peer never reading {CALLS} replies of {LABEL_BYTES} bytes, bystander "
                   f"(closed: {closing.text})", figures)
 
@@ -100,13 +106,7 @@ def test_three_peers_never_reading_do_not_hold_the_bystander(understudy_engine, 
         attack_ended = time.monotonic()
         time.sleep(0.3)
         figures = watch.check(max_stall=0.5, max_call=MAX_CALL)
-    quiet = [c for c in watch.calls if c[0] < attack_started]
-    attacked = [c for c in watch.calls if attack_started <= c[0] < attack_ended]
-    assert attacked, f"the bystander made no call during the attack: {watch.calls}"
-    figures.update(latency_figures(quiet, "quiet"))
-    figures.update(latency_figures(attacked, "attack"))
-    figures["p99_ratio"] = round(figures["attack_p99_ms"] / figures["quiet_p99_ms"], 2)
-    figures["attack_s"] = round(attack_ended - attack_started, 3)
+    figures.update(attack_figures(watch.calls, attack_started, attack_ended))
     record_figure(f"rpc: three peers never reading {CALLS} replies of {LABEL_BYTES} bytes, "
                   f"bystander", figures)
 
