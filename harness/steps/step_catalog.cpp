@@ -113,7 +113,9 @@ std::vector<Action> make_actions() {
        call_expect});
   all.push_back({"python",
                  "engine-side Python on the main thread; the value of a final expression is the "
-                 "step's value. `{scenario_dir}` is replaced by this file's folder",
+                 "step's value. It runs in the harness's own namespace, shared by the "
+                 "scenario's python steps: a startup script's globals are in `__main__` "
+                 "(`import __main__`). `{scenario_dir}` is replaced by this file's folder",
                  {},
                  Key::string("python", "the code"),
                  python_expect});
