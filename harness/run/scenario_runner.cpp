@@ -12,6 +12,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <random>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -44,11 +45,34 @@ using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
 // A loopback port nobody listens on now, for a server a scenario's engine
-// script starts (UNDERSTUDY_SCENARIO_PORT). The system picks it.
+// script starts (UNDERSTUDY_SCENARIO_PORT). Taken below the kernel's
+// ephemeral range (net.ipv4.ip_local_port_range): a port from that range is
+// free only until an outgoing connection is given it as its own end, which
+// happened between this pick and the script's bind ("address already in
+// use"). If no such port binds, the system picks one.
 int free_loopback_port() {
   boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor acceptor(
-      io, boost::asio::ip::tcp::endpoint(boost::asio::ip::address_v4::loopback(), 0));
+  const auto loopback = boost::asio::ip::address_v4::loopback();
+  int ephemeral_low = 32768;
+  std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> ephemeral_low;
+  constexpr int kLowest = 10000;
+  if (ephemeral_low > kLowest + 100) {
+    std::random_device seed;
+    std::uniform_int_distribution<int> pick(kLowest, ephemeral_low - 1);
+    for (int attempt = 0; attempt < 50; ++attempt) {
+      const auto port = static_cast<unsigned short>(pick(seed));
+      boost::system::error_code error;
+      boost::asio::ip::tcp::acceptor acceptor(io);
+      acceptor.open(boost::asio::ip::tcp::v4(), error);
+      if (!error) {
+        acceptor.bind(boost::asio::ip::tcp::endpoint(loopback, port), error);
+      }
+      if (!error) {
+        return port;
+      }
+    }
+  }
+  boost::asio::ip::tcp::acceptor acceptor(io, boost::asio::ip::tcp::endpoint(loopback, 0));
   return acceptor.local_endpoint().port();
 }
 
