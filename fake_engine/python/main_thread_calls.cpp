@@ -71,11 +71,6 @@ void PythonJobBatch::post(py::object fn, std::string name, std::uint64_t source)
   }
 }
 
-std::size_t PythonJobBatch::waiting() const {
-  MutexLock lock(mutex_);
-  return waiting_;
-}
-
 void PythonJobBatch::schedule() {
   scheduled_ = true;
   // If the engine takes no more jobs (it is stopping), the batch never runs

@@ -54,9 +54,6 @@ class PythonJobBatch {
   // console with its traceback.
   void post(pybind11::object fn, std::string name, std::uint64_t source = 0);
 
-  // Jobs posted and not yet run.
-  std::size_t waiting() const;
-
  private:
   struct Job {
     pybind11::object fn;  // touched only with the GIL held
@@ -70,7 +67,7 @@ class PythonJobBatch {
 
   MainThreadQueue& queue_;
   Console& console_;
-  mutable Mutex mutex_;
+  Mutex mutex_;
   std::unordered_map<std::uint64_t, std::deque<Job>> by_source_ GUARDED_BY(mutex_);
   // The sources with jobs waiting, in the order of their next turns.
   std::deque<std::uint64_t> turns_ GUARDED_BY(mutex_);

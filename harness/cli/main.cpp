@@ -187,9 +187,7 @@ int main(int argc, char** argv) {
   std::filesystem::path report_dir = "understudy-reports";
   // Installed, the engine is the one beside this program.
   std::filesystem::path engine =
-      InstallLayout::installed_prefix().empty()
-          ? std::filesystem::path(UNDERSTUDY_ENGINE_BINARY)
-          : InstallLayout::executable().parent_path() / "understudy-engine";
+      InstallLayout::locate("bin/understudy-engine", UNDERSTUDY_ENGINE_BINARY);
   if (const char* e = std::getenv("UNDERSTUDY_ENGINE"); e != nullptr && *e) {
     engine = e;
   }
