@@ -18,6 +18,7 @@ itself (see server.py); `settings` holds its command-line settings.
 """
 
 import json
+import time
 
 import _understudy_engine as native
 import unreal_engine as ue
@@ -30,7 +31,7 @@ from .errors import (ClientDisconnectedError, ClientIndexError, ClientNotFoundEr
 from .python_runner import PythonRunner, PythonTask
 from .registry import ClientRegistry
 from .scheduler import CoroutineScheduler, EngineCoroutine, EngineFuture
-from .server import RpcServer, ServerStartError
+from .server import STOP_BUDGET_S, RpcServer, ServerStartError
 
 settings = dict(native.settings)
 
@@ -95,12 +96,14 @@ def _start():
 
 def _stop(invite_retry):
     """Called by the engine on the main thread when it stops or reloads."""
-    rpc_server.stop(invite_retry)
+    deadline = time.monotonic() + STOP_BUDGET_S  # one budget for all of it
+    rpc_server.stop(invite_retry, deadline)
     # Also after a script's StopServer: no writer may be left running Python
     # when the interpreter finalizes.
-    outbox.join_writers(2.0)
-    for task in python_runner.join_tasks(2.0):
-        ue.log_error(f"{task.name} did not end within 2 s of the server's stop")
+    outbox.join_writers(max(0.0, deadline - time.monotonic()))
+    for task in python_runner.join_tasks(max(0.0, deadline - time.monotonic())):
+        ue.log_error(f"{task.name} did not end within the engine's stop budget of"
+                     f" {STOP_BUDGET_S} s")
     scheduler.cancel_all()
 
 
