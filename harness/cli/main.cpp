@@ -209,7 +209,10 @@ int main(int argc, char** argv) {
       ->check(cli::whole_number("--jobs", 1));
   run->add_option("--seed", seed, "Seed for clients' randomness (repeat r uses seed + r)")
       ->check(cli::non_negative_integer("--seed"));
-  run->add_option("--report-dir", report_dir, "Where reports and logs go")->capture_default_str();
+  run->add_option("--report-dir", report_dir,
+                  "Where reports and logs go (a relative path is from the current folder); "
+                  "the reports name the logs relative to it, so the folder can be moved")
+      ->capture_default_str();
   run->add_option("--engine", engine, "The understudy-engine binary")->capture_default_str();
   std::string redis_url;
   run->add_option("--redis-url", redis_url,
@@ -298,7 +301,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   stress->add_option("--seed", stress_options.seed, "Seed for the clients' path choices")
       ->check(cli::non_negative_integer("--seed"));
-  stress->add_option("--report-dir", report_dir, "Where stress.json, stress.html and logs go")
+  stress
+      ->add_option("--report-dir", report_dir,
+                   "Where stress.json, stress.html and the logs (stress-logs/) go (a relative "
+                   "path is from the current folder)")
       ->capture_default_str();
   stress->add_option("--engine", engine, "The understudy-engine binary")->capture_default_str();
 
@@ -407,6 +413,8 @@ int main(int argc, char** argv) {
     stress_options.live_progress = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
     std::error_code ignored;
     std::filesystem::remove_all(stress_options.work_dir, ignored);
+    std::cout << "understudy stress: reports in " << report_dir.string() << ", logs in "
+              << (report_dir / "stress-logs").string() << "\n";
     auto report = run_stress(stress_options, std::cout);
     report.command_line = joined_command_line(argc, argv);
     try {

@@ -29,6 +29,11 @@ inline std::string html_attribute(std::string_view text) {
   return escape_xml(text, true);
 }
 
+// A file path as a relative URI reference for an href: bytes other than
+// RFC 3986's unreserved ones and '/' percent-encoded, so that a space, '#'
+// or '?' in a scenario's name does not cut the link short.
+std::string uri_path(std::string_view path);
+
 // Sanitized text as one or more CDATA sections: "]]>" cannot occur inside one,
 // so it is split across two sections.
 std::string cdata(std::string_view text);

@@ -41,6 +41,12 @@ BOOST_AUTO_TEST_CASE(escape_xml_escapes_markup_and_keeps_attribute_whitespace) {
   BOOST_TEST(escape_xml("cr\r\n") == "cr&#13;\n");
 }
 
+BOOST_AUTO_TEST_CASE(uri_path_encodes_what_would_cut_a_link_short) {
+  BOOST_TEST(uri_path("runs/sync_call-1/engine.log") == "runs/sync_call-1/engine.log");
+  BOOST_TEST(uri_path("runs/a b#2?/x%.log") == "runs/a%20b%232%3F/x%25.log");
+  BOOST_TEST(uri_path("\xc3\xa9") == "%C3%A9");
+}
+
 BOOST_AUTO_TEST_CASE(cdata_splits_terminators) {
   BOOST_TEST(cdata("plain") == "<![CDATA[plain]]>");
   BOOST_TEST(cdata("a]]>b") == "<![CDATA[a]]]]><![CDATA[>b]]>");
