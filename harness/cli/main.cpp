@@ -15,6 +15,8 @@
 #include "harness/run/suite_runner.h"
 #include "harness/steps/step_catalog.h"
 #include "harness/stress/stress_runner.h"
+#include "harness/stress/stress_verdict.h"
+#include "reports/detail/text.h"
 #include "reports/report_set.h"
 #include "reports/stress_writer.h"
 
@@ -424,11 +426,12 @@ int main(int argc, char** argv) {
                 << e.what() << "\n";
       return kExitUsage;
     }
-    if (!report.comparisons.empty()) {
+    print_verdicts(std::cout, report);
+    if (report.verdicts.empty() && !report.comparisons.empty()) {
       std::cout << "understudy stress: against the baselines (engine / baseline)\n";
       for (const auto& c : report.comparisons) {
         std::cout << "  " << c.clients << " clients, " << c.what << " vs " << c.baseline << ": "
-                  << c.ratio << "\n";
+                  << reports::detail::significant(c.ratio) << "\n";
       }
     }
     std::cout << "understudy: reports: " << (report_dir / "stress.html").string() << ", "
