@@ -88,10 +88,28 @@ struct StressComparison {
   double ratio = 0;  // engine / base
 };
 
+// Which target did better on one path (or on all paths together) at one
+// client count: the engine or the plain RPyC server, on the figure that
+// decides it (calls/s in a closed loop, where each client calls again as
+// soon as it can; the p50 latency in an open loop, where both are sent the
+// same calls/s).
+struct StressVerdict {
+  int clients = 0;
+  std::string path;    // "all paths", "execute", "sync", ...
+  std::string figure;  // "calls/s" or "p50"
+  double engine = 0;   // calls/s, or milliseconds for "p50"
+  double plain = 0;
+  std::string better;        // "engine", "plain RPyC", or "" when within the noise
+  double factor = 0;         // how many times better, >= 1; 0 when one side has no figure
+  bool frame_bound = false;  // made from the engine's main thread, frame by frame
+};
+
 struct StressReport {
   std::string command_line;
   std::string settings;  // a readable summary of the options
   std::vector<StressStep> steps;
+  std::vector<StressVerdict> verdicts;     // what the report leads with
+  std::vector<std::string> verdict_notes;  // how to read them: noise, frames
   std::vector<StressComparison> comparisons;
   std::vector<std::string> warnings;  // for the whole run
   bool failed = false;                // a target could not run, or calls failed

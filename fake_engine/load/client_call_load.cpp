@@ -242,7 +242,7 @@ bool ClientCallLoad::issue(PathState& path, const std::shared_ptr<Run>& run, std
   try {
     const auto& call =
         path.settings.path == CallPath::kAsync ? run->call_async : run->call_coroutine;
-    py::object outcome = call(name, service, py::arg("expiry") = run->plan.timeout_seconds);
+    py::object outcome = call(name, service, py::arg("timeout") = run->plan.timeout_seconds);
     outcome.attr("add_done_callback")(on_done);
     return true;
   } catch (py::error_already_set& e) {

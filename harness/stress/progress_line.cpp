@@ -3,6 +3,8 @@
 #include <iomanip>
 #include <sstream>
 
+#include "reports/detail/text.h"
+
 namespace understudy::harness {
 
 void ProgressLine::replace(const std::string& text) {
@@ -41,8 +43,11 @@ std::string load_progress_text(const std::string& target, int clients,
       continue;
     }
     failures += last_second[p].failures();
-    line << "  " << stress_path_name(static_cast<StressPath>(p)) << " " << last_second[p].calls()
-         << "/s p99 " << measure::format_duration(last_second[p].latency.quantile(0.99));
+    // Two significant figures, as the step's rows: one second's figures are noisier still.
+    line << "  " << stress_path_name(static_cast<StressPath>(p)) << " "
+         << reports::detail::significant(static_cast<double>(last_second[p].calls())) << "/s p99 "
+         << reports::detail::significant_ms(
+                static_cast<double>(last_second[p].latency.quantile(0.99)) / 1e6);
   }
   if (engine_frames) {
     line << "  frame " << engine_frames->value("current_frame", 0ULL) << ", queue "

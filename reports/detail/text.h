@@ -29,6 +29,11 @@ inline std::string html_attribute(std::string_view text) {
   return escape_xml(text, true);
 }
 
+// A file path as a relative URI reference for an href: bytes other than
+// RFC 3986's unreserved ones and '/' percent-encoded, so that a space, '#'
+// or '?' in a scenario's name does not cut the link short.
+std::string uri_path(std::string_view path);
+
 // Sanitized text as one or more CDATA sections: "]]>" cannot occur inside one,
 // so it is split across two sections.
 std::string cdata(std::string_view text);
@@ -42,6 +47,13 @@ std::string duration(double seconds);
 // For latencies side by side, three figures or so: "1.25 ms", "840.0 us",
 // "2.31 s".
 std::string milliseconds(double ms);
+
+// `value` to `figures` significant figures, for measurements worth no more
+// (a run's noise): "6.5k" (6,543), "120k", "1.2M", "0.061", "10" (9.96).
+std::string significant(double value, int figures = 2);
+// A latency in milliseconds the same way, in us, ms or s: "12 us", "1.2 ms",
+// "17 ms", "2.3 s".
+std::string significant_ms(double ms, int figures = 2);
 
 // Writes the whole file or throws std::runtime_error naming it. Written to a
 // sibling temporary first and renamed, so a CI job collecting reports never
