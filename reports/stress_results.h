@@ -67,9 +67,10 @@ struct StressStep {
   int threads_registered = 0;
   int fds_before = 0;
   int fds_registered = 0;
-  double target_cpu_seconds = 0;       // the engine's (or plain server's) CPU during the load
-  double target_cpu_wait_seconds = 0;  // its threads' waits for a CPU during the load
-  double machine_busy = 0;             // 0..1, all CPUs, during the load
+  double target_cpu_seconds = 0;             // the engine's (or plain server's) CPU during the load
+  double target_cpu_wait_seconds = 0;        // its threads' waits for a CPU during the load
+  double target_switches_in_per_second = 0;  // its threads put on a CPU, per second of load
+  double machine_busy = 0;                   // 0..1, all CPUs, during the load
   bool has_frames = false;
   StressFrames frames;
   std::vector<std::string> warnings;

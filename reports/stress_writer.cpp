@@ -66,6 +66,7 @@ json to_json(const StressStep& s) {
                  {"fds_registered", s.fds_registered}}},
                {"target_cpu_seconds", s.target_cpu_seconds},
                {"target_cpu_wait_seconds", s.target_cpu_wait_seconds},
+               {"target_switches_in_per_second", s.target_switches_in_per_second},
                {"machine_busy", s.machine_busy},
                {"warnings", s.warnings},
                {"error_examples", s.error_examples},
@@ -237,7 +238,8 @@ std::string stress_to_html(const StressReport& report) {
     }
     if (s.target_cpu_seconds > 0) {
       page += "; its CPU " + fixed(s.target_cpu_seconds, 2) + " s, its threads' waits for a CPU " +
-              fixed(s.target_cpu_wait_seconds, 2) + " s; machine " +
+              fixed(s.target_cpu_wait_seconds, 2) + " s, its threads put on a CPU " +
+              fixed(s.target_switches_in_per_second, 0) + " times a second; machine " +
               fixed(s.machine_busy * 100, 0) + "% busy";
     }
     page += ".</p>";

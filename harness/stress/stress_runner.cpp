@@ -39,6 +39,13 @@ void print_step(std::ostream& out, const StressStep& step) {
         << significant_ms(p.p99_ms) << "  max " << significant_ms(p.max_ms) << "  failures "
         << p.errors + p.timeouts + p.disconnected << "\n";
   }
+  if (step.target_cpu_seconds > 0) {
+    out << "  " << step.target << ": CPU " << std::fixed << std::setprecision(2)
+        << step.target_cpu_seconds << " s, waits for a CPU " << step.target_cpu_wait_seconds
+        << " s, threads put on a CPU " << std::setprecision(0) << step.target_switches_in_per_second
+        << "/s; machine " << step.machine_busy * 100 << "% busy\n"
+        << std::defaultfloat << std::setprecision(6);
+  }
   for (const auto& w : step.warnings) {
     out << "  warning: " << w << "\n";
   }

@@ -121,6 +121,11 @@ void TargetStep::apply_load(StressTarget& target, SampleCollector& collector, Wo
   step_.target_cpu_seconds = target_after.cpu_seconds - target_before.cpu_seconds;
   step_.target_cpu_wait_seconds =
       std::max(0.0, target_after.cpu_wait_seconds - target_before.cpu_wait_seconds);
+  step_.target_switches_in_per_second =
+      target_after.cpu_switches_in > target_before.cpu_switches_in
+          ? static_cast<double>(target_after.cpu_switches_in - target_before.cpu_switches_in) /
+                load_seconds
+          : 0.0;
   step_.seconds = std::chrono::duration<double>(o_.duration).count();
   if (engine_) {
     step_.has_frames = true;

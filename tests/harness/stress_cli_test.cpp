@@ -114,6 +114,7 @@ BOOST_AUTO_TEST_CASE(a_short_run_measures_every_path_on_the_engine_and_its_basel
       BOOST_TEST((*step)["target_cpu_wait_seconds"].get<double>() > 0);
       BOOST_TEST((*step)["target_cpu_wait_seconds"].get<double>() <
                  10 * (*step)["target_cpu_seconds"].get<double>() + 10);
+      BOOST_TEST((*step)["target_switches_in_per_second"].get<double>() > 0);
       // One connection per client, at least, beyond what the target had alone.
       BOOST_TEST((*step)["memory"]["fds_registered"].get<int>() >=
                  (*step)["memory"]["fds_before"].get<int>() + 2);
