@@ -16,6 +16,7 @@
 #include "harness/steps/step_catalog.h"
 #include "harness/stress/stress_runner.h"
 #include "harness/stress/stress_verdict.h"
+#include "protocol/messages.h"
 #include "reports/detail/text.h"
 #include "reports/report_set.h"
 #include "reports/stress_writer.h"
@@ -385,7 +386,7 @@ int main(int argc, char** argv) {
     if (engine_paths != "none" && !engine_paths.empty()) {
       std::stringstream paths_text(engine_paths);
       for (std::string item; std::getline(paths_text, item, ',');) {
-        if (item != "sync" && item != "coroutine" && item != "async") {
+        if (!protocol::call_path_from_name(item)) {
           std::cerr << "understudy: error: --engine-paths takes sync, coroutine, async or none, "
                        "got '"
                     << item << "'\n";

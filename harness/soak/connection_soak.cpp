@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "harness/control/control_client.h"
+#include "harness/control/engine_client.h"
 #include "harness/measure/message_numbers.h"
 #include "harness/process/child_process.h"
 
@@ -90,20 +90,16 @@ bool ConnectionSoak::churn(int cycles, const std::string& round, ConnectionSoakO
 }
 
 bool ConnectionSoak::calls_on_every_path(ConnectionSoakOutcome& out) {
-  for (const char* path : {"sync", "coroutine", "async"}) {
+  for (const auto path : protocol::kCallPaths) {
     for (int i = 0; i < options_.calls; ++i) {
-      const auto response = host_.control.request(
-          {{"op", "call"},
-           {"client", kStayingClient},
-           {"service", "ping"},
-           {"args", json::array({i})},
-           {"path", path},
-           {"timeout", host_.call_timeout_s}},
-          milliseconds(static_cast<long long>(host_.call_timeout_s * 1000 + 10000)));
-      if (!response.value("ok", false)) {
-        out.broken.push_back(std::string(path) + " calls to " + kStayingClient +
-                             " to succeed between rounds; one answered " + response.dump() + " (" +
-                             host_.engine_log_hint + ")");
+      const auto result = call_result(host_.control.await_response(
+          host_.control.send_call(
+              {kStayingClient, "ping", json::array({i}), path, host_.call_timeout_s}),
+          milliseconds(static_cast<long long>(host_.call_timeout_s * 1000 + 10000))));
+      if (!result.ok()) {
+        out.broken.push_back(std::string(protocol::call_path_name(path)) + " calls to " +
+                             kStayingClient + " to succeed between rounds; one answered " +
+                             json(result).dump() + " (" + host_.engine_log_hint + ")");
         return false;
       }
       ++calls_answered_;
@@ -138,8 +134,8 @@ ConnectionSoakOutcome ConnectionSoak::run() {
   auto& staying = host_.start_client(kStayingClient, options_.script, {"--stay"});
   const auto registered_by = Clock::now() + milliseconds(20000);
   while (true) {
-    const auto registry = host_.control.request({{"op", "registry"}}, milliseconds(5000));
-    if (registry.value("result", json::object()).value(kStayingClient, 0) == 1) {
+    const auto registry = host_.control.registry(milliseconds(5000));
+    if (const auto it = registry.find(kStayingClient); it != registry.end() && it->second == 1) {
       break;
     }
     if (Clock::now() >= registered_by) {

@@ -21,16 +21,15 @@ namespace {
 // The engine's ClientCallLoad (fake_engine/load/), asked to call every
 // client's `noop` on each engine path; the plain server takes the same
 // request.
-json engine_load_request(const StressOptions& o, const std::vector<std::string>& client_names) {
-  json paths = json::object();
-  for (const auto& p : o.engine_paths) {
-    paths[p] = o.engine_rate > 0 ? json{{"rate", o.engine_rate}} : json{{"depth", o.engine_depth}};
+CallLoadRequest engine_load_request(const StressOptions& o,
+                                    const std::vector<std::string>& client_names) {
+  CallLoadRequest load;
+  load.clients = client_names;
+  for (const auto& name : o.engine_paths) {
+    load.paths.push_back({protocol::call_path_from_name(name).value(),
+                          o.engine_rate > 0 ? o.engine_rate : 0.0, o.engine_depth});
   }
-  return {{"op", "load_start"},
-          {"clients", client_names},
-          {"service", "noop"},
-          {"paths", paths},
-          {"timeout", 30}};
+  return load;
 }
 
 }  // namespace
@@ -94,7 +93,7 @@ void TargetStep::register_clients(StressTarget& target, WorkerFleet& fleet,
 void TargetStep::apply_load(StressTarget& target, SampleCollector& collector, WorkerFleet& fleet) {
   std::uint64_t first_frame = 0;
   if (engine_) {
-    first_frame = target.request({{"op", "ping"}}, milliseconds(5000)).value("frame", 0ULL);
+    first_frame = target.ask([](EngineClient& c) { return c.ping(milliseconds(5000)); });
   }
   const auto cpu_before = read_machine_cpu();
   const auto target_before = read_process_usage(target.pid()).value_or(ProcessUsage{});
@@ -103,12 +102,13 @@ void TargetStep::apply_load(StressTarget& target, SampleCollector& collector, Wo
   collector.send_to_all('G');
   const bool engine_paths = !o_.engine_paths.empty();
   if (engine_paths) {
-    target.request(engine_load_request(o_, fleet.client_names()), milliseconds(10000));
+    const auto load = engine_load_request(o_, fleet.client_names());
+    target.ask([&](EngineClient& c) { c.load_start(load, milliseconds(10000)); });
   }
   show_load_progress(target, collector, fleet, load_start);
   json engine_load;
   if (engine_paths) {
-    engine_load = target.request({{"op", "load_stop"}}, milliseconds(40000));
+    engine_load = target.ask([](EngineClient& c) { return c.load_stop(milliseconds(40000)); });
   }
   const auto load_seconds = std::chrono::duration<double>(Clock::now() - load_start).count();
   if (!collector.wait_summaries("done", static_cast<std::size_t>(step_.processes),
@@ -130,7 +130,7 @@ void TargetStep::apply_load(StressTarget& target, SampleCollector& collector, Wo
   if (engine_) {
     step_.has_frames = true;
     step_.frames = frame_figures(
-        target.request({{"op", "frames"}, {"since", first_frame}}, milliseconds(5000)));
+        target.ask([&](EngineClient& c) { return c.frames(milliseconds(5000), first_frame); }));
   }
 
   const auto snapshot = collector.snapshot();
@@ -161,9 +161,9 @@ void TargetStep::show_load_progress(StressTarget& target, SampleCollector& colle
     }
     const auto last_second = collector.since_mark();
     const auto elapsed = Clock::now() - start;
-    std::optional<json> engine_frames;
+    std::optional<protocol::FramesSummary> engine_frames;
     if (engine_) {
-      engine_frames = target.request({{"op", "frames"}}, milliseconds(5000));
+      engine_frames = target.ask([](EngineClient& c) { return c.frames(milliseconds(5000)); });
     }
     progress_.replace(load_progress_text(step_.target, step_.clients, elapsed, o_.duration,
                                          last_second, engine_frames));

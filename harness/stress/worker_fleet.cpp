@@ -75,7 +75,7 @@ void WorkerFleet::await_registration(StressTarget& target,
   }
   // A worker counts a client connected when its connection is up; the
   // target's registry says the client also registered its service.
-  const auto registry = target.request({{"op", "registry"}}, milliseconds(10000));
+  const auto registry = target.ask([](EngineClient& c) { return c.registry(milliseconds(10000)); });
   if (registry.size() < static_cast<std::size_t>(clients())) {
     throw StressStepError("every worker said its clients were registered, but " + target.name() +
                           "'s registry lists " + std::to_string(registry.size()) + " of " +

@@ -151,6 +151,14 @@ def handle_call(params, respond):
         finish(exc=exc)
 
 
+def rpc_address():
+    """Where the RPC server listens ("tcp://HOST:PORT", "unix://PATH"), None
+    when it does not (--no-rpc): the `hello` op's rpc_address."""
+    from . import rpc_server
+
+    return rpc_server.address
+
+
 def handle_registry(params, respond):
     from . import registry
 
