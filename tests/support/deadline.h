@@ -15,6 +15,9 @@ namespace understudy::testing {
 
 // A healthy run waits milliseconds; the rest is margin for a loaded 2-core machine.
 inline constexpr std::chrono::milliseconds kDefaultTimeout{5000};
+// A whole engine run, from spawn to exit: its start, its scripts and Python's
+// finalization, which under ASan on a loaded machine took over 5 s.
+inline constexpr std::chrono::milliseconds kEngineRunTimeout{20000};
 // How often poll_until re-checks its condition.
 inline constexpr std::chrono::milliseconds kPollInterval{1};
 

@@ -59,9 +59,9 @@ class EngineProcess {
   void send_signal(int signal) const;
 
   // Waits for the child to exit and reaps it. The failure message names the
-  // deadline and carries diagnostics().
+  // deadline and carries diagnostics(). The default covers a whole run.
   [[nodiscard]] boost::test_tools::assertion_result wait_for_exit(
-      std::chrono::milliseconds timeout = kDefaultTimeout);
+      std::chrono::milliseconds timeout = kEngineRunTimeout);
   // Set once wait_for_exit() succeeded.
   const std::optional<ExitStatus>& exit_status() const { return status_; }
 
