@@ -6,9 +6,9 @@
 #include <random>
 #include <string>
 
+#include "common/latency_histogram.h"
 #include "fake_engine/control/control_protocol.h"
 #include "fake_engine/diagnostics/wait_for_graph.h"
-#include "harness/measure/latency_histogram.h"
 
 namespace {
 

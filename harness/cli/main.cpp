@@ -7,10 +7,10 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/child_process.h"
 #include "common/install_layout.h"
 #include "harness/cli/number_checks.h"
 #include "harness/cli/stop_signals.h"
-#include "harness/process/child_process.h"
 #include "harness/run/private_folder.h"
 #include "harness/run/suite_runner.h"
 #include "harness/steps/step_catalog.h"

@@ -3,7 +3,7 @@
 #include <iomanip>
 #include <ostream>
 
-#include "harness/measure/latency_histogram.h"
+#include "common/latency_histogram.h"
 #include "harness/stress/baseline_comparison.h"
 #include "harness/stress/loopback_baseline.h"
 #include "harness/stress/progress_line.h"

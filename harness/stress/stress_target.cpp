@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "harness/stress/step_error.h"
+#include "harness/timeouts.h"
 
 namespace understudy::harness {
 
@@ -114,11 +115,11 @@ void StressTarget::stop() {
   }
   if (control_ && control_->connected() && is_engine_) {
     try {
-      control_->request({{"op", "stop"}}, milliseconds(5000));
+      control_->request({{"op", "stop"}}, kControlRequestTimeout);
     } catch (const std::exception&) {
       // stopped below by its pid
     }
-    process_->wait_exit(milliseconds(10000));
+    process_->wait_exit(kEngineExitTimeout);
   }
   control_.reset();
   process_->stop();

@@ -28,8 +28,8 @@
 #include <string>
 #include <utility>
 
+#include "common/child_process.h"
 #include "harness/control/control_client.h"
-#include "harness/process/child_process.h"
 #include "harness/stress/stress_options.h"
 
 namespace understudy::harness {
