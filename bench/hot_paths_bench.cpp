@@ -7,8 +7,8 @@
 #include <string>
 
 #include "common/latency_histogram.h"
-#include "fake_engine/control/control_protocol.h"
 #include "fake_engine/diagnostics/wait_for_graph.h"
+#include "protocol/codec.h"
 
 namespace {
 
@@ -51,7 +51,7 @@ void BM_Control_EncodeCallEvent(benchmark::State& state) {
                                  {"started_frame", 1200}, {"finished_frame", 1200},
                                  {"kind", "ok"},          {"value", "handled hero"}};
   for (auto _ : state) {
-    benchmark::DoNotOptimize(understudy::control::encode_event("call", detail));
+    benchmark::DoNotOptimize(understudy::protocol::encode_event("call", detail));
   }
   state.SetItemsProcessed(state.iterations());
 }
@@ -60,10 +60,10 @@ BENCHMARK(BM_Control_EncodeCallEvent);
 void BM_Control_ParseRequest(benchmark::State& state) {
   const std::string line =
       R"({"id": 42, "op": "call", "client": "worker-3", "service": "on_event", )"
-      R"("args": ["hero"], "path": "sync", "timeout": 2.0})";
+      R"("args": ["hero"], "path": "sync", "timeout_s": 2.0})";
   std::string problem;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(understudy::control::parse_request(line, problem));
+    benchmark::DoNotOptimize(understudy::protocol::parse_request(line, problem));
   }
   state.SetItemsProcessed(state.iterations());
 }

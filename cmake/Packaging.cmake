@@ -6,8 +6,9 @@
 #   PREFIX/share/understudy/scenarios, examples, docs
 #   PREFIX/share/man/man1/            pages made from --help
 #   PREFIX/UNDERSTUDY_INSTALL_PYTHONDIR/  understudy_client, understudy_pytest,
-#       understudy_stress, and a dist-info whose pytest11 entry point makes
-#       pytest load the plugin with no configuration.
+#       understudy_stress, understudy_protocol (the control channel's codec the
+#       plugin and the stress baseline use), and a dist-info whose pytest11
+#       entry point makes pytest load the plugin with no configuration.
 # The programs find these files relative to themselves (common/install_layout.h):
 # the paths below must stay as they are there.
 #
@@ -43,7 +44,8 @@ file(WRITE ${_dist_info}/METADATA
      "Metadata-Version: 2.1\nName: understudy\nVersion: ${PROJECT_VERSION}\n"
      "Summary: Client library and pytest plugin of Understudy, a stand-in game engine\n")
 file(WRITE ${_dist_info}/entry_points.txt "[pytest11]\nunderstudy_pytest = understudy_pytest\n")
-file(WRITE ${_dist_info}/top_level.txt "understudy_client\nunderstudy_pytest\nunderstudy_stress\n")
+file(WRITE ${_dist_info}/top_level.txt
+     "understudy_client\nunderstudy_protocol\nunderstudy_pytest\nunderstudy_stress\n")
 file(WRITE ${_dist_info}/INSTALLER "cmake\n")
 install(DIRECTORY ${_dist_info} DESTINATION ${UNDERSTUDY_INSTALL_PYTHONDIR})
 

@@ -1,5 +1,6 @@
 #include "common/text_format.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -65,6 +66,43 @@ std::string milliseconds(double ms) {
     return fixed(ms, 2) + " ms";
   }
   return fixed(ms * 1000, 1) + " us";
+}
+
+std::string significant(double value, int figures) {
+  if (!std::isfinite(value) || value == 0) {
+    return fixed(value, 0);
+  }
+  const double magnitude = std::fabs(value);
+  // What rounds up to the next unit counts in it: 999.6 is "1.0k".
+  const double rounds_up = 1 - 0.5 * std::pow(10.0, -figures);
+  const char* suffix = "";
+  double scaled = value;
+  if (magnitude >= 1e6 * rounds_up) {
+    scaled = value / 1e6;
+    suffix = "M";
+  } else if (magnitude >= 1e3 * rounds_up) {
+    scaled = value / 1e3;
+    suffix = "k";
+  }
+  // Round to `figures` significant digits first: 9.96 with two is "10", not "10.0".
+  const int exponent = static_cast<int>(std::floor(std::log10(std::fabs(scaled))));
+  const double unit = std::pow(10.0, exponent - figures + 1);
+  const double rounded = std::round(scaled / unit) * unit;
+  const int rounded_exponent = static_cast<int>(std::floor(std::log10(std::fabs(rounded))));
+  const int decimals = std::max(0, figures - 1 - rounded_exponent);
+  return fixed(rounded, decimals) + suffix;
+}
+
+std::string significant_ms(double ms, int figures) {
+  const double magnitude = std::fabs(ms);
+  const double rounds_up = 1 - 0.5 * std::pow(10.0, -figures);
+  if (magnitude >= 1000 * rounds_up) {
+    return significant(ms / 1000, figures) + " s";
+  }
+  if (magnitude >= rounds_up || ms == 0) {
+    return significant(ms, figures) + " ms";
+  }
+  return significant(ms * 1000, figures) + " us";
 }
 
 }  // namespace understudy::text

@@ -10,12 +10,12 @@
 #include <string>
 #include <string_view>
 
-#include "fake_engine/control/control_protocol.h"
+#include "protocol/codec.h"
 
 namespace {
 
 using nlohmann::json;
-using namespace understudy::control;
+using namespace understudy::protocol;
 
 [[noreturn]] void broken_contract(const std::string& what, std::string_view line) {
   std::fprintf(stderr, "control_request_fuzzer: %s (line of %zu bytes)\n", what.c_str(),

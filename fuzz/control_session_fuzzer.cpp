@@ -26,13 +26,14 @@
 #include <string_view>
 #include <vector>
 
-#include "fake_engine/control/control_protocol.h"
 #include "fake_engine/control/control_server.h"
+#include "protocol/codec.h"
 
 namespace {
 
 using nlohmann::json;
 using namespace understudy::control;
+using namespace understudy::protocol;
 
 constexpr std::int64_t kSentinelId = -424242;
 

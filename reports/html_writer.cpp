@@ -125,8 +125,9 @@ std::string logs_section(const ScenarioResult& scenario) {
   }
   std::string out = "<h3>Process logs<span class=\"count\">last lines</span></h3>";
   for (const auto& log : scenario.logs) {
-    out += "<div class=\"log\"><div class=\"head\"><b>" + html_text(log.process) + "</b> <code>" +
-           html_text(log.path) + "</code></div><pre class=\"log-tail\">" +
+    out += "<div class=\"log\"><div class=\"head\"><b>" + html_text(log.process) +
+           "</b> <a href=\"" + html_attribute(detail::uri_path(log.path)) + "\"><code>" +
+           html_text(log.path) + "</code></a></div><pre class=\"log-tail\">" +
            (log.tail.empty() ? std::string("(empty)") : html_text(log.tail)) + "</pre></div>";
   }
   return out;

@@ -13,7 +13,31 @@
 
 namespace understudy::reports {
 
-void write_reports(const SuiteResult& suite, const std::filesystem::path& dir) {
+std::string report_relative_path(const std::string& path, const std::filesystem::path& dir) {
+  const auto base = std::filesystem::absolute(dir).lexically_normal();
+  const auto relative = std::filesystem::absolute(path).lexically_normal().lexically_relative(base);
+  if (relative.empty() || *relative.begin() == "..") {
+    return path;
+  }
+  return relative.generic_string();
+}
+
+namespace {
+
+// `suite` with the log paths its reports name relative to `dir`.
+SuiteResult with_log_paths_relative_to(SuiteResult suite, const std::filesystem::path& dir) {
+  for (auto& scenario : suite.scenarios) {
+    for (auto& log : scenario.logs) {
+      log.path = report_relative_path(log.path, dir);
+    }
+  }
+  return suite;
+}
+
+}  // namespace
+
+void write_reports(const SuiteResult& run, const std::filesystem::path& dir) {
+  const auto suite = with_log_paths_relative_to(run, dir);
   const auto traces = dir / "traces";
   std::filesystem::create_directories(traces);
   const auto trace_names = trace_file_names(suite);

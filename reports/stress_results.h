@@ -61,9 +61,10 @@ struct StressStep {
   int threads_registered = 0;
   int fds_before = 0;
   int fds_registered = 0;
-  double target_cpu_seconds = 0;       // the engine's (or plain server's) CPU during the load
-  double target_cpu_wait_seconds = 0;  // its threads' waits for a CPU during the load
-  double machine_busy = 0;             // 0..1, all CPUs, during the load
+  double target_cpu_seconds = 0;             // the engine's (or plain server's) CPU during the load
+  double target_cpu_wait_seconds = 0;        // its threads' waits for a CPU during the load
+  double target_switches_in_per_second = 0;  // its threads put on a CPU, per second of load
+  double machine_busy = 0;                   // 0..1, all CPUs, during the load
   bool has_frames = false;
   StressFrames frames;
   std::vector<std::string> warnings;
@@ -82,10 +83,28 @@ struct StressComparison {
   double ratio = 0;  // engine / base
 };
 
+// Which target did better on one path (or on all paths together) at one
+// client count: the engine or the plain RPyC server, on the figure that
+// decides it (calls/s in a closed loop, where each client calls again as
+// soon as it can; the p50 latency in an open loop, where both are sent the
+// same calls/s).
+struct StressVerdict {
+  int clients = 0;
+  std::string path;    // "all paths", "execute", "sync", ...
+  std::string figure;  // "calls/s" or "p50"
+  double engine = 0;   // calls/s, or milliseconds for "p50"
+  double plain = 0;
+  std::string better;        // "engine", "plain RPyC", or "" when within the noise
+  double factor = 0;         // how many times better, >= 1; 0 when one side has no figure
+  bool frame_bound = false;  // made from the engine's main thread, frame by frame
+};
+
 struct StressReport {
   std::string command_line;
   std::string settings;  // a readable summary of the options
   std::vector<StressStep> steps;
+  std::vector<StressVerdict> verdicts;     // what the report leads with
+  std::vector<std::string> verdict_notes;  // how to read them: noise, frames
   std::vector<StressComparison> comparisons;
   std::vector<std::string> warnings;  // for the whole run
   bool failed = false;                // a target could not run, or calls failed

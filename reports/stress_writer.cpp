@@ -12,8 +12,8 @@ namespace understudy::reports {
 
 using detail::fixed;
 using detail::html_text;
-using detail::milliseconds;
-using detail::number;
+using detail::significant;
+using detail::significant_ms;
 using nlohmann::json;
 
 namespace {
@@ -66,6 +66,7 @@ json to_json(const StressStep& s) {
                  {"fds_registered", s.fds_registered}}},
                {"target_cpu_seconds", s.target_cpu_seconds},
                {"target_cpu_wait_seconds", s.target_cpu_wait_seconds},
+               {"target_switches_in_per_second", s.target_switches_in_per_second},
                {"machine_busy", s.machine_busy},
                {"warnings", s.warnings},
                {"error_examples", s.error_examples},
@@ -106,18 +107,56 @@ std::string path_table(const StressStep& step) {
   for (const auto& p : step.paths) {
     t += "<tr><td>" + html_text(p.name) + "</td><td class=l>" + html_text(p.direction) +
          "</td><td class=l>" + html_text(p.mode) + "</td><td>" + std::to_string(p.calls) +
-         "</td><td>" + number(std::round(p.per_second)) + "</td><td>" + milliseconds(p.p50_ms) +
-         "</td><td>" + milliseconds(p.p90_ms) + "</td><td>" + milliseconds(p.p99_ms) + "</td><td>" +
-         milliseconds(p.p999_ms) + "</td><td>" + milliseconds(p.max_ms) + "</td><td>" +
-         milliseconds(p.sent_p50_ms) + " / " + milliseconds(p.sent_p99_ms) + "</td><td" +
-         (p.errors ? " class=bad" : "") + ">" + std::to_string(p.errors) + "</td><td" +
+         "</td><td>" + significant(p.per_second) + "</td><td>" + significant_ms(p.p50_ms) +
+         "</td><td>" + significant_ms(p.p90_ms) + "</td><td>" + significant_ms(p.p99_ms) +
+         "</td><td>" + significant_ms(p.p999_ms) + "</td><td>" + significant_ms(p.max_ms) +
+         "</td><td>" + significant_ms(p.sent_p50_ms) + " / " + significant_ms(p.sent_p99_ms) +
+         "</td><td" + (p.errors ? " class=bad" : "") + ">" + std::to_string(p.errors) + "</td><td" +
          (p.timeouts ? " class=bad" : "") + ">" + std::to_string(p.timeouts) + "</td><td" +
          (p.disconnected ? " class=bad" : "") + ">" + std::to_string(p.disconnected) + "</td></tr>";
   }
   return t + "</table>";
 }
 
+std::string verdict_table(const StressReport& report) {
+  if (report.verdicts.empty()) {
+    return "";
+  }
+  std::string t =
+      "<h2>Verdict: the engine against the plain RPyC server</h2><table><tr>"
+      "<th>clients</th><th class=l>path</th><th>engine</th><th>plain RPyC</th>"
+      "<th class=l>better</th></tr>";
+  for (const auto& v : report.verdicts) {
+    t += "<tr><td>" + std::to_string(v.clients) + "</td><td class=l>" + html_text(v.path) +
+         (v.frame_bound ? " *" : "") + "</td><td>" + html_text(verdict_figure(v, v.engine)) +
+         "</td><td>" + html_text(verdict_figure(v, v.plain)) + "</td><td class=l>" +
+         html_text(verdict_outcome(v)) + "</td></tr>";
+  }
+  t += "</table>";
+  for (const auto& note : report.verdict_notes) {
+    t += "<p class=muted>" + html_text(note) + "</p>";
+  }
+  return t;
+}
+
 }  // namespace
+
+std::string verdict_figure(const StressVerdict& verdict, double value) {
+  return verdict.figure == "p50" ? "p50 " + detail::significant_ms(value)
+                                 : detail::significant(value) + " calls/s";
+}
+
+std::string verdict_outcome(const StressVerdict& verdict) {
+  if (verdict.better.empty()) {
+    return verdict.factor > 0 ? "neither" : "neither (no call completed)";
+  }
+  if (verdict.factor == 0) {
+    const char* other = verdict.better == "engine" ? "plain RPyC" : "the engine";
+    return verdict.better + " (" + other + " completed no call)";
+  }
+  return verdict.better + ", " + detail::significant(verdict.factor) + "x " +
+         (verdict.figure == "p50" ? "faster" : "the calls/s");
+}
 
 std::string stress_to_json(const StressReport& report) {
   json steps = json::array();
@@ -134,11 +173,24 @@ std::string stress_to_json(const StressReport& report) {
                            {"unit", c.unit},
                            {"ratio", c.ratio}});
   }
+  json verdicts = json::array();
+  for (const auto& v : report.verdicts) {
+    verdicts.push_back({{"clients", v.clients},
+                        {"path", v.path},
+                        {"figure", v.figure},
+                        {"engine", v.engine},
+                        {"plain", v.plain},
+                        {"better", v.better},
+                        {"factor", v.factor},
+                        {"frame_bound", v.frame_bound}});
+  }
   return json{{"kind", "understudy stress"},
               {"command_line", report.command_line},
               {"settings", report.settings},
               {"failed", report.failed},
               {"warnings", report.warnings},
+              {"verdicts", verdicts},
+              {"verdict_notes", report.verdict_notes},
               {"comparisons", comparisons},
               {"steps", steps}}
       .dump(2, ' ', false, json::error_handler_t::replace);
@@ -149,17 +201,18 @@ std::string stress_to_html(const StressReport& report) {
                      html_text(report.command_line) + "</code><br>" + html_text(report.settings) +
                      "</p>";
   page += warning_list(report.warnings);
+  page += verdict_table(report);
   if (!report.comparisons.empty()) {
     page +=
         "<h2>Against the baselines</h2><table><tr><th>clients</th><th class=l>figure</th>"
         "<th>engine</th><th class=l>baseline</th><th>baseline</th><th>engine / baseline</th></tr>";
     for (const auto& c : report.comparisons) {
       const auto value = [&](double v) {
-        return c.unit == "ms" ? milliseconds(v) : number(std::round(v));
+        return c.unit == "ms" ? significant_ms(v) : significant(v);
       };
       page += "<tr><td>" + std::to_string(c.clients) + "</td><td class=l>" + html_text(c.what) +
               "</td><td>" + value(c.engine) + "</td><td class=l>" + html_text(c.baseline) +
-              "</td><td>" + value(c.base) + "</td><td>" + fixed(c.ratio, 2) + "</td></tr>";
+              "</td><td>" + value(c.base) + "</td><td>" + significant(c.ratio) + "</td></tr>";
     }
     page += "</table>";
   }
@@ -170,7 +223,7 @@ std::string stress_to_html(const StressReport& report) {
     page += "<h2>" + html_text(s.target) + ", " + std::to_string(s.clients) + " client" +
             (s.clients == 1 ? "" : "s") +
             (s.processes ? " in " + std::to_string(s.processes) + " processes" : "") + "</h2>";
-    page += "<p>" + fixed(s.seconds, 1) + " s of load, " + number(std::round(s.total_per_second)) +
+    page += "<p>" + fixed(s.seconds, 1) + " s of load, " + significant(s.total_per_second) +
             " calls/s in all";
     if (s.registration_seconds > 0) {
       page += "; all registered in " + fixed(s.registration_seconds, 2) + " s";
@@ -185,18 +238,20 @@ std::string stress_to_html(const StressReport& report) {
     }
     if (s.target_cpu_seconds > 0) {
       page += "; its CPU " + fixed(s.target_cpu_seconds, 2) + " s, its threads' waits for a CPU " +
-              fixed(s.target_cpu_wait_seconds, 2) + " s; machine " +
+              fixed(s.target_cpu_wait_seconds, 2) + " s, its threads put on a CPU " +
+              fixed(s.target_switches_in_per_second, 0) + " times a second; machine " +
               fixed(s.machine_busy * 100, 0) + "% busy";
     }
     page += ".</p>";
     if (s.has_frames) {
       page += "<p>Frames under the load: " + std::to_string(s.frames.frames) + ", work p50 " +
-              milliseconds(s.frames.work_p50_ms) + ", p90 " + milliseconds(s.frames.work_p90_ms) +
-              ", p99 " + milliseconds(s.frames.work_p99_ms) + ", max " +
-              milliseconds(s.frames.work_max_ms) + "; start lateness p99 " +
-              milliseconds(s.frames.lateness_p99_ms) + ", max " +
-              milliseconds(s.frames.lateness_max_ms) + "; " + std::to_string(s.frames.late_frames) +
-              " late by more than a frame.</p>";
+              significant_ms(s.frames.work_p50_ms) + ", p90 " +
+              significant_ms(s.frames.work_p90_ms) + ", p99 " +
+              significant_ms(s.frames.work_p99_ms) + ", max " +
+              significant_ms(s.frames.work_max_ms) + "; start lateness p99 " +
+              significant_ms(s.frames.lateness_p99_ms) + ", max " +
+              significant_ms(s.frames.lateness_max_ms) + "; " +
+              std::to_string(s.frames.late_frames) + " late by more than a frame.</p>";
     }
     page += path_table(s) + detail::distribution_chart(s);
     page += warning_list(s.warnings);

@@ -24,7 +24,6 @@ benchmark, not a test: it prints a table and asserts nothing.
 
 import argparse
 import asyncio
-import json
 import os
 import re
 import shutil
@@ -37,6 +36,8 @@ import time
 import redis
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "harness", "pylib"))
+from understudy_protocol import ControlConnection  # noqa: E402
 ENGINE_SCRIPTS = os.path.join(ROOT, "scenarios", "engine")
 DEADLINE = 120.0
 
@@ -56,28 +57,19 @@ def wait_until(condition, what, timeout=DEADLINE, interval=0.01):
 
 
 class Control:
-    """The engine's control channel (JSON lines on a Unix socket)."""
+    """The engine's control channel (understudy_protocol's connection)."""
 
     def __init__(self, path):
-        wait_until(lambda: os.path.exists(path), "the engine's control socket", 10)
-        self.sock = socket.socket(socket.AF_UNIX)
-        self.sock.connect(path)
-        self.file = self.sock.makefile("rwb")
-        self.next_id = 0
+        self.connection = ControlConnection(path, connect_timeout_s=10)
 
     def request(self, op, **params):
-        self.next_id += 1
-        self.file.write((json.dumps({"id": self.next_id, "op": op, **params}) + "\n").encode())
-        self.file.flush()
-        while True:
-            message = json.loads(self.file.readline())
-            if message.get("id") == self.next_id:
-                if not message["ok"]:
-                    raise RuntimeError(message["error"])
-                return message["result"]
+        answer = self.connection.request(op, DEADLINE, **params)
+        if not answer["ok"]:
+            raise RuntimeError(answer["error"])
+        return answer["result"]
 
     def close(self):
-        self.sock.close()
+        self.connection.close()
 
 
 class Engine:

@@ -99,23 +99,23 @@ int run_engine(const EngineOptions& options) {
     });
     auto* server = &*control_server;
     engine.console().add_listener([server](const ConsoleRecord& record) {
-      server->broadcast(control::encode_event("console", control::to_json(record)));
+      server->broadcast(protocol::encode_event("console", control::console_event(record)));
     });
     control_handler.set_event_sink(
         [server](std::string line) { server->broadcast(std::move(line)); });
     runtime.set_event_sink(
         [server, &engine](const std::string& kind, const std::string& json_text) {
           std::string problem;
-          auto event = control::parse_json(json_text, problem);
+          auto event = protocol::parse_json(json_text, problem);
           if (!event) {
             engine.console().error("the engine's '" + kind +
                                    "' event cannot go to the harness: " + problem);
             return;
           }
-          server->broadcast(control::encode_event(kind, *event));
+          server->broadcast(protocol::encode_event(kind, *event));
         });
     runtime.errors().set_listener([server](const EngineError& error) {
-      server->broadcast(control::encode_event("engine_error", control::to_json(error)));
+      server->broadcast(protocol::encode_event("engine_error", control::to_json(error)));
     });
   }
   // Queued before anyone can ask for anything, so that the scripts' jobs run

@@ -17,6 +17,10 @@ namespace understudy::control {
 
 namespace asio = boost::asio;
 using stream_protocol = asio::local::stream_protocol;
+using protocol::encode_event;
+using protocol::encode_response_error;
+using protocol::kMaxLineBytes;
+using protocol::parse_request;
 
 namespace {
 

@@ -23,7 +23,7 @@
 #include <thread>
 
 #include "common/mutex.h"
-#include "fake_engine/control/control_protocol.h"
+#include "protocol/codec.h"
 
 namespace understudy::control {
 
@@ -36,7 +36,7 @@ class ControlHandler {
   virtual ~ControlHandler() = default;
   // Called on the control thread. Must not block; answer through `respond`,
   // now or later, exactly once.
-  virtual void handle(const Request& request, Responder respond) = 0;
+  virtual void handle(const protocol::Request& request, Responder respond) = 0;
 };
 
 // Events (console records, ...) waiting to be written to one connection,

@@ -1,6 +1,9 @@
 #include "fake_engine/control/engine_control.h"
 
 #include <pybind11/pybind11.h>
+#include <unistd.h>
+
+#include <stdexcept>
 
 #include "fake_engine/python/client_calls.h"
 #include "fake_engine/python/embedded_interpreter.h"
@@ -10,44 +13,46 @@ using nlohmann::json;
 
 namespace understudy::control {
 
-json to_json(const ConsoleRecord& record) {
-  return {{"sequence", record.sequence}, {"severity", severity_name(record.severity)},
-          {"frame", record.frame},       {"thread", record.thread},
-          {"seconds", record.seconds},   {"text", record.text}};
+using protocol::encode_response_error;
+using protocol::encode_response_ok;
+using protocol::parse_json;
+using protocol::Request;
+
+protocol::ConsoleEvent console_event(const ConsoleRecord& record) {
+  return {record.sequence, std::string(severity_name(record.severity)),
+          record.frame,    record.thread,
+          record.seconds,  record.text};
 }
 
-json to_json(const Actor& actor) {
-  return {{"id", actor.id},
-          {"class", actor.class_name},
-          {"name", actor.name},
-          {"label", actor.label},
-          {"spawned_frame", actor.spawned_frame}};
+protocol::ActorInfo actor_info(const Actor& actor) {
+  return {actor.id, actor.class_name, actor.name, actor.label, actor.spawned_frame};
 }
 
-json to_json(const WaitEdge& edge) {
-  return {{"id", edge.id},
-          {"waiter", edge.waiter},
-          {"target", edge.target},
-          {"what", edge.what},
-          {"thread", edge.thread},
-          {"since_frame", edge.since_frame},
-          {"waited_seconds",
-           std::chrono::duration<double>(std::chrono::steady_clock::now() - edge.since).count()}};
+protocol::WaitEdgeInfo wait_edge_info(const WaitEdge& edge) {
+  return {edge.id,
+          edge.waiter,
+          edge.target,
+          edge.what,
+          edge.thread,
+          edge.since_frame,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - edge.since).count()};
 }
 
-json to_json(const FrameStatsSummary& s) {
-  return {{"frames", s.frames},
-          {"work_mean_ms", s.work_mean_ms},
-          {"work_p50_ms", s.work_p50_ms},
-          {"work_p90_ms", s.work_p90_ms},
-          {"work_p99_ms", s.work_p99_ms},
-          {"work_max_ms", s.work_max_ms},
-          {"lateness_p99_ms", s.lateness_p99_ms},
-          {"lateness_max_ms", s.lateness_max_ms},
-          {"late_frames", s.late_frames},
-          {"interval_max_ms", s.interval_max_ms},
-          {"interval_max_less_cpu_wait_ms", s.interval_max_less_cpu_wait_ms},
-          {"cpu_wait_total_ms", s.cpu_wait_total_ms}};
+protocol::FramesSummary frames_summary(const FrameStatsSummary& s) {
+  protocol::FramesSummary summary;
+  summary.frames = s.frames;
+  summary.work_mean_ms = s.work_mean_ms;
+  summary.work_p50_ms = s.work_p50_ms;
+  summary.work_p90_ms = s.work_p90_ms;
+  summary.work_p99_ms = s.work_p99_ms;
+  summary.work_max_ms = s.work_max_ms;
+  summary.lateness_p99_ms = s.lateness_p99_ms;
+  summary.lateness_max_ms = s.lateness_max_ms;
+  summary.late_frames = s.late_frames;
+  summary.interval_max_ms = s.interval_max_ms;
+  summary.interval_max_less_cpu_wait_ms = s.interval_max_less_cpu_wait_ms;
+  summary.cpu_wait_total_ms = s.cpu_wait_total_ms;
+  return summary;
 }
 
 json to_json(const EngineError& error) {
@@ -100,33 +105,43 @@ void EngineControl::handle(const Request& request, Responder respond) {
     });
   } else if (op == "engine_errors") {
     respond(encode_response_ok(id, engine_errors_json(runtime_.errors())));
+  } else if (op == "hello") {
+    // Answered once the RPC server listens: it starts before the startup
+    // scripts' jobs run, and they run before any request's.
+    runtime_.startup().when_open([this, id, respond] {
+      try {
+        respond(encode_response_ok(id, hello()));
+      } catch (const std::exception& e) {
+        respond(encode_response_error(id, "InternalError", e.what()));
+      }
+    });
   } else if (op == "console") {
     const auto after = request.params.value("after", std::uint64_t{0});
     json records = json::array();
     for (const auto& record : engine_.console().records(after)) {
-      records.push_back(to_json(record));
+      records.push_back(console_event(record));
     }
     respond(encode_response_ok(id, records));
   } else if (op == "waits") {
     json edges = json::array();
     for (const auto& edge : engine_.waits().edges()) {
-      edges.push_back(to_json(edge));
+      edges.push_back(wait_edge_info(edge));
     }
     respond(encode_response_ok(id, edges));
   } else if (op == "frames") {
     // {"since": N}: only frames after frame N (those still in the stats window).
-    json result = request.params.contains("since")
-                      ? to_json(engine_.loop().stats().summary_since(
-                            request.params.value("since", std::uint64_t{0})))
-                      : to_json(engine_.loop().stats().summary());
-    result["current_frame"] = engine_.loop().current_frame();
-    result["queue_depth"] = engine_.queue().depth();
-    respond(encode_response_ok(id, result));
+    auto summary = frames_summary(
+        request.params.contains("since")
+            ? engine_.loop().stats().summary_since(request.params.value("since", std::uint64_t{0}))
+            : engine_.loop().stats().summary());
+    summary.current_frame = engine_.loop().current_frame();
+    summary.queue_depth = engine_.queue().depth();
+    respond(encode_response_ok(id, summary));
   } else if (op == "world") {
     post_for(engine_.queue(), request, respond, [this, id, respond] {
       json actors = json::array();
       for (const auto& actor : engine_.world().actors()) {
-        actors.push_back(to_json(actor));
+        actors.push_back(actor_info(actor));
       }
       respond(encode_response_ok(id, actors));
     });
@@ -137,54 +152,7 @@ void EngineControl::handle(const Request& request, Responder respond) {
     post_for(engine_.queue(), request, respond,
              [this, copy, respond] { run_python_op(copy, respond, "handle_python"); });
   } else if (op == "call") {
-    ClientCall call;
-    call.client = request.params.value("client", std::string());
-    call.service = request.params.value("service", std::string());
-    call.args = request.params.value("args", json::array());
-    const auto path = request.params.value("path", std::string("sync"));
-    if (path != "sync" && path != "coroutine" && path != "async") {
-      respond(encode_response_error(id, "BadRequest",
-                                    "unknown call path '" + path + "' (sync, coroutine or async)"));
-      return;
-    }
-    call.path = path == "sync"        ? CallPath::kSync
-                : path == "coroutine" ? CallPath::kCoroutine
-                                      : CallPath::kAsync;
-    if (request.params.contains("timeout") && request.params["timeout"].is_number()) {
-      call.timeout_seconds = request.params["timeout"].get<double>();
-    }
-    post_for(engine_.queue(), request, respond, [this, call, id, respond] {
-      start_client_call(call, [this, call, id, respond](const CallOutcome& outcome) {
-        json detail = {{"path", call_path_name(call.path)},
-                       {"client", call.client},
-                       {"service", call.service},
-                       {"elapsed_s", outcome.elapsed_s},
-                       {"started_frame", outcome.started_frame},
-                       {"finished_frame", outcome.finished_frame}};
-        detail["kind"] = outcome.kind;
-        if (events_) {
-          events_(encode_event("call", detail));
-        }
-        if (outcome.ok) {
-          // A client's value comes through Python's json, which nests up to
-          // 1,000 levels: the channel carries kMaxNestingDepth.
-          std::string problem;
-          if (!parse_json(outcome.value.dump(), problem)) {
-            respond(encode_response_error(id, "BadAnswer",
-                                          "the client's answer cannot be carried: " + problem));
-            return;
-          }
-          detail["value"] = outcome.value;
-          respond(encode_response_ok(id, detail));
-          return;
-        }
-        detail["type"] = outcome.error_type;
-        detail["message"] = outcome.message;
-        json line = json::parse(encode_response_error(id, outcome.error_type, outcome.message));
-        line["error"]["detail"] = detail;
-        respond(line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
-      });
-    });
+    call(request, respond);
   } else if (op == "load_start") {
     CallLoadPlan plan;
     try {
@@ -214,10 +182,78 @@ void EngineControl::handle(const Request& request, Responder respond) {
   } else {
     respond(encode_response_error(id, "UnknownOp",
                                   "unknown op '" + op +
-                                      "' (ping, startup, engine_errors, console, waits, frames, "
-                                      "registry, world, python, call, load_start, load_stop, "
-                                      "reload, stop)"));
+                                      "' (ping, hello, startup, engine_errors, console, waits, "
+                                      "frames, registry, world, python, call, load_start, "
+                                      "load_stop, reload, stop)"));
   }
+}
+
+namespace {
+// ok decides: a failed call whose kind the protocol does not name is an "error".
+protocol::CallOutcomeKind kind_of(const CallOutcome& outcome) {
+  if (outcome.ok) {
+    return protocol::CallOutcomeKind::kOk;
+  }
+  const auto kind = protocol::call_outcome_from_name(outcome.kind);
+  return kind == protocol::CallOutcomeKind::kOk ? protocol::CallOutcomeKind::kError : kind;
+}
+}  // namespace
+
+void EngineControl::call(const Request& request, const Responder& respond) {
+  const auto id = request.id;
+  protocol::CallRequest asked;
+  try {
+    asked = request.params.get<protocol::CallRequest>();
+  } catch (const std::invalid_argument& e) {  // an unknown path
+    respond(encode_response_error(id, "BadRequest", e.what()));
+    return;
+  } catch (const json::exception& e) {
+    respond(encode_response_error(id, "BadRequest", std::string("a call's field: ") + e.what()));
+    return;
+  }
+  ClientCall call{asked.client, asked.service, asked.args, asked.path, asked.timeout_s};
+  post_for(engine_.queue(), request, respond, [this, call, id, respond] {
+    start_client_call(call, [this, call, id, respond](const CallOutcome& outcome) {
+      protocol::CallResult result{
+          call.path,          call.client,           call.service,           kind_of(outcome),
+          outcome.elapsed_s,  outcome.started_frame, outcome.finished_frame, outcome.value,
+          outcome.error_type, outcome.message};
+      if (events_) {
+        events_(protocol::encode_event("call", protocol::call_event_data(result)));
+      }
+      if (result.ok()) {
+        // A client's value comes through Python's json, which nests up to
+        // 1,000 levels: the channel carries kMaxNestingDepth.
+        std::string problem;
+        if (!parse_json(outcome.value.dump(), problem)) {
+          respond(encode_response_error(id, "BadAnswer",
+                                        "the client's answer cannot be carried: " + problem));
+          return;
+        }
+        respond(encode_response_ok(id, result));
+        return;
+      }
+      respond(encode_response_error(id, result.error_type, result.message, result));
+    });
+  });
+}
+
+protocol::Hello EngineControl::hello() const {
+  protocol::Hello hello;
+  hello.pid = ::getpid();
+  // The RPC server is engine-side Python's; its address changes on a reload.
+  py::gil_scoped_acquire gil;
+  try {
+    const py::object address =
+        py::module_::import("understudy_engine.control").attr("rpc_address")();
+    if (!address.is_none()) {
+      hello.rpc_address = address.cast<std::string>();
+    }
+  } catch (py::error_already_set& e) {
+    throw std::runtime_error("understudy_engine did not say its RPC address: " +
+                             format_python_error(e));
+  }
+  return hello;
 }
 
 void EngineControl::run_python_op(const Request& request, Responder respond, const char* function) {
@@ -248,9 +284,7 @@ void EngineControl::run_python_op(const Request& request, Responder respond, con
         type = parsed.value("type", type);
         message = parsed.value("message", message);
       }
-      json line = json::parse(encode_response_error(id, type, message));
-      line["error"]["detail"] = parsed;
-      respond(line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+      respond(encode_response_error(id, type, message, parsed));
     });
     const auto params = py::module_::import("json").attr("loads")(request.params.dump());
     py::module_::import("understudy_engine.control").attr(function)(params, answer);

@@ -5,19 +5,15 @@
 // engine state (the world, engine-side Python, calls to clients) is a
 // main-thread job that answers when it has run.
 //
-// Operations: ping, startup (answered once the startup scripts have run:
-// {count, errors, frame}), engine_errors ({count, errors}: the engine errors
-// so far, the newest EngineErrors::kKept of them), console {after}, waits,
-// frames {since}, registry, world,
-// python {code}, call {path, client, service, args, timeout}, load_start
-// {clients, service, paths: {sync|coroutine|async: {rate, depth}}, timeout},
-// load_stop, reload, stop.
+// The ops and their fields: protocol/README.md; the typed messages:
+// protocol/messages.h.
 #pragma once
 
 #include "fake_engine/app/engine.h"
 #include "fake_engine/control/control_server.h"
 #include "fake_engine/load/client_call_load.h"
 #include "fake_engine/python/python_runtime.h"
+#include "protocol/messages.h"
 
 namespace understudy::control {
 
@@ -26,14 +22,16 @@ class EngineControl : public ControlHandler {
   EngineControl(Engine& engine, PythonRuntime& runtime, ClientCallLoad& load)
       : engine_(engine), runtime_(runtime), load_(load) {}
 
-  void handle(const Request& request, Responder respond) override;
+  void handle(const protocol::Request& request, Responder respond) override;
 
   // Where "call" events go (every connection of the control server): a call's
   // outcome is announced to everyone watching, not only to who asked.
   void set_event_sink(std::function<void(std::string line)> sink) { events_ = std::move(sink); }
 
  private:
-  void run_python_op(const Request& request, Responder respond, const char* function);
+  void run_python_op(const protocol::Request& request, Responder respond, const char* function);
+  void call(const protocol::Request& request, const Responder& respond);
+  protocol::Hello hello() const;
 
   Engine& engine_;
   PythonRuntime& runtime_;
@@ -41,11 +39,11 @@ class EngineControl : public ControlHandler {
   std::function<void(std::string line)> events_;
 };
 
-// Engine state as JSON, shared with tests and benchmarks.
-nlohmann::json to_json(const ConsoleRecord& record);
-nlohmann::json to_json(const Actor& actor);
-nlohmann::json to_json(const WaitEdge& edge);
-nlohmann::json to_json(const FrameStatsSummary& summary);
+// Engine state as the control channel's messages.
+protocol::ConsoleEvent console_event(const ConsoleRecord& record);
+protocol::ActorInfo actor_info(const Actor& actor);
+protocol::WaitEdgeInfo wait_edge_info(const WaitEdge& edge);
+protocol::FramesSummary frames_summary(const FrameStatsSummary& summary);
 // {id, source, what, file, line, message, traceback, frame}: also the data of
 // the `engine_error` event.
 nlohmann::json to_json(const EngineError& error);

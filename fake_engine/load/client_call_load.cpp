@@ -11,19 +11,6 @@ namespace understudy {
 
 namespace {
 
-CallPath path_from_name(const std::string& name) {
-  if (name == "sync") {
-    return CallPath::kSync;
-  }
-  if (name == "coroutine") {
-    return CallPath::kCoroutine;
-  }
-  if (name == "async") {
-    return CallPath::kAsync;
-  }
-  throw std::invalid_argument("unknown call path '" + name + "' (sync, coroutine or async)");
-}
-
 std::uint64_t nanoseconds_since(Clock::time_point start) {
   const auto elapsed = Clock::now() - start;
   return elapsed.count() < 0
@@ -43,10 +30,15 @@ CallLoadPlan CallLoadPlan::from_json(const json& value) {
   try {
     plan.clients = value.at("clients").get<std::vector<std::string>>();
     plan.service = value.value("service", plan.service);
-    plan.timeout_seconds = value.value("timeout", plan.timeout_seconds);
+    plan.timeout_seconds = value.value("timeout_s", plan.timeout_seconds);
     for (const auto& [name, settings] : value.at("paths").items()) {
       CallLoadPath path;
-      path.path = path_from_name(name);
+      const auto known = protocol::call_path_from_name(name);
+      if (!known) {
+        throw std::invalid_argument("unknown call path '" + name + "' (" +
+                                    protocol::call_path_choices() + ")");
+      }
+      path.path = *known;
       path.rate_per_second = settings.value("rate", 0.0);
       path.depth = settings.value("depth", 1);
       if (path.rate_per_second < 0 || path.depth < 1) {
@@ -61,7 +53,7 @@ CallLoadPlan CallLoadPlan::from_json(const json& value) {
     throw std::invalid_argument("bad load plan: no clients to call");
   }
   if (plan.timeout_seconds <= 0) {
-    throw std::invalid_argument("bad load plan: timeout must be positive");
+    throw std::invalid_argument("bad load plan: timeout_s must be positive");
   }
   return plan;
 }
@@ -149,7 +141,7 @@ json ClientCallLoad::stop() {
         {"completed", path.completed},
         {"in_flight", path.total_in_flight()},
         {"outcomes", path.outcomes},
-        {"seconds", seconds},
+        {"elapsed_s", seconds},
         {"latency", path.latency.to_json()},
         {"service", path.service.to_json()}};
   }
@@ -242,7 +234,7 @@ bool ClientCallLoad::issue(PathState& path, const std::shared_ptr<Run>& run, std
   try {
     const auto& call =
         path.settings.path == CallPath::kAsync ? run->call_async : run->call_coroutine;
-    py::object outcome = call(name, service, py::arg("expiry") = run->plan.timeout_seconds);
+    py::object outcome = call(name, service, py::arg("timeout") = run->plan.timeout_seconds);
     outcome.attr("add_done_callback")(on_done);
     return true;
   } catch (py::error_already_set& e) {

@@ -4,25 +4,13 @@
 
 #include <stdexcept>
 
-#include "fake_engine/control/control_protocol.h"
 #include "fake_engine/python/embedded_interpreter.h"
+#include "protocol/codec.h"
 
 namespace py = pybind11;
 using nlohmann::json;
 
 namespace understudy {
-
-std::string_view call_path_name(CallPath path) {
-  switch (path) {
-    case CallPath::kSync:
-      return "sync";
-    case CallPath::kCoroutine:
-      return "coroutine";
-    case CallPath::kAsync:
-      return "async";
-  }
-  return "sync";
-}
 
 CallOutcome call_outcome_from_json(bool ok, const json& detail) {
   CallOutcome outcome;
@@ -56,7 +44,7 @@ void start_client_call(const ClientCall& call, std::function<void(const CallOutc
     // control channel's bound, so that what the harness is sent is what it
     // reads, and nothing recurses on a value nested thousands deep.
     std::string problem;
-    auto detail = control::parse_json(payload, problem);
+    auto detail = protocol::parse_json(payload, problem);
     if (!detail) {
       CallOutcome outcome;
       outcome.kind = "error";

@@ -9,9 +9,13 @@
 #include <optional>
 #include <string>
 
+#include "protocol/messages.h"
+
 namespace understudy {
 
-enum class CallPath { kSync, kCoroutine, kAsync };
+// The paths are the control channel's (a `call` op names one).
+using protocol::call_path_name;
+using protocol::CallPath;
 
 struct ClientCall {
   std::string client;
@@ -33,8 +37,6 @@ struct CallOutcome {
   std::uint64_t started_frame = 0;
   std::uint64_t finished_frame = 0;
 };
-
-std::string_view call_path_name(CallPath path);  // "sync", "coroutine", "async"
 
 // Main thread only. Starts the call; `done` runs on the main thread when it
 // ends: before start_client_call returns for the sync path, at a later frame

@@ -38,9 +38,12 @@ void PythonEngineState::tick_python_objects(double delta_seconds) {
 
 void PythonEngineState::report_error(std::string source, std::string what,
                                      PythonErrorReport error) {
-  console.error(error.traceback.empty() ? what : what + ":\n" + error.traceback);
+  // Recorded before it is logged: a harness that saw the console line and
+  // then asks for the engine errors must find this one among them.
+  std::string line = error.traceback.empty() ? what : what + ":\n" + error.traceback;
   errors.record(
       EngineError{0, std::move(source), std::move(what), std::move(error), loop.current_frame()});
+  console.error(line);
 }
 
 PythonRuntime::PythonRuntime(const EngineParts& parts, RpcSettings rpc, ScriptSettings scripts)

@@ -9,12 +9,15 @@
 
 #include "common/child_process.h"
 #include "common/install_layout.h"
+#include "common/text_format.h"
 #include "harness/cli/number_checks.h"
 #include "harness/cli/stop_signals.h"
 #include "harness/run/private_folder.h"
 #include "harness/run/suite_runner.h"
 #include "harness/steps/step_catalog.h"
 #include "harness/stress/stress_runner.h"
+#include "harness/stress/stress_verdict.h"
+#include "protocol/messages.h"
 #include "reports/report_set.h"
 #include "reports/stress_writer.h"
 
@@ -209,7 +212,10 @@ int main(int argc, char** argv) {
       ->check(cli::whole_number("--jobs", 1));
   run->add_option("--seed", seed, "Seed for clients' randomness (repeat r uses seed + r)")
       ->check(cli::non_negative_integer("--seed"));
-  run->add_option("--report-dir", report_dir, "Where reports and logs go")->capture_default_str();
+  run->add_option("--report-dir", report_dir,
+                  "Where reports and logs go (a relative path is from the current folder); "
+                  "the reports name the logs relative to it, so the folder can be moved")
+      ->capture_default_str();
   run->add_option("--engine", engine, "The understudy-engine binary")->capture_default_str();
   std::string redis_url;
   run->add_option("--redis-url", redis_url,
@@ -298,7 +304,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   stress->add_option("--seed", stress_options.seed, "Seed for the clients' path choices")
       ->check(cli::non_negative_integer("--seed"));
-  stress->add_option("--report-dir", report_dir, "Where stress.json, stress.html and logs go")
+  stress
+      ->add_option("--report-dir", report_dir,
+                   "Where stress.json, stress.html and the logs (stress-logs/) go (a relative "
+                   "path is from the current folder)")
       ->capture_default_str();
   stress->add_option("--engine", engine, "The understudy-engine binary")->capture_default_str();
 
@@ -377,7 +386,7 @@ int main(int argc, char** argv) {
     if (engine_paths != "none" && !engine_paths.empty()) {
       std::stringstream paths_text(engine_paths);
       for (std::string item; std::getline(paths_text, item, ',');) {
-        if (item != "sync" && item != "coroutine" && item != "async") {
+        if (!protocol::call_path_from_name(item)) {
           std::cerr << "understudy: error: --engine-paths takes sync, coroutine, async or none, "
                        "got '"
                     << item << "'\n";
@@ -407,6 +416,8 @@ int main(int argc, char** argv) {
     stress_options.live_progress = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
     std::error_code ignored;
     std::filesystem::remove_all(stress_options.work_dir, ignored);
+    std::cout << "understudy stress: reports in " << report_dir.string() << ", logs in "
+              << (report_dir / "stress-logs").string() << "\n";
     auto report = run_stress(stress_options, std::cout);
     report.command_line = joined_command_line(argc, argv);
     try {
@@ -416,11 +427,12 @@ int main(int argc, char** argv) {
                 << e.what() << "\n";
       return kExitUsage;
     }
-    if (!report.comparisons.empty()) {
+    print_verdicts(std::cout, report);
+    if (report.verdicts.empty() && !report.comparisons.empty()) {
       std::cout << "understudy stress: against the baselines (engine / baseline)\n";
       for (const auto& c : report.comparisons) {
         std::cout << "  " << c.clients << " clients, " << c.what << " vs " << c.baseline << ": "
-                  << c.ratio << "\n";
+                  << text::significant(c.ratio) << "\n";
       }
     }
     std::cout << "understudy: reports: " << (report_dir / "stress.html").string() << ", "

@@ -1,6 +1,6 @@
 #include "harness/control/control_client.h"
 
-#include "fake_engine/control/control_protocol.h"
+#include "protocol/codec.h"
 
 namespace understudy::harness {
 
@@ -74,7 +74,7 @@ void ControlClient::read_loop() {
 
 void ControlClient::take_line(std::string_view line) {
   std::string problem;
-  auto message = control::parse_json(line, problem, control::kMaxResponseNestingDepth);
+  auto message = protocol::parse_json(line, problem, protocol::kMaxResponseNestingDepth);
   if (message && message->is_object() && message->contains("event")) {
     events_.push_back(ControlEvent{message->value("event", ""), message->value("data", json()),
                                    std::chrono::steady_clock::now()});
@@ -227,17 +227,6 @@ std::optional<std::chrono::steady_clock::time_point> ControlClient::closed_at() 
 bool ControlClient::connected() const {
   MutexLock lock(mutex_);
   return !closed_;
-}
-
-std::string call_outcome(const nlohmann::json& response) {
-  if (response.value("ok", false)) {
-    return "ok";
-  }
-  const auto& error = response["error"];
-  if (error.contains("detail") && error["detail"].is_object() && error["detail"].contains("kind")) {
-    return error["detail"]["kind"].get<std::string>();
-  }
-  return "error";
 }
 
 }  // namespace understudy::harness

@@ -1,4 +1,5 @@
-// ControlClient: the harness's end of an engine's control channel. Requests
+// ControlClient: the harness's end of an engine's control channel (the
+// connection; EngineClient knows the ops it carries). Requests
 // are answered by id (in any order); events (console records, deadlock
 // reports) are kept in arrival order so that a scenario can wait for one.
 // Every wait takes a deadline and fails with a message saying what did not
@@ -113,9 +114,5 @@ class ControlClient {
   std::function<void(const ControlEvent&)> event_hook_ GUARDED_BY(mutex_);
   std::thread reader_;
 };
-
-// How a call request ended, from its response: "ok", the kind of error the
-// engine named (ServiceCallTimeout, DeadlockError, ...), or "error".
-std::string call_outcome(const nlohmann::json& response);
 
 }  // namespace understudy::harness

@@ -14,7 +14,7 @@
 #include "common/child_process.h"
 #include "common/deadline.h"
 #include "common/text_format.h"
-#include "harness/control/control_client.h"
+#include "harness/control/engine_client.h"
 #include "harness/timeouts.h"
 #include "redis/redis_server.h"
 
@@ -38,7 +38,7 @@ std::string first_of(const std::vector<std::string>& names) {
 struct HarnessCall {
   std::int64_t id = 0;
   int client = 0;
-  std::string path;
+  std::string path;   // the path's name, as the metrics spell it
   std::string label;  // the actor the client spawns for it, on the coroutine and async paths
   bool spawns = false;
   double sent_s = 0;
@@ -179,35 +179,34 @@ struct FaultMatrix::Impl {
   bool all_registered(milliseconds timeout, std::string* seen) {
     const auto registered = poll_until(
         [&] {
-          const auto response = host.control.request({{"op", "registry"}}, kControlRequestTimeout);
-          bool all = response.value("ok", false);
+          const auto registry = host.control.registry(kControlRequestTimeout);
+          bool all = true;
           for (const auto& name : names) {
-            all = all && response["result"].value(name, 0) == 1;
+            all = all && registry.contains(name) && registry.at(name) == 1;
           }
-          *seen = response.value("result", json::object()).dump();
+          *seen = json(registry).dump();
           return all;
         },
         "every client registered exactly once", {}, timeout, kControlPollInterval);
     return static_cast<bool>(registered);
   }
 
-  void send_call(int client, const std::string& path, const std::string& label, double hold_s) {
+  void send_call(int client, protocol::CallPath path, const std::string& label, double hold_s) {
     HarnessCall call;
     call.client = client;
-    call.path = path;
+    call.path = std::string(protocol::call_path_name(path));
     call.label = label;
-    call.spawns = path != "sync";  // a callback on the sync path is the re-entrant deadlock
+    call.spawns =
+        path !=
+        protocol::CallPath::kSync;  // a callback on the sync path is the re-entrant deadlock
     call.sent_s = now_s();
     // Sync calls run one at a time on the main thread: one may wait behind
     // every other call in flight, each bounded by the call timeout.
     call.deadline_s =
         call.sent_s + hold_s + 5.0 + host.call_timeout_s * (options.max_load_in_flight + 3);
-    call.id = host.control.send({{"op", "call"},
-                                 {"client", names[static_cast<std::size_t>(client)]},
-                                 {"service", "hold"},
-                                 {"args", json::array({label, hold_s, call.spawns})},
-                                 {"path", path},
-                                 {"timeout", host.call_timeout_s}});
+    call.id = host.control.send_call({names[static_cast<std::size_t>(client)], "hold",
+                                      json::array({label, hold_s, call.spawns}), path,
+                                      host.call_timeout_s});
     calls.push_back(call);
   }
 
@@ -218,7 +217,7 @@ struct FaultMatrix::Impl {
         continue;
       }
       if (auto response = host.control.try_response(call.id)) {
-        call.outcome = call_outcome(*response);
+        call.outcome = protocol::call_outcome_name(call_result(*response).kind);
         out.metrics["fault_matrix.calls." + call.path + "." + call.outcome] += 1;
       } else {
         ++in_flight;
@@ -228,10 +227,9 @@ struct FaultMatrix::Impl {
   }
 
   void send_load_call() {
-    static const char* const kPaths[] = {"sync", "coroutine", "async"};
     const auto n = load_turn++;
     const int client = static_cast<int>(n % names.size());
-    const std::string path = kPaths[(n / names.size()) % 3];
+    const auto path = protocol::kCallPaths[(n / names.size()) % protocol::kCallPaths.size()];
     send_call(client, path, "e2c." + std::to_string(n), 0.01);
     last_load_s = now_s();
   }
@@ -339,7 +337,7 @@ struct FaultMatrix::Impl {
         break;
       case FaultKind::kReload:
         actions.push_back({fault.at_s, [this, text] {
-                             reload_requests.push_back(host.control.send({{"op", "reload"}}));
+                             reload_requests.push_back(host.control.send_reload());
                              fault_event(text, "main");
                            }});
         break;
@@ -478,9 +476,9 @@ struct FaultMatrix::Impl {
       held("all " + std::to_string(calls.size()) +
            " engine->client calls ended (ok, error, timeout or disconnected)");
     }
-    for (const char* path : {"sync", "coroutine", "async"}) {
-      if (ok_by_path[path] == 0) {
-        broken(std::string("at least one ") + path +
+    for (const auto path : protocol::kCallPaths) {
+      if (ok_by_path[std::string(protocol::call_path_name(path))] == 0) {
+        broken(std::string("at least one ") + std::string(protocol::call_path_name(path)) +
                " call to succeed between the faults; none did (" + host.engine_log_hint + ")");
       }
     }
@@ -508,24 +506,22 @@ struct FaultMatrix::Impl {
                " without the schedule killing it (its log: " + log_of(c) + ")");
         continue;
       }
-      const auto status =
-          host.control.request({{"op", "call"},
-                                {"client", names[i]},
-                                {"service", "status"},
-                                {"args", json::array()},
-                                {"path", "sync"},
-                                {"timeout", host.call_timeout_s}},
-                               seconds_as_ms(host.call_timeout_s) + kCallAnswerMargin);
-      if (!status.value("ok", false)) {
-        broken("client " + names[i] + " to answer status() at the end; " + status.dump() +
-               " (its log: " + log_of(c) + ")");
+      const auto status = call_result(host.control.await_response(
+          host.control.send_call(
+              {names[i], "status", json::array(), protocol::CallPath::kSync, host.call_timeout_s}),
+          seconds_as_ms(host.call_timeout_s) + kCallAnswerMargin));
+      if (!status.ok()) {
+        broken("client " + names[i] + " to answer status() at the end; it answered " +
+               std::string(protocol::call_outcome_name(status.kind)) + ": " + status.error_type +
+               ": " + status.message + " (its log: " + log_of(c) + ")");
         continue;
       }
-      const auto value =
-          json::parse(status["result"].value("value", std::string("{}")), nullptr, false);
+      const auto value = json::parse(
+          status.value.is_string() ? status.value.get<std::string>() : std::string("{}"), nullptr,
+          false);
       if (!value.is_object()) {
         broken("client " + names[i] + "'s status() to be a JSON object; it was " +
-               status["result"].dump() + " (its log: " + log_of(c) + ")");
+               json(status).dump() + " (its log: " + log_of(c) + ")");
         continue;
       }
       const double in_flight = value.value("in_flight_s", 0.0);
@@ -600,12 +596,10 @@ struct FaultMatrix::Impl {
         }
       }
     }
-    const auto world = host.control.request({{"op", "world"}}, kLargeControlRequestTimeout);
     std::map<std::string, int> in_world;
-    for (const auto& actor : world.value("result", json::array())) {
-      const auto label = actor.value("label", std::string());
-      if (matrix_label(label)) {
-        ++in_world[label];
+    for (const auto& actor : host.control.world(kLargeControlRequestTimeout)) {
+      if (matrix_label(actor.label)) {
+        ++in_world[actor.label];
       }
     }
     std::vector<std::string> lost;
@@ -666,31 +660,35 @@ struct FaultMatrix::Impl {
   }
 
   void check_main_thread() {
-    const auto frames = host.control.request({{"op", "frames"}}, kControlRequestTimeout);
-    const auto& f = frames.value("result", json::object());
-    const double interval = f.value("interval_max_ms", 0.0);
+    protocol::FramesSummary f;
+    try {
+      f = host.control.frames(kControlRequestTimeout);
+    } catch (const EngineRefusal& e) {
+      broken(std::string("the engine's frame statistics; ") + e.what() + " (" +
+             host.engine_log_hint + ")");
+      return;
+    }
+    const double interval = f.interval_max_ms;
     // The engine's own part: each interval less the time its main thread
     // was ready to run but the machine gave it no CPU (an overloaded
     // machine is not the engine holding its main thread).
-    const double interval_engine = f.value("interval_max_less_cpu_wait_ms", interval);
+    const double interval_engine = f.interval_max_less_cpu_wait_ms;
     const double period_ms = host.tick_hz > 0 ? 1000.0 / host.tick_hz : 0.0;
     // Frames start one period apart; anything beyond that held the main thread.
     const double held_ms = interval_engine - period_ms;
     const double bound = host.call_timeout_s * 1000.0 + 2 * period_ms;
     out.metrics["fault_matrix.frame_interval_max_ms"] = interval;
     out.metrics["fault_matrix.main_thread_held_max_ms"] = held_ms;
-    out.metrics["fault_matrix.main_thread_cpu_wait_ms"] = f.value("cpu_wait_total_ms", 0.0);
-    out.metrics["fault_matrix.frame_work_max_ms"] = f.value("work_max_ms", 0.0);
+    out.metrics["fault_matrix.main_thread_cpu_wait_ms"] = f.cpu_wait_total_ms;
+    out.metrics["fault_matrix.frame_work_max_ms"] = f.work_max_ms;
     const std::string seen =
         "held " + text::fixed(held_ms, 1) + " ms: longest interval between frames " +
         text::fixed(interval_engine, 1) + " ms less the main thread's waits for a CPU (" +
-        text::fixed(interval, 1) + " ms with them; " +
-        text::fixed(f.value("cpu_wait_total_ms", 0.0), 0) + " ms of such waits in all) at " +
-        text::fixed(period_ms, 1) + " ms a frame (work max " +
-        text::fixed(f.value("work_max_ms", 0.0), 1) + " ms, lateness max " +
-        text::fixed(f.value("lateness_max_ms", 0.0), 1) + " ms over " +
-        std::to_string(f.value("frames", 0)) + " frames)";
-    if (!frames.value("ok", false) || held_ms > bound) {
+        text::fixed(interval, 1) + " ms with them; " + text::fixed(f.cpu_wait_total_ms, 0) +
+        " ms of such waits in all) at " + text::fixed(period_ms, 1) + " ms a frame (work max " +
+        text::fixed(f.work_max_ms, 1) + " ms, lateness max " + text::fixed(f.lateness_max_ms, 1) +
+        " ms over " + std::to_string(f.frames) + " frames)";
+    if (held_ms > bound) {
       broken("the main thread held at most the call timeout plus two frames (" +
              text::fixed(bound, 1) + " ms) over the whole run; " + seen + " (" +
              host.engine_log_hint + ")");

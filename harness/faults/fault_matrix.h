@@ -38,11 +38,11 @@ class ChildProcess;
 
 namespace understudy::harness {
 
-class ControlClient;
+class EngineClient;
 
 // What the matrix needs from the scenario run it is part of.
 struct FaultMatrixHost {
-  ControlClient& control;
+  EngineClient& control;
   // Starts a client process named `name` running `script` with `args`; the
   // run owns it (stops it and reports its log at the end).
   std::function<ChildProcess&(const std::string& name, const std::filesystem::path& script,

@@ -32,10 +32,8 @@ double millis(double seconds) {
   return static_cast<double>(static_cast<long long>(seconds * 1000.0 + 0.5)) / 1000.0;
 }
 
-const char* const kPaths[] = {"sync", "coroutine", "async"};
-
-const char* article(const std::string& path) {
-  return path == "async" ? "an" : "a";
+const char* article(protocol::CallPath path) {
+  return path == protocol::CallPath::kAsync ? "an" : "a";
 }
 
 }  // namespace
@@ -86,15 +84,15 @@ std::string PlannedFault::describe(const std::string& client_name) const {
       std::snprintf(text, sizeof text,
                     "t=%7.3f s  kill    %s %.3f s into %s %s call holding %.3f s; started again "
                     "%.3f s later",
-                    at_s, client_name.c_str(), into_call_s, article(path), path.c_str(), hold_s,
-                    restart_after_s);
+                    at_s, client_name.c_str(), into_call_s, article(path),
+                    protocol::call_path_name(path).data(), hold_s, restart_after_s);
       break;
     case FaultKind::kPause:
       std::snprintf(text, sizeof text,
                     "t=%7.3f s  pause   %s %.3f s into %s %s call holding %.3f s; resumed %.3f s "
                     "later",
-                    at_s, client_name.c_str(), into_call_s, article(path), path.c_str(), hold_s,
-                    pause_s);
+                    at_s, client_name.c_str(), into_call_s, article(path),
+                    protocol::call_path_name(path).data(), hold_s, pause_s);
       break;
     case FaultKind::kReload:
       std::snprintf(text, sizeof text, "t=%7.3f s  reload  the engine, under load", at_s);
@@ -120,7 +118,8 @@ std::vector<PlannedFault> plan_faults(const FaultMatrixSpec& spec, std::uint64_t
     f.kind = spec.kinds[static_cast<std::size_t>(draw.index(spec.kinds.size()))];
     if (f.kind == FaultKind::kKill || f.kind == FaultKind::kPause) {
       f.client = draw.index(static_cast<std::size_t>(spec.clients));
-      f.path = kPaths[draw.index(3)];
+      f.path =
+          protocol::kCallPaths[static_cast<std::size_t>(draw.index(protocol::kCallPaths.size()))];
       f.hold_s = millis(spec.hold_s);
       f.into_call_s = millis(draw.uniform(0.0, spec.hold_s));
       if (f.kind == FaultKind::kPause) {

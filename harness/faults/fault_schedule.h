@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "protocol/messages.h"
+
 namespace understudy::harness {
 
 enum class FaultKind {
@@ -32,13 +34,13 @@ struct FaultMatrixSpec {
 };
 
 // One fault. Kill and pause land `into_call_s` into a call on `path`
-// ("sync", "coroutine" or "async") to client `client` whose service holds
+// to client `client` whose service holds
 // for `hold_s`; the client is busy with this fault until busy_until_s().
 struct PlannedFault {
   double at_s = 0;  // from the start of the matrix
   FaultKind kind = FaultKind::kReload;
   int client = -1;
-  std::string path;
+  protocol::CallPath path = protocol::CallPath::kSync;
   double into_call_s = 0;
   double hold_s = 0;
   double pause_s = 0;          // pause: SIGCONT this long after SIGSTOP

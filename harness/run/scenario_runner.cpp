@@ -23,7 +23,7 @@
 #include "common/mutex.h"
 #include "common/percentile_summary.h"
 #include "common/text_format.h"
-#include "harness/control/control_client.h"
+#include "harness/control/engine_client.h"
 #include "harness/faults/fault_matrix.h"
 #include "harness/load/line_load.h"
 #include "harness/run/client_stack_dump.h"
@@ -387,22 +387,20 @@ class Run {
     engine_ = std::make_unique<ChildProcess>(spec);
     engine_pid_ = engine_->pid();
     try {
-      control_ = std::make_unique<ControlClient>(control_path_, milliseconds(10000),
-                                                 [this]() -> std::optional<std::string> {
-                                                   if (engine_->running()) {
-                                                     return std::nullopt;
-                                                   }
-                                                   return "the engine " + engine_->describe_exit();
-                                                 });
+      control_ = std::make_unique<EngineClient>(control_path_, milliseconds(10000),
+                                                [this]() -> std::optional<std::string> {
+                                                  if (engine_->running()) {
+                                                    return std::nullopt;
+                                                  }
+                                                  return "the engine " + engine_->describe_exit();
+                                                });
       control_dir_->remove();
       wait_for_startup_scripts();
-      const auto address = control_->request(
-          {{"op", "python"}, {"code", "__import__('understudy_engine').rpc_server.address"}},
-          milliseconds(10000));
-      if (!address.value("ok", false) || !address["result"].is_string()) {
-        throw ScenarioError("the engine did not tell its RPC address: " + address.dump());
+      const auto hello = control_->hello(milliseconds(10000));
+      if (!hello.rpc_address) {
+        throw ScenarioError("the engine said it serves no RPC (its hello has no rpc_address)");
       }
-      rpc_address_ = address["result"].get<std::string>();
+      rpc_address_ = *hello.rpc_address;
     } catch (const std::exception& error) {
       // What the engine said last (a schema or script it refused) is the
       // reason more often than not: show it here, not only in its log.
@@ -428,7 +426,10 @@ class Run {
     const auto& scripts = scenario_.engine.scripts;
     json answer;
     try {
-      answer = control_->request({{"op", "startup"}}, kEngineCodeTimeout);
+      answer = control_->startup(kEngineCodeTimeout);
+    } catch (const EngineRefusal& e) {
+      throw ScenarioError(
+          std::string("the engine did not say when its startup scripts were done: ") + e.what());
     } catch (const ControlError& e) {
       std::string names;
       for (const auto& script : scripts) {
@@ -438,11 +439,7 @@ class Run {
                           ") did not finish within " + seconds_text(kEngineCodeTimeout) + ": " +
                           e.what() + " (" + engine_log_hint() + ")");
     }
-    if (!answer.value("ok", false)) {
-      throw ScenarioError("the engine did not say when its startup scripts were done: " +
-                          answer.dump());
-    }
-    for (const auto& error : answer["result"].value("errors", json::array())) {
+    for (const auto& error : answer.value("errors", json::array())) {
       startup_engine_errors_[error.value("id", std::uint64_t{0})] = error;
     }
   }
@@ -721,15 +718,11 @@ class Run {
     }
     if (control_ && control_->connected()) {
       try {
-        const auto frames = control_->request({{"op", "frames"}}, kEndOfRunRequestTimeout);
-        if (frames.value("ok", false)) {
-          for (const auto& [key, value] : frames["result"].items()) {
-            if (value.is_number()) {
-              result_.metrics["engine." + key] = value.get<double>();
-            }
-          }
+        const json frames = control_->frames(kEndOfRunRequestTimeout);
+        for (const auto& [key, value] : frames.items()) {
+          result_.metrics["engine." + key] = value.get<double>();
         }
-        (void)control_->request({{"op", "stop"}}, kEndOfRunRequestTimeout);
+        control_->stop(kEndOfRunRequestTimeout);
       } catch (const std::exception&) {
         // The engine is stuck or gone: it is stopped by signal below.
       }
@@ -992,12 +985,14 @@ class Run {
       const int count = step.params.value("count", 1);
       for (int i = 0; i < count; ++i) {
         const auto events_from = control_->event_count();
-        check_call(step, step.params, control_->send(call_request(step)), now_s(), events_from);
+        const auto call = call_request(step);
+        check_call(step, call, control_->send_call(call), now_s(), events_from);
       }
     } else if (a == "start_call") {
       const auto events_from = control_->event_count();
-      pending_calls_[step.params.value("label", step.title)] = {control_->send(call_request(step)),
-                                                                begun, step.params, events_from};
+      const auto call = call_request(step);
+      pending_calls_[step.params.value("label", step.title)] = {control_->send_call(call), begun,
+                                                                call, events_from};
     } else if (a == "await_call") {
       const auto label = step.params.value("label", std::string());
       const auto it = pending_calls_.find(label);
@@ -1008,16 +1003,16 @@ class Run {
       check_call(step, it->second.call, it->second.id, it->second.begun, it->second.events_from);
       pending_calls_.erase(it);
     } else if (a == "python") {
-      const json request = {{"op", "python"},
-                            {"code", with_placeholders(step.params.get<std::string>())}};
+      const auto code = with_placeholders(step.params.get<std::string>());
       // The code runs on the main thread: a cycle through it and a client
       // is one its own calls closed.
       auto run = [&] {
         const auto events_from = control_->event_count();
-        return await_engine(step, control_->send(request), kEngineCodeTimeout, events_from,
-                            [](const json& edge) {
-                              return edge.value("target", std::string()).starts_with("client:");
-                            });
+        return python_result(
+            await_engine(step, control_->send_python(code), kEngineCodeTimeout, events_from,
+                         [](const json& edge) {
+                           return edge.value("target", std::string()).starts_with("client:");
+                         }));
       };
       auto response = run();
       // With expect.within_s the code is re-run until its value is the one
@@ -1030,7 +1025,7 @@ class Run {
               if (!std::exchange(first, false)) {
                 response = run();
               }
-              return response.value("ok", false) && response["result"] == *step.expect.value;
+              return response.ok() && response.value == *step.expect.value;
             },
             "the python step's value", {}, seconds_as_ms(*step.expect.within_s),
             kControlPollInterval);
@@ -1042,7 +1037,7 @@ class Run {
       }
     } else if (a == "reload") {
       const auto before = control_->event_count();
-      (void)control_->request({{"op", "reload"}}, kControlRequestTimeout);
+      control_->reload(kControlRequestTimeout);
       auto done = control_->wait_event(
           [](const ControlEvent& e) {
             return e.kind == "console" &&
@@ -1104,16 +1099,16 @@ class Run {
     timeline("step", step.title, "harness", now_s() - begun, "ok", {{"where", step.where.text()}});
   }
 
-  json call_request(const Step& step) const {
-    json request = {{"op", "call"},
-                    {"client", step.params["client"]},
-                    {"service", step.params["service"]},
-                    {"args", step.params.value("args", json::array())},
-                    {"path", step.params.value("path", std::string("sync"))}};
+  static protocol::CallRequest call_request(const Step& step) {
+    protocol::CallRequest call;
+    call.client = step.params.value("client", std::string());
+    call.service = step.params.value("service", std::string());
+    call.args = step.params.value("args", json::array());
+    call.path = step.params.value("path", protocol::CallPath::kSync);
     if (step.params.contains("timeout")) {
-      request["timeout"] = step.params["timeout"];
+      call.timeout_s = step.params["timeout"].get<double>();
     }
-    return request;
+    return call;
   }
 
   // Engine-side code may name files beside the scenario as {scenario_dir}/...,
@@ -1139,45 +1134,43 @@ class Run {
     return text;
   }
 
-  void check_call(const Step& step, const json& call, std::int64_t id, double begun,
-                  std::size_t events_from) {
-    const double limit = call.value("timeout", scenario_.engine.call_timeout) + 15.0;
-    const auto client = call.value("client", std::string());
-    const auto service = call.value("service", std::string());
+  void check_call(const Step& step, const protocol::CallRequest& call, std::int64_t id,
+                  double begun, std::size_t events_from) {
+    const double limit = call.timeout_s.value_or(scenario_.engine.call_timeout) + 15.0;
+    const auto& client = call.client;
+    const auto& service = call.service;
     // The main thread's wait for this call: main -> client:NAME#N (service).
-    const json response =
+    const auto result = call_result(
         await_engine(step, id, seconds_as_ms(limit), events_from, [&](const json& edge) {
           const auto target = edge.value("target", std::string());
           return target.starts_with("client:" + client + "#") &&
                  edge.value("what", std::string()) == service;
-        });
-    const json detail = response.value("ok", false) ? response["result"]
-                                                    : response["error"].value("detail", json());
-    const double elapsed = detail.value("elapsed_s", now_s() - begun);
-    const auto path = call.value("path", std::string("sync"));
+        }));
+    // An answer without timings (a refused call) took what the harness saw.
+    const bool timed = result.finished_frame > 0 || result.elapsed_s > 0;
+    const double elapsed = timed ? result.elapsed_s : now_s() - begun;
+    const auto path = std::string(protocol::call_path_name(call.path));
     latency(path + " call", elapsed * 1000.0);
     result_.timeline.push_back({"call",
-                                path + " call " + call.value("client", std::string()) + "." +
-                                    call.value("service", std::string()),
-                                path == "sync" ? "main" : "harness",
+                                path + " call " + client + "." + service,
+                                call.path == protocol::CallPath::kSync ? "main" : "harness",
                                 now_s() - elapsed,
                                 elapsed,
-                                call_outcome(response),
-                                {{"frames", std::to_string(detail.value("finished_frame", 0) -
-                                                           detail.value("started_frame", 0))}}});
+                                std::string(protocol::call_outcome_name(result.kind)),
+                                {{"frames", std::to_string(static_cast<std::int64_t>(
+                                                result.finished_frame - result.started_frame))}}});
     // A client that went away mid-call, unexpectedly: say how its process ended.
     std::string message;
-    if (call_outcome(response) == "disconnected" &&
+    if (result.kind == protocol::CallOutcomeKind::kDisconnected &&
         step.expect.outcome.value_or("ok") != "disconnected") {
       for (std::size_t i = clients_.size(); i-- > 0;) {  // newest first, as the engine picks
         if (client_names_[i] == client) {
-          message = response["error"].value("message", std::string()) + "; " +
-                    how_it_ended(client, *clients_[i]);
+          message = result.message + "; " + how_it_ended(client, *clients_[i]);
           break;
         }
       }
     }
-    check_outcome(step, response, elapsed, message);
+    check_outcome(step, result, elapsed, message);
   }
 
   // Waits up to `limit` for the engine's answer to request `id`. Unless the
@@ -1211,7 +1204,8 @@ class Run {
       try {
         // Short slices, so that a cycle fails the step within a frame or two.
         auto response = control_->await_response(id, milliseconds(10));
-        if (!expects_stall && call_outcome(response) == "deadlock") {
+        if (!expects_stall && !response.value("ok", false) &&
+            call_result(response).kind == protocol::CallOutcomeKind::kDeadlock) {
           // fail-fast: the report came just before the answer.
           if (auto cycle =
                   control_->wait_event(closes_cycle, kDeadlockReportTimeout, events_from)) {
@@ -1268,12 +1262,12 @@ class Run {
                       explanation.text("    ")};
   }
 
-  void check_outcome(const Step& step, const json& response, double elapsed,
+  void check_outcome(const Step& step, const protocol::CallResult& result, double elapsed,
                      std::string message = {}) {
     const auto& expect = step.expect;
-    const auto outcome = call_outcome(response);
-    if (message.empty() && !response.value("ok", false)) {
-      message = response["error"].value("message", std::string());
+    const auto outcome = std::string(protocol::call_outcome_name(result.kind));
+    if (message.empty() && !result.ok()) {
+      message = result.message;
     }
     const std::string wanted = expect.outcome.value_or("ok");
     if (outcome != wanted) {
@@ -1296,11 +1290,7 @@ class Run {
            "'" + message + "'");
     }
     if (expect.value) {
-      const json value = response.value("ok", false) ? (response["result"].is_object() &&
-                                                                response["result"].contains("value")
-                                                            ? response["result"]["value"]
-                                                            : response["result"])
-                                                     : json();
+      const json value = result.ok() ? result.value : json();
       if (value != *expect.value) {
         fail(step, "value " + expect.value->dump(), "value " + value.dump());
       }
@@ -1474,13 +1464,11 @@ class Run {
     // Judged below, from the last look at the world.
     (void)poll_until(
         [&] {
-          const auto world = control_->request(
-              {{"op", "world"}}, std::max(seconds_as_ms(timeout), kControlRequestTimeout));
           std::map<std::string, int> labels;
-          for (const auto& actor : world.value("result", json::array())) {
-            const auto label = actor.value("label", std::string());
-            if (lines_sent_.contains(label)) {
-              ++labels[label];
+          for (const auto& actor :
+               control_->world(std::max(seconds_as_ms(timeout), kControlRequestTimeout))) {
+            if (lines_sent_.contains(actor.label)) {
+              ++labels[actor.label];
             }
           }
           missing.clear();
@@ -1605,17 +1593,17 @@ class Run {
     // Judged below, from the last accounting.
     (void)poll_until(
         [&] {
-          const auto response = control_->request(
-              {{"op", "python"},
-               {"code",
-                "import subscriber_accounting as a\n{k: v for k, v in a.received.items()}"}},
-              kEngineCodeTimeout);
-          if (!response.value("ok", false)) {
-            throw ScenarioError("the engine's subscriber_accounting cannot be read: " +
-                                response.dump());
+          json received;
+          try {
+            received = control_->python(
+                "import subscriber_accounting as a\n{k: v for k, v in a.received.items()}",
+                kEngineCodeTimeout);
+          } catch (const EngineRefusal& e) {
+            throw ScenarioError(std::string("the engine's subscriber_accounting cannot be read: ") +
+                                e.what());
           }
           redis::DeliveryLedger ledger;
-          for (const auto& [publisher, seqs] : response["result"].items()) {
+          for (const auto& [publisher, seqs] : received.items()) {
             for (const auto& seq : seqs) {
               ledger.record(
                   redis::format_load_message(std::stoi(publisher), seq.get<std::uint64_t>(), ""));
@@ -1817,11 +1805,7 @@ class Run {
     // Judged below, from the last answer.
     (void)poll_until(
         [&] {
-          const auto response = control_->request(
-              {{"op", op}}, std::max(seconds_as_ms(timeout), kControlRequestTimeout));
-          if (!response.value("ok", false)) {
-            throw ScenarioError("engine query '" + op + "' failed: " + response.dump());
-          }
+          const auto ask_timeout = std::max(seconds_as_ms(timeout), kControlRequestTimeout);
           seen = 0;
           detail.clear();
           if (op == "world") {
@@ -1829,16 +1813,16 @@ class Run {
             const auto prefix = step.params.value("label_prefix", std::string());
             const auto cls = step.params.value("class", std::string());
             std::map<std::string, int> labels;
-            for (const auto& actor : response["result"]) {
-              const auto actor_label = actor.value("label", std::string());
-              if ((label.empty() || actor_label == label) &&
-                  (prefix.empty() || actor_label.starts_with(prefix)) &&
-                  (cls.empty() || actor.value("class", std::string()) == cls)) {
+            const auto actors = asked(op, [&] { return control_->world(ask_timeout); });
+            for (const auto& actor : actors) {
+              if ((label.empty() || actor.label == label) &&
+                  (prefix.empty() || actor.label.starts_with(prefix)) &&
+                  (cls.empty() || actor.class_name == cls)) {
                 ++seen;
-                ++labels[actor_label];
+                ++labels[actor.label];
               }
             }
-            detail = std::to_string(response["result"].size()) + " actors in the world";
+            detail = std::to_string(actors.size()) + " actors in the world";
             if (step.params.value("unique", false)) {
               for (const auto& [text, n] : labels) {
                 if (n > 1) {
@@ -1849,8 +1833,9 @@ class Run {
             }
           } else {
             const auto name = step.params.value("name", std::string());
-            seen = response["result"].value(name, 0);
-            detail = "registry " + response["result"].dump();
+            const auto registry = asked(op, [&] { return control_->registry(ask_timeout); });
+            seen = registry.contains(name) ? registry.at(name) : 0;
+            detail = "registry " + json(registry).dump();
           }
           return seen == wanted;
         },
@@ -1861,6 +1846,16 @@ class Run {
            std::to_string(seen) + " (" + detail + ")");
     }
     pass(step, std::to_string(wanted) + " " + what, std::to_string(seen));
+  }
+
+  // What an engine query answered; a refusal is the scenario's error.
+  template <class Query>
+  static auto asked(const std::string& op, Query query) -> decltype(query()) {
+    try {
+      return query();
+    } catch (const EngineRefusal& e) {
+      throw ScenarioError("engine query '" + op + "' failed: " + e.what());
+    }
   }
 
   [[noreturn]] void fail(const Step& step, const std::string& expected, const std::string& seen,
@@ -1894,7 +1889,7 @@ class Run {
   std::optional<PrivateFolder> short_tmp_dir_;  // TMPDIR when the work folder's is too deep
   std::filesystem::path control_path_;
   std::unique_ptr<ChildProcess> engine_;
-  std::unique_ptr<ControlClient> control_;
+  std::unique_ptr<EngineClient> control_;
   std::string rpc_address_;
   std::unique_ptr<redis::RedisServer> redis_;
   std::set<std::string> lines_sent_;  // every line the line_load steps sent
@@ -1923,7 +1918,7 @@ class Run {
   struct PendingCall {
     std::int64_t id;
     double begun;
-    json call;                // the start_call step's parameters
+    protocol::CallRequest call;
     std::size_t events_from;  // the control events before the call was sent
   };
   std::map<std::string, PendingCall> pending_calls_;

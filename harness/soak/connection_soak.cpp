@@ -10,7 +10,7 @@
 #include "common/child_process.h"
 #include "common/deadline.h"
 #include "common/text_format.h"
-#include "harness/control/control_client.h"
+#include "harness/control/engine_client.h"
 #include "harness/timeouts.h"
 
 namespace understudy::harness {
@@ -92,20 +92,16 @@ bool ConnectionSoak::churn(int cycles, const std::string& round, ConnectionSoakO
 }
 
 bool ConnectionSoak::calls_on_every_path(ConnectionSoakOutcome& out) {
-  for (const char* path : {"sync", "coroutine", "async"}) {
+  for (const auto path : protocol::kCallPaths) {
     for (int i = 0; i < options_.calls; ++i) {
-      const auto response =
-          host_.control.request({{"op", "call"},
-                                 {"client", kStayingClient},
-                                 {"service", "ping"},
-                                 {"args", json::array({i})},
-                                 {"path", path},
-                                 {"timeout", host_.call_timeout_s}},
-                                seconds_as_ms(host_.call_timeout_s) + kCallAnswerMargin);
-      if (!response.value("ok", false)) {
-        out.broken.push_back(std::string(path) + " calls to " + kStayingClient +
-                             " to succeed between rounds; one answered " + response.dump() + " (" +
-                             host_.engine_log_hint + ")");
+      const auto result = call_result(host_.control.await_response(
+          host_.control.send_call(
+              {kStayingClient, "ping", json::array({i}), path, host_.call_timeout_s}),
+          seconds_as_ms(host_.call_timeout_s) + kCallAnswerMargin));
+      if (!result.ok()) {
+        out.broken.push_back(std::string(protocol::call_path_name(path)) + " calls to " +
+                             kStayingClient + " to succeed between rounds; one answered " +
+                             json(result).dump() + " (" + host_.engine_log_hint + ")");
         return false;
       }
       ++calls_answered_;
@@ -142,8 +138,9 @@ ConnectionSoakOutcome ConnectionSoak::run() {
   auto& staying = host_.start_client(kStayingClient, options_.script, {"--stay"});
   const auto registered = poll_until(
       [&] {
-        const auto registry = host_.control.request({{"op", "registry"}}, kControlRequestTimeout);
-        return registry.value("result", json::object()).value(kStayingClient, 0) == 1;
+        const auto registry = host_.control.registry(kControlRequestTimeout);
+        const auto it = registry.find(kStayingClient);
+        return it != registry.end() && it->second == 1;
       },
       std::string(kStayingClient) + " to register", {}, kClientRegisterTimeout,
       kControlPollInterval);

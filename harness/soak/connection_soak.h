@@ -25,10 +25,10 @@ class ChildProcess;
 
 namespace understudy::harness {
 
-class ControlClient;
+class EngineClient;
 
 struct ConnectionSoakHost {
-  ControlClient& control;
+  EngineClient& control;
   pid_t engine_pid = 0;
   // Starts a client process the run owns (stopped and reported at the end).
   std::function<ChildProcess&(const std::string& name, const std::filesystem::path& script,

@@ -9,6 +9,7 @@
 #include "harness/faults/fault_matrix.h"
 #include "harness/scenario/scenario.h"
 #include "harness/soak/connection_soak.h"
+#include "protocol/messages.h"
 
 namespace understudy::harness::steps {
 namespace {
@@ -38,9 +39,20 @@ json wait_timeout(const json& params, const std::string&) {
   return params.value("absent", false) ? 0.0 : 5.0;
 }
 
-const std::vector<std::string> kOutcomes = {"ok",       "error",        "timeout",
-                                            "deadlock", "disconnected", "no_client"};
-const std::vector<std::string> kPaths = {"sync", "coroutine", "async"};
+// The names of protocol/messages.h's enums: what a step may expect or ask for.
+template <class Enum, std::size_t N>
+std::vector<std::string> names_of(const std::array<Enum, N>& values,
+                                  std::string_view (*name)(Enum)) {
+  std::vector<std::string> names;
+  for (const auto value : values) {
+    names.emplace_back(name(value));
+  }
+  return names;
+}
+
+const std::vector<std::string> kOutcomes =
+    names_of(protocol::kCallOutcomeKinds, protocol::call_outcome_name);
+const std::vector<std::string> kPaths = names_of(protocol::kCallPaths, protocol::call_path_name);
 
 std::vector<Key> call_keys(bool started) {
   std::vector<Key> keys = {

@@ -35,7 +35,7 @@ std::vector<std::string> engine_pace_warnings(const StressOptions& o,
       continue;
     }
     const auto& path = engine_load[name];
-    const double due = o.engine_rate * path.value("seconds", 0.0);
+    const double due = o.engine_rate * path.value("elapsed_s", 0.0);
     const auto issued = static_cast<double>(path.value("issued", 0ULL));
     if (due > 0 && issued < kEngineKeptUp * due) {
       warnings.push_back("the engine issued " + std::to_string(static_cast<long>(issued)) + " " +

@@ -52,16 +52,20 @@ std::optional<ProcessUsage> read_process_usage(pid_t pid) {
   // Threads that ended since the last reading take their waits with them;
   // over a stress run's load the engine's threads are its connections'.
   unsigned long long waited_ns = 0;
+  unsigned long long switches_in = 0;
   for (auto it = std::filesystem::directory_iterator(dir / "task", error);
        !error && it != std::filesystem::directory_iterator(); it.increment(error)) {
     std::ifstream schedstat(it->path() / "schedstat");
     unsigned long long on_cpu_ns = 0;
     unsigned long long thread_waited_ns = 0;
-    if (schedstat >> on_cpu_ns >> thread_waited_ns) {
+    unsigned long long thread_switches_in = 0;
+    if (schedstat >> on_cpu_ns >> thread_waited_ns >> thread_switches_in) {
       waited_ns += thread_waited_ns;
+      switches_in += thread_switches_in;
     }
   }
   usage.cpu_wait_seconds = static_cast<double>(waited_ns) / 1e9;
+  usage.cpu_switches_in = switches_in;
   return usage;
 }
 

@@ -19,6 +19,10 @@ struct ProcessUsage {
   // Summed over its threads: how long they were ready to run but had no CPU
   // (schedstat's run_delay; 0 where the kernel does not keep it).
   double cpu_wait_seconds = 0;
+  // Summed over its threads: how many times one was put on a CPU
+  // (schedstat's third field), which counts every wake-up of a sleeping
+  // thread: what a hand-off between threads costs beside its wait.
+  std::uint64_t cpu_switches_in = 0;
 };
 
 // nullopt when the process is gone.

@@ -3,6 +3,8 @@
 #include <iomanip>
 #include <sstream>
 
+#include "common/text_format.h"
+
 namespace understudy::harness {
 
 void ProgressLine::replace(const std::string& text) {
@@ -30,7 +32,7 @@ std::string load_progress_text(const std::string& target, int clients,
                                std::chrono::steady_clock::duration elapsed,
                                std::chrono::milliseconds duration,
                                const std::array<PathTally, kStressPaths>& last_second,
-                               const std::optional<nlohmann::json>& engine_frames) {
+                               const std::optional<protocol::FramesSummary>& engine_frames) {
   std::ostringstream line;
   line << target << ", " << clients << " clients: " << std::fixed << std::setprecision(0)
        << std::chrono::duration<double>(elapsed).count() << "/"
@@ -41,12 +43,13 @@ std::string load_progress_text(const std::string& target, int clients,
       continue;
     }
     failures += last_second[p].failures();
-    line << "  " << stress_path_name(static_cast<StressPath>(p)) << " " << last_second[p].calls()
-         << "/s p99 " << measure::format_duration(last_second[p].latency.quantile(0.99));
+    // Two significant figures, as the step's rows: one second's figures are noisier still.
+    line << "  " << stress_path_name(static_cast<StressPath>(p)) << " "
+         << text::significant(static_cast<double>(last_second[p].calls())) << "/s p99 "
+         << text::significant_ms(static_cast<double>(last_second[p].latency.quantile(0.99)) / 1e6);
   }
   if (engine_frames) {
-    line << "  frame " << engine_frames->value("current_frame", 0ULL) << ", queue "
-         << engine_frames->value("queue_depth", 0);
+    line << "  frame " << engine_frames->current_frame << ", queue " << engine_frames->queue_depth;
   }
   line << "  failures " << failures;
   return line.str();

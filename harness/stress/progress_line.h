@@ -8,12 +8,12 @@
 
 #include <array>
 #include <chrono>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
 
 #include "harness/stress/sample_collector.h"
+#include "protocol/messages.h"
 
 namespace understudy::harness {
 
@@ -34,12 +34,12 @@ class ProgressLine {
 };
 
 // "engine, 8 clients: 3/5 s  execute 1234/s p99 1.20 ms ...  failures 0":
-// each path's calls and p99 in the last second; with the engine's answer to
-// the control channel's "frames" request, its frame and main-thread queue.
+// each path's calls and p99 in the last second; with the engine's frames
+// summary, its frame and main-thread queue.
 std::string load_progress_text(const std::string& target, int clients,
                                std::chrono::steady_clock::duration elapsed,
                                std::chrono::milliseconds duration,
                                const std::array<PathTally, kStressPaths>& last_second,
-                               const std::optional<nlohmann::json>& engine_frames);
+                               const std::optional<protocol::FramesSummary>& engine_frames);
 
 }  // namespace understudy::harness

@@ -72,7 +72,7 @@ StressPathResult from_engine_load(const std::string& name, const std::string& mo
   r.name = name;
   r.direction = "engine -> client";
   r.mode = mode;
-  const auto seconds = path.value("seconds", 0.0);
+  const auto seconds = path.value("elapsed_s", 0.0);
   const auto& outcomes = path.at("outcomes");
   for (auto it = outcomes.begin(); it != outcomes.end(); ++it) {
     const auto& kind = it.key();
@@ -145,16 +145,16 @@ StressPathResult loopback_path_result(const LoopbackResult& result) {
   return r;
 }
 
-reports::StressFrames frame_figures(const json& frames) {
+reports::StressFrames frame_figures(const protocol::FramesSummary& frames) {
   reports::StressFrames f;
-  f.frames = frames.value("frames", 0ULL);
-  f.work_p50_ms = frames.value("work_p50_ms", 0.0);
-  f.work_p90_ms = frames.value("work_p90_ms", 0.0);
-  f.work_p99_ms = frames.value("work_p99_ms", 0.0);
-  f.work_max_ms = frames.value("work_max_ms", 0.0);
-  f.lateness_p99_ms = frames.value("lateness_p99_ms", 0.0);
-  f.lateness_max_ms = frames.value("lateness_max_ms", 0.0);
-  f.late_frames = frames.value("late_frames", 0ULL);
+  f.frames = frames.frames;
+  f.work_p50_ms = frames.work_p50_ms;
+  f.work_p90_ms = frames.work_p90_ms;
+  f.work_p99_ms = frames.work_p99_ms;
+  f.work_max_ms = frames.work_max_ms;
+  f.lateness_p99_ms = frames.lateness_p99_ms;
+  f.lateness_max_ms = frames.lateness_max_ms;
+  f.late_frames = frames.late_frames;
   return f;
 }
 

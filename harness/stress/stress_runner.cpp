@@ -3,11 +3,12 @@
 #include <iomanip>
 #include <ostream>
 
-#include "common/latency_histogram.h"
+#include "common/text_format.h"
 #include "harness/stress/baseline_comparison.h"
 #include "harness/stress/loopback_baseline.h"
 #include "harness/stress/progress_line.h"
 #include "harness/stress/step_results.h"
+#include "harness/stress/stress_verdict.h"
 #include "harness/stress/target_step.h"
 
 namespace understudy::harness {
@@ -27,17 +28,23 @@ StressStep loopback_step(const StressOptions& o, int clients) {
   return step;
 }
 
-std::string duration_of_ms(double ms) {
-  return measure::format_duration(static_cast<std::uint64_t>(ms * 1e6));
-}
-
-// A row per path: "  execute        1234 calls/s  p50 1.20 ms  p99 ...".
+// A row per path, to two significant figures (what one run's noise allows):
+// "  execute       1.2k calls/s  p50 1.2 ms  p99 4.5 ms  max 12 ms  failures 0".
 void print_step(std::ostream& out, const StressStep& step) {
+  using text::significant;
+  using text::significant_ms;
   for (const auto& p : step.paths) {
-    out << "  " << std::left << std::setw(10) << p.name << std::right << " " << std::setw(9)
-        << static_cast<long>(p.per_second) << " calls/s  p50 " << duration_of_ms(p.p50_ms)
-        << "  p99 " << duration_of_ms(p.p99_ms) << "  max " << duration_of_ms(p.max_ms)
-        << "  failures " << p.errors + p.timeouts + p.disconnected << "\n";
+    out << "  " << std::left << std::setw(10) << p.name << std::right << " " << std::setw(6)
+        << significant(p.per_second) << " calls/s  p50 " << significant_ms(p.p50_ms) << "  p99 "
+        << significant_ms(p.p99_ms) << "  max " << significant_ms(p.max_ms) << "  failures "
+        << p.errors + p.timeouts + p.disconnected << "\n";
+  }
+  if (step.target_cpu_seconds > 0) {
+    out << "  " << step.target << ": CPU " << std::fixed << std::setprecision(2)
+        << step.target_cpu_seconds << " s, waits for a CPU " << step.target_cpu_wait_seconds
+        << " s, threads put on a CPU " << std::setprecision(0) << step.target_switches_in_per_second
+        << "/s; machine " << step.machine_busy * 100 << "% busy\n"
+        << std::defaultfloat << std::setprecision(6);
   }
   for (const auto& w : step.warnings) {
     out << "  warning: " << w << "\n";
@@ -56,7 +63,8 @@ bool any_call_failed(const StressStep& step) {
 }  // namespace
 
 // For each client count: loopback TCP, the plain RPyC server, then the
-// engine, each step printed as it ends; the ratios to the baselines last.
+// engine, each step printed as it ends; the ratios to the baselines and the
+// verdict last.
 reports::StressReport run_stress(const StressOptions& options, std::ostream& out) {
   reports::StressReport report;
   report.settings = describe(options);
@@ -65,6 +73,7 @@ reports::StressReport run_stress(const StressOptions& options, std::ostream& out
       out << "understudy stress: loopback TCP ping-pong, " << clients << " connections\n";
       try {
         report.steps.push_back(loopback_step(options, clients));
+        print_step(out, report.steps.back());
       } catch (const std::exception& e) {
         report.warnings.push_back(std::string("loopback baseline: ") + e.what());
       }
@@ -92,6 +101,8 @@ reports::StressReport run_stress(const StressOptions& options, std::ostream& out
     }
   }
   report.comparisons = compare_with_baselines(report.steps);
+  report.verdicts = stress_verdicts(report.steps);
+  report.verdict_notes = verdict_notes(options, report.verdicts);
   return report;
 }
 

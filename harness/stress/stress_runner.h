@@ -20,7 +20,8 @@
 // count), StressTarget (the engine or the plain server), WorkerFleet (the
 // client processes), SampleCollector (their timings), ProgressLine,
 // step_results (the report's figures), load_warnings, baseline_comparison,
-// LoopbackBaseline and ProcessProbe.
+// stress_verdict (the verdict table the output leads with), LoopbackBaseline
+// and ProcessProbe.
 #pragma once
 
 #include <iosfwd>

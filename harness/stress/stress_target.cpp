@@ -1,10 +1,7 @@
 #include "harness/stress/stress_target.h"
 
-#include <fstream>
 #include <optional>
-#include <thread>
 
-#include "harness/stress/step_error.h"
 #include "harness/timeouts.h"
 
 namespace understudy::harness {
@@ -34,25 +31,10 @@ StressTarget StressTarget::start_engine(const StressOptions& o,
                    log_dir / "engine.log",
                    std::nullopt};
   StressTarget t("the engine", true, std::make_unique<ChildProcess>(std::move(spec)));
-  try {
-    t.control_ = std::make_unique<ControlClient>(control_socket, kTargetStartTimeout);
-  } catch (const std::exception& e) {
-    throw StressStepError(std::string("the engine did not open its control channel: ") + e.what() +
-                          "; " + t.log_hint());
-  }
-  // --port 0: only the engine knows the port it got.
-  const auto address =
-      t.request({{"op", "python"}, {"code", "__import__('understudy_engine').rpc_server.address"}},
-                kTargetStartTimeout);
-  if (!address.is_string()) {
-    throw StressStepError("the engine did not tell its RPC address (got " + address.dump() + "); " +
-                          t.log_hint());
-  }
-  t.rpc_ = address.get<std::string>();
+  t.connect(control_socket);
   return t;
 }
 
-// The plain server prints {"plain": "listening", "rpc": ...} when it listens.
 StressTarget StressTarget::start_plain(const StressOptions& o, const std::filesystem::path& log_dir,
                                        const std::filesystem::path& control_socket,
                                        const std::filesystem::path& collector_socket) {
@@ -63,50 +45,35 @@ StressTarget StressTarget::start_plain(const StressOptions& o, const std::filesy
                    log_dir / "plain-server.log",
                    std::nullopt};
   StressTarget t("the plain RPyC server", false, std::make_unique<ChildProcess>(std::move(spec)));
-  const auto deadline = std::chrono::steady_clock::now() + kTargetStartTimeout;
-  while (t.rpc_.empty()) {
-    std::ifstream log(t.process_->log_path());
-    for (std::string line; std::getline(log, line);) {
-      const auto value = json::parse(line, nullptr, false);
-      if (value.is_object() && value.value("plain", "") == "listening") {
-        t.rpc_ = value.value("rpc", "");
-      }
-    }
-    if (t.rpc_.empty()) {
-      if (!t.process_->running() || std::chrono::steady_clock::now() > deadline) {
-        throw StressStepError("the plain RPyC server did not say it was listening within " +
-                              std::to_string(kTargetStartTimeout.count() / 1000) + " s; " +
-                              t.log_hint());
-      }
-      std::this_thread::sleep_for(milliseconds(20));
-    }
-  }
-  try {
-    t.control_ = std::make_unique<ControlClient>(control_socket, kTargetStartTimeout);
-  } catch (const std::exception& e) {
-    throw StressStepError(std::string("the plain server's control socket did not open: ") +
-                          e.what() + "; " + t.log_hint());
-  }
+  t.connect(control_socket);
   return t;
+}
+
+// Both targets open their control socket once they listen for RPC, and say
+// where in their hello (--port 0: only the target knows the port it got).
+void StressTarget::connect(const std::filesystem::path& control_socket) {
+  try {
+    control_ = std::make_unique<EngineClient>(control_socket, kTargetStartTimeout,
+                                              [this]() -> std::optional<std::string> {
+                                                if (process_->running()) {
+                                                  return std::nullopt;
+                                                }
+                                                return name_ + " " + process_->describe_exit();
+                                              });
+  } catch (const std::exception& e) {
+    throw StressStepError(name_ + " did not open its control channel: " + e.what() + "; " +
+                          log_hint());
+  }
+  const auto hello = ask([](EngineClient& c) { return c.hello(kTargetStartTimeout); });
+  if (!hello.rpc_address) {
+    throw StressStepError(name_ + " did not tell its RPC address (its hello has none); " +
+                          log_hint());
+  }
+  rpc_ = *hello.rpc_address;
 }
 
 std::string StressTarget::log_hint() const {
   return "read " + process_->log_path().string() + " (" + process_->describe_exit() + ")";
-}
-
-json StressTarget::request(json body, milliseconds timeout) {
-  json answer;
-  try {
-    answer = control_->request(std::move(body), timeout);
-  } catch (const std::exception& e) {
-    throw StressStepError(name_ + " did not answer the control channel: " + e.what() + "; " +
-                          log_hint());
-  }
-  if (!answer.value("ok", false)) {
-    throw StressStepError(name_ + " refused a control request: " + answer.dump() + "; " +
-                          log_hint());
-  }
-  return answer["result"];
 }
 
 void StressTarget::stop() {
@@ -115,7 +82,7 @@ void StressTarget::stop() {
   }
   if (control_ && control_->connected() && is_engine_) {
     try {
-      control_->request({{"op", "stop"}}, kControlRequestTimeout);
+      control_->stop(kControlRequestTimeout);
     } catch (const std::exception&) {
       // stopped below by its pid
     }

@@ -8,9 +8,9 @@
 //   its control channel is open, within 15 s, or throw StressStepError
 //   naming what did not happen and the target's log. The log goes to
 //   `log_dir` (engine.log, plain-server.log).
-// - request() returns the answer's "result"; it throws StressStepError when
-//   the target does not answer within `timeout` or refuses the request
-//   (ok = false), with the log to read.
+// - ask(what, op) runs `op` on the target's EngineClient and returns what it
+//   returns; it throws StressStepError, with the log to read, when the
+//   target does not answer in time or refuses the op.
 // - stop() asks the engine to stop over its control channel and gives it
 //   10 s to exit, so that it ends as it would for a user; what is still
 //   running then, and the plain server at once, is stopped by its pid.
@@ -29,7 +29,8 @@
 #include <utility>
 
 #include "common/child_process.h"
-#include "harness/control/control_client.h"
+#include "harness/control/engine_client.h"
+#include "harness/stress/step_error.h"
 #include "harness/stress/stress_options.h"
 
 namespace understudy::harness {
@@ -55,17 +56,28 @@ class StressTarget {
   // "read LOG (exited with code 1)": the end of every message about it.
   std::string log_hint() const;
 
-  nlohmann::json request(nlohmann::json body, std::chrono::milliseconds timeout);
+  template <class Op>
+  auto ask(Op op) {
+    try {
+      return op(*control_);
+    } catch (const EngineRefusal& e) {
+      throw StressStepError(name_ + " refused a control request: " + e.what() + "; " + log_hint());
+    } catch (const std::exception& e) {
+      throw StressStepError(name_ + " did not answer the control channel: " + e.what() + "; " +
+                            log_hint());
+    }
+  }
   void stop();
 
  private:
   StressTarget(std::string name, bool is_engine, std::unique_ptr<ChildProcess> process)
       : name_(std::move(name)), is_engine_(is_engine), process_(std::move(process)) {}
+  void connect(const std::filesystem::path& control_socket);
 
   std::string name_;
   bool is_engine_;
   std::unique_ptr<ChildProcess> process_;
-  std::unique_ptr<ControlClient> control_;
+  std::unique_ptr<EngineClient> control_;
   std::string rpc_;
 };
 

@@ -22,16 +22,15 @@ namespace {
 // The engine's ClientCallLoad (fake_engine/load/), asked to call every
 // client's `noop` on each engine path; the plain server takes the same
 // request.
-json engine_load_request(const StressOptions& o, const std::vector<std::string>& client_names) {
-  json paths = json::object();
-  for (const auto& p : o.engine_paths) {
-    paths[p] = o.engine_rate > 0 ? json{{"rate", o.engine_rate}} : json{{"depth", o.engine_depth}};
+CallLoadRequest engine_load_request(const StressOptions& o,
+                                    const std::vector<std::string>& client_names) {
+  CallLoadRequest load;
+  load.clients = client_names;
+  for (const auto& name : o.engine_paths) {
+    load.paths.push_back({protocol::call_path_from_name(name).value(),
+                          o.engine_rate > 0 ? o.engine_rate : 0.0, o.engine_depth});
   }
-  return {{"op", "load_start"},
-          {"clients", client_names},
-          {"service", "noop"},
-          {"paths", paths},
-          {"timeout", 30}};
+  return load;
 }
 
 }  // namespace
@@ -95,7 +94,7 @@ void TargetStep::register_clients(StressTarget& target, WorkerFleet& fleet,
 void TargetStep::apply_load(StressTarget& target, SampleCollector& collector, WorkerFleet& fleet) {
   std::uint64_t first_frame = 0;
   if (engine_) {
-    first_frame = target.request({{"op", "ping"}}, kControlRequestTimeout).value("frame", 0ULL);
+    first_frame = target.ask([](EngineClient& c) { return c.ping(kControlRequestTimeout); });
   }
   const auto cpu_before = read_machine_cpu();
   const auto target_before = read_process_usage(target.pid()).value_or(ProcessUsage{});
@@ -104,12 +103,13 @@ void TargetStep::apply_load(StressTarget& target, SampleCollector& collector, Wo
   collector.send_to_all('G');
   const bool engine_paths = !o_.engine_paths.empty();
   if (engine_paths) {
-    target.request(engine_load_request(o_, fleet.client_names()), kLargeControlRequestTimeout);
+    const auto load = engine_load_request(o_, fleet.client_names());
+    target.ask([&](EngineClient& c) { c.load_start(load, kLargeControlRequestTimeout); });
   }
   show_load_progress(target, collector, fleet, load_start);
   json engine_load;
   if (engine_paths) {
-    engine_load = target.request({{"op", "load_stop"}}, kLoadStopTimeout);
+    engine_load = target.ask([](EngineClient& c) { return c.load_stop(kLoadStopTimeout); });
   }
   const auto load_seconds = std::chrono::duration<double>(Clock::now() - load_start).count();
   if (!collector.wait_summaries("done", static_cast<std::size_t>(step_.processes),
@@ -123,11 +123,16 @@ void TargetStep::apply_load(StressTarget& target, SampleCollector& collector, Wo
   step_.target_cpu_seconds = target_after.cpu_seconds - target_before.cpu_seconds;
   step_.target_cpu_wait_seconds =
       std::max(0.0, target_after.cpu_wait_seconds - target_before.cpu_wait_seconds);
+  step_.target_switches_in_per_second =
+      target_after.cpu_switches_in > target_before.cpu_switches_in
+          ? static_cast<double>(target_after.cpu_switches_in - target_before.cpu_switches_in) /
+                load_seconds
+          : 0.0;
   step_.seconds = std::chrono::duration<double>(o_.duration).count();
   if (engine_) {
     step_.has_frames = true;
     step_.frames = frame_figures(
-        target.request({{"op", "frames"}, {"since", first_frame}}, kControlRequestTimeout));
+        target.ask([&](EngineClient& c) { return c.frames(kControlRequestTimeout, first_frame); }));
   }
 
   const auto snapshot = collector.snapshot();
@@ -158,9 +163,9 @@ void TargetStep::show_load_progress(StressTarget& target, SampleCollector& colle
     }
     const auto last_second = collector.since_mark();
     const auto elapsed = Clock::now() - start;
-    std::optional<json> engine_frames;
+    std::optional<protocol::FramesSummary> engine_frames;
     if (engine_) {
-      engine_frames = target.request({{"op", "frames"}}, kControlRequestTimeout);
+      engine_frames = target.ask([](EngineClient& c) { return c.frames(kControlRequestTimeout); });
     }
     progress_.replace(load_progress_text(step_.target, step_.clients, elapsed, o_.duration,
                                          last_second, engine_frames));

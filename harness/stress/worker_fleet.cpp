@@ -76,7 +76,8 @@ void WorkerFleet::await_registration(StressTarget& target,
   }
   // A worker counts a client connected when its connection is up; the
   // target's registry says the client also registered its service.
-  const auto registry = target.request({{"op", "registry"}}, kLargeControlRequestTimeout);
+  const auto registry =
+      target.ask([](EngineClient& c) { return c.registry(kLargeControlRequestTimeout); });
   if (registry.size() < static_cast<std::size_t>(clients())) {
     throw StressStepError("every worker said its clients were registered, but " + target.name() +
                           "'s registry lists " + std::to_string(registry.size()) + " of " +

@@ -11,8 +11,9 @@
 
 namespace understudy::reports::detail {
 
-// Throughput against client count, one line per target; the client counts
-// stand evenly spaced.
+// Throughput against client count, one line per target. The client axis is
+// logarithmic: sweeps go by factors (1, 4, 16, 64), and a count's distance
+// from the next should read as that factor, not as a column number.
 std::string throughput_chart(const StressReport& report) {
   std::map<std::string, std::map<int, double>> lines;
   std::set<int> counts;
@@ -28,28 +29,27 @@ std::string throughput_chart(const StressReport& report) {
   if (counts.size() < 2 || top <= 0) {
     return "";
   }
-  const std::vector<int> xs(counts.begin(), counts.end());
-  const auto column = [&](int clients) {
-    return static_cast<double>(std::find(xs.begin(), xs.end(), clients) - xs.begin());
-  };
-  const PlotArea plot{70, 16, 620, 230};
+  const double fewest = *counts.begin();
+  const double most = *counts.rbegin();
+  // Room for the first and last tick labels within the canvas.
+  const PlotArea plot{70, 16, 590, 230};
   LineChart chart{.width = 640,
                   .height = 260,
-                  .label = "throughput against client count",
+                  .label = "throughput against client count (log scale)",
                   .plot = plot,
-                  .x = Scale::linear(0, static_cast<double>(xs.size() - 1), plot.left, plot.right),
+                  .x = Scale::log10(fewest, most, plot.left, plot.right),
                   .y = Scale::linear(0, top * 1.1, plot.bottom, plot.top),
                   .dots = true};
-  for (const int c : xs) {
-    chart.x_ticks.push_back({column(c), std::to_string(c) + " clients"});
+  for (const int c : counts) {
+    chart.x_ticks.push_back({static_cast<double>(c), std::to_string(c) + " clients"});
   }
-  for (const double v : steps(0, top * 1.1, top * 1.1 / 4)) {
-    chart.y_ticks.push_back({v, number(std::round(v))});
+  for (const double v : steps(0, top * 1.1, nice_step(top * 1.1 / 4))) {
+    chart.y_ticks.push_back({v, significant(v)});
   }
   for (const auto& [target, points] : lines) {
     chart.series.push_back({target + " (calls/s)", {}});
     for (const auto& [clients, value] : points) {
-      chart.series.back().points.push_back({column(clients), value});
+      chart.series.back().points.push_back({static_cast<double>(clients), value});
     }
   }
   return line_chart(chart);

@@ -31,6 +31,11 @@ inline std::string html_attribute(std::string_view text) {
   return escape_xml(text, true);
 }
 
+// A file path as a relative URI reference for an href: bytes other than
+// RFC 3986's unreserved ones and '/' percent-encoded, so that a space, '#'
+// or '?' in a scenario's name does not cut the link short.
+std::string uri_path(std::string_view path);
+
 // Sanitized text as one or more CDATA sections: "]]>" cannot occur inside one,
 // so it is split across two sections.
 std::string cdata(std::string_view text);
@@ -40,6 +45,8 @@ using text::duration;
 using text::fixed;
 using text::milliseconds;
 using text::number;
+using text::significant;
+using text::significant_ms;
 
 // Writes the whole file or throws std::runtime_error naming it. Written to a
 // sibling temporary first and renamed, so a CI job collecting reports never

@@ -19,6 +19,7 @@ import pytest
 from conftest import record_figure
 
 import understudy_client as client_library
+import understudy_protocol as protocol
 from understudy_pytest import ControlProtocolError
 
 OTHER_UID = 65534  # nobody
@@ -121,6 +122,24 @@ def test_a_request_nested_as_deep_as_the_limit_is_served(understudy_engine, cont
     # The request object is one level; its "x" is 99 more.
     peer.send(f'{{"id": 1, "op": "python", "code": "len([1])", "x": {nested(99)}}}')
     assert peer.answer(1) == {"id": 1, "ok": True, "result": 1}
+
+
+def test_the_python_codec_refuses_the_requests_the_engine_refuses(understudy_engine, control_peer):
+    """understudy_protocol, the codec of every Python end of the channel,
+    draws the nesting line where the engine's codec does."""
+    engine = understudy_engine()
+    peer = control_peer(engine)
+    for request_id, depth in enumerate([98, 99, 100, 101], start=1):
+        line = f'{{"id": {request_id}, "op": "ping", "x": {nested(depth)}}}'
+        peer.send(line)
+        engine_served = peer.answer(request_id if depth < 100 else None)["ok"]
+        try:
+            protocol.decode_request(line.encode())
+            python_served = True
+        except protocol.ProtocolError as exc:
+            assert "nested deeper than 100 levels" in str(exc), exc
+            python_served = False
+        assert python_served == engine_served == (depth < 100), (depth, engine_served)
 
 
 def test_a_python_value_json_cannot_carry_is_an_error_naming_it(understudy_engine, control_peer):

@@ -162,6 +162,64 @@ def test_compressed_frames_inflate_up_to_the_limit_and_not_a_byte_more(understud
     assert outcomes["garbage"].startswith("compressed frame does not inflate (Error -3"), outcomes
 
 
+def test_frames_read_ahead_arrive_whole_and_in_order(understudy_engine):
+    """Small frames are read with what arrived behind them (channel.py's
+    READ_AHEAD): frames that arrive together, a header split by the end of
+    a read, a large frame behind a small one and a frame trickling in must
+    all come out whole and in order, and poll() must see the bytes kept."""
+    engine = understudy_engine(socket="tcp")
+    ns = engine.execute("""
+        import socket
+        import threading
+        import time
+        from rpyc.core.stream import SocketStream
+        from understudy_engine.channel import BoundedChannel
+
+        ours, theirs = socket.socketpair()
+        channel = BoundedChannel(SocketStream(ours), "pair", 1 << 20, 5.0,
+                                 lambda peer, reason: None)
+        ahead = BoundedChannel.READ_AHEAD
+
+        def frame(payload):
+            return channel.FRAME_HEADER.pack(len(payload), 0) + payload + channel.FLUSHER
+
+        def payload(index, size):
+            return (b"%d:" % index + bytes(range(256)) * (size // 256 + 1))[:size]
+
+        # Together: 40 small ones; one ending 2 bytes into the next header;
+        # a large one behind a small one.
+        sizes = [100] * 40 + [ahead - 8, 50, 100, 3 * ahead, 10]
+        sent = [payload(i, size) for i, size in enumerate(sizes)]
+        theirs.sendall(b"".join(frame(p) for p in sent))
+        received, polled = [], []
+        for _ in sent:
+            polled.append(channel.poll(0))
+            received.append(channel.recv())
+        polled_after = channel.poll(0)
+
+        # Trickling: a small frame a few bytes at a time, from another thread.
+        last = payload(99, 300)
+        def trickle():
+            data = frame(last)
+            for at in range(0, len(data), 7):
+                theirs.sendall(data[at:at + 7])
+                time.sleep(0.001)
+        writer = threading.Thread(target=trickle)
+        writer.start()
+        trickled = channel.recv()
+        writer.join()
+        channel.close()
+        theirs.close()
+        in_order = received == sent
+        whole = trickled == last
+        every_poll = all(polled)
+    """)
+    assert ns["in_order"], "frames read ahead came out changed or out of order"
+    assert ns["every_poll"], "poll() missed bytes read ahead"
+    assert not ns["polled_after"], "poll() saw bytes after every frame was received"
+    assert ns["whole"], "a frame arriving a few bytes at a time came out changed"
+
+
 def test_a_truncated_frame_is_dropped_at_the_frame_deadline(understudy_engine, bystander,
                                                             hostile_socket):
     engine = start_engine(understudy_engine)

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -44,12 +45,14 @@ std::string read_file(const fs::path& path) {
 }
 
 // Runs `understudy args...` to completion (or fails the test at the deadline).
+// `cwd`: where it runs (the harness's current folder when not given).
 Outcome run_understudy(const std::vector<std::string>& args, const fs::path& dir,
                        std::map<std::string, std::string> env = {},
-                       std::chrono::milliseconds deadline = 60s) {
+                       std::chrono::milliseconds deadline = 60s,
+                       std::optional<fs::path> cwd = std::nullopt) {
   std::vector<std::string> argv = {UNDERSTUDY_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
-  ProcessSpec spec{"understudy", argv, std::move(env), dir / "understudy.log", std::nullopt};
+  ProcessSpec spec{"understudy", argv, std::move(env), dir / "understudy.log", std::move(cwd)};
   ChildProcess process(spec);
   const bool exited = process.wait_exit(deadline);
   Outcome outcome;
@@ -109,6 +112,31 @@ BOOST_AUTO_TEST_CASE(failing_expectation_fails_with_what_was_expected_and_seen) 
   const auto junit = read_file(dir.path() / "junit.xml");
   CHECK_CONTAINS(junit, "<failure");
   CHECK_CONTAINS(junit, "kaboom from the client");
+}
+
+// Without --report-dir, reports go to understudy-reports/ in the current
+// folder, and the output says so before and after the run. Log paths in the
+// reports are relative to them, so the folder works wherever it is moved.
+BOOST_AUTO_TEST_CASE(the_default_report_folder_is_stated_and_its_log_paths_are_relative) {
+  TempDir dir("understudy-harness-test");
+  const auto out = run_understudy({"run", (kScenarios / "good/must_fail.toml").string()},
+                                  dir.path(), {}, 60s, dir.path());
+  BOOST_TEST(out.exit_code == 1, "exit code " << out.exit_code << "; output:\n" << out.output);
+  CHECK_CONTAINS(out.output, "; reports in understudy-reports\n");
+  CHECK_CONTAINS(out.output,
+                 "understudy: reports: understudy-reports/report.html, "
+                 "understudy-reports/junit.xml\n");
+  const auto moved = dir.path() / "downloaded";
+  fs::rename(dir.path() / "understudy-reports", moved);
+  const auto junit = read_file(moved / "junit.xml");
+  const std::regex log_line(R"(\nlog of engine: ([^\n]+))");
+  std::smatch match;
+  BOOST_TEST_REQUIRE(std::regex_search(junit, match, log_line), junit);
+  const fs::path log = match[1].str();
+  BOOST_TEST(log.is_relative(), log);
+  BOOST_TEST(fs::is_regular_file(moved / log), log);
+  const auto html = read_file(moved / "report.html");
+  CHECK_CONTAINS(html, "<a href=\"" + log.string() + "\">");
 }
 
 BOOST_AUTO_TEST_CASE(unknown_key_is_a_file_line_error_with_exit_code_2) {

@@ -104,6 +104,7 @@ BOOST_AUTO_TEST_CASE(a_short_run_measures_every_path_on_the_engine_and_its_basel
       BOOST_TEST((*step)["target_cpu_wait_seconds"].get<double>() > 0);
       BOOST_TEST((*step)["target_cpu_wait_seconds"].get<double>() <
                  10 * (*step)["target_cpu_seconds"].get<double>() + 10);
+      BOOST_TEST((*step)["target_switches_in_per_second"].get<double>() > 0);
       // One connection per client, at least, beyond what the target had alone.
       BOOST_TEST((*step)["memory"]["fds_registered"].get<int>() >=
                  (*step)["memory"]["fds_before"].get<int>() + 2);
@@ -136,6 +137,21 @@ BOOST_AUTO_TEST_CASE(a_short_run_measures_every_path_on_the_engine_and_its_basel
   const auto html = read_file(dir.path() / "stress.html");
   BOOST_TEST(html.find("Against the baselines") != std::string::npos);
   BOOST_TEST(html.find("<svg") != std::string::npos);
+
+  // The output leads its summary with the verdict: all paths and each path
+  // both targets ran, the engine's calls to clients marked frame-bound.
+  BOOST_TEST(report["verdicts"].size() == 7u, report["verdicts"].dump(2));
+  const auto verdict = out.output.find("understudy stress: verdict, the engine against the plain");
+  BOOST_TEST_REQUIRE(verdict != std::string::npos, out.output);
+  BOOST_TEST(out.output.find("\n  ping-pong ") < verdict, "the loopback step's figures:\n"
+                                                              << out.output);
+  for (const std::string row : {"  all paths", "  execute", "  sync *", "  async *"}) {
+    BOOST_TEST(out.output.find(row, verdict) != std::string::npos, row << " in\n" << out.output);
+  }
+  BOOST_TEST(
+      out.output.find("* frame-bound: the engine calls its clients", verdict) != std::string::npos,
+      out.output);
+  BOOST_TEST(html.find("<h2>Verdict") < html.find("<h2>Against the baselines"));
 }
 
 // Open loop: a call due between two frames goes out at the next frame, and

@@ -46,6 +46,7 @@ def test_the_layout_holds_programs_engine_files_plugin_and_man_pages(prefix):
         "share/understudy/scenarios/README.md",
         "share/understudy/docs/unreal-api-coverage.md",
         f"{PYTHONDIR}/understudy_client",
+        f"{PYTHONDIR}/understudy_protocol/codec.py",
         "share/man/man1/understudy.1", "share/man/man1/understudy-engine.1",
     ]
     missing = [path for path in expected if not (prefix / path).exists()]

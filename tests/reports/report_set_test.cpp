@@ -2,7 +2,12 @@
 #define BOOST_TEST_MODULE reports_report_set
 #include "reports/report_set.h"
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <vector>
 
 #include "reports/chrome_trace_writer.h"
 #include "tests/reports/report_files.h"
@@ -99,4 +104,80 @@ BOOST_AUTO_TEST_CASE(report_dir_problems_are_named_before_anything_is_written) {
     ++entries;
   }
   BOOST_TEST(entries == 1u);
+}
+
+namespace {
+
+std::string percent_decoded(const std::string& href) {
+  std::string out;
+  for (std::size_t i = 0; i < href.size(); ++i) {
+    if (href[i] == '%' && i + 2 < href.size()) {
+      out += static_cast<char>(std::stoi(href.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += href[i];
+    }
+  }
+  return out;
+}
+
+// Every match of `pattern`'s first group in `text`.
+std::vector<std::string> captures(const std::string& text, const std::string& pattern) {
+  std::vector<std::string> found;
+  const std::regex re(pattern);
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator();
+       ++it) {
+    found.push_back((*it)[1].str());
+  }
+  return found;
+}
+
+}  // namespace
+
+// What CI uploads is the report folder, logs included: once downloaded (or
+// moved), each log link of report.html and each log path of junit.xml must
+// still lead to the log, relative to the report.
+BOOST_AUTO_TEST_CASE(log_paths_still_resolve_once_the_folder_moves) {
+  TempDir dir("reports-set-moved");
+  const auto written = dir.path() / "ci-workspace" / "understudy-reports";
+  auto suite = sample_suite();
+  std::size_t logs = 0;
+  for (auto& scenario : suite.scenarios) {
+    for (auto& log : scenario.logs) {
+      const auto file = written / "runs" / (scenario.name + " #1") / (log.process + ".log");
+      std::filesystem::create_directories(file.parent_path());
+      std::ofstream(file) << log.tail;
+      log.path = file.string();
+      ++logs;
+    }
+  }
+  BOOST_TEST_REQUIRE(logs > 2u);
+  const auto outside = dir.write_file("elsewhere/redis.log", "not in the report folder");
+  suite.scenarios.back().logs.push_back({"redis-server", outside.string(), ""});
+  write_reports(suite, written);
+
+  const auto downloaded = dir.path() / "downloads" / "artifact";
+  std::filesystem::create_directories(downloaded.parent_path());
+  std::filesystem::rename(written, downloaded);
+
+  const auto html = read_file(downloaded / "report.html");
+  auto links = captures(html, R"re(<div class="head"><b>[^<]*</b> <a href="([^"]*)")re");
+  BOOST_TEST(links.size() == logs + 1);
+  const auto junit = read_file(downloaded / "junit.xml");
+  const auto named = captures(junit, R"(\n===== [^\n]* \(([^\n]*)\) =====\n)");
+  BOOST_TEST(named.size() == logs + 1);
+  for (const auto& href : links) {
+    const auto path = percent_decoded(href);
+    if (path == outside.string()) {
+      continue;  // outside the folder: kept as it was, absolute
+    }
+    BOOST_TEST(std::filesystem::path(path).is_relative(), path);
+    BOOST_TEST(std::filesystem::is_regular_file(downloaded / path), href);
+  }
+  for (const auto& path : named) {
+    if (path != outside.string()) {
+      BOOST_TEST(std::filesystem::is_regular_file(downloaded / path), path);
+    }
+  }
+  BOOST_TEST(std::count(links.begin(), links.end(), outside.string()) == 1);
 }

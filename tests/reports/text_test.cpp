@@ -42,6 +42,32 @@ BOOST_AUTO_TEST_CASE(escape_xml_escapes_markup_and_keeps_attribute_whitespace) {
   BOOST_TEST(escape_xml("cr\r\n") == "cr&#13;\n");
 }
 
+BOOST_AUTO_TEST_CASE(uri_path_encodes_what_would_cut_a_link_short) {
+  BOOST_TEST(uri_path("runs/sync_call-1/engine.log") == "runs/sync_call-1/engine.log");
+  BOOST_TEST(uri_path("runs/a b#2?/x%.log") == "runs/a%20b%232%3F/x%25.log");
+  BOOST_TEST(uri_path("\xc3\xa9") == "%C3%A9");
+}
+
+BOOST_AUTO_TEST_CASE(significant_keeps_only_the_figures_asked_for) {
+  BOOST_TEST(significant(6543) == "6.5k");
+  BOOST_TEST(significant(123456) == "120k");
+  BOOST_TEST(significant(1234567) == "1.2M");
+  BOOST_TEST(significant(9996) == "10k");
+  BOOST_TEST(significant(999999) == "1.0M");
+  BOOST_TEST(significant(512) == "510");
+  BOOST_TEST(significant(9.96) == "10");
+  BOOST_TEST(significant(1.26) == "1.3");
+  BOOST_TEST(significant(0.0614) == "0.061");
+  BOOST_TEST(significant(-2.04) == "-2.0");
+  BOOST_TEST(significant(0) == "0");
+  BOOST_TEST(significant(6543, 3) == "6.54k");
+  BOOST_TEST(significant_ms(0.0123) == "12 us");
+  BOOST_TEST(significant_ms(0.9996) == "1.0 ms");
+  BOOST_TEST(significant_ms(16.67) == "17 ms");
+  BOOST_TEST(significant_ms(2345) == "2.3 s");
+  BOOST_TEST(significant_ms(0) == "0 ms");
+}
+
 BOOST_AUTO_TEST_CASE(cdata_splits_terminators) {
   BOOST_TEST(cdata("plain") == "<![CDATA[plain]]>");
   BOOST_TEST(cdata("a]]>b") == "<![CDATA[a]]]]><![CDATA[>b]]>");

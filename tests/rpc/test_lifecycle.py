@@ -123,3 +123,10 @@ def test_understudy_client_connects_over_the_unix_socket(understudy_engine, clie
     answer = engine.call_client("tool", "echo", "over unix")
     assert (answer.error_type, answer.value) == (None, "over unix"), answer
     assert tool.running()
+
+
+def test_the_engines_hello_says_where_it_serves_rpc_and_who_it_is(understudy_engine):
+    engine = understudy_engine()
+    hello = engine.control_request("hello")
+    assert hello == {"protocol_version": 1, "pid": engine.popen.pid,
+                     "rpc_address": engine.address}, hello

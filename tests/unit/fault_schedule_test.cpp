@@ -60,7 +60,6 @@ BOOST_AUTO_TEST_CASE(no_client_is_faulted_again_before_it_is_back) {
         BOOST_TEST(f.at_s >= busy_until[f.client], "seed " << seed << ": " << f.describe("c"));
         busy_until[f.client] = f.busy_until_s();
         BOOST_TEST(f.into_call_s <= f.hold_s);
-        BOOST_TEST((f.path == "sync" || f.path == "coroutine" || f.path == "async"));
       }
       if (f.kind == FaultKind::kReload) {
         BOOST_TEST(f.at_s >= reload_free, "seed " << seed << ": reloads a second apart");

@@ -3,12 +3,19 @@
 Engine-side scripts use it to call services on connected clients, on the
 three paths Unity's PythonRunner offers:
 
-    call_service_on_client(client, service, *args, timeout=None)
+    call_service_on_client(client, service, *args, timeout=None, kwargs=None)
         synchronous, on the calling thread; returns the result or raises
-    call_coroutine_service_on_client(client, service, *args, expiry=None)
+    call_coroutine_service_on_client(client, service, *args, timeout=None, kwargs=None)
         an EngineCoroutine resumed once per frame until the reply is ready
-    call_async_service_on_client(client, service, *args, expiry=None)
+    call_async_service_on_client(client, service, *args, timeout=None, kwargs=None)
         an EngineFuture completed on the main thread (awaitable from asyncio)
+
+The three take the same keywords and no others (call_keywords.py):
+`timeout` is the call's deadline in seconds, counted from its start, after
+which it raises ServiceCallTimeout (None: the connection's
+sync_request_timeout for the synchronous call, no deadline for the other two,
+as in PfU); `kwargs` is a dict of the service's keyword arguments. Any other
+keyword is a TypeError naming it, never an argument for the client's service.
 
 and `connected_clients()`, `start_coroutine(generator)`, `reload()`.
 Errors are in understudy_engine.errors. PfU 2.x's own engine-side API is
@@ -18,10 +25,12 @@ itself (see server.py); `settings` holds its command-line settings.
 """
 
 import json
+import time
 
 import _understudy_engine as native
 import unreal_engine as ue
 
+from .call_keywords import reject_unknown_keywords, service_kwargs
 from .calls import ClientCalls
 from .deadlocks import EVENT_FIELDS, DeadlockMonitor
 from . import outbox, python_runner
@@ -30,7 +39,7 @@ from .errors import (ClientDisconnectedError, ClientIndexError, ClientNotFoundEr
 from .python_runner import PythonRunner, PythonTask
 from .registry import ClientRegistry
 from .scheduler import CoroutineScheduler, EngineCoroutine, EngineFuture
-from .server import RpcServer, ServerStartError
+from .server import STOP_BUDGET_S, RpcServer, ServerStartError
 
 settings = dict(native.settings)
 
@@ -45,16 +54,20 @@ monitor.pid_of_node = rpc_server.pid_of_node
 _calls = ClientCalls(rpc_server, scheduler, settings["call_timeout"])
 
 
-def call_service_on_client(client, service, *args, timeout=None, **kwargs):
-    return _calls.call(client, service, args, kwargs, timeout=timeout)
+def call_service_on_client(client, service, *args, timeout=None, kwargs=None, **unknown):
+    reject_unknown_keywords("call_service_on_client", unknown)
+    return _calls.call(client, service, args, service_kwargs(kwargs), timeout=timeout)
 
 
-def call_coroutine_service_on_client(client, service, *args, expiry=None, **kwargs):
-    return _calls.coroutine(client, service, args, kwargs, expiry=expiry)
+def call_coroutine_service_on_client(client, service, *args, timeout=None, kwargs=None,
+                                     **unknown):
+    reject_unknown_keywords("call_coroutine_service_on_client", unknown)
+    return _calls.coroutine(client, service, args, service_kwargs(kwargs), expiry=timeout)
 
 
-def call_async_service_on_client(client, service, *args, expiry=None, **kwargs):
-    return _calls.async_(client, service, args, kwargs, expiry=expiry)
+def call_async_service_on_client(client, service, *args, timeout=None, kwargs=None, **unknown):
+    reject_unknown_keywords("call_async_service_on_client", unknown)
+    return _calls.async_(client, service, args, service_kwargs(kwargs), expiry=timeout)
 
 
 def connected_clients():
@@ -95,12 +108,14 @@ def _start():
 
 def _stop(invite_retry):
     """Called by the engine on the main thread when it stops or reloads."""
-    rpc_server.stop(invite_retry)
+    deadline = time.monotonic() + STOP_BUDGET_S  # one budget for all of it
+    rpc_server.stop(invite_retry, deadline)
     # Also after a script's StopServer: no writer may be left running Python
     # when the interpreter finalizes.
-    outbox.join_writers(2.0)
-    for task in python_runner.join_tasks(2.0):
-        ue.log_error(f"{task.name} did not end within 2 s of the server's stop")
+    outbox.join_writers(max(0.0, deadline - time.monotonic()))
+    for task in python_runner.join_tasks(max(0.0, deadline - time.monotonic())):
+        ue.log_error(f"{task.name} did not end within the engine's stop budget of"
+                     f" {STOP_BUDGET_S} s")
     scheduler.cancel_all()
 
 

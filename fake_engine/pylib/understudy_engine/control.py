@@ -141,14 +141,22 @@ def handle_call(params, respond):
             finish(call_service_on_client(client, service, *args, timeout=timeout))
         elif path == "coroutine":
             call_coroutine_service_on_client(client, service, *args,
-                                             expiry=timeout).add_done_callback(settle)
+                                             timeout=timeout).add_done_callback(settle)
         elif path == "async":
             call_async_service_on_client(client, service, *args,
-                                         expiry=timeout).add_done_callback(settle)
+                                         timeout=timeout).add_done_callback(settle)
         else:
             raise ValueError(f"unknown call path {path!r} (sync, coroutine or async)")
     except Exception as exc:
         finish(exc=exc)
+
+
+def rpc_address():
+    """Where the RPC server listens ("tcp://HOST:PORT", "unix://PATH"), None
+    when it does not (--no-rpc): the `hello` op's rpc_address."""
+    from . import rpc_server
+
+    return rpc_server.address
 
 
 def handle_registry(params, respond):

@@ -43,6 +43,12 @@ from .peer_lookup import socket_peer_pid
 from .sessions import ClientSessions, log_refusal
 from .shutdown_notices import await_shutdown_answers, send_shutdown_notice
 
+# The whole of a stop or reload, from the listener's close to the last thread
+# joined, so that it fits in the harness's wait after SIGTERM
+# (understudy_pytest's STOP_TIMEOUT) whatever a client or a task does. A
+# thread still running at the deadline is named in an error, not waited for.
+STOP_BUDGET_S = 4.0
+
 __all__ = ["RpcServer", "ServerStartError", "peer_pid", "pfu_socket_path"]
 
 
@@ -163,17 +169,20 @@ class RpcServer:
             ue.log_warning(warning)
         return TokenAuthenticator(token, self.settings["frame_deadline"] or 10.0)
 
-    def stop(self, invite_retry, join_timeout=5.0):
+    def stop(self, invite_retry, deadline=None):
         """Main thread. Tells every client the server is going away, closes
         the listener and the connections, and joins the connection threads
-        while running the main-thread jobs they may be waiting for."""
+        while running the main-thread jobs they may be waiting for, all by
+        `deadline` (time.monotonic(); STOP_BUDGET_S from now if None)."""
         if self._listener is None:
             return
+        if deadline is None:
+            deadline = time.monotonic() + STOP_BUDGET_S
         self._stopping.set()
         listener, self._listener = self._listener, None
         listener.close()
         if self._accept_thread is not None:
-            self._accept_thread.join(timeout=join_timeout)
+            self._accept_thread.join(timeout=max(0.0, deadline - time.monotonic()))
         conns, threads = self._sessions.connections_and_threads()
         notices = [n for n in (self._notify_shutdown(conn, invite_retry) for conn in conns) if n]
         await_shutdown_answers(notices)
@@ -182,10 +191,9 @@ class RpcServer:
                 conn.close()
             except Exception:
                 pass  # its thread ends the session either way
-        deadline = time.monotonic() + join_timeout
-        self._join_while_draining(threads, deadline, join_timeout)
+        self._join_while_draining(threads, deadline)
         for writer in outbox.join_writers(max(0.0, deadline - time.monotonic())):
-            ue.log_error(f"rpc writer {writer.name} did not stop within {join_timeout} s")
+            ue.log_error(f"rpc writer {writer.name} did not stop by the engine's stop deadline")
         self.registry.clear()
         self.monitor.stop()
         listener.release()
@@ -197,7 +205,7 @@ class RpcServer:
         return send_shutdown_notice(conn, invite_retry)
 
     @staticmethod
-    def _join_while_draining(threads, deadline, join_timeout):
+    def _join_while_draining(threads, deadline):
         """Joins the connection threads until `deadline`, running the
         main-thread jobs meanwhile: a thread may be waiting for one."""
         for thread in threads:
@@ -205,4 +213,4 @@ class RpcServer:
                 native.drain_main_thread_queue()
                 thread.join(timeout=0.01)
             if thread.is_alive():
-                ue.log_error(f"rpc thread {thread.name} did not stop within {join_timeout} s")
+                ue.log_error(f"rpc thread {thread.name} did not stop by the engine's stop deadline")

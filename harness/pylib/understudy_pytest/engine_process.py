@@ -259,7 +259,7 @@ class EngineProcess(ChildProcess):
     def start_call(self, client, service, *args, path="sync", timeout=None):
         """Engine-side code calls `service` on `client` on the main thread,
         through call_service_on_client (path="sync"), its coroutine or its
-        async variant; `timeout` is the call's timeout or expiry (None: the
+        async variant; `timeout` is the call's timeout in seconds (None: the
         engine's default). Returns a PendingCall at once."""
         if path not in ("sync", "coroutine", "async"):
             raise ValueError(f"path must be sync, coroutine or async, not {path!r}")

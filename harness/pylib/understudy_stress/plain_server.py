@@ -7,15 +7,17 @@ calling its clients the way the engine does.
 - execute and list run on the connection's thread (there is no main thread);
 - clients are asked client_name() when they connect and registered by it,
   as the engine does;
-- a control socket speaks the engine's control protocol (JSON lines) for the
-  ops a stress run needs: ping, registry, load_start, load_stop. The load
+- a control socket speaks the engine's control protocol (understudy_protocol)
+  for the ops a stress run needs: ping, hello, registry, load_start,
+  load_stop. The load
   calls `noop` on the clients: "sync" from one driver thread, each call
   waiting for its reply (as the engine's main thread does); "async" and
   "coroutine" with rpyc.async_ (a plain program has no coroutines; async_ is
   what it would use). Open loop at a rate, or closed loop with `depth` in
   flight per client. Timings go to the collector, as the workers' do.
 
-Prints {"plain": "listening", "rpc": "tcp://127.0.0.1:PORT", "pid": PID}.
+Its hello says where it listens; it also prints
+{"plain": "listening", "rpc": "tcp://127.0.0.1:PORT", "pid": PID}.
 """
 
 import argparse
@@ -30,6 +32,7 @@ import time
 import rpyc
 from rpyc.utils.server import ThreadedServer
 
+import understudy_protocol as protocol
 from understudy_stress import collector as wire
 
 CONFIG = {"allow_public_attrs": True, "sync_request_timeout": 30}
@@ -197,7 +200,7 @@ class LoadDriver:
             conn = registry.get(name)
             method = getattr(conn.root, params.get("service", "noop"))
             clients.append((name, method, rpyc.async_(method)))
-        timeout = float(params.get("timeout", 30))
+        timeout = float(params.get("timeout_s", 30))
         self.paths = [PathLoad(name, settings, clients, self.link, timeout)
                       for name, settings in params["paths"].items()]
         self.stop_event = threading.Event()
@@ -218,7 +221,7 @@ class LoadDriver:
         return result
 
 
-def serve_control(path, driver):
+def serve_control(path, driver, hello):
     """The engine's control protocol, for the ops a stress run uses."""
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
@@ -226,32 +229,40 @@ def serve_control(path, driver):
     listener.listen(4)
     while True:
         conn, _ = listener.accept()
-        threading.Thread(target=control_session, args=(conn, driver), daemon=True).start()
+        threading.Thread(target=control_session, args=(conn, driver, hello), daemon=True).start()
 
 
-def control_session(conn, driver):
+def answer(request_line, driver, hello):
+    """The answer line to one request line."""
+    try:
+        request_id, op, request = protocol.decode_request(request_line.rstrip(b"\n"))
+    except protocol.ProtocolError as exc:
+        return protocol.encode_error(None, "BadRequest", exc.problem)
+    try:
+        if op == "ping":
+            result = {"frame": 0}
+        elif op == "hello":
+            result = hello
+        elif op == "registry":
+            result = registry.names()
+        elif op == "load_start":
+            driver.start(request)
+            result = {"load": "started"}
+        elif op == "load_stop":
+            result = driver.stop()
+        else:
+            return protocol.encode_error(
+                request_id, "UnknownOp",
+                f"unknown op '{op}' (ping, hello, registry, load_start, load_stop)")
+        return protocol.encode_answer(request_id, result)
+    except Exception as exc:
+        return protocol.encode_error(request_id, type(exc).__name__, str(exc))
+
+
+def control_session(conn, driver, hello):
     with conn, conn.makefile("rwb") as stream:
         for line in stream:
-            request = {}
-            try:
-                request = json.loads(line)
-                op = request["op"]
-                if op == "ping":
-                    result = {"frame": 0}
-                elif op == "registry":
-                    result = registry.names()
-                elif op == "load_start":
-                    driver.start(request)
-                    result = {"load": "started"}
-                elif op == "load_stop":
-                    result = driver.stop()
-                else:
-                    raise ValueError(f"unknown op {op!r} (ping, registry, load_start, load_stop)")
-                answer = {"id": request["id"], "ok": True, "result": result}
-            except Exception as exc:
-                answer = {"id": request.get("id") if isinstance(request, dict) else None,
-                          "ok": False, "error": {"type": type(exc).__name__, "message": str(exc)}}
-            stream.write((json.dumps(answer) + "\n").encode())
+            stream.write(answer(line, driver, hello))
             stream.flush()
 
 
@@ -264,9 +275,11 @@ def main(argv=None):
     server = ThreadedServer(PlainService, hostname="127.0.0.1", port=args.port,
                             protocol_config=CONFIG, listener_timeout=None)
     driver = LoadDriver(args.collector)
-    threading.Thread(target=serve_control, args=(args.control, driver), daemon=True).start()
-    print(json.dumps({"plain": "listening", "rpc": f"tcp://127.0.0.1:{server.port}",
-                      "pid": os.getpid()}), flush=True)
+    address = f"tcp://127.0.0.1:{server.port}"
+    hello = {"protocol_version": protocol.PROTOCOL_VERSION, "pid": os.getpid(), "rpc_address": address}
+    threading.Thread(target=serve_control, args=(args.control, driver, hello),
+                     daemon=True).start()
+    print(json.dumps({"plain": "listening", "rpc": address, "pid": os.getpid()}), flush=True)
     server.start()
     return 0
 

@@ -1,6 +1,7 @@
 """What the conformance drivers share: the corpus check (skip with exit 77
 when it is absent), running understudy-engine with a deadline, reading its
-console log, and the control channel.
+console log, and the control channel (understudy_protocol, from
+harness/pylib: CTest puts it on PYTHONPATH).
 
 The drivers run with /usr/bin/python3 from CTest; the engine runs the corpus's
 scripts unchanged. Every wait has a deadline and its failure names what was
@@ -8,15 +9,15 @@ expected, what was seen and the log to read. Processes are stopped by their
 own pid; temp folders are removed unless UNDERSTUDY_KEEP_TEMP is set."""
 
 import contextlib
-import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
+
+from understudy_protocol import ControlClosed, ControlConnection, ControlTimeout, ProtocolError
 
 SKIP = 77  # CTest's SKIP_RETURN_CODE for the conformance tests
 
@@ -98,9 +99,7 @@ class EngineProcess:
         self.process = subprocess.Popen(
             [engine, "--control", self.control_path, *args],
             stdout=self._log, stderr=subprocess.STDOUT)
-        self._sock = None
-        self._buffer = b""
-        self._next_id = 1
+        self._control = None
 
     def log_text(self):
         if not self._log.closed:
@@ -109,56 +108,38 @@ class EngineProcess:
             return log.read()
 
     def connect(self, deadline_s=10):
-        end = time.monotonic() + deadline_s
-        while True:
+        try:
+            self._control = ControlConnection(self.control_path, connect_timeout_s=deadline_s,
+                                              alive=lambda: self.process.poll() is None)
+        except ControlClosed as exc:
             if self.process.poll() is not None:
                 raise Failure(f"expected the engine to serve its control channel; it exited "
-                              f"with {self.process.returncode}; read {self.log_path}")
-            try:
-                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                sock.connect(self.control_path)
-                self._sock = sock
-                return
-            except OSError:
-                sock.close()
-            if time.monotonic() > end:
-                raise Failure(f"expected the control socket {self.control_path} within "
-                              f"{deadline_s} s; it never accepted; read {self.log_path}")
-            time.sleep(0.02)
+                              f"with {self.process.returncode}; read {self.log_path}") from None
+            raise Failure(f"expected the control socket {self.control_path} within "
+                          f"{deadline_s} s; {exc}; read {self.log_path}") from None
 
     def request(self, op, deadline_s=10, **params):
         """Sends one request, returns its result; events in between are skipped."""
-        request_id = self._next_id
-        self._next_id += 1
-        self._sock.sendall((json.dumps({"id": request_id, "op": op, **params}) + "\n").encode())
-        end = time.monotonic() + deadline_s
-        while True:
-            while b"\n" in self._buffer:
-                line, self._buffer = self._buffer.split(b"\n", 1)
-                message = json.loads(line)
-                if message.get("id") == request_id:
-                    if not message.get("ok"):
-                        raise Failure(f"control op {op} failed: {message.get('error')}; "
-                                      f"read {self.log_path}")
-                    return message.get("result")
-            remaining = end - time.monotonic()
-            if remaining <= 0:
-                raise Failure(f"expected an answer to control op {op} within {deadline_s} s; "
-                              f"none came; read {self.log_path}")
-            self._sock.settimeout(remaining)
-            try:
-                chunk = self._sock.recv(65536)
-            except socket.timeout:
-                continue
-            if not chunk:
-                raise Failure(f"the control channel closed while waiting for {op}; "
-                              f"read {self.log_path}")
-            self._buffer += chunk
+        try:
+            message = self._control.request(op, deadline_s, **params)
+        except ControlTimeout:
+            raise Failure(f"expected an answer to control op {op} within {deadline_s} s; "
+                          f"none came; read {self.log_path}") from None
+        except ControlClosed:
+            raise Failure(f"the control channel closed while waiting for {op}; "
+                          f"read {self.log_path}") from None
+        except ProtocolError as exc:
+            raise Failure(f"the engine sent a control line that is {exc} while answering "
+                          f"{op}; read {self.log_path}") from None
+        if not message.get("ok"):
+            raise Failure(f"control op {op} failed: {message.get('error')}; "
+                          f"read {self.log_path}")
+        return message.get("result")
 
     def stop(self, deadline_s=10):
         """Stops the engine by its pid (SIGTERM, then SIGKILL past the deadline)."""
-        if self._sock is not None:
-            self._sock.close()
+        if self._control is not None:
+            self._control.close()
         if self.process.poll() is None:
             self.process.terminate()
             try:

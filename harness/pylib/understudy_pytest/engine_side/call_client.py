@@ -17,7 +17,7 @@ import unreal_engine
 def start_call(call_id, client, service, args, path, timeout):
     """Calls `service` on `client` with `args` through call_service_on_client
     (path "sync", returning when the call ends), or its coroutine or async
-    variant (returning at once); `timeout` is the call's timeout or expiry,
+    variant (returning at once); `timeout` is the call's timeout in seconds,
     None for the engine's default."""
     call = f"call #{call_id} {client}.{service} ({path})"
 
@@ -44,6 +44,6 @@ def start_call(call_id, client, service, args, path, timeout):
         else:
             start = {"coroutine": understudy_engine.call_coroutine_service_on_client,
                      "async": understudy_engine.call_async_service_on_client}[path]
-            start(client, service, *args, expiry=timeout).add_done_callback(finish_with)
+            start(client, service, *args, timeout=timeout).add_done_callback(finish_with)
     except Exception as exc:
         finish(error=exc)

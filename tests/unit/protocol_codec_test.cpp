@@ -1,13 +1,13 @@
-// The control channel's codec (fake_engine/control/control_protocol): how
+// The control channel's codec (protocol/codec): how
 // deep a line may nest, in requests and in the responses that carry a value
 // of the deepest kind a request may hold.
-#define BOOST_TEST_MODULE control_protocol
-#include "fake_engine/control/control_protocol.h"
-
+#define BOOST_TEST_MODULE protocol
 #include <boost/test/unit_test.hpp>
 #include <string>
 
-using namespace understudy::control;
+#include "protocol/codec.h"
+
+using namespace understudy::protocol;
 using nlohmann::json;
 
 namespace {

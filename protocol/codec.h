@@ -1,5 +1,6 @@
-// The control channel's protocol: JSON lines over a local (Unix) socket,
+// The control channel's wire codec: JSON lines over a local (Unix) socket,
 // separate from the RPC port under test, between the engine and the harness.
+// protocol/README.md lists every op and event; protocol/messages.h types them.
 //
 //   request   {"id": 7, "op": "call", ...parameters}
 //   response  {"id": 7, "ok": true, "result": ...}
@@ -24,12 +25,13 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace understudy::control {
+namespace understudy::protocol {
 
 // Lines longer than this are a protocol error: the connection is closed.
 inline constexpr std::size_t kMaxLineBytes = 16 * 1024 * 1024;
@@ -62,6 +64,10 @@ std::optional<Request> parse_request(std::string_view line, std::string& problem
 std::string encode_response_ok(std::int64_t id, const nlohmann::json& result);
 std::string encode_response_error(std::optional<std::int64_t> id, std::string_view type,
                                   std::string_view message);
+// An error with what the op knows of it ({"error": {type, message, detail}}):
+// a failed call's CallResult, engine-side Python's exception.
+std::string encode_response_error(std::int64_t id, std::string_view type, std::string_view message,
+                                  const nlohmann::json& detail);
 std::string encode_event(std::string_view kind, const nlohmann::json& data);
 
-}  // namespace understudy::control
+}  // namespace understudy::protocol

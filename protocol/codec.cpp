@@ -1,8 +1,8 @@
-#include "fake_engine/control/control_protocol.h"
+#include "protocol/codec.h"
 
 #include <cstdint>
 
-namespace understudy::control {
+namespace understudy::protocol {
 
 using nlohmann::json;
 
@@ -79,9 +79,17 @@ std::string encode_response_error(std::optional<std::int64_t> id, std::string_vi
   return response.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
+std::string encode_response_error(std::int64_t id, std::string_view type, std::string_view message,
+                                  const json& detail) {
+  json response = {{"id", id},
+                   {"ok", false},
+                   {"error", {{"type", type}, {"message", message}, {"detail", detail}}}};
+  return response.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
 std::string encode_event(std::string_view kind, const json& data) {
   json event = {{"event", kind}, {"data", data}};
   return event.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
-}  // namespace understudy::control
+}  // namespace understudy::protocol
