@@ -273,7 +273,8 @@ BOOST_AUTO_TEST_CASE(shards_partition_the_suite_exactly) {
 
 BOOST_AUTO_TEST_CASE(bad_shard_argument_is_a_usage_error) {
   TempDir dir("understudy-harness-test");
-  const auto out = run_understudy({"list", kShippedScenarios.string(), "--shard", "4/3"}, dir.path());
+  const auto out =
+      run_understudy({"list", kShippedScenarios.string(), "--shard", "4/3"}, dir.path());
   BOOST_TEST(out.exit_code == 2);
   CHECK_CONTAINS(out.output, "--shard takes I/N");
 }
@@ -470,9 +471,9 @@ BOOST_AUTO_TEST_CASE(stale_traces_are_removed_and_other_files_are_kept) {
 
 BOOST_AUTO_TEST_CASE(scenarios_left_out_by_the_selection_are_named_with_the_reason) {
   TempDir dir("understudy-harness-test");
-  const auto out = run_understudy(
-      {"run", (kScenarios / "selection").string(), "--report-dir", (dir.path() / "reports").string()},
-      dir.path());
+  const auto out = run_understudy({"run", (kScenarios / "selection").string(), "--report-dir",
+                                   (dir.path() / "reports").string()},
+                                  dir.path());
   BOOST_TEST(out.exit_code == 0, "exit code " << out.exit_code << "; output:\n" << out.output);
   const std::string line =
       "2 scenarios tagged slow not run (--tag slow runs them): selection: slow one, selection: "
