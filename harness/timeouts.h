@@ -32,8 +32,9 @@ struct GrowingTimeout {
 
 // --- The engine ---------------------------------------------------------
 
-// From the engine's start to its control channel answering: the interpreter,
-// the schemas and the scripts' imports load first (seconds under ASan).
+// From the engine's start (or a stress run's plain RPyC server's) to its
+// control channel answering: the interpreter, the schemas and the scripts'
+// imports load first (seconds under ASan).
 inline constexpr milliseconds kEngineStartTimeout{15000};
 // An op the engine answers on its main thread at the next frame (ping,
 // registry, frames, reload, stop).

@@ -387,7 +387,7 @@ class Run {
     engine_ = std::make_unique<ChildProcess>(spec);
     engine_pid_ = engine_->pid();
     try {
-      control_ = std::make_unique<EngineClient>(control_path_, milliseconds(10000),
+      control_ = std::make_unique<EngineClient>(control_path_, kEngineStartTimeout,
                                                 [this]() -> std::optional<std::string> {
                                                   if (engine_->running()) {
                                                     return std::nullopt;
@@ -396,7 +396,7 @@ class Run {
                                                 });
       control_dir_->remove();
       wait_for_startup_scripts();
-      const auto hello = control_->hello(milliseconds(10000));
+      const auto hello = control_->hello(kControlRequestTimeout);
       if (!hello.rpc_address) {
         throw ScenarioError("the engine said it serves no RPC (its hello has no rpc_address)");
       }

@@ -7,13 +7,6 @@
 namespace understudy::harness {
 
 using nlohmann::json;
-using std::chrono::milliseconds;
-
-namespace {
-
-const milliseconds kTargetStartTimeout{15000};
-
-}  // namespace
 
 StressTarget StressTarget::start_engine(const StressOptions& o,
                                         const std::filesystem::path& log_dir,
@@ -53,7 +46,7 @@ StressTarget StressTarget::start_plain(const StressOptions& o, const std::filesy
 // where in their hello (--port 0: only the target knows the port it got).
 void StressTarget::connect(const std::filesystem::path& control_socket) {
   try {
-    control_ = std::make_unique<EngineClient>(control_socket, kTargetStartTimeout,
+    control_ = std::make_unique<EngineClient>(control_socket, kEngineStartTimeout,
                                               [this]() -> std::optional<std::string> {
                                                 if (process_->running()) {
                                                   return std::nullopt;
@@ -64,7 +57,7 @@ void StressTarget::connect(const std::filesystem::path& control_socket) {
     throw StressStepError(name_ + " did not open its control channel: " + e.what() + "; " +
                           log_hint());
   }
-  const auto hello = ask([](EngineClient& c) { return c.hello(kTargetStartTimeout); });
+  const auto hello = ask([](EngineClient& c) { return c.hello(kEngineStartTimeout); });
   if (!hello.rpc_address) {
     throw StressStepError(name_ + " did not tell its RPC address (its hello has none); " +
                           log_hint());
