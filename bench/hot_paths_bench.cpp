@@ -6,8 +6,8 @@
 #include <random>
 #include <string>
 
+#include "common/latency_histogram.h"
 #include "fake_engine/diagnostics/wait_for_graph.h"
-#include "harness/measure/latency_histogram.h"
 #include "protocol/codec.h"
 
 namespace {

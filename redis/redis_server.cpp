@@ -17,7 +17,7 @@
 #include <system_error>
 #include <thread>
 
-#include "harness/process/child_process.h"
+#include "common/child_process.h"
 
 namespace understudy::redis {
 namespace {
@@ -171,20 +171,14 @@ std::string printable(std::string text) {
 }
 
 bool file_contains(const std::filesystem::path& path, std::string_view needle) {
-  return harness::tail_of_file(path, 200).find(needle) != std::string::npos;
+  return tail_of_file(path, 200).find(needle) != std::string::npos;
 }
 
 }  // namespace
 
 RedisServer::RedisServer(RedisServerOptions options) : options_(std::move(options)) {
   if (options_.work_dir.empty()) {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "understudy-redis-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::system_error(errno, std::generic_category(), "mkdtemp " + pattern);
-    }
-    work_dir_ = pattern;
-    owns_work_dir_ = true;
+    work_dir_ = owned_work_dir_.emplace("understudy-redis").path();
   } else {
     work_dir_ = std::filesystem::absolute(options_.work_dir);
     std::filesystem::create_directories(work_dir_);
@@ -213,6 +207,9 @@ RedisServer::RedisServer(RedisServerOptions options) : options_(std::move(option
     // No destructor runs: stop the server here, and leave the work dir for
     // the log the message names.
     process_.reset();
+    if (owned_work_dir_) {
+      owned_work_dir_->keep();
+    }
     throw;
   }
 }
@@ -224,9 +221,8 @@ RedisServer::~RedisServer() {
     // process_'s own destructor makes the last SIGKILL attempt.
   }
   process_.reset();
-  if (owns_work_dir_ && !options_.keep_work_dir) {
-    std::error_code ignored;
-    std::filesystem::remove_all(work_dir_, ignored);
+  if (owned_work_dir_ && options_.keep_work_dir) {
+    owned_work_dir_->keep();
   }
 }
 
@@ -252,12 +248,12 @@ bool RedisServer::answers_ping(std::chrono::milliseconds timeout, std::string* s
 }
 
 std::string RedisServer::log_tail(std::size_t lines) const {
-  std::string text = harness::tail_of_file(log_path(), lines);
+  std::string text = tail_of_file(log_path(), lines);
   const auto stdout_log = work_dir_ / "redis-server.stdout.log";
   std::error_code ignored;
   if (std::filesystem::file_size(stdout_log, ignored) > 0) {
-    text += "--- stdout/stderr (" + stdout_log.string() + ") ---\n" +
-            harness::tail_of_file(stdout_log, lines);
+    text +=
+        "--- stdout/stderr (" + stdout_log.string() + ") ---\n" + tail_of_file(stdout_log, lines);
   }
   return text;
 }
@@ -283,7 +279,7 @@ void RedisServer::write_config() const {
 }
 
 void RedisServer::launch_and_wait_ready() {
-  process_ = std::make_unique<harness::ChildProcess>(harness::ProcessSpec{
+  process_ = std::make_unique<ChildProcess>(ProcessSpec{
       .name = options_.name,
       .argv = {options_.executable.string(), config_path().string()},
       .env = {},

@@ -11,10 +11,10 @@
 //   what was seen, the log path and the log's tail.
 // - Nothing survives: the destructor stops the server (and removes the work
 //   dir it created unless told to keep it). The server is a
-//   harness::ChildProcess, so it also dies if the harness does.
+//   ChildProcess, so it also dies if the harness does.
 // - Threads: not thread-safe; use one instance from one thread at a time.
 //   It may be created or restarted from any thread, a short-lived one too:
-//   the server lives until it is stopped (harness::ChildProcess forks every
+//   the server lives until it is stopped (ChildProcess forks every
 //   child from one thread that never ends).
 #pragma once
 
@@ -28,7 +28,9 @@
 #include <utility>
 #include <vector>
 
-namespace understudy::harness {
+#include "common/temp_dir.h"
+
+namespace understudy {
 class ChildProcess;
 }
 
@@ -97,9 +99,9 @@ class RedisServer {
 
   RedisServerOptions options_;
   std::filesystem::path work_dir_;
-  bool owns_work_dir_ = false;
+  std::optional<TempDir> owned_work_dir_;  // when no work_dir was given
   int port_ = 0;
-  std::unique_ptr<harness::ChildProcess> process_;
+  std::unique_ptr<ChildProcess> process_;
 };
 
 }  // namespace understudy::redis

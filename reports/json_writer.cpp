@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "reports/detail/stats.h"
+#include "common/percentile_summary.h"
 #include "reports/detail/text.h"
 
 namespace understudy::reports {
@@ -34,7 +34,7 @@ ordered_json deadlock_json(const DeadlockCycle& cycle) {
 }
 
 ordered_json latency_json(const LatencySeries& series) {
-  const auto summary = detail::summarize(series.samples_ms);
+  const auto summary = summarize(series.samples_ms);
   ordered_json stats = {{"count", summary.count}};
   if (summary.count > 0) {
     stats.update({{"min", summary.min},

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "common/frame_times_summary.h"
+
 namespace understudy::reports {
 
 struct LatencyPoint {
@@ -41,16 +43,8 @@ struct StressPathResult {
   double sent_p99_ms = 0;
 };
 
-struct StressFrames {
-  std::uint64_t frames = 0;
-  double work_p50_ms = 0;
-  double work_p90_ms = 0;
-  double work_p99_ms = 0;
-  double work_max_ms = 0;
-  double lateness_p99_ms = 0;
-  double lateness_max_ms = 0;
-  std::uint64_t late_frames = 0;
-};
+// The engine's frames during one step's load.
+using StressFrames = FrameTimesSummary;
 
 struct StressStep {
   std::string target;  // "engine", "plain RPyC", "loopback TCP"

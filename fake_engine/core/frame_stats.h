@@ -6,6 +6,7 @@
 #include <deque>
 #include <vector>
 
+#include "common/frame_times_summary.h"
 #include "common/mutex.h"
 #include "fake_engine/core/main_thread_queue.h"
 
@@ -22,16 +23,10 @@ struct FrameRecord {
   Clock::duration cpu_wait{};
 };
 
-struct FrameStatsSummary {
-  std::uint64_t frames = 0;
+// The figures a stress report shows, and the engine's own: the mean, and the
+// intervals between frame starts.
+struct FrameStatsSummary : FrameTimesSummary {
   double work_mean_ms = 0;
-  double work_p50_ms = 0;
-  double work_p90_ms = 0;
-  double work_p99_ms = 0;
-  double work_max_ms = 0;
-  double lateness_p99_ms = 0;
-  double lateness_max_ms = 0;
-  std::uint64_t late_frames = 0;  // started more than one period after their schedule
   // The longest time between two frame starts over the whole run: it also
   // covers main-thread jobs run between frames, which no frame's work counts.
   double interval_max_ms = 0;

@@ -24,9 +24,9 @@
 #include <string>
 #include <vector>
 
+#include "common/latency_histogram.h"
 #include "fake_engine/core/main_thread_queue.h"
 #include "fake_engine/python/client_calls.h"
-#include "harness/measure/latency_histogram.h"
 
 namespace understudy {
 

@@ -7,17 +7,17 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/child_process.h"
 #include "common/install_layout.h"
+#include "common/text_format.h"
 #include "harness/cli/number_checks.h"
 #include "harness/cli/stop_signals.h"
-#include "harness/process/child_process.h"
 #include "harness/run/private_folder.h"
 #include "harness/run/suite_runner.h"
 #include "harness/steps/step_catalog.h"
 #include "harness/stress/stress_runner.h"
 #include "harness/stress/stress_verdict.h"
 #include "protocol/messages.h"
-#include "reports/detail/text.h"
 #include "reports/report_set.h"
 #include "reports/stress_writer.h"
 
@@ -432,7 +432,7 @@ int main(int argc, char** argv) {
       std::cout << "understudy stress: against the baselines (engine / baseline)\n";
       for (const auto& c : report.comparisons) {
         std::cout << "  " << c.clients << " clients, " << c.what << " vs " << c.baseline << ": "
-                  << reports::detail::significant(c.ratio) << "\n";
+                  << text::significant(c.ratio) << "\n";
       }
     }
     std::cout << "understudy: reports: " << (report_dir / "stress.html").string() << ", "

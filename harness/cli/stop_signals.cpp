@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "harness/process/child_process.h"
+#include "common/child_process.h"
 #include "harness/run/private_folder.h"
 
 namespace understudy::cli {
@@ -21,7 +21,7 @@ sigset_t stop_set() {
 }
 
 [[noreturn]] void exit_now(int signal) {
-  harness::ChildProcess::kill_all_children();
+  ChildProcess::kill_all_children();
   harness::PrivateFolder::remove_all_live();
   std::cout.flush();
   std::fflush(nullptr);
@@ -56,7 +56,7 @@ void StopSignals::watch() {
       exit_now(taken);
     }
     signal_ = taken;
-    harness::ChildProcess::kill_all_children();
+    ChildProcess::kill_all_children();
   }
 }
 

@@ -11,11 +11,12 @@
 #include <sstream>
 #include <thread>
 
+#include "common/child_process.h"
+#include "common/deadline.h"
+#include "common/text_format.h"
 #include "harness/control/engine_client.h"
-#include "harness/measure/message_numbers.h"
-#include "harness/process/child_process.h"
+#include "harness/timeouts.h"
 #include "redis/redis_server.h"
-#include "reports/detail/text.h"
 
 namespace understudy::harness {
 namespace {
@@ -170,25 +171,24 @@ struct FaultMatrix::Impl {
     const auto i = static_cast<std::size_t>(client);
     auto& process = host.start_client(
         names[i], options.client_script,
-        {"--ledger", ledgers[i].string(), "--call-timeout", fixed(host.call_timeout_s)});
+        {"--ledger", ledgers[i].string(), "--call-timeout", text::fixed(host.call_timeout_s, 3)});
     incarnations[i].push_back({&process, false});
   }
 
   // Every client registered exactly once (a killed one's connection gone).
-  bool all_registered(double timeout_s, std::string* seen) {
-    const auto deadline = Clock::now() + seconds_as_ms(timeout_s);
-    while (true) {
-      const auto registry = host.control.registry(milliseconds(5000));
-      bool all = true;
-      for (const auto& name : names) {
-        all = all && registry.contains(name) && registry.at(name) == 1;
-      }
-      *seen = json(registry).dump();
-      if (all || Clock::now() >= deadline) {
-        return all;
-      }
-      std::this_thread::sleep_for(milliseconds(50));
-    }
+  bool all_registered(milliseconds timeout, std::string* seen) {
+    const auto registered = poll_until(
+        [&] {
+          const auto registry = host.control.registry(kControlRequestTimeout);
+          bool all = true;
+          for (const auto& name : names) {
+            all = all && registry.contains(name) && registry.at(name) == 1;
+          }
+          *seen = json(registry).dump();
+          return all;
+        },
+        "every client registered exactly once", {}, timeout, kControlPollInterval);
+    return static_cast<bool>(registered);
   }
 
   void send_call(int client, protocol::CallPath path, const std::string& label, double hold_s) {
@@ -246,7 +246,7 @@ struct FaultMatrix::Impl {
     const auto before = std::to_string(server.pid());
     server.stop();
     std::string refused;
-    if (server.answers_ping(milliseconds(200), &refused)) {
+    if (server.answers_ping(kStoppedRedisPingTimeout, &refused)) {
       throw std::runtime_error("redis-server pid " + before +
                                " stopped, yet its port still answered PING");
     }
@@ -284,7 +284,7 @@ struct FaultMatrix::Impl {
             {fault.at_s + fault.into_call_s + fault.restart_after_s, [this, c, number] {
                // SIGKILL takes effect at once; the wait only reaps it.
                auto& process = current(c);
-               const bool gone = process.wait_exit(milliseconds(2000));
+               const bool gone = process.wait_exit(kKilledProcessReapTimeout);
                if (effects[number].signalled) {
                  const auto pid = "pid " + std::to_string(process.pid());
                  if (gone && process.exit_code() == 128 + SIGKILL) {
@@ -428,7 +428,7 @@ struct FaultMatrix::Impl {
       return;
     }
     std::string seen = "not running";
-    if (!host.redis->running() || !host.redis->answers_ping(milliseconds(2000), &seen)) {
+    if (!host.redis->running() || !host.redis->answers_ping(kRedisPingTimeout, &seen)) {
       broken("the private redis-server running and answering PING at the end of the matrix; " +
              seen + " (its log: " + host.redis->log_path().string() + ")");
     } else {
@@ -437,25 +437,31 @@ struct FaultMatrix::Impl {
     }
   }
 
-  void check_calls() {
-    while (poll_calls() > 0) {
-      double last_deadline = 0;
-      for (const auto& call : calls) {
-        if (call.outcome.empty()) {
-          last_deadline = std::max(last_deadline, call.deadline_s);
-        }
+  // The latest deadline of the calls still unanswered (0 when none is).
+  double pending_deadline_s() const {
+    double last = 0;
+    for (const auto& call : calls) {
+      if (call.outcome.empty()) {
+        last = std::max(last, call.deadline_s);
       }
-      if (now_s() > last_deadline) {
-        break;
-      }
-      std::this_thread::sleep_for(milliseconds(10));
     }
+    return last;
+  }
+
+  void check_calls() {
+    // Every call ends by its own deadline; one still unanswered past the last
+    // of them is judged below as hanging.
+    constexpr milliseconds kInterval{10};
+    (void)poll_until([&] { return poll_calls() == 0 || now_s() > pending_deadline_s(); },
+                     "every call answered or past its deadline", {},
+                     seconds_as_ms(pending_deadline_s() - now_s()) + kInterval, kInterval);
     std::vector<std::string> hanging;
     std::map<std::string, int> ok_by_path;
     for (const auto& call : calls) {
       if (call.outcome.empty()) {
         hanging.push_back(call.path + " call " + names[static_cast<std::size_t>(call.client)] +
-                          ".hold(" + call.label + ") sent at t=" + fixed(call.sent_s) + " s");
+                          ".hold(" + call.label + ") sent at t=" + text::fixed(call.sent_s, 3) +
+                          " s");
       } else if (call.outcome == "ok") {
         ++ok_by_path[call.path];
       }
@@ -480,8 +486,8 @@ struct FaultMatrix::Impl {
 
   void check_clients() {
     std::string registry;
-    if (!all_registered(options.settle_s, &registry)) {
-      broken("every client registered exactly once within " + fixed(options.settle_s, 1) +
+    if (!all_registered(seconds_as_ms(options.settle_s), &registry)) {
+      broken("every client registered exactly once within " + text::fixed(options.settle_s, 1) +
              " s of the last fault; the registry holds " + registry + " (" + host.engine_log_hint +
              ")");
     }
@@ -503,7 +509,7 @@ struct FaultMatrix::Impl {
       const auto status = call_result(host.control.await_response(
           host.control.send_call(
               {names[i], "status", json::array(), protocol::CallPath::kSync, host.call_timeout_s}),
-          seconds_as_ms(host.call_timeout_s + 10)));
+          seconds_as_ms(host.call_timeout_s) + kCallAnswerMargin));
       if (!status.ok()) {
         broken("client " + names[i] + " to answer status() at the end; it answered " +
                std::string(protocol::call_outcome_name(status.kind)) + ": " + status.error_type +
@@ -522,7 +528,7 @@ struct FaultMatrix::Impl {
       // Its own calls expire after the call timeout; a longer one is stuck.
       if (in_flight > host.call_timeout_s + 1.0) {
         broken("client " + names[i] + "'s own engine call to end within the call timeout; it has " +
-               "been in flight " + fixed(in_flight) + " s (its log: " + log_of(c) + ")");
+               "been in flight " + text::fixed(in_flight, 3) + " s (its log: " + log_of(c) + ")");
       }
       out.metrics["fault_matrix.client_calls_done"] += value.value("done", 0.0);
       out.metrics["fault_matrix.client_calls_failed"] += value.value("errors", 0.0);
@@ -534,9 +540,10 @@ struct FaultMatrix::Impl {
         continue;
       }
       process.send_signal(SIGTERM);
-      if (!process.wait_exit(milliseconds(8000)) || process.exit_code() != 0) {
-        broken("client " + names[i] + " to stop cleanly on SIGTERM within 8 s; it " +
-               process.describe_exit() + " (its log: " + log_of(static_cast<int>(i)) + ")");
+      if (!process.wait_exit(kLedgerClientExitTimeout) || process.exit_code() != 0) {
+        broken("client " + names[i] + " to stop cleanly on SIGTERM within " +
+               seconds_text(kLedgerClientExitTimeout) + "; it " + process.describe_exit() +
+               " (its log: " + log_of(static_cast<int>(i)) + ")");
       }
     }
     std::size_t killed = 0;
@@ -590,7 +597,7 @@ struct FaultMatrix::Impl {
       }
     }
     std::map<std::string, int> in_world;
-    for (const auto& actor : host.control.world(milliseconds(10000))) {
+    for (const auto& actor : host.control.world(kLargeControlRequestTimeout)) {
       if (matrix_label(actor.label)) {
         ++in_world[actor.label];
       }
@@ -655,7 +662,7 @@ struct FaultMatrix::Impl {
   void check_main_thread() {
     protocol::FramesSummary f;
     try {
-      f = host.control.frames(milliseconds(5000));
+      f = host.control.frames(kControlRequestTimeout);
     } catch (const EngineRefusal& e) {
       broken(std::string("the engine's frame statistics; ") + e.what() + " (" +
              host.engine_log_hint + ")");
@@ -675,17 +682,18 @@ struct FaultMatrix::Impl {
     out.metrics["fault_matrix.main_thread_cpu_wait_ms"] = f.cpu_wait_total_ms;
     out.metrics["fault_matrix.frame_work_max_ms"] = f.work_max_ms;
     const std::string seen =
-        "held " + fixed(held_ms, 1) + " ms: longest interval between frames " +
-        fixed(interval_engine, 1) + " ms less the main thread's waits for a CPU (" +
-        fixed(interval, 1) + " ms with them; " + fixed(f.cpu_wait_total_ms, 0) +
-        " ms of such waits in all) at " + fixed(period_ms, 1) + " ms a frame (work max " +
-        fixed(f.work_max_ms, 1) + " ms, lateness max " + fixed(f.lateness_max_ms, 1) + " ms over " +
-        std::to_string(f.frames) + " frames)";
+        "held " + text::fixed(held_ms, 1) + " ms: longest interval between frames " +
+        text::fixed(interval_engine, 1) + " ms less the main thread's waits for a CPU (" +
+        text::fixed(interval, 1) + " ms with them; " + text::fixed(f.cpu_wait_total_ms, 0) +
+        " ms of such waits in all) at " + text::fixed(period_ms, 1) + " ms a frame (work max " +
+        text::fixed(f.work_max_ms, 1) + " ms, lateness max " + text::fixed(f.lateness_max_ms, 1) +
+        " ms over " + std::to_string(f.frames) + " frames)";
     if (held_ms > bound) {
-      broken("the main thread held at most the call timeout plus two frames (" + fixed(bound, 1) +
-             " ms) over the whole run; " + seen + " (" + host.engine_log_hint + ")");
+      broken("the main thread held at most the call timeout plus two frames (" +
+             text::fixed(bound, 1) + " ms) over the whole run; " + seen + " (" +
+             host.engine_log_hint + ")");
     } else {
-      held("main thread never held longer than " + fixed(bound, 1) + " ms; " + seen);
+      held("main thread never held longer than " + text::fixed(bound, 1) + " ms; " + seen);
     }
   }
 
@@ -693,22 +701,21 @@ struct FaultMatrix::Impl {
     const auto planned = static_cast<std::size_t>(
         std::count_if(out.schedule.begin(), out.schedule.end(),
                       [](const PlannedFault& f) { return f.kind == FaultKind::kReload; }));
-    const auto deadline = Clock::now() + milliseconds(15000);
     std::size_t done = 0;
-    while (true) {
-      done = 0;
-      const auto events = host.control.events();
-      for (std::size_t i = events_at_start; i < events.size(); ++i) {
-        if (events[i].kind == "console" &&
-            events[i].data.value("text", std::string()).starts_with("domain reload: done")) {
-          ++done;
-        }
-      }
-      if (done >= planned || Clock::now() >= deadline) {
-        break;
-      }
-      std::this_thread::sleep_for(milliseconds(50));
-    }
+    // Judged below, from the last count.
+    (void)poll_until(
+        [&] {
+          done = 0;
+          const auto events = host.control.events();
+          for (std::size_t i = events_at_start; i < events.size(); ++i) {
+            if (events[i].kind == "console" &&
+                events[i].data.value("text", std::string()).starts_with("domain reload: done")) {
+              ++done;
+            }
+          }
+          return done >= planned;
+        },
+        "every planned domain reload done", {}, kDomainReloadTimeout, kControlPollInterval);
     for (const auto id : reload_requests) {
       (void)host.control.try_response(id);  // answered at once; only dropped here
     }
@@ -724,8 +731,8 @@ struct FaultMatrix::Impl {
       } else {
         observe(i, false,
                 "the reload did not finish: " + std::to_string(done) + " of " +
-                    std::to_string(planned) +
-                    " 'domain reload: done' records within 15 s of the last fault");
+                    std::to_string(planned) + " 'domain reload: done' records within " +
+                    seconds_text(kDomainReloadTimeout) + " of the last fault");
       }
     }
   }
@@ -761,7 +768,9 @@ FaultMatrixOutcome FaultMatrix::run() {
     m.start_client(static_cast<int>(i));
   }
   std::string registry;
-  if (!m.all_registered(15.0 + 0.5 * static_cast<double>(m.names.size()), &registry)) {
+  const auto limit =
+      kMatrixClientsRegisterTimeout.for_count(static_cast<long long>(m.names.size()));
+  if (!m.all_registered(limit, &registry)) {
     m.broken("the matrix's " + std::to_string(m.names.size()) +
              " clients to register before the faults; the registry holds " + registry +
              " (client logs: " + folder.parent_path().string() + ")");

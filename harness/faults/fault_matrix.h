@@ -32,9 +32,12 @@ namespace understudy::redis {
 class RedisServer;
 }
 
+namespace understudy {
+class ChildProcess;
+}
+
 namespace understudy::harness {
 
-class ChildProcess;
 class EngineClient;
 
 // What the matrix needs from the scenario run it is part of.

@@ -18,21 +18,22 @@
 #include <sstream>
 #include <thread>
 
+#include "common/child_process.h"
+#include "common/deadline.h"
 #include "common/mutex.h"
+#include "common/percentile_summary.h"
+#include "common/text_format.h"
 #include "harness/control/engine_client.h"
 #include "harness/faults/fault_matrix.h"
 #include "harness/load/line_load.h"
-#include "harness/measure/message_numbers.h"
-#include "harness/process/child_process.h"
 #include "harness/run/client_stack_dump.h"
 #include "harness/run/deadlock_explanation.h"
 #include "harness/run/private_folder.h"
 #include "harness/run/scenario_watchdog.h"
 #include "harness/soak/connection_soak.h"
+#include "harness/timeouts.h"
 #include "redis/publisher_load.h"
 #include "redis/redis_server.h"
-#include "reports/detail/stats.h"
-#include "reports/detail/text.h"
 
 namespace understudy::harness {
 namespace {
@@ -76,9 +77,6 @@ int free_loopback_port() {
   return acceptor.local_endpoint().port();
 }
 
-// How long the engine's startup scripts may take before step 1.
-constexpr double kStartupScriptsTimeout = 30.0;
-
 // A step's expectation did not hold; the runner records it and stops.
 // `explanation` (indented lines, may be empty) follows the one-line failure
 // message in the terminal, as a deadlock's cycle, sides and ways out do.
@@ -108,7 +106,7 @@ bool is_own_child(pid_t pid) {
 std::string how_it_ended(const std::string& name, ChildProcess& client) {
   const std::string process =
       "client process '" + name + "' (pid " + std::to_string(client.pid()) + ")";
-  if (!client.wait_exit(milliseconds(1000))) {
+  if (!client.wait_exit(kDisconnectedClientExitTimeout)) {
     return process + " is still running: it closed its connection";
   }
   auto exit = client.describe_exit();  // "exited with code 3", "killed by SIGKILL"
@@ -154,7 +152,7 @@ class Run {
         // Checked first: past the deadline, `during` stays the step in flight then.
         if (now_s() > scenario_.timeout_s) {
           throw ScenarioError("the scenario ran longer than its timeout of " +
-                                  fixed(scenario_.timeout_s, 1) + " s before " + step_text,
+                                  text::fixed(scenario_.timeout_s, 1) + " s before " + step_text,
                               reports::FailureKind::kTimeout);
         }
         during = step_text;
@@ -194,10 +192,10 @@ class Run {
       result_.status = reports::Status::kError;
       result_.failure_kind = reports::FailureKind::kTimeout;
       result_.failure_message =
-          "the scenario ran longer than its timeout of " + fixed(scenario_.timeout_s, 1) +
+          "the scenario ran longer than its timeout of " + text::fixed(scenario_.timeout_s, 1) +
           " s, during " + during +
           "; at the deadline the harness stopped the engine with SIGKILL (" + engine_log_hint() +
-          "), and the step ended " + fixed(late) + " s later" +
+          "), and the step ended " + text::fixed(late, 3) + " s later" +
           (result_.failure_message.empty() ? "" : ", seeing: " + result_.failure_message);
     }
     finish();
@@ -235,7 +233,7 @@ class Run {
   // connection) follows as the consequence it is.
   void name_engine_death(const std::string& during) {
     // The channel closes as the engine dies, a moment before it can be reaped.
-    if (!engine_ || !control_ || control_->connected() || !engine_->wait_exit(milliseconds(2000))) {
+    if (!engine_ || !control_ || control_->connected() || !engine_->wait_exit(kEngineReapTimeout)) {
       return;  // not started (its own error says so), or still alive
     }
     const auto closed = control_->closed_at();
@@ -246,8 +244,9 @@ class Run {
     }
     result_.status = reports::Status::kError;
     result_.failure_kind = reports::FailureKind::kEngineError;
-    result_.failure_message = "the engine " + engine_->describe_exit() + " at t=" + fixed(at, 2) +
-                              " s, during " + during + " (" + engine_log_hint() +
+    result_.failure_message = "the engine " + engine_->describe_exit() +
+                              " at t=" + text::fixed(at, 2) + " s, during " + during + " (" +
+                              engine_log_hint() +
                               (tail.empty() ? ")" : ", which ends with:\n" + tail + "\n)") +
                               "; the scenario then saw: " + result_.failure_message;
   }
@@ -346,9 +345,9 @@ class Run {
                                      "--control",
                                      control_path_.string(),
                                      "--tick-hz",
-                                     fixed(e.tick_hz, 3),
+                                     text::fixed(e.tick_hz, 3),
                                      "--call-timeout",
-                                     fixed(e.call_timeout, 3),
+                                     text::fixed(e.call_timeout, 3),
                                      "--on-deadlock",
                                      e.on_deadlock};
     if (e.socket == "pfu") {
@@ -388,7 +387,7 @@ class Run {
     engine_ = std::make_unique<ChildProcess>(spec);
     engine_pid_ = engine_->pid();
     try {
-      control_ = std::make_unique<EngineClient>(control_path_, milliseconds(10000),
+      control_ = std::make_unique<EngineClient>(control_path_, kEngineStartTimeout,
                                                 [this]() -> std::optional<std::string> {
                                                   if (engine_->running()) {
                                                     return std::nullopt;
@@ -397,7 +396,7 @@ class Run {
                                                 });
       control_dir_->remove();
       wait_for_startup_scripts();
-      const auto hello = control_->hello(milliseconds(10000));
+      const auto hello = control_->hello(kControlRequestTimeout);
       if (!hello.rpc_address) {
         throw ScenarioError("the engine said it serves no RPC (its hello has no rpc_address)");
       }
@@ -427,7 +426,7 @@ class Run {
     const auto& scripts = scenario_.engine.scripts;
     json answer;
     try {
-      answer = control_->startup(seconds_as_ms(kStartupScriptsTimeout));
+      answer = control_->startup(kEngineCodeTimeout);
     } catch (const EngineRefusal& e) {
       throw ScenarioError(
           std::string("the engine did not say when its startup scripts were done: ") + e.what());
@@ -437,8 +436,8 @@ class Run {
         names += (names.empty() ? "" : ", ") + script.filename().string();
       }
       throw ScenarioError("the engine's startup scripts (" + (names.empty() ? "none" : names) +
-                          ") did not finish within " + fixed(kStartupScriptsTimeout, 0) +
-                          " s: " + e.what() + " (" + engine_log_hint() + ")");
+                          ") did not finish within " + seconds_text(kEngineCodeTimeout) + ": " +
+                          e.what() + " (" + engine_log_hint() + ")");
     }
     for (const auto& error : answer.value("errors", json::array())) {
       startup_engine_errors_[error.value("id", std::uint64_t{0})] = error;
@@ -473,7 +472,7 @@ class Run {
   std::vector<DeadlockClient> deadlock_clients(const json& report, milliseconds wait,
                                                const std::map<pid_t, std::size_t>& nth = {}) {
     std::vector<DeadlockClient> found;
-    const auto deadline = Clock::now() + wait;
+    const Deadline deadline(wait);
     const json pids = report.value("client_pids", json::object());
     for (const auto& [node, pid] : pids.items()) {
       if (!pid.is_number_integer()) {
@@ -497,11 +496,14 @@ class Run {
       if (client.log.empty() || !offset) {
         continue;  // not a process of this scenario: nobody asked it for its stack
       }
-      client.dump = ClientStackDump::read(client.log, *offset);
-      while (client.dump.empty() && Clock::now() < deadline) {
-        std::this_thread::sleep_for(milliseconds(5));
-        client.dump = ClientStackDump::read(client.log, *offset);
-      }
+      // A dump that is not there in time is left empty: the explanation
+      // then says the client's stack is unknown.
+      (void)poll_until(
+          [&] {
+            client.dump = ClientStackDump::read(client.log, *offset);
+            return !client.dump.empty();
+          },
+          "a stack dump in " + client.log.string(), {}, deadline.remaining(), kLocalPollInterval);
       found.push_back(std::move(client));
     }
     return found;
@@ -594,8 +596,8 @@ class Run {
       return;
     }
     // Ready when the engine has registered every client (it logs each one).
-    const auto deadline =
-        Clock::now() + seconds_as_ms(15.0 + 0.05 * static_cast<double>(clients_.size()));
+    const auto deadline = Clock::now() + kScenarioClientsRegisterTimeout.for_count(
+                                             static_cast<long long>(clients_.size()));
     std::map<std::string, int> seen;
     std::size_t next = 0;
     while (seen != expected) {
@@ -711,16 +713,16 @@ class Run {
       // --on-deadlock report, for the whole call timeout): a client that is
       // gone ends the call at once, and the engine then stops when asked.
       for (auto& client : clients_) {
-        client->stop(milliseconds(2000));
+        client->stop(kClientStopGrace);
       }
     }
     if (control_ && control_->connected()) {
       try {
-        const json frames = control_->frames(milliseconds(2000));
+        const json frames = control_->frames(kEndOfRunRequestTimeout);
         for (const auto& [key, value] : frames.items()) {
           result_.metrics["engine." + key] = value.get<double>();
         }
-        control_->stop(milliseconds(2000));
+        control_->stop(kEndOfRunRequestTimeout);
       } catch (const std::exception&) {
         // The engine is stuck or gone: it is stopped by signal below.
       }
@@ -729,10 +731,11 @@ class Run {
     bool engine_clean = true;
     std::string engine_exit;
     if (engine_) {
-      if (!engine_->wait_exit(milliseconds(10000))) {
-        engine_->stop(milliseconds(3000));
+      if (!engine_->wait_exit(kEngineExitTimeout)) {
+        engine_->stop();
         engine_clean = false;
-        engine_exit = "did not stop within 10 s of being asked; stopped by signal";
+        engine_exit = "did not stop within " + seconds_text(kEngineExitTimeout) +
+                      " of being asked; stopped by signal";
       }
     }
     // After the exit, so that errors raised while the engine stopped count too.
@@ -744,7 +747,7 @@ class Run {
     }
     judge_engine_errors(errors);
     for (auto& client : clients_) {
-      client->stop(milliseconds(2000));
+      client->stop(kClientStopGrace);
     }
     control_dir_.reset();
     if (!engine_clean && result_.status == reports::Status::kPassed) {
@@ -753,7 +756,8 @@ class Run {
       const auto closed = control_ ? control_->closed_at() : std::nullopt;
       result_.failure_message =
           "the engine " + engine_exit +
-          (closed ? " at t=" + fixed(std::chrono::duration<double>(*closed - started_).count(), 2) +
+          (closed ? " at t=" +
+                        text::fixed(std::chrono::duration<double>(*closed - started_).count(), 2) +
                         " s"
                   : std::string()) +
           ", after the last step (" + engine_log_hint() + ")";
@@ -810,10 +814,10 @@ class Run {
   // engine has exited.
   std::vector<json> engine_errors_after_exit() {
     if (control_) {
-      const auto deadline = Clock::now() + milliseconds(2000);
-      while (control_->connected() && Clock::now() < deadline) {
-        std::this_thread::sleep_for(milliseconds(5));
-      }
+      // Past the deadline, the events read so far are all there are.
+      (void)poll_until([&] { return !control_->connected(); },
+                       "the control connection to close after the engine's exit", {},
+                       kControlCloseTimeout, kLocalPollInterval);
     }
     std::map<std::uint64_t, json> by_id = startup_engine_errors_;
     if (control_) {
@@ -1005,21 +1009,26 @@ class Run {
       auto run = [&] {
         const auto events_from = control_->event_count();
         return python_result(
-            await_engine(step, control_->send_python(code), seconds_as_ms(30), events_from,
+            await_engine(step, control_->send_python(code), kEngineCodeTimeout, events_from,
                          [](const json& edge) {
                            return edge.value("target", std::string()).starts_with("client:");
                          }));
       };
       auto response = run();
       // With expect.within_s the code is re-run until its value is the one
-      // expected (state that settles: messages still arriving, ...).
+      // expected (state that settles: messages still arriving, ...);
+      // check_outcome then judges the last answer.
       if (step.expect.within_s && step.expect.value) {
-        const auto deadline = Clock::now() + seconds_as_ms(*step.expect.within_s);
-        while (Clock::now() < deadline &&
-               !(response.ok() && response.value == *step.expect.value)) {
-          std::this_thread::sleep_for(milliseconds(50));
-          response = run();
-        }
+        bool first = true;  // the answer above is the first check's
+        (void)poll_until(
+            [&] {
+              if (!std::exchange(first, false)) {
+                response = run();
+              }
+              return response.ok() && response.value == *step.expect.value;
+            },
+            "the python step's value", {}, seconds_as_ms(*step.expect.within_s),
+            kControlPollInterval);
       }
       check_outcome(step, response, now_s() - begun);
     } else if (a == "wait") {
@@ -1028,15 +1037,16 @@ class Run {
       }
     } else if (a == "reload") {
       const auto before = control_->event_count();
-      control_->reload(milliseconds(5000));
+      control_->reload(kControlRequestTimeout);
       auto done = control_->wait_event(
           [](const ControlEvent& e) {
             return e.kind == "console" &&
                    e.data.value("text", std::string()).starts_with("domain reload: done");
           },
-          milliseconds(15000), before);
+          kDomainReloadTimeout, before);
       if (!done) {
-        fail(step, "domain reload finishes", "no 'domain reload: done' record within 15 s");
+        fail(step, "domain reload finishes",
+             "no 'domain reload: done' record within " + seconds_text(kDomainReloadTimeout));
       }
       timeline("fault", "domain reload", "main", now_s() - begun, "ok");
     } else if (a == "stop_redis") {
@@ -1060,7 +1070,7 @@ class Run {
       }
       client.send_signal(signal);
       if (a == "kill_client") {
-        client.wait_exit(milliseconds(5000));
+        client.wait_exit(kClientExitTimeout);
       }
       timeline("fault", step.title, "client:" + step.params.value("name", std::string()), 0, "ok");
     } else if (a == "expect_console") {
@@ -1197,7 +1207,8 @@ class Run {
         if (!expects_stall && !response.value("ok", false) &&
             call_result(response).kind == protocol::CallOutcomeKind::kDeadlock) {
           // fail-fast: the report came just before the answer.
-          if (auto cycle = control_->wait_event(closes_cycle, milliseconds(1000), events_from)) {
+          if (auto cycle =
+                  control_->wait_event(closes_cycle, kDeadlockReportTimeout, events_from)) {
             deadlock_failure(step, *cycle);
           }
         }
@@ -1209,7 +1220,7 @@ class Run {
         if (!waiting || !control_->connected() || Clock::now() >= deadline) {
           fail(step,
                "the engine's answer within " +
-                   fixed(std::chrono::duration<double>(limit).count(), 1) + " s",
+                   text::fixed(std::chrono::duration<double>(limit).count(), 1) + " s",
                e.what(), reports::FailureKind::kTimeout);
         }
       }
@@ -1224,7 +1235,7 @@ class Run {
     main_thread_stuck_ = true;
     const std::string where = "step '" + step.title + "' (" + step.where.text() + ")";
     const auto explanation =
-        explain_deadlock(report.data, deadlock_clients(report.data, milliseconds(1000)), where);
+        explain_deadlock(report.data, deadlock_clients(report.data, kStackDumpTimeout), where);
     // The cycle formed when its newest wait began.
     double newest_wait_s = 1e9;
     std::uint64_t formed_frame = 0;
@@ -1240,7 +1251,7 @@ class Run {
     const std::string seen =
         "a deadlock: " + explanation.cycle + " (reported at frame " +
         std::to_string(detected_frame) + ", " + std::to_string(detected_frame - formed_frame) +
-        " frames after the cycle formed; the step failed " + fixed(cycle_to_failure) +
+        " frames after the cycle formed; the step failed " + text::fixed(cycle_to_failure, 3) +
         " s after it formed, " +
         (fail_fast ? "as the engine failed the call"
                    : "not waiting for the call's timeout, which the engine still waits out") +
@@ -1267,12 +1278,12 @@ class Run {
                                    : reports::FailureKind::kExpectation);
     }
     if (expect.min_s && elapsed < *expect.min_s) {
-      fail(step, "it to take at least " + fixed(*expect.min_s) + " s",
-           "it took " + fixed(elapsed) + " s");
+      fail(step, "it to take at least " + text::fixed(*expect.min_s, 3) + " s",
+           "it took " + text::fixed(elapsed, 3) + " s");
     }
     if (expect.max_s && elapsed > *expect.max_s) {
-      fail(step, "it to take at most " + fixed(*expect.max_s) + " s",
-           "it took " + fixed(elapsed) + " s");
+      fail(step, "it to take at most " + text::fixed(*expect.max_s, 3) + " s",
+           "it took " + text::fixed(elapsed, 3) + " s");
     }
     if (expect.message_contains && message.find(*expect.message_contains) == std::string::npos) {
       fail(step, "an error message containing '" + *expect.message_contains + "'",
@@ -1284,7 +1295,8 @@ class Run {
         fail(step, "value " + expect.value->dump(), "value " + value.dump());
       }
     }
-    pass(step, "outcome " + wanted, "outcome " + outcome + " after " + fixed(elapsed) + " s");
+    pass(step, "outcome " + wanted,
+         "outcome " + outcome + " after " + text::fixed(elapsed, 3) + " s");
   }
 
   // expect_console {contains, severity, timeout, absent, min_count}: waits
@@ -1323,7 +1335,8 @@ class Run {
            "\"" + first->data.value("text", std::string()).substr(0, 300) + "\"");
     }
     if (!absent && count < min_count) {
-      fail(step, std::to_string(min_count) + " x " + what + " within " + fixed(timeout, 1) + " s",
+      fail(step,
+           std::to_string(min_count) + " x " + what + " within " + text::fixed(timeout, 1) + " s",
            std::to_string(count) + " among " + std::to_string(control_->event_count()) + " events");
     }
     pass(step, absent ? "no " + what : std::to_string(min_count) + " x " + what,
@@ -1344,7 +1357,7 @@ class Run {
       return;
     }
     if (!found) {
-      fail(step, "a deadlock report within " + fixed(timeout, 1) + " s", "none");
+      fail(step, "a deadlock report within " + text::fixed(timeout, 1) + " s", "none");
     }
     const auto& report = found->data;
     const auto members = report.value("members", json::array());
@@ -1435,7 +1448,7 @@ class Run {
     pass(step, std::to_string(wanted) + " lines sent",
          std::to_string(report.lines_sent) + " lines over " +
              std::to_string(report.connections_opened) + " connections in " +
-             fixed(report.seconds) + " s");
+             text::fixed(report.seconds, 3) + " s");
   }
 
   // expect_lines_spawned {timeout}: every line the line_load steps sent is
@@ -1446,31 +1459,32 @@ class Run {
            "no line sent: 0 lines to look for");
     }
     const double timeout = step.params.value("timeout", 20.0);
-    const auto deadline = Clock::now() + seconds_as_ms(timeout);
     std::vector<std::string> missing;
     std::vector<std::string> doubled;
-    while (true) {
-      std::map<std::string, int> labels;
-      for (const auto& actor : control_->world(seconds_as_ms(std::max(timeout, 5.0)))) {
-        if (lines_sent_.contains(actor.label)) {
-          ++labels[actor.label];
-        }
-      }
-      missing.clear();
-      doubled.clear();
-      for (const auto& line : lines_sent_) {
-        const auto it = labels.find(line);
-        if (it == labels.end()) {
-          missing.push_back(line);
-        } else if (it->second > 1) {
-          doubled.push_back(line + " x" + std::to_string(it->second));
-        }
-      }
-      if ((missing.empty() && doubled.empty()) || Clock::now() >= deadline) {
-        break;
-      }
-      std::this_thread::sleep_for(milliseconds(100));
-    }
+    // Judged below, from the last look at the world.
+    (void)poll_until(
+        [&] {
+          std::map<std::string, int> labels;
+          for (const auto& actor :
+               control_->world(std::max(seconds_as_ms(timeout), kControlRequestTimeout))) {
+            if (lines_sent_.contains(actor.label)) {
+              ++labels[actor.label];
+            }
+          }
+          missing.clear();
+          doubled.clear();
+          for (const auto& line : lines_sent_) {
+            const auto it = labels.find(line);
+            if (it == labels.end()) {
+              missing.push_back(line);
+            } else if (it->second > 1) {
+              doubled.push_back(line + " x" + std::to_string(it->second));
+            }
+          }
+          return missing.empty() && doubled.empty();
+        },
+        "every line sent as exactly one actor", {}, seconds_as_ms(timeout),
+        kLargeControlPollInterval);
     auto first = [](const std::vector<std::string>& names) {
       std::string text;
       for (std::size_t i = 0; i < names.size() && i < 10; ++i) {
@@ -1575,38 +1589,37 @@ class Run {
     }
     const bool exactly_once = step.params.value("exactly_once", true);
     const double timeout = step.params.value("timeout", 10.0);
-    const auto deadline = Clock::now() + seconds_as_ms(timeout);
     redis::DeliveryAccount account;
-    while (true) {
-      json received;
-      try {
-        received = control_->python(
-            "import subscriber_accounting as a\n{k: v for k, v in a.received.items()}",
-            seconds_as_ms(30));
-      } catch (const EngineRefusal& e) {
-        throw ScenarioError(std::string("the engine's subscriber_accounting cannot be read: ") +
-                            e.what());
-      }
-      redis::DeliveryLedger ledger;
-      for (const auto& [publisher, seqs] : received.items()) {
-        for (const auto& seq : seqs) {
-          ledger.record(
-              redis::format_load_message(std::stoi(publisher), seq.get<std::uint64_t>(), ""));
-        }
-      }
-      account = redis::reconcile(*sent, ledger);
-      bool settled = account.exactly_once_in_order();
-      if (!exactly_once) {
-        settled = true;
-        for (const auto& p : account.publishers) {
-          settled = settled && p.lost_in_transit == 0;
-        }
-      }
-      if (settled || Clock::now() >= deadline) {
-        break;
-      }
-      std::this_thread::sleep_for(milliseconds(100));
-    }
+    // Judged below, from the last accounting.
+    (void)poll_until(
+        [&] {
+          json received;
+          try {
+            received = control_->python(
+                "import subscriber_accounting as a\n{k: v for k, v in a.received.items()}",
+                kEngineCodeTimeout);
+          } catch (const EngineRefusal& e) {
+            throw ScenarioError(std::string("the engine's subscriber_accounting cannot be read: ") +
+                                e.what());
+          }
+          redis::DeliveryLedger ledger;
+          for (const auto& [publisher, seqs] : received.items()) {
+            for (const auto& seq : seqs) {
+              ledger.record(
+                  redis::format_load_message(std::stoi(publisher), seq.get<std::uint64_t>(), ""));
+            }
+          }
+          account = redis::reconcile(*sent, ledger);
+          bool settled = account.exactly_once_in_order();
+          if (!exactly_once) {
+            settled = true;
+            for (const auto& p : account.publishers) {
+              settled = settled && p.lost_in_transit == 0;
+            }
+          }
+          return settled;
+        },
+        "every message accounted for", {}, seconds_as_ms(timeout), kLargeControlPollInterval);
     std::uint64_t lost_not_published = 0;
     std::uint64_t lost_no_subscriber = 0;
     std::uint64_t delivered = 0;
@@ -1738,7 +1751,7 @@ class Run {
            outcome.broken.front() + (outcome.summary.empty() ? "" : "; " + outcome.summary));
     }
     pass(step,
-         "fds and threads exactly at the baseline, RSS within " + fixed(options.rss_mib, 1) +
+         "fds and threads exactly at the baseline, RSS within " + text::fixed(options.rss_mib, 1) +
              " MiB, after every round",
          outcome.summary);
   }
@@ -1760,23 +1773,25 @@ class Run {
                name + "'",
            std::to_string(samples.size()) + " samples");
     }
-    // The same percentiles the reports show (reports/detail/stats.h), so that
+    // The same percentiles the reports show (common/percentile_summary.h), so that
     // a failed bound and the HTML report never disagree.
-    const auto summary = reports::detail::summarize(samples);
-    const std::string seen = "p50 " + fixed(summary.p50) + " ms, p99 " + fixed(summary.p99) +
-                             " ms, max " + fixed(summary.max) + " ms over " +
+    const auto summary = summarize(samples);
+    const std::string seen = "p50 " + text::fixed(summary.p50, 3) + " ms, p99 " +
+                             text::fixed(summary.p99, 3) + " ms, max " +
+                             text::fixed(summary.max, 3) + " ms over " +
                              std::to_string(summary.count) + " samples";
     for (const auto& [key, value] :
          {std::pair{"p50_max_ms", summary.p50}, std::pair{"p99_max_ms", summary.p99},
           std::pair{"max_ms", summary.max}}) {
       if (step.params.contains(key) && value > step.params[key].get<double>()) {
-        fail(step, std::string(key) + " " + fixed(step.params[key].get<double>()), seen);
+        fail(step, std::string(key) + " " + text::fixed(step.params[key].get<double>(), 3), seen);
       }
     }
     // A lower bound shows a cost the original has (a poll interval, a frame).
     if (step.params.contains("p50_min_ms") &&
         summary.p50 < step.params["p50_min_ms"].get<double>()) {
-      fail(step, "p50 at least " + fixed(step.params["p50_min_ms"].get<double>()) + " ms", seen);
+      fail(step, "p50 at least " + text::fixed(step.params["p50_min_ms"].get<double>(), 3) + " ms",
+           seen);
     }
     pass(step, "latency of '" + name + "' within bounds", seen);
   }
@@ -1785,50 +1800,49 @@ class Run {
   void expect_count(const Step& step, const std::string& op) {
     const auto wanted = step.params.value("count", 1);
     const double timeout = step.params.value("timeout", 5.0);
-    const auto deadline = Clock::now() + seconds_as_ms(timeout);
     int seen = -1;
     std::string detail;
-    while (true) {
-      const auto ask_timeout = seconds_as_ms(std::max(timeout, 5.0));
-      seen = 0;
-      detail.clear();
-      if (op == "world") {
-        const auto label = step.params.value("label", std::string());
-        const auto prefix = step.params.value("label_prefix", std::string());
-        const auto cls = step.params.value("class", std::string());
-        std::map<std::string, int> labels;
-        const auto actors = asked(op, [&] { return control_->world(ask_timeout); });
-        for (const auto& actor : actors) {
-          if ((label.empty() || actor.label == label) &&
-              (prefix.empty() || actor.label.starts_with(prefix)) &&
-              (cls.empty() || actor.class_name == cls)) {
-            ++seen;
-            ++labels[actor.label];
-          }
-        }
-        detail = std::to_string(actors.size()) + " actors in the world";
-        if (step.params.value("unique", false)) {
-          for (const auto& [text, n] : labels) {
-            if (n > 1) {
-              fail(step, "each matching label exactly once",
-                   "'" + text + "' " + std::to_string(n) + " times (" + detail + ")");
+    // Judged below, from the last answer.
+    (void)poll_until(
+        [&] {
+          const auto ask_timeout = std::max(seconds_as_ms(timeout), kControlRequestTimeout);
+          seen = 0;
+          detail.clear();
+          if (op == "world") {
+            const auto label = step.params.value("label", std::string());
+            const auto prefix = step.params.value("label_prefix", std::string());
+            const auto cls = step.params.value("class", std::string());
+            std::map<std::string, int> labels;
+            const auto actors = asked(op, [&] { return control_->world(ask_timeout); });
+            for (const auto& actor : actors) {
+              if ((label.empty() || actor.label == label) &&
+                  (prefix.empty() || actor.label.starts_with(prefix)) &&
+                  (cls.empty() || actor.class_name == cls)) {
+                ++seen;
+                ++labels[actor.label];
+              }
             }
+            detail = std::to_string(actors.size()) + " actors in the world";
+            if (step.params.value("unique", false)) {
+              for (const auto& [text, n] : labels) {
+                if (n > 1) {
+                  fail(step, "each matching label exactly once",
+                       "'" + text + "' " + std::to_string(n) + " times (" + detail + ")");
+                }
+              }
+            }
+          } else {
+            const auto name = step.params.value("name", std::string());
+            const auto registry = asked(op, [&] { return control_->registry(ask_timeout); });
+            seen = registry.contains(name) ? registry.at(name) : 0;
+            detail = "registry " + json(registry).dump();
           }
-        }
-      } else {
-        const auto name = step.params.value("name", std::string());
-        const auto registry = asked(op, [&] { return control_->registry(ask_timeout); });
-        seen = registry.contains(name) ? registry.at(name) : 0;
-        detail = "registry " + json(registry).dump();
-      }
-      if (seen == wanted || Clock::now() >= deadline) {
-        break;
-      }
-      std::this_thread::sleep_for(milliseconds(50));
-    }
+          return seen == wanted;
+        },
+        "the count", {}, seconds_as_ms(timeout), kControlPollInterval);
     const std::string what = op == "world" ? "actors" : "connections";
     if (seen != wanted) {
-      fail(step, std::to_string(wanted) + " " + what + " within " + fixed(timeout, 1) + " s",
+      fail(step, std::to_string(wanted) + " " + what + " within " + text::fixed(timeout, 1) + " s",
            std::to_string(seen) + " (" + detail + ")");
     }
     pass(step, std::to_string(wanted) + " " + what, std::to_string(seen));

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "common/mutex.h"
-#include "reports/detail/text.h"
+#include "common/text_format.h"
 
 namespace understudy::harness {
 
@@ -219,7 +219,7 @@ void mark_interrupted(reports::ScenarioResult& result, int signal) {
   result.status = reports::Status::kError;
   result.failure_kind = reports::FailureKind::kInterrupted;
   result.failure_message = "interrupted by " + signal_name(signal) + " after " +
-                           reports::detail::fixed(result.duration_s, 1) + " s";
+                           text::fixed(result.duration_s, 1) + " s";
 }
 
 void print_result(SuiteRun& run, const Job& job, const reports::ScenarioResult& result)

@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
-#include <thread>
+#include <optional>
 
+#include "common/child_process.h"
+#include "common/deadline.h"
+#include "common/text_format.h"
 #include "harness/control/engine_client.h"
-#include "harness/measure/message_numbers.h"
-#include "harness/process/child_process.h"
+#include "harness/timeouts.h"
 
 namespace understudy::harness {
 namespace {
@@ -44,8 +46,8 @@ bool ConnectionSoak::churn(int cycles, const std::string& round, ConnectionSoakO
     processes.push_back(&host_.start_client(kChurnPrefix + std::to_string(started_++),
                                             options_.script, {"--cycles", std::to_string(share)}));
   }
-  // Generous: a cycle takes milliseconds; this only ends a hang.
-  const auto limit = milliseconds(60000 + 200LL * cycles / options_.processes);
+  const auto limit =
+      kChurnCyclesTimeout.for_count((cycles + options_.processes - 1) / options_.processes);
   bool ok = true;
   for (auto* process : processes) {
     if (!process->wait_exit(limit) || process->exit_code() != 0) {
@@ -61,7 +63,7 @@ bool ConnectionSoak::churn(int cycles, const std::string& round, ConnectionSoakO
     return false;
   }
   // The records are streamed; the last ones may still be on their way.
-  const auto deadline = Clock::now() + milliseconds(5000);
+  const auto deadline = Clock::now() + kRegistrationRecordsTimeout;
   int registered = 0;
   std::size_t from = events_before;
   while (registered < cycles) {
@@ -95,7 +97,7 @@ bool ConnectionSoak::calls_on_every_path(ConnectionSoakOutcome& out) {
       const auto result = call_result(host_.control.await_response(
           host_.control.send_call(
               {kStayingClient, "ping", json::array({i}), path, host_.call_timeout_s}),
-          milliseconds(static_cast<long long>(host_.call_timeout_s * 1000 + 10000))));
+          seconds_as_ms(host_.call_timeout_s) + kCallAnswerMargin));
       if (!result.ok()) {
         out.broken.push_back(std::string(protocol::call_path_name(path)) + " calls to " +
                              kStayingClient + " to succeed between rounds; one answered " +
@@ -109,42 +111,44 @@ bool ConnectionSoak::calls_on_every_path(ConnectionSoakOutcome& out) {
 }
 
 ProcessResources ConnectionSoak::settled(const ProcessResources* target) {
-  const auto deadline =
-      Clock::now() + milliseconds(static_cast<long long>(options_.settle_s * 1000));
-  auto last = ProcessResources::of(host_.engine_pid);
+  // /proc ten times a second: without a target, ten unchanged looks in a
+  // row (stable for a second) count as settled.
+  constexpr milliseconds kInterval{100};
+  constexpr int kUnchangedLooks = 10;
+  std::optional<ProcessResources> last;
   int unchanged = 0;
-  while (Clock::now() < deadline) {
-    std::this_thread::sleep_for(milliseconds(100));
-    const auto now = ProcessResources::of(host_.engine_pid);
-    if (target != nullptr && now.fds == target->fds && now.threads == target->threads) {
-      return now;
-    }
-    unchanged = (now.fds == last.fds && now.threads == last.threads) ? unchanged + 1 : 0;
-    last = now;
-    // Without a target: stable for a second counts as settled.
-    if (target == nullptr && unchanged >= 10) {
-      return now;
-    }
-  }
-  return last;
+  // Past the deadline, the last figures are the ones the caller judges.
+  (void)poll_until(
+      [&] {
+        const auto now = ProcessResources::of(host_.engine_pid);
+        const bool same = last && now.fds == last->fds && now.threads == last->threads;
+        unchanged = same ? unchanged + 1 : 0;
+        last = now;
+        if (target != nullptr) {
+          return now.fds == target->fds && now.threads == target->threads;
+        }
+        return unchanged >= kUnchangedLooks;
+      },
+      "the engine's fds and threads to settle", {}, seconds_as_ms(options_.settle_s), kInterval);
+  return *last;
 }
 
 ConnectionSoakOutcome ConnectionSoak::run() {
   ConnectionSoakOutcome out;
   auto& staying = host_.start_client(kStayingClient, options_.script, {"--stay"});
-  const auto registered_by = Clock::now() + milliseconds(20000);
-  while (true) {
-    const auto registry = host_.control.registry(milliseconds(5000));
-    if (const auto it = registry.find(kStayingClient); it != registry.end() && it->second == 1) {
-      break;
-    }
-    if (Clock::now() >= registered_by) {
-      out.broken.push_back(std::string(kStayingClient) + " to register within 20 s; it " +
-                           staying.describe_exit() + " (its log: " + staying.log_path().string() +
-                           ")");
-      return out;
-    }
-    std::this_thread::sleep_for(milliseconds(50));
+  const auto registered = poll_until(
+      [&] {
+        const auto registry = host_.control.registry(kControlRequestTimeout);
+        const auto it = registry.find(kStayingClient);
+        return it != registry.end() && it->second == 1;
+      },
+      std::string(kStayingClient) + " to register", {}, kClientRegisterTimeout,
+      kControlPollInterval);
+  if (!registered) {
+    out.broken.push_back(std::string(kStayingClient) + " to register within " +
+                         seconds_text(kClientRegisterTimeout) + "; it " + staying.describe_exit() +
+                         " (its log: " + staying.log_path().string() + ")");
+    return out;
   }
   if ((options_.warmup_cycles > 0 && !churn(options_.warmup_cycles, "warm-up", out)) ||
       !calls_on_every_path(out)) {
@@ -189,17 +193,17 @@ ConnectionSoakOutcome ConnectionSoak::run() {
                                 after.describe() + " (" + host_.engine_log_hint + ")";
     if (after.fds != out.baseline.fds || after.threads != out.baseline.threads) {
       out.broken.push_back("the engine's fds and threads back at the baseline within " +
-                           fixed(options_.settle_s, 1) + " s of " + name + "; " + figures);
+                           text::fixed(options_.settle_s, 1) + " s of " + name + "; " + figures);
       break;
     }
     if (after.rss_mib > out.baseline.rss_mib + options_.rss_mib) {
-      out.broken.push_back("the engine's RSS within " + fixed(options_.rss_mib, 1) +
+      out.broken.push_back("the engine's RSS within " + text::fixed(options_.rss_mib, 1) +
                            " MiB of the baseline after " + name + "; " + figures);
       break;
     }
   }
   staying.send_signal(SIGTERM);
-  staying.wait_exit(milliseconds(5000));
+  staying.wait_exit(kClientExitTimeout);
   // A soak that churned nothing or called nothing checked nothing.
   if (out.broken.empty() && (total_cycles == 0 || calls_answered_ == 0)) {
     out.broken.push_back("connect/register cycles and engine->client calls between rounds; saw " +
@@ -221,9 +225,9 @@ ConnectionSoakOutcome ConnectionSoak::run() {
   out.metrics["soak.final_rss_mib"] = last.rss_mib;
   out.metrics["soak.rss_growth_max_mib"] = worst_rss;
   out.summary = std::to_string(total_cycles) + " cycles in " + std::to_string(out.rounds.size()) +
-                " rounds at " + fixed(rate, 1) + " cycles/s; baseline " + out.baseline.describe() +
-                ", after the last round " + last.describe() + "; RSS at most " +
-                fixed(worst_rss, 2) + " MiB above the baseline";
+                " rounds at " + text::fixed(rate, 1) + " cycles/s; baseline " +
+                out.baseline.describe() + ", after the last round " + last.describe() +
+                "; RSS at most " + text::fixed(worst_rss, 2) + " MiB above the baseline";
   return out;
 }
 

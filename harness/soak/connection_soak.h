@@ -16,12 +16,15 @@
 #include <string>
 #include <vector>
 
-#include "harness/measure/process_resources.h"
+#include "common/process_resources.h"
 #include "reports/results.h"
+
+namespace understudy {
+class ChildProcess;
+}
 
 namespace understudy::harness {
 
-class ChildProcess;
 class EngineClient;
 
 struct ConnectionSoakHost {

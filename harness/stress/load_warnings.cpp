@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "harness/measure/latency_histogram.h"
-#include "reports/detail/text.h"
+#include "common/latency_histogram.h"
+#include "common/text_format.h"
 
 namespace understudy::harness {
 
@@ -19,7 +19,7 @@ constexpr double kLateSendNs = 1'000'000;  // open loop: p99 lag of the workers'
 constexpr double kEngineKeptUp = 0.95;     // open loop: share of due calls issued
 
 std::string percent(double fraction) {
-  return reports::detail::fixed(fraction * 100, 0) + "%";
+  return text::fixed(fraction * 100, 0) + "%";
 }
 
 }  // namespace
@@ -98,10 +98,9 @@ std::vector<std::string> load_warnings(const reports::StressStep& step,
   if (step.target_cpu_seconds > 0 &&
       step.target_cpu_wait_seconds > kCpuWaitPerCpuSecond * step.target_cpu_seconds) {
     warnings.push_back(
-        step.target + "'s threads waited " +
-        reports::detail::fixed(step.target_cpu_wait_seconds, 2) +
+        step.target + "'s threads waited " + text::fixed(step.target_cpu_wait_seconds, 2) +
         " s for a CPU (ready to run, not running) while they ran " +
-        reports::detail::fixed(step.target_cpu_seconds, 2) +
+        text::fixed(step.target_cpu_seconds, 2) +
         " s: CPUs busy with other processes, or slow to start a thread that was woken, set "
         "its pace as much as its own work did");
   }

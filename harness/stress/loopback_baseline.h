@@ -6,7 +6,7 @@
 
 #include <chrono>
 
-#include "harness/measure/latency_histogram.h"
+#include "common/latency_histogram.h"
 
 namespace understudy::harness {
 

@@ -3,7 +3,7 @@
 #include <iomanip>
 #include <sstream>
 
-#include "reports/detail/text.h"
+#include "common/text_format.h"
 
 namespace understudy::harness {
 
@@ -45,9 +45,8 @@ std::string load_progress_text(const std::string& target, int clients,
     failures += last_second[p].failures();
     // Two significant figures, as the step's rows: one second's figures are noisier still.
     line << "  " << stress_path_name(static_cast<StressPath>(p)) << " "
-         << reports::detail::significant(static_cast<double>(last_second[p].calls())) << "/s p99 "
-         << reports::detail::significant_ms(
-                static_cast<double>(last_second[p].latency.quantile(0.99)) / 1e6);
+         << text::significant(static_cast<double>(last_second[p].calls())) << "/s p99 "
+         << text::significant_ms(static_cast<double>(last_second[p].latency.quantile(0.99)) / 1e6);
   }
   if (engine_frames) {
     line << "  frame " << engine_frames->current_frame << ", queue " << engine_frames->queue_depth;

@@ -22,8 +22,8 @@
 #include <thread>
 #include <vector>
 
+#include "common/latency_histogram.h"
 #include "common/mutex.h"
-#include "harness/measure/latency_histogram.h"
 
 namespace understudy::harness {
 

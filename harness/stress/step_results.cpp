@@ -1,6 +1,6 @@
 #include "harness/stress/step_results.h"
 
-#include "reports/detail/text.h"
+#include "common/text_format.h"
 
 namespace understudy::harness {
 
@@ -10,8 +10,8 @@ using reports::StressPathResult;
 namespace {
 
 std::string mode_of_client_path(const StressOptions& o, std::string_view path) {
-  std::string mode = o.rate > 0 ? "open loop, " + reports::detail::number(o.rate) + "/s per client"
-                                : "closed loop";
+  std::string mode =
+      o.rate > 0 ? "open loop, " + text::number(o.rate) + "/s per client" : "closed loop";
   if (path == "pipeline") {
     mode += ", depth " + std::to_string(o.pipeline_depth);
   }
@@ -20,7 +20,7 @@ std::string mode_of_client_path(const StressOptions& o, std::string_view path) {
 
 std::string mode_of_engine_path(const StressOptions& o, std::string_view path) {
   if (o.engine_rate > 0) {
-    return "open loop, " + reports::detail::number(o.engine_rate) + "/s";
+    return "open loop, " + text::number(o.engine_rate) + "/s";
   }
   return path == "sync" ? "closed loop, one per client per frame"
                         : "closed loop, depth " + std::to_string(o.engine_depth) + " per client";

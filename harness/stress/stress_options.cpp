@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "reports/detail/text.h"
+#include "common/text_format.h"
 
 namespace understudy::harness {
 
@@ -16,8 +16,7 @@ std::string describe(const StressOptions& o) {
   s << " (" << o.connections_per_process << " per process, " << o.spawn << "); "
     << std::chrono::duration<double>(o.duration).count() << " s per step; client paths '"
     << (o.mix.empty() ? "none" : o.mix) << "' "
-    << (o.rate > 0 ? "open loop at " + reports::detail::number(o.rate) + "/s per client"
-                   : "closed loop")
+    << (o.rate > 0 ? "open loop at " + text::number(o.rate) + "/s per client" : "closed loop")
     << ", pipeline depth " << o.pipeline_depth << "; engine paths ";
   for (const auto& p : o.engine_paths) {
     s << p << (&p == &o.engine_paths.back() ? "" : ",");
@@ -26,7 +25,7 @@ std::string describe(const StressOptions& o) {
     s << "none";
   }
   s << " "
-    << (o.engine_rate > 0 ? "open loop at " + reports::detail::number(o.engine_rate) + "/s"
+    << (o.engine_rate > 0 ? "open loop at " + text::number(o.engine_rate) + "/s"
                           : "closed loop, depth " + std::to_string(o.engine_depth))
     << "; engine at " << o.tick_hz << " Hz" << (o.faithful ? ", --faithful" : "");
   for (const auto& a : o.engine_args) {

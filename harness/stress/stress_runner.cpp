@@ -3,13 +3,13 @@
 #include <iomanip>
 #include <ostream>
 
+#include "common/text_format.h"
 #include "harness/stress/baseline_comparison.h"
 #include "harness/stress/loopback_baseline.h"
 #include "harness/stress/progress_line.h"
 #include "harness/stress/step_results.h"
 #include "harness/stress/stress_verdict.h"
 #include "harness/stress/target_step.h"
-#include "reports/detail/text.h"
 
 namespace understudy::harness {
 
@@ -31,8 +31,8 @@ StressStep loopback_step(const StressOptions& o, int clients) {
 // A row per path, to two significant figures (what one run's noise allows):
 // "  execute       1.2k calls/s  p50 1.2 ms  p99 4.5 ms  max 12 ms  failures 0".
 void print_step(std::ostream& out, const StressStep& step) {
-  using reports::detail::significant;
-  using reports::detail::significant_ms;
+  using text::significant;
+  using text::significant_ms;
   for (const auto& p : step.paths) {
     out << "  " << std::left << std::setw(10) << p.name << std::right << " " << std::setw(6)
         << significant(p.per_second) << " calls/s  p50 " << significant_ms(p.p50_ms) << "  p99 "

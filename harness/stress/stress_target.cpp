@@ -2,16 +2,11 @@
 
 #include <optional>
 
+#include "harness/timeouts.h"
+
 namespace understudy::harness {
 
 using nlohmann::json;
-using std::chrono::milliseconds;
-
-namespace {
-
-const milliseconds kTargetStartTimeout{15000};
-
-}  // namespace
 
 StressTarget StressTarget::start_engine(const StressOptions& o,
                                         const std::filesystem::path& log_dir,
@@ -51,7 +46,7 @@ StressTarget StressTarget::start_plain(const StressOptions& o, const std::filesy
 // where in their hello (--port 0: only the target knows the port it got).
 void StressTarget::connect(const std::filesystem::path& control_socket) {
   try {
-    control_ = std::make_unique<EngineClient>(control_socket, kTargetStartTimeout,
+    control_ = std::make_unique<EngineClient>(control_socket, kEngineStartTimeout,
                                               [this]() -> std::optional<std::string> {
                                                 if (process_->running()) {
                                                   return std::nullopt;
@@ -62,7 +57,7 @@ void StressTarget::connect(const std::filesystem::path& control_socket) {
     throw StressStepError(name_ + " did not open its control channel: " + e.what() + "; " +
                           log_hint());
   }
-  const auto hello = ask([](EngineClient& c) { return c.hello(kTargetStartTimeout); });
+  const auto hello = ask([](EngineClient& c) { return c.hello(kEngineStartTimeout); });
   if (!hello.rpc_address) {
     throw StressStepError(name_ + " did not tell its RPC address (its hello has none); " +
                           log_hint());
@@ -80,11 +75,11 @@ void StressTarget::stop() {
   }
   if (control_ && control_->connected() && is_engine_) {
     try {
-      control_->stop(milliseconds(5000));
+      control_->stop(kControlRequestTimeout);
     } catch (const std::exception&) {
       // stopped below by its pid
     }
-    process_->wait_exit(milliseconds(10000));
+    process_->wait_exit(kEngineExitTimeout);
   }
   control_.reset();
   process_->stop();

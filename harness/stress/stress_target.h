@@ -28,8 +28,8 @@
 #include <string>
 #include <utility>
 
+#include "common/child_process.h"
 #include "harness/control/engine_client.h"
-#include "harness/process/child_process.h"
 #include "harness/stress/step_error.h"
 #include "harness/stress/stress_options.h"
 

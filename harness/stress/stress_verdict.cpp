@@ -3,7 +3,7 @@
 #include <iomanip>
 #include <map>
 
-#include "reports/detail/text.h"
+#include "common/text_format.h"
 #include "reports/stress_writer.h"
 
 namespace understudy::harness {
@@ -11,8 +11,8 @@ namespace understudy::harness {
 using reports::StressPathResult;
 using reports::StressStep;
 using reports::StressVerdict;
-using reports::detail::significant;
-using reports::detail::significant_ms;
+using text::significant;
+using text::significant_ms;
 
 namespace {
 

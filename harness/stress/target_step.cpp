@@ -3,12 +3,13 @@
 #include <algorithm>
 #include <thread>
 
+#include "common/text_format.h"
 #include "harness/run/private_folder.h"
 #include "harness/stress/load_warnings.h"
 #include "harness/stress/process_probe.h"
 #include "harness/stress/step_error.h"
 #include "harness/stress/step_results.h"
-#include "reports/detail/text.h"
+#include "harness/timeouts.h"
 
 namespace understudy::harness {
 
@@ -75,8 +76,8 @@ void TargetStep::register_clients(StressTarget& target, WorkerFleet& fleet,
   }
   const auto started = Clock::now();
   fleet.start(target.rpc(), dir);
-  fleet.await_registration(
-      target, started + milliseconds(30000 + 250 * static_cast<std::int64_t>(step_.clients)));
+  fleet.await_registration(target,
+                           started + kStressClientsRegisterTimeout.for_count(step_.clients));
   step_.registration_seconds = std::chrono::duration<double>(Clock::now() - started).count();
   if (const auto usage = read_process_usage(target.pid())) {
     step_.rss_registered_bytes = usage->rss_bytes;
@@ -87,13 +88,13 @@ void TargetStep::register_clients(StressTarget& target, WorkerFleet& fleet,
         step_.clients;
   }
   progress_.keep("registered " + std::to_string(step_.clients) + " clients in " +
-                 reports::detail::fixed(step_.registration_seconds, 2) + " s");
+                 text::fixed(step_.registration_seconds, 2) + " s");
 }
 
 void TargetStep::apply_load(StressTarget& target, SampleCollector& collector, WorkerFleet& fleet) {
   std::uint64_t first_frame = 0;
   if (engine_) {
-    first_frame = target.ask([](EngineClient& c) { return c.ping(milliseconds(5000)); });
+    first_frame = target.ask([](EngineClient& c) { return c.ping(kControlRequestTimeout); });
   }
   const auto cpu_before = read_machine_cpu();
   const auto target_before = read_process_usage(target.pid()).value_or(ProcessUsage{});
@@ -103,17 +104,18 @@ void TargetStep::apply_load(StressTarget& target, SampleCollector& collector, Wo
   const bool engine_paths = !o_.engine_paths.empty();
   if (engine_paths) {
     const auto load = engine_load_request(o_, fleet.client_names());
-    target.ask([&](EngineClient& c) { c.load_start(load, milliseconds(10000)); });
+    target.ask([&](EngineClient& c) { c.load_start(load, kLargeControlRequestTimeout); });
   }
   show_load_progress(target, collector, fleet, load_start);
   json engine_load;
   if (engine_paths) {
-    engine_load = target.ask([](EngineClient& c) { return c.load_stop(milliseconds(40000)); });
+    engine_load = target.ask([](EngineClient& c) { return c.load_stop(kLoadStopTimeout); });
   }
   const auto load_seconds = std::chrono::duration<double>(Clock::now() - load_start).count();
   if (!collector.wait_summaries("done", static_cast<std::size_t>(step_.processes),
-                                milliseconds(60000))) {
-    throw StressStepError("not every worker finished its calls within 60 s after the load (" +
+                                kWorkersFinishTimeout)) {
+    throw StressStepError("not every worker finished its calls within " +
+                          seconds_text(kWorkersFinishTimeout) + " after the load (" +
                           fleet.describe() + ")");
   }
   step_.machine_busy = busy_fraction(cpu_before, read_machine_cpu());
@@ -130,7 +132,7 @@ void TargetStep::apply_load(StressTarget& target, SampleCollector& collector, Wo
   if (engine_) {
     step_.has_frames = true;
     step_.frames = frame_figures(
-        target.ask([&](EngineClient& c) { return c.frames(milliseconds(5000), first_frame); }));
+        target.ask([&](EngineClient& c) { return c.frames(kControlRequestTimeout, first_frame); }));
   }
 
   const auto snapshot = collector.snapshot();
@@ -163,7 +165,7 @@ void TargetStep::show_load_progress(StressTarget& target, SampleCollector& colle
     const auto elapsed = Clock::now() - start;
     std::optional<protocol::FramesSummary> engine_frames;
     if (engine_) {
-      engine_frames = target.ask([](EngineClient& c) { return c.frames(milliseconds(5000)); });
+      engine_frames = target.ask([](EngineClient& c) { return c.frames(kControlRequestTimeout); });
     }
     progress_.replace(load_progress_text(step_.target, step_.clients, elapsed, o_.duration,
                                          last_second, engine_frames));

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "harness/stress/step_error.h"
+#include "harness/timeouts.h"
 
 namespace understudy::harness {
 
@@ -75,7 +76,8 @@ void WorkerFleet::await_registration(StressTarget& target,
   }
   // A worker counts a client connected when its connection is up; the
   // target's registry says the client also registered its service.
-  const auto registry = target.ask([](EngineClient& c) { return c.registry(milliseconds(10000)); });
+  const auto registry =
+      target.ask([](EngineClient& c) { return c.registry(kLargeControlRequestTimeout); });
   if (registry.size() < static_cast<std::size_t>(clients())) {
     throw StressStepError("every worker said its clients were registered, but " + target.name() +
                           "'s registry lists " + std::to_string(registry.size()) + " of " +
@@ -94,7 +96,7 @@ void WorkerFleet::check_launchers() {
 
 void WorkerFleet::stop() {
   for (auto& l : launchers_) {
-    if (!l->wait_exit(milliseconds(15000))) {
+    if (!l->wait_exit(kLauncherExitTimeout)) {
       l->stop();
     }
   }

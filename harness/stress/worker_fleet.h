@@ -28,7 +28,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/process/child_process.h"
+#include "common/child_process.h"
 #include "harness/stress/sample_collector.h"
 #include "harness/stress/stress_options.h"
 #include "harness/stress/stress_target.h"

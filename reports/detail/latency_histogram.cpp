@@ -4,7 +4,7 @@
 #include <cmath>
 #include <vector>
 
-#include "reports/detail/stats.h"
+#include "common/percentile_summary.h"
 #include "reports/detail/svg_chart.h"
 #include "reports/detail/text.h"
 
@@ -48,7 +48,7 @@ std::size_t place_labels(std::vector<Marker>& markers, const Scale& x) {
   return row_right.size();
 }
 
-std::string stats_table(const LatencySummary& stats) {
+std::string stats_table(const PercentileSummary& stats) {
   std::string out = "<table class=\"stats\">";
   const std::pair<const char*, std::string> rows[] = {
       {"samples", std::to_string(stats.count)}, {"min", number(stats.min) + " ms"},

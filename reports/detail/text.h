@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/text_format.h"
+
 namespace understudy::reports::detail {
 
 // Valid UTF-8 that XML 1.0 and HTML accept: invalid byte sequences become
@@ -38,22 +40,13 @@ std::string uri_path(std::string_view path);
 // so it is split across two sections.
 std::string cdata(std::string_view text);
 
-// "%.*f" without locale surprises.
-std::string fixed(double value, int decimals);
-// Compact, for tables: "12", "3.5", "0.0042", "1.25e+09".
-std::string number(double value);
-// For people: "840 ms", "2.31 s", "3 min 05 s".
-std::string duration(double seconds);
-// For latencies side by side, three figures or so: "1.25 ms", "840.0 us",
-// "2.31 s".
-std::string milliseconds(double ms);
-
-// `value` to `figures` significant figures, for measurements worth no more
-// (a run's noise): "6.5k" (6,543), "120k", "1.2M", "0.061", "10" (9.96).
-std::string significant(double value, int figures = 2);
-// A latency in milliseconds the same way, in us, ms or s: "12 us", "1.2 ms",
-// "17 ms", "2.3 s".
-std::string significant_ms(double ms, int figures = 2);
+// Numbers as every report and the harness write them (common/text_format.h).
+using text::duration;
+using text::fixed;
+using text::milliseconds;
+using text::number;
+using text::significant;
+using text::significant_ms;
 
 // Writes the whole file or throws std::runtime_error naming it. Written to a
 // sibling temporary first and renamed, so a CI job collecting reports never

@@ -1,7 +1,7 @@
 // The harness tested as users run it: the real `understudy` binary on
 // scenario files made to fail, to be malformed, to crash, or to be
-// interrupted. Processes are started and stopped with the harness's own
-// ChildProcess.
+// interrupted. Processes are started and stopped with ChildProcess, as the
+// harness starts and stops its own.
 #define BOOST_TEST_MODULE harness_cli
 #include <signal.h>
 #include <unistd.h>
@@ -17,29 +17,19 @@
 #include <sstream>
 #include <thread>
 
-#include "harness/process/child_process.h"
+#include "common/child_process.h"
+#include "tests/support/temp_dir.h"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using understudy::harness::ChildProcess;
-using understudy::harness::ProcessSpec;
+using understudy::ChildProcess;
+using understudy::ProcessSpec;
+using understudy::testing::TempDir;
 
 namespace {
 
 const fs::path kScenarios = UNDERSTUDY_TEST_SCENARIOS;
 const fs::path kShippedScenarios = UNDERSTUDY_SHIPPED_SCENARIOS;
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "understudy-harness-test-XXXXXX").string();
-    path = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
 
 struct Outcome {
   int exit_code = -1;
@@ -108,10 +98,10 @@ std::set<std::string> listed(const std::string& output) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(failing_expectation_fails_with_what_was_expected_and_seen) {
-  TempDir dir;
+  TempDir dir("understudy-harness-test");
   const auto out = run_understudy(
-      {"run", (kScenarios / "good/must_fail.toml").string(), "--report-dir", dir.path.string()},
-      dir.path);
+      {"run", (kScenarios / "good/must_fail.toml").string(), "--report-dir", dir.path().string()},
+      dir.path());
   BOOST_TEST(out.exit_code == 1, "exit code " << out.exit_code << "; output:\n" << out.output);
   CHECK_CONTAINS(out.output, "FAIL harness self-test: an expectation that does not hold");
   CHECK_CONTAINS(out.output, "expected outcome ok, saw outcome error");
@@ -119,7 +109,7 @@ BOOST_AUTO_TEST_CASE(failing_expectation_fails_with_what_was_expected_and_seen) 
   CHECK_CONTAINS(out.output, "must_fail.toml:9");
   CHECK_CONTAINS(out.output, "engine log: ");
   CHECK_CONTAINS(out.output, "0 passed, 1 failed");
-  const auto junit = read_file(dir.path / "junit.xml");
+  const auto junit = read_file(dir.path() / "junit.xml");
   CHECK_CONTAINS(junit, "<failure");
   CHECK_CONTAINS(junit, "kaboom from the client");
 }
@@ -128,16 +118,16 @@ BOOST_AUTO_TEST_CASE(failing_expectation_fails_with_what_was_expected_and_seen) 
 // folder, and the output says so before and after the run. Log paths in the
 // reports are relative to them, so the folder works wherever it is moved.
 BOOST_AUTO_TEST_CASE(the_default_report_folder_is_stated_and_its_log_paths_are_relative) {
-  TempDir dir;
-  const auto out = run_understudy({"run", (kScenarios / "good/must_fail.toml").string()}, dir.path,
-                                  {}, 60s, dir.path);
+  TempDir dir("understudy-harness-test");
+  const auto out = run_understudy({"run", (kScenarios / "good/must_fail.toml").string()},
+                                  dir.path(), {}, 60s, dir.path());
   BOOST_TEST(out.exit_code == 1, "exit code " << out.exit_code << "; output:\n" << out.output);
   CHECK_CONTAINS(out.output, "; reports in understudy-reports\n");
   CHECK_CONTAINS(out.output,
                  "understudy: reports: understudy-reports/report.html, "
                  "understudy-reports/junit.xml\n");
-  const auto moved = dir.path / "downloaded";
-  fs::rename(dir.path / "understudy-reports", moved);
+  const auto moved = dir.path() / "downloaded";
+  fs::rename(dir.path() / "understudy-reports", moved);
   const auto junit = read_file(moved / "junit.xml");
   const std::regex log_line(R"(\nlog of engine: ([^\n]+))");
   std::smatch match;
@@ -150,18 +140,18 @@ BOOST_AUTO_TEST_CASE(the_default_report_folder_is_stated_and_its_log_paths_are_r
 }
 
 BOOST_AUTO_TEST_CASE(unknown_key_is_a_file_line_error_with_exit_code_2) {
-  TempDir dir;
+  TempDir dir("understudy-harness-test");
   const auto out = run_understudy(
-      {"run", (kScenarios / "bad/unknown_key.toml").string(), "--report-dir", dir.path.string()},
-      dir.path);
+      {"run", (kScenarios / "bad/unknown_key.toml").string(), "--report-dir", dir.path().string()},
+      dir.path());
   BOOST_TEST(out.exit_code == 2, "exit code " << out.exit_code << "; output:\n" << out.output);
   CHECK_CONTAINS(out.output, "unknown_key.toml:5: unknown key 'expect_actor'");
 }
 
 BOOST_AUTO_TEST_CASE(broken_toml_is_a_file_line_error_with_exit_code_2) {
-  TempDir dir;
+  TempDir dir("understudy-harness-test");
   const auto out =
-      run_understudy({"list", (kScenarios / "bad/broken_syntax.toml").string()}, dir.path);
+      run_understudy({"list", (kScenarios / "bad/broken_syntax.toml").string()}, dir.path());
   BOOST_TEST(out.exit_code == 2, "exit code " << out.exit_code << "; output:\n" << out.output);
   BOOST_TEST(std::regex_search(out.output, std::regex("broken_syntax\\.toml:[3-5]: ")),
              "no file:line in:\n"
@@ -169,10 +159,10 @@ BOOST_AUTO_TEST_CASE(broken_toml_is_a_file_line_error_with_exit_code_2) {
 }
 
 BOOST_AUTO_TEST_CASE(client_crashing_at_start_is_reported_with_its_log_tail) {
-  TempDir dir;
+  TempDir dir("understudy-harness-test");
   const auto out = run_understudy({"run", (kScenarios / "good/crashing_client.toml").string(),
-                                   "--report-dir", dir.path.string()},
-                                  dir.path);
+                                   "--report-dir", dir.path().string()},
+                                  dir.path());
   BOOST_TEST(out.exit_code == 1, "exit code " << out.exit_code << "; output:\n" << out.output);
   CHECK_CONTAINS(out.output, "ERROR harness self-test: a client crashes at start");
   CHECK_CONTAINS(out.output, "client process 'crasher' exited with code 1 before it registered");
@@ -194,16 +184,16 @@ std::vector<fs::path> leftover_private_folders(const fs::path& tmp) {
 // the harness with `signal`, and checks that every one of them is gone, and
 // so is the control socket's folder.
 void interrupt_and_check_nothing_survives(int signal) {
-  TempDir dir;
-  const auto pid_dir = dir.path / "pids";
-  const auto tmp = dir.path / "tmp";
+  TempDir dir("understudy-harness-test");
+  const auto pid_dir = dir.path() / "pids";
+  const auto tmp = dir.path() / "tmp";
   fs::create_directories(pid_dir);
   fs::create_directories(tmp);
   ProcessSpec spec{"understudy",
                    {UNDERSTUDY_BINARY, "run", (kScenarios / "good/linger.toml").string(),
-                    "--report-dir", (dir.path / "reports").string()},
+                    "--report-dir", (dir.path() / "reports").string()},
                    {{"PID_DIR", pid_dir.string()}, {"TMPDIR", tmp.string()}},
-                   dir.path / "understudy.log",
+                   dir.path() / "understudy.log",
                    std::nullopt};
   ChildProcess harness(spec);
   std::set<pid_t> pids;
@@ -218,7 +208,7 @@ void interrupt_and_check_nothing_survives(int signal) {
   BOOST_TEST_REQUIRE(pids.size() == 3u, "expected 3 client pids within 30 s, saw "
                                             << pids.size() << "; harness output:\n"
                                             << read_file(spec.log_path));
-  const auto engine_log = read_file(dir.path / "reports/runs/0-linger/engine.log");
+  const auto engine_log = read_file(dir.path() / "reports/runs/0-linger/engine.log");
   std::smatch match;
   BOOST_TEST_REQUIRE(std::regex_search(engine_log, match, std::regex("\"pid\": (\\d+)")),
                      "no engine pid in its log:\n"
@@ -253,13 +243,13 @@ BOOST_AUTO_TEST_CASE(sigkill_to_the_harness_leaves_no_process_behind) {
 }
 
 BOOST_AUTO_TEST_CASE(shards_partition_the_suite_exactly) {
-  TempDir dir;
-  const auto all = listed(run_understudy({"list", kShippedScenarios.string()}, dir.path).output);
+  TempDir dir("understudy-harness-test");
+  const auto all = listed(run_understudy({"list", kShippedScenarios.string()}, dir.path()).output);
   BOOST_TEST_REQUIRE(all.size() >= 10u, "the shipped suite lists only " << all.size());
   std::multiset<std::string> union_of_shards;
   for (int i = 1; i <= 3; ++i) {
     const auto shard = run_understudy(
-        {"list", kShippedScenarios.string(), "--shard", std::to_string(i) + "/3"}, dir.path);
+        {"list", kShippedScenarios.string(), "--shard", std::to_string(i) + "/3"}, dir.path());
     BOOST_TEST(shard.exit_code == 0);
     for (const auto& name : listed(shard.output)) {
       union_of_shards.insert(name);
@@ -271,7 +261,7 @@ BOOST_AUTO_TEST_CASE(shards_partition_the_suite_exactly) {
   std::multiset<std::string> from_env;
   for (int i = 0; i < 2; ++i) {
     const auto shard =
-        run_understudy({"list", kShippedScenarios.string()}, dir.path,
+        run_understudy({"list", kShippedScenarios.string()}, dir.path(),
                        {{"TEST_TOTAL_SHARDS", "2"}, {"TEST_SHARD_INDEX", std::to_string(i)}});
     for (const auto& name : listed(shard.output)) {
       from_env.insert(name);
@@ -282,8 +272,9 @@ BOOST_AUTO_TEST_CASE(shards_partition_the_suite_exactly) {
 }
 
 BOOST_AUTO_TEST_CASE(bad_shard_argument_is_a_usage_error) {
-  TempDir dir;
-  const auto out = run_understudy({"list", kShippedScenarios.string(), "--shard", "4/3"}, dir.path);
+  TempDir dir("understudy-harness-test");
+  const auto out =
+      run_understudy({"list", kShippedScenarios.string(), "--shard", "4/3"}, dir.path());
   BOOST_TEST(out.exit_code == 2);
   CHECK_CONTAINS(out.output, "--shard takes I/N");
 }
@@ -309,14 +300,14 @@ std::string printed_schedule(const std::string& output) {
 
 Outcome run_tiny_matrix(const TempDir& dir, const std::string& seed, const std::string& folder) {
   return run_understudy({"run", (kScenarios / "good/fault_matrix_tiny.toml").string(), "--seed",
-                         seed, "--report-dir", (dir.path / folder).string()},
-                        dir.path, {}, 120s);
+                         seed, "--report-dir", (dir.path() / folder).string()},
+                        dir.path(), {}, 120s);
 }
 
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(the_same_seed_replays_the_same_fault_schedule_and_another_seed_does_not) {
-  TempDir dir;
+  TempDir dir("understudy-harness-test");
   const auto first = run_tiny_matrix(dir, "7", "first");
   const auto again = run_tiny_matrix(dir, "7", "again");
   const auto other = run_tiny_matrix(dir, "8", "other");
@@ -332,16 +323,16 @@ BOOST_AUTO_TEST_CASE(the_same_seed_replays_the_same_fault_schedule_and_another_s
                                                              << schedule);
   CHECK_CONTAINS(printed_schedule(other.output), "fault schedule for seed 8");
   // The report keeps the schedule for whoever reads it later.
-  CHECK_CONTAINS(read_file(dir.path / "first" / "results.json"), "fault schedule for seed 7");
+  CHECK_CONTAINS(read_file(dir.path() / "first" / "results.json"), "fault schedule for seed 7");
 }
 
 BOOST_AUTO_TEST_CASE(a_misspelt_fault_matrix_key_is_a_file_line_error) {
-  TempDir dir;
-  const auto file = dir.path / "misspelt.toml";
+  TempDir dir("understudy-harness-test");
+  const auto file = dir.path() / "misspelt.toml";
   std::ofstream(file) << "[scenario]\nname = \"x\"\n\n[[steps]]\nfault_matrix = { script = \""
                       << (kShippedScenarios / "clients/fault_matrix_client.py").string()
                       << "\", faults = 3, duraton = 2 }\n";
-  const auto out = run_understudy({"run", file.string()}, dir.path);
+  const auto out = run_understudy({"run", file.string()}, dir.path());
   BOOST_TEST(out.exit_code == 2, "exit code " << out.exit_code << "; output:\n" << out.output);
   CHECK_CONTAINS(out.output, "misspelt.toml:5");  // the key's own line
   CHECK_CONTAINS(out.output, "unknown key 'duraton' in fault_matrix");
@@ -350,15 +341,15 @@ BOOST_AUTO_TEST_CASE(a_misspelt_fault_matrix_key_is_a_file_line_error) {
 // --- the command line itself ---
 
 BOOST_AUTO_TEST_CASE(version_prints_the_project_version_and_exits_0) {
-  TempDir dir;
-  const auto out = run_understudy({"--version"}, dir.path);
+  TempDir dir("understudy-harness-test");
+  const auto out = run_understudy({"--version"}, dir.path());
   BOOST_TEST(out.exit_code == 0, "exit code " << out.exit_code << "; output:\n" << out.output);
   BOOST_TEST(out.output == std::string("understudy ") + UNDERSTUDY_VERSION + "\n");
 }
 
 BOOST_AUTO_TEST_CASE(an_unknown_command_is_named_with_the_commands_there_are) {
-  TempDir dir;
-  const auto out = run_understudy({"frobnicate", "scenarios/"}, dir.path);
+  TempDir dir("understudy-harness-test");
+  const auto out = run_understudy({"frobnicate", "scenarios/"}, dir.path());
   BOOST_TEST(out.exit_code == 2, "exit code " << out.exit_code << "; output:\n" << out.output);
   CHECK_CONTAINS(out.output,
                  "understudy: error: unknown command 'frobnicate' (commands: run, list, stress");
@@ -366,8 +357,8 @@ BOOST_AUTO_TEST_CASE(an_unknown_command_is_named_with_the_commands_there_are) {
 }
 
 BOOST_AUTO_TEST_CASE(no_command_prints_the_help_summary_and_exits_2) {
-  TempDir dir;
-  const auto out = run_understudy({}, dir.path);
+  TempDir dir("understudy-harness-test");
+  const auto out = run_understudy({}, dir.path());
   BOOST_TEST(out.exit_code == 2, "exit code " << out.exit_code << "; output:\n" << out.output);
   CHECK_CONTAINS(out.output, "Usage:");
   CHECK_CONTAINS(out.output, "Run scenarios and write reports");
@@ -401,25 +392,25 @@ BOOST_AUTO_TEST_CASE(numeric_options_out_of_range_are_refused_in_words) {
        "--tick-hz must be 0 (as fast as possible) or more, got -60"},
       {{"stress", "--seed", "-1"}, "--seed must be a non-negative integer, got -1"},
   };
-  TempDir dir;
+  TempDir dir("understudy-harness-test");
   for (const auto& c : cases) {
     auto args = c.args;
-    args.insert(args.end(), {"--report-dir", (dir.path / "reports").string()});
-    const auto out = run_understudy(args, dir.path);
+    args.insert(args.end(), {"--report-dir", (dir.path() / "reports").string()});
+    const auto out = run_understudy(args, dir.path());
     BOOST_TEST(out.exit_code == 2, c.args[2] << " " << c.args.back() << ": exit code "
                                              << out.exit_code << "; output:\n"
                                              << out.output);
     CHECK_CONTAINS(out.output, "understudy: error: " + c.message + "\n");
     BOOST_TEST(out.output.size() < 200u, "a long message:\n" << out.output);
-    BOOST_TEST(!fs::exists(dir.path / "reports"), "something ran for " << c.message);
+    BOOST_TEST(!fs::exists(dir.path() / "reports"), "something ran for " << c.message);
   }
 }
 
 // --- the report folder ---
 
 BOOST_AUTO_TEST_CASE(a_report_dir_that_cannot_be_written_is_an_error_before_anything_runs) {
-  TempDir dir;
-  const auto file = dir.path / "a-file";
+  TempDir dir("understudy-harness-test");
+  const auto file = dir.path() / "a-file";
   std::ofstream(file) << "in the way\n";
   const std::string scenario = (kScenarios / "good/must_fail.toml").string();
   struct Case {
@@ -432,7 +423,7 @@ BOOST_AUTO_TEST_CASE(a_report_dir_that_cannot_be_written_is_an_error_before_anyt
          {std::vector<std::string>{"run", scenario}, std::vector<std::string>{"stress"}}) {
       auto args = command;
       args.insert(args.end(), {"--report-dir", report_dir.string()});
-      const auto out = run_understudy(args, dir.path);
+      const auto out = run_understudy(args, dir.path());
       BOOST_TEST(out.exit_code == 2, command[0] << ": exit code " << out.exit_code << "; output:\n"
                                                 << out.output);
       CHECK_CONTAINS(out.output, "understudy: error: cannot write reports to " +
@@ -444,13 +435,13 @@ BOOST_AUTO_TEST_CASE(a_report_dir_that_cannot_be_written_is_an_error_before_anyt
 }
 
 BOOST_AUTO_TEST_CASE(a_trace_folder_that_is_a_file_is_an_error_before_anything_runs) {
-  TempDir dir;
-  const auto reports = dir.path / "reports";
+  TempDir dir("understudy-harness-test");
+  const auto reports = dir.path() / "reports";
   fs::create_directories(reports);
   std::ofstream(reports / "traces") << "in the way\n";
   const auto out = run_understudy(
       {"run", (kScenarios / "good/must_fail.toml").string(), "--report-dir", reports.string()},
-      dir.path);
+      dir.path());
   BOOST_TEST(out.exit_code == 2, "exit code " << out.exit_code << "; output:\n" << out.output);
   CHECK_CONTAINS(out.output, "understudy: error: cannot write reports to " + reports.string() +
                                  ": " + (reports / "traces").string() +
@@ -458,15 +449,15 @@ BOOST_AUTO_TEST_CASE(a_trace_folder_that_is_a_file_is_an_error_before_anything_r
 }
 
 BOOST_AUTO_TEST_CASE(stale_traces_are_removed_and_other_files_are_kept) {
-  TempDir dir;
-  const auto reports = dir.path / "reports";
+  TempDir dir("understudy-harness-test");
+  const auto reports = dir.path() / "reports";
   fs::create_directories(reports / "traces");
   std::ofstream(reports / "traces" / "a_scenario_that_no_longer_runs.trace.json") << "{}\n";
   std::ofstream(reports / "traces" / "notes.txt") << "mine\n";
   std::ofstream(reports / "notes.txt") << "mine too\n";
   const auto out = run_understudy(
       {"run", (kScenarios / "selection/quick.toml").string(), "--report-dir", reports.string()},
-      dir.path);
+      dir.path());
   BOOST_TEST(out.exit_code == 0, "exit code " << out.exit_code << "; output:\n" << out.output);
   std::set<std::string> traces;
   for (const auto& entry : fs::directory_iterator(reports / "traces")) {
@@ -479,25 +470,25 @@ BOOST_AUTO_TEST_CASE(stale_traces_are_removed_and_other_files_are_kept) {
 // --- what a run leaves out ---
 
 BOOST_AUTO_TEST_CASE(scenarios_left_out_by_the_selection_are_named_with_the_reason) {
-  TempDir dir;
-  const auto out = run_understudy(
-      {"run", (kScenarios / "selection").string(), "--report-dir", (dir.path / "reports").string()},
-      dir.path);
+  TempDir dir("understudy-harness-test");
+  const auto out = run_understudy({"run", (kScenarios / "selection").string(), "--report-dir",
+                                   (dir.path() / "reports").string()},
+                                  dir.path());
   BOOST_TEST(out.exit_code == 0, "exit code " << out.exit_code << "; output:\n" << out.output);
   const std::string line =
       "2 scenarios tagged slow not run (--tag slow runs them): selection: slow one, selection: "
       "slow two";
   CHECK_CONTAINS(out.output, "understudy: " + line + "\n");
-  const auto results = nlohmann::json::parse(read_file(dir.path / "reports/results.json"));
+  const auto results = nlohmann::json::parse(read_file(dir.path() / "reports/results.json"));
   BOOST_TEST_REQUIRE(results["excluded"].size() == 1u, results["excluded"].dump());
   BOOST_TEST(results["excluded"][0]["summary"].get<std::string>() == line);
   BOOST_TEST(results["excluded"][0]["names"].size() == 2u);
-  CHECK_CONTAINS(read_file(dir.path / "reports/junit.xml"), line);
-  CHECK_CONTAINS(read_file(dir.path / "reports/report.html"), line);
+  CHECK_CONTAINS(read_file(dir.path() / "reports/junit.xml"), line);
+  CHECK_CONTAINS(read_file(dir.path() / "reports/report.html"), line);
 
   const auto tagged = run_understudy({"run", (kScenarios / "selection").string(), "--tag", "soak",
-                                      "--report-dir", (dir.path / "tagged").string()},
-                                     dir.path);
+                                      "--report-dir", (dir.path() / "tagged").string()},
+                                     dir.path());
   BOOST_TEST(tagged.exit_code == 0, tagged.output);
   CHECK_CONTAINS(tagged.output,
                  "understudy: 2 scenarios without the tag soak not run: selection: quick, "
@@ -507,10 +498,10 @@ BOOST_AUTO_TEST_CASE(scenarios_left_out_by_the_selection_are_named_with_the_reas
 // --- failure types ---
 
 BOOST_AUTO_TEST_CASE(each_failure_is_typed_by_what_actually_failed) {
-  TempDir dir;
+  TempDir dir("understudy-harness-test");
   const auto out = run_understudy({"run", (kScenarios / "failure_types").string(), "-j", "2",
-                                   "--report-dir", (dir.path / "reports").string()},
-                                  dir.path, {}, 120s);
+                                   "--report-dir", (dir.path() / "reports").string()},
+                                  dir.path(), {}, 120s);
   BOOST_TEST(out.exit_code == 1, "exit code " << out.exit_code << "; output:\n" << out.output);
   const std::map<std::string, std::pair<std::string, std::string>> expected = {
       {"failure type: an expected deadlock, then a wrong value", {"failed", "ExpectationFailed"}},
@@ -519,7 +510,7 @@ BOOST_AUTO_TEST_CASE(each_failure_is_typed_by_what_actually_failed) {
       {"failure type: the engine does not start", {"error", "EngineError"}},
       {"failure type: a client does not start", {"error", "HarnessError"}},
   };
-  const auto results = nlohmann::json::parse(read_file(dir.path / "reports/results.json"));
+  const auto results = nlohmann::json::parse(read_file(dir.path() / "reports/results.json"));
   BOOST_TEST_REQUIRE(results["scenarios"].size() == expected.size());
   for (const auto& scenario : results["scenarios"]) {
     const auto name = scenario["name"].get<std::string>();
@@ -528,7 +519,7 @@ BOOST_AUTO_TEST_CASE(each_failure_is_typed_by_what_actually_failed) {
     BOOST_TEST(scenario["failure_type"].get<std::string>() == expected.at(name).second,
                name << ": " << scenario["failure_message"].get<std::string>());
   }
-  const auto junit = read_file(dir.path / "reports/junit.xml");
+  const auto junit = read_file(dir.path() / "reports/junit.xml");
   for (const auto& [name, want] : expected) {
     const auto at = junit.find("<testcase name=\"" + name + "\"");
     BOOST_TEST_REQUIRE(at != std::string::npos, name);
@@ -543,17 +534,17 @@ BOOST_AUTO_TEST_CASE(each_failure_is_typed_by_what_actually_failed) {
 // once the third has its clients up: two have finished, one is cut short,
 // two never start.
 void interrupt_a_suite_and_check_what_it_left(int signal, const std::string& name, int code) {
-  TempDir dir;
-  const auto pid_dir = dir.path / "pids";
-  const auto tmp = dir.path / "tmp";
-  const auto reports = dir.path / "reports";
+  TempDir dir("understudy-harness-test");
+  const auto pid_dir = dir.path() / "pids";
+  const auto tmp = dir.path() / "tmp";
+  const auto reports = dir.path() / "reports";
   fs::create_directories(pid_dir);
   fs::create_directories(tmp);
   ProcessSpec spec{"understudy",
                    {UNDERSTUDY_BINARY, "run", (kScenarios / "interrupt").string(), "--report-dir",
                     reports.string()},
                    {{"PID_DIR", pid_dir.string()}, {"TMPDIR", tmp.string()}},
-                   dir.path / "understudy.log",  // stdout redirected to a file
+                   dir.path() / "understudy.log",  // stdout redirected to a file
                    std::nullopt};
   ChildProcess harness(spec);
   const auto deadline = std::chrono::steady_clock::now() + 60s;

@@ -12,27 +12,17 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "harness/process/child_process.h"
+#include "common/child_process.h"
+#include "tests/support/temp_dir.h"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using nlohmann::json;
-using understudy::harness::ChildProcess;
-using understudy::harness::ProcessSpec;
+using understudy::ChildProcess;
+using understudy::ProcessSpec;
+using understudy::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "understudy-stress-test-XXXXXX").string();
-    path = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path);
@@ -89,12 +79,12 @@ const json* find_path(const json& step, const std::string& name) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(a_short_run_measures_every_path_on_the_engine_and_its_baselines) {
-  TempDir dir;
+  TempDir dir("understudy-stress-test");
   const auto out = run_stress({"--clients", "2", "--connections-per-process", "2", "--duration",
                                "2", "--engine-rate", "60"},
-                              dir.path);
+                              dir.path());
   BOOST_TEST_REQUIRE(out.exit_code == 0, "exit " << out.exit_code << "; output:\n" << out.output);
-  const auto report = read_report(dir.path, out.output);
+  const auto report = read_report(dir.path(), out.output);
 
   const auto* loopback = find_step(report, "loopback TCP");
   BOOST_TEST_REQUIRE(loopback != nullptr, report.dump(2));
@@ -144,7 +134,7 @@ BOOST_AUTO_TEST_CASE(a_short_run_measures_every_path_on_the_engine_and_its_basel
     throughput_compared |= c["what"] == "throughput, all paths" && c["ratio"].get<double>() > 0;
   }
   BOOST_TEST(throughput_compared, report["comparisons"].dump(2));
-  const auto html = read_file(dir.path / "stress.html");
+  const auto html = read_file(dir.path() / "stress.html");
   BOOST_TEST(html.find("Against the baselines") != std::string::npos);
   BOOST_TEST(html.find("<svg") != std::string::npos);
 
@@ -169,13 +159,13 @@ BOOST_AUTO_TEST_CASE(a_short_run_measures_every_path_on_the_engine_and_its_basel
 // 5 Hz frames are 200 ms apart: calls wait about 100 ms for their frame,
 // while the call itself takes a millisecond or so.
 BOOST_AUTO_TEST_CASE(open_loop_latency_counts_from_when_the_call_was_due) {
-  TempDir dir;
+  TempDir dir("understudy-stress-test");
   const auto out =
       run_stress({"--clients", "1", "--duration", "3", "--tick-hz", "5", "--mix", "",
                   "--engine-paths", "sync", "--engine-rate", "40", "--no-plain", "--no-loopback"},
-                 dir.path);
+                 dir.path());
   BOOST_TEST_REQUIRE(out.exit_code == 0, "exit " << out.exit_code << "; output:\n" << out.output);
-  const auto report = read_report(dir.path, out.output);
+  const auto report = read_report(dir.path(), out.output);
   const auto* engine = find_step(report, "engine");
   BOOST_TEST_REQUIRE(engine != nullptr, report.dump(2));
   const auto* sync = find_path(*engine, "sync");
@@ -189,19 +179,19 @@ BOOST_AUTO_TEST_CASE(open_loop_latency_counts_from_when_the_call_was_due) {
 }
 
 BOOST_AUTO_TEST_CASE(bad_options_are_refused_with_what_is_wrong) {
-  TempDir dir;
-  auto out = run_stress({"--clients", "0"}, dir.path, 20s);
+  TempDir dir("understudy-stress-test");
+  auto out = run_stress({"--clients", "0"}, dir.path(), 20s);
   BOOST_TEST(out.exit_code == 2);
   BOOST_TEST(
       out.output.find("--clients takes counts like 64 or 1,4,16,64, got '0'") != std::string::npos,
       out.output);
-  out = run_stress({"--engine-paths", "sync,telepathy"}, dir.path, 20s);
+  out = run_stress({"--engine-paths", "sync,telepathy"}, dir.path(), 20s);
   BOOST_TEST(out.exit_code == 2);
   BOOST_TEST(out.output.find("got 'telepathy'") != std::string::npos, out.output);
-  out = run_stress({"--mix", "execute:1,teleport:2"}, dir.path, 20s);
+  out = run_stress({"--mix", "execute:1,teleport:2"}, dir.path(), 20s);
   BOOST_TEST(out.exit_code == 2);
   BOOST_TEST(out.output.find("unknown client path 'teleport'") != std::string::npos, out.output);
-  out = run_stress({"--mix", "execute:-1"}, dir.path, 20s);
+  out = run_stress({"--mix", "execute:-1"}, dir.path(), 20s);
   BOOST_TEST(out.exit_code == 2);
   BOOST_TEST(out.output.find("weight") != std::string::npos, out.output);
 }
@@ -210,13 +200,13 @@ BOOST_AUTO_TEST_CASE(bad_options_are_refused_with_what_is_wrong) {
 // every connection is a client of its own to the engine (its own name, its
 // own connection thread there).
 BOOST_AUTO_TEST_CASE(many_connections_per_process_are_each_a_registered_client) {
-  TempDir dir;
+  TempDir dir("understudy-stress-test");
   const auto out = run_stress(
       {"--clients", "32", "--connections-per-process", "8", "--duration", "1", "--mix", "cheap",
        "--engine-paths", "sync", "--engine-rate", "64", "--no-plain", "--no-loopback"},
-      dir.path);
+      dir.path());
   BOOST_TEST_REQUIRE(out.exit_code == 0, "exit " << out.exit_code << "; output:\n" << out.output);
-  const auto report = read_report(dir.path, out.output);
+  const auto report = read_report(dir.path(), out.output);
   const auto* engine = find_step(report, "engine");
   BOOST_TEST_REQUIRE(engine != nullptr, report.dump(2));
   BOOST_TEST((*engine)["clients"] == 32);

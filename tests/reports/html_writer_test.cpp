@@ -19,7 +19,6 @@
 #include "tests/support/temp_dir.h"
 
 using namespace std::chrono_literals;
-using namespace understudy;
 using namespace understudy::reports;
 using namespace understudy::testing;
 

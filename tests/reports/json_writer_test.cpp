@@ -11,7 +11,6 @@
 #include "tests/reports/sample_suite.h"
 #include "tests/support/temp_dir.h"
 
-using namespace understudy;
 using namespace understudy::reports;
 using namespace understudy::testing;
 using nlohmann::json;

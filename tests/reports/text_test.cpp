@@ -7,11 +7,12 @@
 #include <boost/test/unit_test.hpp>
 #include <string>
 
-#include "reports/detail/stats.h"
+#include "common/percentile_summary.h"
 #include "reports/detail/tracks.h"
 
 using namespace understudy::reports;
 using namespace understudy::reports::detail;
+using understudy::summarize;
 
 BOOST_AUTO_TEST_CASE(sanitize_keeps_valid_utf8_and_whitespace) {
   const std::string text = "Grüße, 東京 ✓ 😀\ttab\nline\r\n";

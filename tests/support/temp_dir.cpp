@@ -2,11 +2,6 @@
 
 #include <boost/test/framework.hpp>
 #include <boost/test/results_collector.hpp>
-#include <cstdlib>
-#include <fstream>
-#include <stdexcept>
-#include <string>
-#include <system_error>
 
 namespace understudy::testing {
 namespace {
@@ -21,42 +16,10 @@ bool current_test_failed() {
 
 }  // namespace
 
-TempDir::TempDir(std::string_view prefix) {
-  std::string pattern =
-      (std::filesystem::temp_directory_path() / (std::string(prefix) + "-XXXXXX")).string();
-  if (mkdtemp(pattern.data()) == nullptr) {
-    throw std::system_error(errno, std::generic_category(), "mkdtemp " + pattern);
-  }
-  path_ = pattern;
-}
-
 TempDir::~TempDir() {
   if (current_test_failed()) {
-    return;
+    keep();
   }
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
-std::filesystem::path TempDir::write_file(std::string_view name, std::string_view contents,
-                                          bool executable) const {
-  const auto file = path_ / name;
-  std::filesystem::create_directories(file.parent_path());
-  {
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out << contents;
-    if (!out) {
-      throw std::runtime_error("cannot write " + file.string());
-    }
-  }
-  if (executable) {
-    std::filesystem::permissions(file,
-                                 std::filesystem::perms::owner_exec |
-                                     std::filesystem::perms::group_exec |
-                                     std::filesystem::perms::others_exec,
-                                 std::filesystem::perm_options::add);
-  }
-  return file;
 }
 
 }  // namespace understudy::testing

@@ -1,29 +1,20 @@
-// TempDir: a fresh directory under $TMPDIR for one test's files (scripts it
-// writes, logs of the processes it starts). Removed when the test passed;
-// kept when it failed, so that the paths named in its failure messages can
-// still be read.
+// TempDir for tests: understudy::TempDir (common/temp_dir.h) kept when the
+// test that made it failed, so that the paths named in its failure messages
+// can still be read; removed when it passed.
 #pragma once
 
-#include <filesystem>
 #include <string_view>
+
+#include "common/temp_dir.h"
 
 namespace understudy::testing {
 
-class TempDir {
+class TempDir : public understudy::TempDir {
  public:
-  explicit TempDir(std::string_view prefix);
+  explicit TempDir(std::string_view prefix) : understudy::TempDir(prefix) {}
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-
-  // Writes `contents` to path()/name and returns the file's path.
-  std::filesystem::path write_file(std::string_view name, std::string_view contents,
-                                   bool executable = false) const;
-
- private:
-  std::filesystem::path path_;
 };
 
 }  // namespace understudy::testing

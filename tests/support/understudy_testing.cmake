@@ -12,7 +12,7 @@ add_library(understudy_test_support STATIC
   "${_understudy_support_dir}/temp_dir.cpp"
 )
 target_include_directories(understudy_test_support PUBLIC "${PROJECT_SOURCE_DIR}")
-target_link_libraries(understudy_test_support PUBLIC understudy_engine_core Boost::unit_test_framework)
+target_link_libraries(understudy_test_support PUBLIC understudy_engine_core understudy_common Boost::unit_test_framework)
 target_compile_definitions(understudy_test_support PUBLIC BOOST_TEST_DYN_LINK)
 
 # The embedded interpreter and an engine with its PythonRuntime.

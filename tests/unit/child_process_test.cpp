@@ -1,7 +1,7 @@
-// ChildProcess (harness/process): a child lives until it is stopped, whichever
+// ChildProcess (common/child_process): a child lives until it is stopped, whichever
 // thread started it, and is stopped by its own pid.
 #define BOOST_TEST_MODULE child_process
-#include "harness/process/child_process.h"
+#include "common/child_process.h"
 
 #include <signal.h>
 
@@ -15,8 +15,8 @@
 #include "tests/support/temp_dir.h"
 
 using namespace std::chrono_literals;
-using understudy::harness::ChildProcess;
-using understudy::harness::ProcessSpec;
+using understudy::ChildProcess;
+using understudy::ProcessSpec;
 using understudy::testing::TempDir;
 
 namespace {

@@ -1,6 +1,6 @@
 // LatencyHistogram against exact percentiles of the same samples.
 #define BOOST_TEST_MODULE latency_histogram
-#include "harness/measure/latency_histogram.h"
+#include "common/latency_histogram.h"
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>

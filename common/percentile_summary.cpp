@@ -1,11 +1,11 @@
-#include "reports/detail/stats.h"
+#include "common/percentile_summary.h"
 
 #include <algorithm>
 #include <cmath>
 #include <iterator>
 #include <numeric>
 
-namespace understudy::reports::detail {
+namespace understudy {
 
 double percentile(const std::vector<double>& sorted, double percent) {
   const double rank = percent / 100.0 * static_cast<double>(sorted.size() - 1);
@@ -15,11 +15,11 @@ double percentile(const std::vector<double>& sorted, double percent) {
   return sorted[below] + (sorted[above] - sorted[below]) * fraction;
 }
 
-LatencySummary summarize(const std::vector<double>& samples_ms) {
-  LatencySummary summary;
+PercentileSummary summarize(const std::vector<double>& samples) {
+  PercentileSummary summary;
   std::vector<double> sorted;
-  sorted.reserve(samples_ms.size());
-  std::copy_if(samples_ms.begin(), samples_ms.end(), std::back_inserter(sorted),
+  sorted.reserve(samples.size());
+  std::copy_if(samples.begin(), samples.end(), std::back_inserter(sorted),
                [](double sample) { return std::isfinite(sample); });
   if (sorted.empty()) {
     return summary;
@@ -36,4 +36,4 @@ LatencySummary summarize(const std::vector<double>& samples_ms) {
   return summary;
 }
 
-}  // namespace understudy::reports::detail
+}  // namespace understudy

@@ -1,4 +1,4 @@
-#include "harness/process/child_process.h"
+#include "common/child_process.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -17,11 +17,12 @@
 #include <stdexcept>
 #include <thread>
 
+#include "common/deadline.h"
 #include "common/mutex.h"
 
 extern char** environ;
 
-namespace understudy::harness {
+namespace understudy {
 namespace {
 
 Mutex g_children_mutex;
@@ -253,14 +254,9 @@ void ChildProcess::send_signal(int signal) {
 
 bool ChildProcess::wait_exit(std::chrono::milliseconds timeout) {
   // waitpid has no timeout; poll it at a short interval within the deadline.
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (running()) {
-    if (std::chrono::steady_clock::now() >= deadline) {
-      return false;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
+  constexpr std::chrono::milliseconds kReapInterval{5};
+  return static_cast<bool>(poll_until([this] { return !running(); }, spec_.name + " to exit", {},
+                                      timeout, kReapInterval));
 }
 
 void ChildProcess::stop(std::chrono::milliseconds grace) {
@@ -270,7 +266,7 @@ void ChildProcess::stop(std::chrono::milliseconds grace) {
   send_signal(SIGTERM);
   if (!wait_exit(grace)) {
     send_signal(SIGKILL);
-    wait_exit(std::chrono::milliseconds(5000));
+    wait_exit(kKilledReapTimeout);
   }
 }
 
@@ -305,4 +301,4 @@ std::string tail_of_file(const std::filesystem::path& path, std::size_t lines) {
   return text;
 }
 
-}  // namespace understudy::harness
+}  // namespace understudy

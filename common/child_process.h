@@ -1,15 +1,15 @@
-// ChildProcess: one process the harness started (the engine, a client, a
-// redis-server), with its own log file, in its own process group, stopped by
-// its own pid.
+// ChildProcess: one process this program started (the harness's engine and
+// clients, a redis-server), with its own log file, in its own process group,
+// stopped by its own pid.
 //
-// No child outlives the harness: each gets PR_SET_PDEATHSIG(SIGKILL) (it dies
-// if the harness is killed), and every live child is listed so that the
-// harness's SIGINT/SIGTERM handling can stop them all.
+// No child outlives its parent: each gets PR_SET_PDEATHSIG(SIGKILL) (it dies
+// if the parent is killed), and every live child is listed so that the
+// parent's SIGINT/SIGTERM handling can stop them all.
 //
 // Threads: a ChildProcess may be created on any thread, including one that
 // ends long before the child should. The death signal is tied to the thread
-// that forks, so every child is forked from one harness thread that lives as
-// long as the process; a child lives until it is stopped, or the harness ends.
+// that forks, so every child is forked from one thread that lives as long as
+// the process; a child lives until it is stopped, or its parent ends.
 #pragma once
 
 #include <sys/types.h>
@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-namespace understudy::harness {
+namespace understudy {
 
 struct ProcessSpec {
   std::string name;                        // "engine", "client worker-3"
@@ -33,6 +33,13 @@ struct ProcessSpec {
 
 class ChildProcess {
  public:
+  // A process's SIGTERM handler gets this long (a client's closes its
+  // connection, an engine's ends its frame loop) before SIGKILL.
+  static constexpr std::chrono::milliseconds kStopGrace{3000};
+  // SIGKILL ends a process at once; this bounds only the reaping (a process
+  // in uninterruptible sleep on a loaded machine).
+  static constexpr std::chrono::milliseconds kKilledReapTimeout{5000};
+
   // Starts the process. Throws std::runtime_error naming the program if it
   // cannot (the exec failure is reported through a pipe, not guessed).
   explicit ChildProcess(ProcessSpec spec);
@@ -53,8 +60,9 @@ class ChildProcess {
   void send_signal(int signal);  // to the process group
   // Waits up to `timeout` for the process to exit; true if it did.
   bool wait_exit(std::chrono::milliseconds timeout);
-  // SIGTERM, then SIGKILL after `grace`. Returns once the process is reaped.
-  void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(3000));
+  // SIGTERM, then SIGKILL after `grace`. Returns once the process is reaped
+  // (or, should even SIGKILL not end it, after kKilledReapTimeout).
+  void stop(std::chrono::milliseconds grace = kStopGrace);
 
   // The last `lines` lines of the log.
   std::string log_tail(std::size_t lines = 40) const;
@@ -72,4 +80,4 @@ class ChildProcess {
 
 std::string tail_of_file(const std::filesystem::path& path, std::size_t lines);
 
-}  // namespace understudy::harness
+}  // namespace understudy

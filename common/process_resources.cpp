@@ -1,11 +1,11 @@
-#include "harness/measure/process_resources.h"
+#include "common/process_resources.h"
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
-namespace understudy::harness {
+namespace understudy {
 namespace {
 
 int entries_in(const std::filesystem::path& folder) {
@@ -50,4 +50,4 @@ std::string ProcessResources::describe() const {
   return out.str();
 }
 
-}  // namespace understudy::harness
+}  // namespace understudy

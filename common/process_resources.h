@@ -7,7 +7,7 @@
 
 #include <string>
 
-namespace understudy::harness {
+namespace understudy {
 
 struct ProcessResources {
   int fds = 0;
@@ -19,4 +19,4 @@ struct ProcessResources {
   std::string describe() const;  // "41 fds, 9 threads, 38.2 MiB RSS"
 };
 
-}  // namespace understudy::harness
+}  // namespace understudy

@@ -1,4 +1,4 @@
-#include "harness/measure/latency_histogram.h"
+#include "common/latency_histogram.h"
 
 #include <algorithm>
 #include <bit>
