@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/frame_times_summary.h"
+
 namespace understudy::protocol {
 
 // Raised when a message changes in a way an older reader cannot take; the
@@ -86,19 +88,7 @@ nlohmann::json call_event_data(const CallResult& result);
 
 // The `frames` op's answer: the frame loop's statistics (all frames in the
 // window, or those after `since`), with where the loop is now.
-struct FramesSummary {
-  std::uint64_t frames = 0;
-  double work_mean_ms = 0;
-  double work_p50_ms = 0;
-  double work_p90_ms = 0;
-  double work_p99_ms = 0;
-  double work_max_ms = 0;
-  double lateness_p99_ms = 0;
-  double lateness_max_ms = 0;
-  std::uint64_t late_frames = 0;
-  double interval_max_ms = 0;
-  double interval_max_less_cpu_wait_ms = 0;
-  double cpu_wait_total_ms = 0;
+struct FramesSummary : FrameStatsSummary {
   std::uint64_t current_frame = 0;
   std::uint64_t queue_depth = 0;  // main-thread jobs waiting
 };

@@ -40,18 +40,7 @@ protocol::WaitEdgeInfo wait_edge_info(const WaitEdge& edge) {
 
 protocol::FramesSummary frames_summary(const FrameStatsSummary& s) {
   protocol::FramesSummary summary;
-  summary.frames = s.frames;
-  summary.work_mean_ms = s.work_mean_ms;
-  summary.work_p50_ms = s.work_p50_ms;
-  summary.work_p90_ms = s.work_p90_ms;
-  summary.work_p99_ms = s.work_p99_ms;
-  summary.work_max_ms = s.work_max_ms;
-  summary.lateness_p99_ms = s.lateness_p99_ms;
-  summary.lateness_max_ms = s.lateness_max_ms;
-  summary.late_frames = s.late_frames;
-  summary.interval_max_ms = s.interval_max_ms;
-  summary.interval_max_less_cpu_wait_ms = s.interval_max_less_cpu_wait_ms;
-  summary.cpu_wait_total_ms = s.cpu_wait_total_ms;
+  static_cast<FrameStatsSummary&>(summary) = s;
   return summary;
 }
 

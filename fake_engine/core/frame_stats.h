@@ -23,19 +23,6 @@ struct FrameRecord {
   Clock::duration cpu_wait{};
 };
 
-// The figures a stress report shows, and the engine's own: the mean, and the
-// intervals between frame starts.
-struct FrameStatsSummary : FrameTimesSummary {
-  double work_mean_ms = 0;
-  // The longest time between two frame starts over the whole run: it also
-  // covers main-thread jobs run between frames, which no frame's work counts.
-  double interval_max_ms = 0;
-  // The same with, from each interval, the time the main thread waited for
-  // a CPU taken out: how long the engine itself held the main thread.
-  double interval_max_less_cpu_wait_ms = 0;
-  double cpu_wait_total_ms = 0;  // the main thread's waits for a CPU, whole run
-};
-
 // Keeps the most recent frames for percentiles, and whole-run totals.
 // Thread-safety: all members may be called from any thread.
 class FrameStats {

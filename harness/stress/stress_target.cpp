@@ -6,8 +6,6 @@
 
 namespace understudy::harness {
 
-using nlohmann::json;
-
 StressTarget StressTarget::start_engine(const StressOptions& o,
                                         const std::filesystem::path& log_dir,
                                         const std::filesystem::path& control_socket) {
