@@ -10,11 +10,11 @@
 // channels' time per message and their ratio (engine_us / stock_us; below 1
 // is faster than stock RPyC).
 #include <benchmark/benchmark.h>
+#include <pybind11/eval.h>
 
 #include <cstdint>
 #include <string>
 
-#include "fake_engine/python/embedded_interpreter.h"
 #include "fake_engine/python/gil_held_socket_io.h"
 
 namespace py = pybind11;
@@ -105,14 +105,3 @@ void BM_ChannelReceive(benchmark::State& state) {
 BENCHMARK(BM_ChannelReceive)->Arg(1)->Arg(16)->UseManualTime();
 
 }  // namespace
-
-int main(int argc, char** argv) {
-  understudy::EmbeddedInterpreter interpreter({"understudy_bench_rpc_channel"});
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) {
-    return 1;
-  }
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}

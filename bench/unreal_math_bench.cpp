@@ -6,11 +6,11 @@
 // FVector's for those, and the counters give the time per operation of both
 // and their ratio (fvector_ns / plain_ns; below 1 is faster than plain Python).
 #include <benchmark/benchmark.h>
+#include <pybind11/eval.h>
 
 #include <cstdint>
 #include <string>
 
-#include "fake_engine/python/embedded_interpreter.h"
 #include "fake_engine/unreal/unreal_math_types.h"
 
 namespace py = pybind11;
@@ -92,14 +92,3 @@ void BM_FVector_Length(benchmark::State& state) {
 BENCHMARK(BM_FVector_Length)->UseManualTime();
 
 }  // namespace
-
-int main(int argc, char** argv) {
-  understudy::EmbeddedInterpreter interpreter({"understudy_bench_unreal_math"});
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) {
-    return 1;
-  }
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
