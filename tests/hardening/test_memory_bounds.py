@@ -128,19 +128,24 @@ def test_peers_holding_partial_frames_stay_within_the_buffered_budget(
 
 
 def test_a_zlib_bomb_of_tuples_closes_its_connection_at_the_object_bound(
-        understudy_engine, bystander, client_process):
+        understudy_engine, bystander, client_process, tmp_path):
     """Four peers each send 2 KB that inflate to a request of a million
     1-tuples. Stock brine decodes every one (about 95 MiB of objects, seconds
     of the GIL each) before anyone can look; here decoding stops at the
     20,000th object and only those connections close, at once, while the
     bystander's calls stay fast."""
     engine = understudy_engine(socket="tcp", control=True)
+    go = tmp_path / "go"
     with bystander(engine) as watch, RssWatch(engine) as rss:
+        # The attacker builds its frame first (a second of CPU of its own),
+        # so that the attack timed below is the engine's handling of it.
+        attacker = client_process("clients/tuple_bomb.py", ready=r"^frame of \d+ bytes$",
+                                  timeout=15, args=[engine.port, 4, go])
         started = quiet_phase()
         quiet_rss = rss.peak(started - QUIET_SECONDS, started)
         mark = engine.console_mark()
-        attacker = client_process("clients/tuple_bomb.py", ready=r"^done$", timeout=15,
-                                  args=[engine.port, 4])
+        go.touch()
+        attacker.wait_for_output(r"^done$", timeout=15)
         ended = time.monotonic()
         time.sleep(0.3)  # the bystander keeps going after the attack too
         peak_rss = rss.peak(started)

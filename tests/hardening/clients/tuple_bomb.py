@@ -4,7 +4,11 @@ wire): argv is PORT COUNT. It opens COUNT connections, sends the frame on
 each at once, and prints "closed PORT after S s" when the engine closes that
 connection (PORT is this end's port, as the engine's log names it) or "open
 PORT after S s" if it is still open after WAIT seconds; then "done", and it
-waits until the test ends the process."""
+waits until the test ends the process.
+
+With a third argument GO_FILE it builds the frame, prints "frame of N bytes"
+and sends only once GO_FILE exists: building it takes about a second of this
+process's CPU, which would otherwise fall inside the attack the test times."""
 
 import socket
 import struct
@@ -12,6 +16,7 @@ import sys
 import threading
 import time
 import zlib
+from pathlib import Path
 
 from rpyc.core import brine, consts
 
@@ -49,8 +54,14 @@ def send_and_wait(port, frame, report):
 
 def main():
     port, count = int(sys.argv[1]), int(sys.argv[2])
+    go_file = Path(sys.argv[3]) if len(sys.argv) > 3 else None
     frame = bomb()
     print(f"frame of {len(frame)} bytes", flush=True)
+    deadline = time.monotonic() + WAIT
+    while go_file is not None and not go_file.exists():
+        if time.monotonic() > deadline:
+            sys.exit(f"tuple_bomb: {go_file} did not appear within {WAIT} s")
+        time.sleep(0.01)
     lock = threading.Lock()
     sockets = []
 
