@@ -38,12 +38,6 @@ protocol::WaitEdgeInfo wait_edge_info(const WaitEdge& edge) {
           std::chrono::duration<double>(std::chrono::steady_clock::now() - edge.since).count()};
 }
 
-protocol::FramesSummary frames_summary(const FrameStatsSummary& s) {
-  protocol::FramesSummary summary;
-  static_cast<FrameStatsSummary&>(summary) = s;
-  return summary;
-}
-
 json to_json(const EngineError& error) {
   return {{"id", error.id},
           {"source", error.source},
@@ -119,10 +113,10 @@ void EngineControl::handle(const Request& request, Responder respond) {
     respond(encode_response_ok(id, edges));
   } else if (op == "frames") {
     // {"since": N}: only frames after frame N (those still in the stats window).
-    auto summary = frames_summary(
+    protocol::FramesSummary summary{
         request.params.contains("since")
             ? engine_.loop().stats().summary_since(request.params.value("since", std::uint64_t{0}))
-            : engine_.loop().stats().summary());
+            : engine_.loop().stats().summary()};
     summary.current_frame = engine_.loop().current_frame();
     summary.queue_depth = engine_.queue().depth();
     respond(encode_response_ok(id, summary));

@@ -43,7 +43,6 @@ class EngineControl : public ControlHandler {
 protocol::ConsoleEvent console_event(const ConsoleRecord& record);
 protocol::ActorInfo actor_info(const Actor& actor);
 protocol::WaitEdgeInfo wait_edge_info(const WaitEdge& edge);
-protocol::FramesSummary frames_summary(const FrameStatsSummary& summary);
 // {id, source, what, file, line, message, traceback, frame}: also the data of
 // the `engine_error` event.
 nlohmann::json to_json(const EngineError& error);

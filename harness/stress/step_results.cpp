@@ -145,10 +145,6 @@ StressPathResult loopback_path_result(const LoopbackResult& result) {
   return r;
 }
 
-reports::StressFrames frame_figures(const protocol::FramesSummary& frames) {
-  return static_cast<const FrameTimesSummary&>(frames);  // the figures a report shows
-}
-
 std::vector<std::string> error_examples(const CollectorSnapshot& snap) {
   std::vector<std::string> examples;
   for (const auto& e : snap.errors) {

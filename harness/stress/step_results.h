@@ -13,7 +13,6 @@
 #include "harness/stress/loopback_baseline.h"
 #include "harness/stress/sample_collector.h"
 #include "harness/stress/stress_options.h"
-#include "protocol/messages.h"
 #include "reports/stress_results.h"
 
 namespace understudy::harness {
@@ -30,9 +29,6 @@ std::vector<reports::StressPathResult> step_path_results(const StressOptions& op
 
 // The loopback baseline's one path, "ping-pong".
 reports::StressPathResult loopback_path_result(const LoopbackResult& result);
-
-// The engine's frames under load (its `frames` answer since the load began).
-reports::StressFrames frame_figures(const protocol::FramesSummary& frames);
 
 // The first ten errors the workers reported, "path: message", for the
 // report to show what failed rather than only how often.

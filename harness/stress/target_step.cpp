@@ -131,8 +131,10 @@ void TargetStep::apply_load(StressTarget& target, SampleCollector& collector, Wo
   step_.seconds = std::chrono::duration<double>(o_.duration).count();
   if (engine_) {
     step_.has_frames = true;
-    step_.frames = frame_figures(
-        target.ask([&](EngineClient& c) { return c.frames(kControlRequestTimeout, first_frame); }));
+    // The engine's frames under load: of its `frames` answer since the load
+    // began, the figures a report shows.
+    step_.frames =
+        target.ask([&](EngineClient& c) { return c.frames(kControlRequestTimeout, first_frame); });
   }
 
   const auto snapshot = collector.snapshot();
