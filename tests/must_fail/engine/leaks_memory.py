@@ -1,15 +1,19 @@
-# Broken on purpose: keeps 1 MiB of touched memory every 0.05 s, up to 300 MiB.
+# Broken on purpose: keeps 4 MiB of touched memory every frame, up to 2 GiB.
+# The soak's round lasts a few tenths of a second, so the rate must leave the
+# 4 MiB bound far behind even on a loaded machine (1 MiB every 0.05 s grew
+# 5 to 6 MiB in a round on an idle machine and less than 4 in a loaded CI
+# run), and the cap (about 8 s of frames at 60 Hz) must not be reached before
+# the soak takes its baseline.
 import unreal_engine as ue
 
+_MIB = 1 << 20
+_CAP = 2048 // 4
 _kept = []
-_state = {"elapsed": 0.0}
 
 
 def _leak(delta_time):
-    _state["elapsed"] += delta_time
-    if _state["elapsed"] >= 0.05 and len(_kept) < 300:
-        _state["elapsed"] = 0.0
-        _kept.append(b"x" * (1 << 20))
+    if len(_kept) < _CAP:
+        _kept.append(b"x" * (4 * _MIB))
     return True
 
 
