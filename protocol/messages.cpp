@@ -275,4 +275,18 @@ void from_json(const json& j, Hello& hello) {
   }
 }
 
+void to_json(json& j, const EngineExit& exit) {
+  j = {{"frames", exit.frames},
+       {"engine_errors", exit.engine_errors},
+       {"script_errors", exit.script_errors},
+       {"first_error", exit.first_error}};
+}
+
+void from_json(const json& j, EngineExit& exit) {
+  read(j, "frames", exit.frames);
+  read(j, "engine_errors", exit.engine_errors);
+  read(j, "script_errors", exit.script_errors);
+  read(j, "first_error", exit.first_error);
+}
+
 }  // namespace understudy::protocol

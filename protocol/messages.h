@@ -161,4 +161,17 @@ struct Hello {
 void to_json(nlohmann::json& j, const Hello& hello);
 void from_json(const nlohmann::json& j, Hello& hello);
 
+// The `exit` event, the last line of the engine's console file
+// (--console-file): how the run ended, which the control channel, gone by
+// then, cannot tell. A file without it is an engine that did not stop by
+// itself (killed, crashed).
+struct EngineExit {
+  std::uint64_t frames = 0;
+  std::uint64_t engine_errors = 0;  // every engine error of the run
+  std::uint64_t script_errors = 0;  // those raised by scripts: exit code 1
+  std::string first_error;          // "FILE:LINE: message" of the first kept, or ""
+};
+void to_json(nlohmann::json& j, const EngineExit& exit);
+void from_json(const nlohmann::json& j, EngineExit& exit);
+
 }  // namespace understudy::protocol

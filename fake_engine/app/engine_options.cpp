@@ -94,6 +94,11 @@ std::variant<EngineOptions, EarlyExit> parse_engine_options(int argc, const char
   app.add_flag("--quiet", quiet, "Do not echo console records to stderr");
   app.add_option("--control", options.control_socket,
                  "Unix socket for the harness's control channel (JSON lines; mode 0600)");
+  app.add_option("--console-file", options.console_file,
+                 "Also write every console record, and at exit how the run ended, to this file "
+                 "as JSON lines (the control channel's console events and an exit event; mode "
+                 "0600): what harnesses read, during the run and after it")
+      ->type_name("PATH");
   app.add_option("--gil-switch-interval", options.gil_switch_interval_seconds,
                  "Seconds a thread may keep the GIL while another waits for it "
                  "(sys.setswitchinterval; Python's default, 0.005, as the original engines). "

@@ -21,6 +21,8 @@ struct EngineOptions {
   std::vector<std::filesystem::path> scripts;
   ScriptSettings script_settings;                       // --scripts-path, --plugin, --project-dir
   std::optional<std::filesystem::path> control_socket;  // the harness's control channel
+  // Every console record and how the run ended, as JSON lines (protocol/README.md).
+  std::optional<std::filesystem::path> console_file;
   // sys.setswitchinterval: how long a thread may hold the GIL while another
   // waits. nullopt keeps Python's 5 ms, as the original engines do.
   std::optional<double> gil_switch_interval_seconds;

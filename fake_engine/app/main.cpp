@@ -9,6 +9,7 @@
 #include "fake_engine/app/engine.h"
 #include "fake_engine/app/engine_options.h"
 #include "fake_engine/app/signal_watcher.h"
+#include "fake_engine/control/console_record_file.h"
 #include "fake_engine/control/control_server.h"
 #include "fake_engine/control/engine_control.h"
 #include "fake_engine/core/huge_page_heap.h"
@@ -29,27 +30,30 @@ void print_summary(Engine& engine, std::uint64_t frames) {
                static_cast<unsigned long long>(s.late_frames));
 }
 
+protocol::EngineExit engine_exit(const EngineErrors& errors, std::uint64_t frames) {
+  protocol::EngineExit exit{frames, errors.count(), errors.count("script"), {}};
+  if (const auto kept = errors.all(); !kept.empty()) {
+    const auto& first = kept.front();
+    exit.first_error = first.error.file.empty()
+                           ? first.error.message
+                           : first.error.file + ":" + std::to_string(first.error.line) + ": " +
+                                 first.error.message;
+  }
+  return exit;
+}
+
 // Like `python3 FILE`, the engine exits 1 when a script raised; it runs to
 // the end first (other scripts, tickers and the harness go on), so the exit
 // code comes when the run ends. Other engine errors are counted on stderr.
-int report_engine_errors(const EngineErrors& errors) {
-  const auto count = errors.count();
-  if (count == 0) {
+int report_engine_errors(const protocol::EngineExit& exit) {
+  if (exit.engine_errors == 0) {
     return 0;
   }
-  const auto from_scripts = errors.count("script");
-  std::string where;
-  if (const auto kept = errors.all(); !kept.empty()) {
-    const auto& first = kept.front();
-    where = first.error.file.empty() ? first.error.message
-                                     : first.error.file + ":" + std::to_string(first.error.line) +
-                                           ": " + first.error.message;
-  }
-  std::fprintf(stderr,
-               "understudy-engine: %llu engine error%s (%llu from scripts); the first: %s\n",
-               static_cast<unsigned long long>(count), count == 1 ? "" : "s",
-               static_cast<unsigned long long>(from_scripts), where.c_str());
-  return from_scripts > 0 ? 1 : 0;
+  std::fprintf(
+      stderr, "understudy-engine: %llu engine error%s (%llu from scripts); the first: %s\n",
+      static_cast<unsigned long long>(exit.engine_errors), exit.engine_errors == 1 ? "" : "s",
+      static_cast<unsigned long long>(exit.script_errors), exit.first_error.c_str());
+  return exit.script_errors > 0 ? 1 : 0;
 }
 
 int run_engine(const EngineOptions& options) {
@@ -83,6 +87,16 @@ int run_engine(const EngineOptions& options) {
     return 2;
   }
   Engine& engine = *built;
+  std::optional<control::ConsoleRecordFile> console_file;
+  if (options.console_file) {
+    try {
+      console_file.emplace(*options.console_file);
+    } catch (const std::exception& e) {
+      std::cerr << "understudy-engine: error: " << e.what() << '\n';
+      return 2;
+    }
+    console_file->attach(engine.console());
+  }
   PythonRuntime runtime(
       EngineParts{engine.affinity(), engine.queue(), engine.console(), engine.world(),
                   engine.loop(), engine.waits(), engine.unity_world()},
@@ -154,7 +168,11 @@ int run_engine(const EngineOptions& options) {
   if (options.engine.echo_console) {
     print_summary(engine, frames);
   }
-  return report_engine_errors(runtime.errors());
+  const auto exit = engine_exit(runtime.errors(), frames);
+  if (console_file) {
+    console_file->finish(exit);
+  }
+  return report_engine_errors(exit);
 }
 
 }  // namespace

@@ -49,6 +49,9 @@ void Console::write(Severity severity, std::string text) {
                    static_cast<unsigned long long>(record.frame), record.thread.c_str(),
                    std::string(severity_name(severity)).c_str(), record.text.c_str());
     }
+    if (ordered_sink_) {
+      ordered_sink_(record);
+    }
   }
   appended_.notify_all();
   for (const auto& listener : listeners) {
@@ -87,6 +90,16 @@ std::optional<ConsoleRecord> Console::wait_for(
 void Console::add_listener(ConsoleListener listener) {
   MutexLock lock(mutex_);
   listeners_.push_back(std::move(listener));
+}
+
+void Console::set_ordered_sink(ConsoleListener sink) {
+  MutexLock lock(mutex_);
+  ordered_sink_ = std::move(sink);
+  if (ordered_sink_) {
+    for (const auto& record : records_) {
+      ordered_sink_(record);
+    }
+  }
 }
 
 std::size_t Console::count(Severity severity) const {

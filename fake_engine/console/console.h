@@ -64,6 +64,14 @@ class Console {
   // Called on the writing thread after each record is stored, outside the lock.
   void add_listener(ConsoleListener listener);
 
+  // Called on the writing thread under the console's lock, as the stderr echo
+  // is, so that it sees the records in sequence order (a listener may see two
+  // threads' records the other way round). It must be quick and must not
+  // write to or read the console. It first sees the records kept so far, so
+  // that nothing written before it was set is missing. One at a time; an
+  // empty one removes it.
+  void set_ordered_sink(ConsoleListener sink);
+
   // Records of that severity ever written, kept or not.
   std::size_t count(Severity severity) const;
 
@@ -78,6 +86,7 @@ class Console {
   std::uint64_t dropped_ GUARDED_BY(mutex_) = 0;          // records no longer kept
   std::size_t counts_[3] GUARDED_BY(mutex_) = {};         // by severity, ever written
   std::vector<ConsoleListener> listeners_ GUARDED_BY(mutex_);
+  ConsoleListener ordered_sink_ GUARDED_BY(mutex_);
 };
 
 }  // namespace understudy

@@ -73,11 +73,23 @@ BOOST_AUTO_TEST_CASE(script_exit_codes_are_python3s_raised_1_clean_0) {
     BOOST_TEST(raised.stderr_text().find("ValueError: boom at run time") != std::string::npos);
     BOOST_TEST(raised.stderr_lines().back().find("1 engine error (1 from scripts)") !=
                std::string::npos);
+    // The console file ends with the same, for harnesses.
+    const auto ended = raised.exit_event();
+    BOOST_REQUIRE(ended.has_value());
+    BOOST_TEST(ended->frames == 5u);
+    BOOST_TEST(ended->engine_errors == 1u);
+    BOOST_TEST(ended->script_errors == 1u);
+    BOOST_TEST(ended->first_error.find("ValueError: boom at run time") != std::string::npos,
+               ended->first_error);
   }
   const auto clean_exit = exit_of(clean);
   BOOST_TEST_CONTEXT(clean.diagnostics()) {
     BOOST_TEST((clean_exit.exited && clean_exit.code == 0), clean_exit.describe());
     BOOST_TEST(clean.stderr_text().find("engine error") == std::string::npos);
+    const auto ended = clean.exit_event();
+    BOOST_REQUIRE(ended.has_value());
+    BOOST_TEST(ended->engine_errors == 0u);
+    BOOST_TEST(ended->first_error.empty());
   }
 }
 

@@ -84,6 +84,11 @@ void stops_cleanly_on(int signal, const std::string& name) {
     BOOST_TEST(warnings[0].severity == "warning");
     BOOST_TEST(warnings[0].thread == "signals");
     BOOST_TEST(engine.stderr_text().find("understudy-engine: stopped after") != std::string::npos);
+    // The console file ends with how the run ended, after the records of the stop.
+    const auto ended = engine.exit_event();
+    BOOST_REQUIRE(ended.has_value());
+    BOOST_TEST(ended->frames > 0u);
+    BOOST_TEST(ended->engine_errors == 0u);
     // Reaped by its pid: not even a zombie is left.
     errno = 0;
     BOOST_TEST(::kill(engine.pid(), 0) == -1);

@@ -106,7 +106,7 @@ def test_the_log_tail_keeps_the_deadlock_report_whole(understudy_engine, client_
     """, lines=understudy_pytest.LOG_TAIL_LINES)
     engine.wait_for_console(rf"^filler {2 * understudy_pytest.LOG_TAIL_LINES - 1}$")
 
-    shown = understudy_pytest.tail(engine.log_path)
+    shown = understudy_pytest.tail(engine.log_path, console=engine.console_file)
     report = engine.find_console(r"^deadlock detected", severity="error")[0]
     assert report.text.splitlines()[0] in shown, shown
     assert "  ways out:" in shown, shown

@@ -11,7 +11,8 @@
 
 #include <cerrno>
 #include <fstream>
-#include <regex>
+#include <iterator>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
@@ -69,8 +70,9 @@ EngineProcess::EngineProcess(const std::filesystem::path& executable,
                              const std::filesystem::path& work_dir,
                              const std::vector<std::string>& args,
                              const std::map<std::string, std::string>& env)
-    : stderr_path_(work_dir / "engine.stderr.log") {
-  std::vector<std::string> argv{executable.string()};
+    : stderr_path_(work_dir / "engine.stderr.log"),
+      console_path_(work_dir / "engine.console.jsonl") {
+  std::vector<std::string> argv{executable.string(), "--console-file", console_path_.string()};
   argv.insert(argv.end(), args.begin(), args.end());
   for (const auto& arg : argv) {
     command_line_ += (command_line_.empty() ? "" : " ") + arg;
@@ -200,32 +202,51 @@ std::vector<std::string> EngineProcess::stderr_lines() const {
   return lines;
 }
 
-std::vector<EchoedRecord> EngineProcess::console_records() const {
-  static const std::regex header(R"(^\[\s*([0-9.]+) f(\d+)\s+(.*?)\s*\] (\w+)\s+(.*)$)");
-  std::vector<EchoedRecord> records;
-  bool in_record = false;
-  for (const auto& line : stderr_lines()) {
-    std::smatch match;
-    if (std::regex_match(line, match, header)) {
-      records.push_back({std::stod(match[1]), std::stoull(match[2]), match[3], match[4], match[5]});
-      in_record = true;
-    } else if (line.starts_with("understudy-engine: ")) {
-      in_record = false;
-    } else if (in_record) {
-      records.back().text += "\n" + line;
+namespace {
+
+// The console file's events in order; a line not yet ended (the engine is
+// writing it) is left out.
+std::vector<nlohmann::json> console_file_events(const std::filesystem::path& path) {
+  std::vector<nlohmann::json> events;
+  std::ifstream in(path, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::size_t start = 0;
+  for (auto end = text.find('\n'); end != std::string::npos; end = text.find('\n', start)) {
+    events.push_back(nlohmann::json::parse(text.substr(start, end - start)));
+    start = end + 1;
+  }
+  return events;
+}
+
+}  // namespace
+
+std::vector<protocol::ConsoleEvent> EngineProcess::console_records() const {
+  std::vector<protocol::ConsoleEvent> records;
+  for (const auto& event : console_file_events(console_path_)) {
+    if (event.at("event") == "console") {
+      records.push_back(event.at("data").get<protocol::ConsoleEvent>());
     }
   }
   return records;
 }
 
-std::vector<EchoedRecord> EngineProcess::console_records_containing(std::string_view text) const {
-  std::vector<EchoedRecord> result;
+std::vector<protocol::ConsoleEvent> EngineProcess::console_records_containing(
+    std::string_view text) const {
+  std::vector<protocol::ConsoleEvent> result;
   for (auto& record : console_records()) {
     if (record.text.find(text) != std::string::npos) {
       result.push_back(std::move(record));
     }
   }
   return result;
+}
+
+std::optional<protocol::EngineExit> EngineProcess::exit_event() const {
+  const auto events = console_file_events(console_path_);
+  if (events.empty() || events.back().at("event") != "exit") {
+    return std::nullopt;
+  }
+  return events.back().at("data").get<protocol::EngineExit>();
 }
 
 std::string EngineProcess::diagnostics(std::size_t tail_lines) const {

@@ -1,8 +1,9 @@
 // EngineProcess: one understudy-engine child process, started for one test.
 //
 // The child runs in the test's own directory, with stdin from /dev/null, its
-// stderr (the console echo) captured to engine.stderr.log there and stdout to
-// engine.stdout.log. It is reaped by its pid; a child still running when its
+// stderr (the console echo) captured to engine.stderr.log there, stdout to
+// engine.stdout.log, and its console file (--console-file, the records a test
+// reads) at engine.console.jsonl. It is reaped by its pid; a child still running when its
 // EngineProcess is destroyed is killed with SIGKILL first, so that no test
 // leaves a process behind, whatever it fails on.
 #pragma once
@@ -19,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "protocol/messages.h"
 #include "tests/support/deadline.h"
 
 namespace understudy::testing {
@@ -30,17 +32,6 @@ struct ExitStatus {
   bool core_dumped = false;
 
   std::string describe() const;  // "exit code 2", "killed by SIGSEGV (core dumped)"
-};
-
-// One console record as the engine echoes it on stderr,
-// "[    0.123 f6      main        ] log     text", with the lines of a
-// multi-line text (a traceback) that follow it.
-struct EchoedRecord {
-  double seconds = 0;
-  std::uint64_t frame = 0;
-  std::string thread;
-  std::string severity;  // "log", "warning", "error"
-  std::string text;
 };
 
 class EngineProcess {
@@ -71,11 +62,15 @@ class EngineProcess {
 
   std::string stderr_text() const;
   std::vector<std::string> stderr_lines() const;
-  // The console records echoed on stderr; the engine's own lines
-  // ("understudy-engine: ...") are not records.
-  std::vector<EchoedRecord> console_records() const;
+  // The console records so far, from the engine's console file (every
+  // engine is started with --console-file): the echo on stderr, with the
+  // engine's own lines among the records, is for people.
+  std::vector<protocol::ConsoleEvent> console_records() const;
   // Those whose text contains `text`.
-  std::vector<EchoedRecord> console_records_containing(std::string_view text) const;
+  std::vector<protocol::ConsoleEvent> console_records_containing(std::string_view text) const;
+  // The console file's last event, once the engine has stopped by itself.
+  std::optional<protocol::EngineExit> exit_event() const;
+  const std::filesystem::path& console_path() const { return console_path_; }
 
   // "stderr log: <path>" and its last lines, for failure messages.
   std::string diagnostics(std::size_t tail_lines = 25) const;
@@ -84,6 +79,7 @@ class EngineProcess {
   bool try_reap();  // true once the child has been reaped
 
   std::filesystem::path stderr_path_;
+  std::filesystem::path console_path_;
   std::string command_line_;
   pid_t pid_ = -1;
   std::optional<ExitStatus> status_;

@@ -21,7 +21,7 @@ target_link_libraries(understudy_test_support_python PUBLIC understudy_test_supp
 
 # The understudy-engine executable as a child process.
 add_library(understudy_test_support_process STATIC "${_understudy_support_dir}/engine_process.cpp")
-target_link_libraries(understudy_test_support_process PUBLIC understudy_test_support)
+target_link_libraries(understudy_test_support_process PUBLIC understudy_test_support understudy_protocol)
 
 # understudy_add_test(<name> LABEL <label> TIMEOUT <seconds> SOURCES <files...> LIBRARIES <libs...>)
 function(understudy_add_test name)

@@ -84,3 +84,12 @@ BOOST_AUTO_TEST_CASE(a_hello_says_the_protocol_version_and_may_have_no_rpc_addre
   BOOST_TEST(!without.get<Hello>().rpc_address.has_value());
   BOOST_TEST(json::object().get<Hello>().protocol_version == kProtocolVersion);
 }
+
+BOOST_AUTO_TEST_CASE(an_engine_exit_counts_the_errors_and_names_the_first) {
+  const json wire = EngineExit{120, 3, 1, "tool.py:7: ValueError: boom"};
+  BOOST_TEST(wire["engine_errors"] == 3);
+  BOOST_TEST(wire["script_errors"] == 1);
+  const auto back = wire.get<EngineExit>();
+  BOOST_TEST(back.frames == 120U);
+  BOOST_TEST(back.first_error == "tool.py:7: ValueError: boom");
+}

@@ -11,7 +11,7 @@ This module is the plugin pytest loads: it holds the hooks and fixtures
 
 from .calls import CallOutcome, PendingCall
 from .client_process import ClientProcess
-from .console import LOG_TAIL_LINES, ConsoleLog, ConsoleRecord, tail
+from .console import LOG_TAIL_LINES, ConsoleFile, ConsoleRecord, tail
 from .deadlocks import STACK_DUMP_TIMEOUT, parse_stack_dump, user_frame
 from .engine_process import EngineExit, EngineProcess
 from .errors import ControlProtocolError, DeadlockDetected, ProcessDied, UnderstudyTimeout
@@ -26,7 +26,7 @@ __all__ = [
     "understudy_engine", "understudy_client", "client_process",
     # what the fixtures return
     "EngineProcess", "EngineExit", "ClientProcess", "PendingCall", "CallOutcome",
-    "ConsoleRecord", "ConsoleLog",
+    "ConsoleRecord", "ConsoleFile",
     # failures
     "UnderstudyTimeout", "ProcessDied", "ControlProtocolError", "DeadlockDetected",
     # waits and their defaults

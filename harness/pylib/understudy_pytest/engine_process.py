@@ -8,11 +8,12 @@ import re
 import resource
 import signal
 import subprocess
+from pathlib import Path
 
 from understudy_client import AUTH_TOKEN_FILE_ENV
 
 from .calls import PendingCall
-from .console import ConsoleLog, engine_errors_at_exit
+from .console import ConsoleFile
 from .control_client import ControlClient
 from .deadlocks import caller_outside_plugin
 from .engine_connection import EngineConnection, engine_side_script
@@ -80,7 +81,10 @@ class EngineProcess(ChildProcess):
             self.extra_env.get(AUTH_TOKEN_FILE_ENV) or os.environ.get(AUTH_TOKEN_FILE_ENV)
         self.log_path = self.directory / f"{label}.log"
         self.stdout_path = self.directory / f"{label}.stdout"
-        self.console_log = ConsoleLog(self.log_path)
+        # Where the tests' records come from (the log is for people).
+        self.console_path = Path(_flag_value(self.flags, "--console-file") or
+                                 self.directory / f"{label}.console.jsonl")
+        self.console_file = ConsoleFile(self.console_path)
         self.address = None
         self.port = None
         self._control_client = ControlClient(self)
@@ -99,6 +103,8 @@ class EngineProcess(ChildProcess):
             flags = ["--port", "0", *flags]
         if self.control_path is not None:
             flags = ["--control", str(self.control_path), *flags]
+        if _flag_value(flags, "--console-file") is None:
+            flags = ["--console-file", str(self.console_path), *flags]
         return [self.binary, *flags]
 
     def environment(self):
@@ -195,7 +201,8 @@ class EngineProcess(ChildProcess):
     def _judge_errors(self):
         """A teardown problem for engine errors the test did not expect, and
         for expected ones that never occurred; None if there is neither."""
-        problems = self._errors.problems(engine_errors_at_exit(self.log_path))
+        ended = self.console_file.exit()
+        problems = self._errors.problems(ended.engine_errors if ended else None)
         if not problems:
             return None
         return (f"{self.describe()} had engine errors the test did not expect (declare "
@@ -205,11 +212,11 @@ class EngineProcess(ChildProcess):
     # --- console ---
 
     def console(self, since=0):
-        return self.console_log.records()[since:]
+        return self.console_file.records()[since:]
 
     def console_mark(self):
         """An index for since=: only records written after this call."""
-        return len(self.console_log.records())
+        return len(self.console_file.records())
 
     def find_console(self, pattern, since=0, severity=None):
         regex = re.compile(pattern, re.MULTILINE)

@@ -217,4 +217,4 @@ def pytest_runtest_makereport(item, call):
             if process.log_path is not None:
                 report.sections.append(
                     (f"understudy: {process.describe()} log {process.log_path}",
-                     tail(process.log_path)))
+                     tail(process.log_path, console=process.console_file)))

@@ -16,6 +16,7 @@ class ChildProcess:
     set `label` and `log_path` and start `popen`."""
 
     label = "process"
+    console_file = None  # an engine's ConsoleFile: its records, for failure messages
 
     def __init__(self, directory):
         self.directory = Path(directory)
@@ -39,8 +40,9 @@ class ChildProcess:
 
     def failure_context(self):
         name = self.log_path.name
+        shown = tail(self.log_path, console=self.console_file)
         return (f"{self.describe()} log: {self.log_path}\n--- last {LOG_TAIL_LINES} lines of "
-                f"{name} ---\n{tail(self.log_path)}\n--- end of {name} ---")
+                f"{name} ---\n{shown}\n--- end of {name} ---")
 
     def check_alive(self, doing):
         if self.popen.poll() is not None:

@@ -10,14 +10,14 @@ own pid; temp folders are removed unless UNDERSTUDY_KEEP_TEMP is set."""
 
 import contextlib
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 
-from understudy_protocol import ControlClosed, ControlConnection, ControlTimeout, ProtocolError
+from understudy_protocol import (ConsoleFile, ControlClosed, ControlConnection, ControlTimeout,
+                                 ProtocolError)
 
 SKIP = 77  # CTest's SKIP_RETURN_CODE for the conformance tests
 
@@ -51,23 +51,21 @@ def temp_folder(prefix):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-_RECORD = re.compile(r"^\[ *[0-9.]+ f\d+ +.*?\] (log|warning|error) +(.*)$")
+def console_path(log_path):
+    """The console file the engine writes beside its log `log_path` (run_engine
+    and EngineProcess ask for it): its records, structured."""
+    return os.path.splitext(log_path)[0] + ".console.jsonl"
 
 
-def console_text(log_text, severities=("log", "warning", "error")):
-    """The console records' text from the engine's echo on stderr, the
-    record prefixes removed; continuation lines (tracebacks) kept."""
-    lines = []
-    keep = False
-    for line in log_text.splitlines():
-        match = _RECORD.match(line)
-        if match:
-            keep = match.group(1) in severities
-            if keep:
-                lines.append(match.group(2))
-        elif keep and not line.startswith("understudy-engine: "):
-            lines.append(line)
-    return "\n".join(lines)
+def console_records(log_path):
+    """The console records of the engine that logged to `log_path`."""
+    return ConsoleFile(console_path(log_path)).records()
+
+
+def console_text(log_path, severities=("log", "warning", "error")):
+    """The text of the console records of those severities, a line per line
+    of a record's text (tracebacks included)."""
+    return "\n".join(r.text for r in console_records(log_path) if r.severity in severities)
 
 
 def run_engine(engine, args, log_path, deadline_s, env=None, cwd=None):
@@ -75,7 +73,8 @@ def run_engine(engine, args, log_path, deadline_s, env=None, cwd=None):
     and stderr into log_path. Returns (exit code, log text). Past the deadline
     it is killed by its pid and that is a Failure."""
     with open(log_path, "wb") as log:
-        process = subprocess.Popen([os.path.abspath(engine), *args], stdout=log, stderr=subprocess.STDOUT,
+        command = [os.path.abspath(engine), "--console-file", console_path(log_path), *args]
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
                                    env=env, cwd=cwd)
         try:
             code = process.wait(timeout=deadline_s)
@@ -97,15 +96,10 @@ class EngineProcess:
         self.control_path = os.path.join(folder, f"{name}.control")
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
-            [engine, "--control", self.control_path, *args],
+            [engine, "--control", self.control_path, "--console-file",
+             console_path(self.log_path), *args],
             stdout=self._log, stderr=subprocess.STDOUT)
         self._control = None
-
-    def log_text(self):
-        if not self._log.closed:
-            self._log.flush()
-        with open(self.log_path, encoding="utf-8", errors="replace") as log:
-            return log.read()
 
     def connect(self, deadline_s=10):
         try:

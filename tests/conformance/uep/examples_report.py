@@ -24,31 +24,19 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import conformance_support as cs  # noqa: E402
 
 FLOOR_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "examples_floor.txt")
-RECORD = re.compile(r"^\[ *[0-9.]+ f\d+ +.*?\] (log|warning|error) +(.*)$")
-
-
-def script_error(log_text):
+def script_error(log_path):
     """The traceback lines of the first "script ... raised" record, or None."""
-    lines, inside = [], False
-    for line in log_text.splitlines():
-        match = RECORD.match(line)
-        if match:
-            if inside:
-                break
-            inside = match.group(1) == "error" and re.match(r"script .* raised", match.group(2))
-            continue
-        if inside:
-            if line.startswith("understudy-engine: "):
-                break
-            lines.append(line)
-    return lines if inside or lines else None
+    for record in cs.console_records(log_path):
+        if record.severity == "error" and re.match(r"script .* raised", record.text):
+            return record.text.splitlines()[1:]
+    return None
 
 
-def classify(example, log_text, code):
+def classify(example, log_path, log_text, code):
     refused = re.search(r"^understudy-engine: error: .*?:(\d+): (.*)$", log_text, re.M)
     if code == 2 and refused:
         return "syntax", f"line {refused.group(1)}: {refused.group(2)} (refused at start)"
-    traceback = script_error(log_text)
+    traceback = script_error(log_path)
     if traceback is None:
         if code == 0:
             return "runs", ""
@@ -89,7 +77,7 @@ def run_example(engine, corpus, folder, example):
             log_path, deadline_s=15, env=env, cwd=project)
     except cs.Failure as failure:
         return example, "first call", f"did not end: {failure}"
-    return (example, *classify(example, log, code))
+    return (example, *classify(example, log_path, log, code))
 
 
 def main():

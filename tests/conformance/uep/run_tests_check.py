@@ -51,10 +51,10 @@ def main():
         with open(launcher, "w") as file:
             file.write(LAUNCHER)
         log_path = os.path.join(folder, "engine.log")
-        code, log = cs.run_engine(
+        code, _ = cs.run_engine(
             engine, ["--no-rpc", "--frames", "2", "--plugin", f"UnrealEnginePython={corpus}",
                      "--script", launcher], log_path, deadline_s=30)
-        text = cs.console_text(log)
+        text = cs.console_text(log_path)
         match = SUMMARY.search(text)
         if match is None:
             tail = "\n".join(text.splitlines()[-15:])

@@ -86,7 +86,7 @@ def main():
         try:
             engine_process.connect()
             engine_process.request("startup")
-            console = lambda: cs.console_text(engine_process.log_text())  # noqa: E731
+            console = lambda: cs.console_text(log)  # noqa: E731
             cs.poll_until(lambda: "2 seconds elapsed" in console(), 5,
                           "the tutorial's timer to log \"2 seconds elapsed\"",
                           lambda: f"last lines {console().splitlines()[-3:]}", log)
@@ -120,7 +120,7 @@ def main():
         if code != 0:
             raise cs.Failure(f"expected the engine to exit 0 after SIGTERM; it exited {code}; "
                              f"read {log}")
-        text = cs.console_text(engine_process.log_text())
+        text = cs.console_text(log)
         errors = [line for line in text.splitlines() if "raised" in line]
         if errors:
             raise cs.Failure(f"expected no engine error; saw {errors[:3]}; read {log}")
