@@ -57,7 +57,7 @@ int free_loopback_port() {
 }  // namespace
 
 std::string ScenarioEngine::log_hint() const {
-  return process_ ? "engine log: " + process_->log_path().string() : "engine not started";
+  return engine_ ? engine_->log_hint() : "engine not started";
 }
 
 void ScenarioEngine::kill_from_any_thread() {
@@ -93,104 +93,70 @@ void ScenarioEngine::make_tmp_dir() {
   }
 }
 
+// After the flags every engine under test gets (EngineCommand).
+std::vector<std::string> ScenarioEngine::engine_args() const {
+  const auto& e = scenario_.engine;
+  std::vector<std::string> args = {"--call-timeout", text::fixed(e.call_timeout, 3),
+                                   "--on-deadlock", e.on_deadlock};
+  for (const auto& script : e.scripts) {
+    args.push_back("--script");
+    args.push_back(script.string());
+  }
+  for (const auto& schema : e.unity_schemas) {
+    args.push_back("--unity-schema");
+    args.push_back(schema.string());
+  }
+  for (const auto& schema : e.schemas) {
+    args.push_back("--schema");
+    args.push_back(schema.string());
+  }
+  args.insert(args.end(), e.args.begin(), e.args.end());
+  return args;
+}
+
 void ScenarioEngine::start(const std::map<std::string, std::string>& env) {
   const auto& e = scenario_.engine;
-  // Unix socket paths are limited to 107 bytes, and work folders can be
-  // deep: the control socket lives in a short private folder of its own.
-  // It is removed as soon as the harness is connected (the socket is not
-  // needed past that), so that not even a SIGKILL leaves it behind.
-  try {
-    control_dir_.emplace(std::filesystem::temp_directory_path(), "understudy-");
-  } catch (const std::runtime_error& error) {
-    throw ScenarioError(std::string("for the control socket: ") + error.what());
-  }
-  control_path_ = control_dir_->path() / "control.sock";
   make_tmp_dir();
-  std::vector<std::string> argv = {settings_.engine_binary.string(),
-                                   "--control",
-                                   control_path_.string(),
-                                   "--tick-hz",
-                                   text::fixed(e.tick_hz, 3),
-                                   "--call-timeout",
-                                   text::fixed(e.call_timeout, 3),
-                                   "--on-deadlock",
-                                   e.on_deadlock};
+  EngineCommand command{settings_.engine_binary, e.tick_hz, true, e.faithful, engine_args()};
   if (e.socket == "pfu") {
     // PfU 2.x's own socket, $TMPDIR/com.unity.scripting.python-$USER.socket,
     // where an unchanged unity_client.connect() looks: TMPDIR must leave
     // room for it within a Unix socket path's 107 bytes.
     check_pfu_socket_fits();
-  } else {
-    argv.insert(argv.begin() + 1, {"--port", "0"});
+    command.rpc_on_port = false;
   }
-  if (e.faithful) {
-    argv.push_back("--faithful");
-  }
-  for (const auto& script : e.scripts) {
-    argv.push_back("--script");
-    argv.push_back(script.string());
-  }
-  for (const auto& schema : e.unity_schemas) {
-    argv.push_back("--unity-schema");
-    argv.push_back(schema.string());
-  }
-  for (const auto& schema : e.schemas) {
-    argv.push_back("--schema");
-    argv.push_back(schema.string());
-  }
-  argv.insert(argv.end(), e.args.begin(), e.args.end());
   scenario_port_ = free_loopback_port();
-  ProcessSpec spec{"engine",
-                   argv,
-                   {{"PYTHONPATH", python_path(settings_)},
-                    {"TMPDIR", tmp_dir_.string()},
-                    {"UNDERSTUDY_SCENARIO_PORT", std::to_string(scenario_port_)}},
-                   settings_.work_dir / "engine.log",
-                   std::nullopt};
+  EngineUnderTestOptions options;
+  options.command = [command](const std::filesystem::path& socket) { return command.argv(socket); };
+  options.env = {{"PYTHONPATH", python_path(settings_)},
+                 {"TMPDIR", tmp_dir_.string()},
+                 {"UNDERSTUDY_SCENARIO_PORT", std::to_string(scenario_port_)}};
   auto engine_env = env;
-  spec.env.merge(engine_env);
-  spec.env.merge(pfu_engine_env());
-  process_ = std::make_unique<ChildProcess>(spec);
-  pid_ = process_->pid();
+  options.env.merge(engine_env);
+  options.env.merge(pfu_engine_env());
+  options.log = settings_.work_dir / "engine.log";
+  options.once_connected = [this](EngineClient& control) { wait_for_startup_scripts(control); };
   try {
-    control_ = std::make_unique<EngineClient>(control_path_, kEngineStartTimeout,
-                                              [this]() -> std::optional<std::string> {
-                                                if (process_->running()) {
-                                                  return std::nullopt;
-                                                }
-                                                return "the engine " + process_->describe_exit();
-                                              });
-    control_dir_->remove();
-    wait_for_startup_scripts();
-    const auto hello = control_->hello(kControlRequestTimeout);
-    if (!hello.rpc_address) {
-      throw ScenarioError("the engine said it serves no RPC (its hello has no rpc_address)");
-    }
-    rpc_address_ = *hello.rpc_address;
-  } catch (const std::exception& error) {
-    // What the engine said last (a schema or script it refused) is the
-    // reason more often than not: show it here, not only in its log.
-    std::string said;
-    if (!process_->running()) {
-      said = "\n" + process_->log_tail(5);
-      while (!said.empty() && said.back() == '\n') {
-        said.pop_back();
-      }
-    }
-    throw ScenarioError(std::string("the engine did not start: ") + error.what() + " (" +
-                            process_->describe_exit() + "; " + log_hint() + ")" + said,
-                        reports::FailureKind::kEngineError);
+    engine_ = std::make_unique<EngineUnderTest>(std::move(options));
+  } catch (const std::runtime_error& error) {
+    throw ScenarioError(error.what());
+  }
+  pid_ = engine_->process().pid();
+  try {
+    engine_->wait_until_ready();
+  } catch (const EngineStartError& error) {
+    throw ScenarioError(error.what(), reports::FailureKind::kEngineError);
   }
 }
 
 // Step 1 starts only after every startup script has run: the engine
 // answers `startup` then, with the engine errors so far (a script's may
 // have been announced before the harness listened).
-void ScenarioEngine::wait_for_startup_scripts() {
+void ScenarioEngine::wait_for_startup_scripts(EngineClient& control) {
   const auto& scripts = scenario_.engine.scripts;
   nlohmann::json answer;
   try {
-    answer = control_->startup(kEngineCodeTimeout);
+    answer = control.startup(kEngineCodeTimeout);
   } catch (const EngineRefusal& e) {
     throw ScenarioError(std::string("the engine did not say when its startup scripts were done: ") +
                         e.what());

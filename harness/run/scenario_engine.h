@@ -23,9 +23,11 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/child_process.h"
 #include "harness/control/engine_client.h"
+#include "harness/control/engine_under_test.h"
 #include "harness/run/private_folder.h"
 #include "harness/run/scenario_runner.h"
 
@@ -39,15 +41,15 @@ class ScenarioEngine {
   // `env` joins the engine's environment (UNDERSTUDY_REDIS_URL).
   void start(const std::map<std::string, std::string>& env);
 
-  bool started() const { return process_ != nullptr; }
+  bool started() const { return engine_ != nullptr; }
   // Null until start() made them.
-  ChildProcess* process() { return process_.get(); }
-  EngineClient* control_or_null() { return control_.get(); }
+  ChildProcess* process() { return engine_ ? &engine_->process() : nullptr; }
+  EngineClient* control_or_null() { return engine_ ? engine_->control_or_null() : nullptr; }
   // REQUIRES: started.
-  EngineClient& control() { return *control_; }
-  ChildProcess& process_started() { return *process_; }
+  EngineClient& control() { return engine_->control(); }
+  ChildProcess& process_started() { return engine_->process(); }
 
-  const std::string& rpc_address() const { return rpc_address_; }
+  const std::string& rpc_address() const { return engine_->rpc_address(); }
   int scenario_port() const { return scenario_port_; }
   const std::filesystem::path& tmp_dir() const { return tmp_dir_; }
   // By id: the engine errors announced before the harness listened.
@@ -57,25 +59,26 @@ class ScenarioEngine {
   std::string log_hint() const;
 
   void kill_from_any_thread();
-  // The control socket's folder, once the engine is done with.
-  void remove_control_folder() { control_dir_.reset(); }
+  // The control socket's folder, if the engine never connected.
+  void remove_control_folder() {
+    if (engine_) {
+      engine_->remove_control_folder();
+    }
+  }
 
  private:
   void make_tmp_dir();
-  void wait_for_startup_scripts();
+  std::vector<std::string> engine_args() const;
+  void wait_for_startup_scripts(EngineClient& control);
   std::map<std::string, std::string> pfu_engine_env() const;
   std::filesystem::path pfu_socket_path() const;
   void check_pfu_socket_fits() const;
 
   const Scenario& scenario_;
   const RunSettings& settings_;
-  std::optional<PrivateFolder> control_dir_;    // until the control client is connected
   std::filesystem::path tmp_dir_;               // the engine's and its clients' TMPDIR
   std::optional<PrivateFolder> short_tmp_dir_;  // TMPDIR when the work folder's is too deep
-  std::filesystem::path control_path_;
-  std::unique_ptr<ChildProcess> process_;
-  std::unique_ptr<EngineClient> control_;
-  std::string rpc_address_;
+  std::unique_ptr<EngineUnderTest> engine_;
   int scenario_port_ = 0;      // a free loopback port for the scenario's own servers
   std::atomic<pid_t> pid_{0};  // for the watchdog's thread
   std::map<std::uint64_t, nlohmann::json> startup_errors_;
