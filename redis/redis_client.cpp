@@ -1,3 +1,8 @@
+// RedisClient's implementation: one state machine (connect, reconnect with
+// backoff, the command queue, subscriptions restored after a reconnect) over
+// hiredis's async context on the client's io_context. Over 500 lines as one
+// unit: every callback below reads and changes the same connection state,
+// which a split would have to expose in a shared header.
 #include "redis/redis_client.h"
 
 #include <hiredis/async.h>

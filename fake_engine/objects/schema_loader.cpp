@@ -1,3 +1,7 @@
+// Schema files (TOML) into the type registry's classes, structs and enums,
+// each error naming file:line. Over 500 lines as one unit: most of it is
+// SchemaFileReader, whose readers (model, enum, struct, class) share its key,
+// type and value parsing.
 #include "fake_engine/objects/schema_loader.h"
 
 #include <toml++/toml.h>

@@ -1,3 +1,7 @@
+// TypeRegistry: the object model's types (classes, structs, enums) and their
+// resolution, defaults and value coercion. Over 500 lines as one unit:
+// resolving a class needs its structs' and enums' resolution and coercion of
+// its defaults, and they share the registry's private indexes.
 #include "fake_engine/objects/type_registry.h"
 
 #include <algorithm>

@@ -7,6 +7,10 @@
 //
 // Blueprint graphs (nodes, pins, events) are not executed: the graph methods
 // stay not emulated.
+//
+// Over 500 lines as one unit: its sections (member variables, creation,
+// components) all work on the same LiveBlueprint and the generated class it
+// registers, through the helpers at the top.
 #include <pybind11/stl.h>
 
 #include <algorithm>

@@ -14,6 +14,10 @@
 // - Numbers are doubles (UE4's FVector holds floats; UEP reads arguments as floats).
 // Extensions UEP lacks: unary minus, keyword arguments to constructors,
 // __copy__/__deepcopy__, FTransform's rotation setter taking an FQuat.
+//
+// Over 500 lines as one unit: one define_* per UEP math class (FVector,
+// FVector2D, FRotator, FQuat, FTransform, the colours, ...), alike in shape
+// and sharing the argument, operator and text helpers at the top.
 #include "fake_engine/unreal/unreal_math_types.h"
 
 #include <pybind11/stl.h>

@@ -1,4 +1,7 @@
 // understudy: runs scenario suites against the stand-in engine.
+// Over 500 lines: main() is the CLI11 definition of every subcommand and
+// option, one list a user's --help follows; each subcommand's work lives in
+// its own folder (run/, stress/, steps/, reports/).
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>

@@ -5,9 +5,9 @@
 //
 // Contract:
 // - start_engine and start_plain return once the target listens for RPC and
-//   its control channel is open, within 15 s, or throw StressStepError
-//   naming what did not happen and the target's log. The log goes to
-//   `log_dir` (engine.log, plain-server.log).
+//   its control channel is open (EngineUnderTest, kEngineStartTimeout), or
+//   throw StressStepError naming what did not happen and the target's log.
+//   The log goes to `log_dir` (engine.log, plain-server.log).
 // - ask(what, op) runs `op` on the target's EngineClient and returns what it
 //   returns; it throws StressStepError, with the log to read, when the
 //   target does not answer in time or refuses the op.
@@ -30,6 +30,7 @@
 
 #include "common/child_process.h"
 #include "harness/control/engine_client.h"
+#include "harness/control/engine_under_test.h"
 #include "harness/stress/step_error.h"
 #include "harness/stress/stress_options.h"
 
@@ -38,20 +39,19 @@ namespace understudy::harness {
 class StressTarget {
  public:
   static StressTarget start_engine(const StressOptions& options,
-                                   const std::filesystem::path& log_dir,
-                                   const std::filesystem::path& control_socket);
+                                   const std::filesystem::path& log_dir);
   // The plain server sends its calls' timings to the collector itself: it
   // makes the engine -> client calls that the engine makes elsewhere.
   static StressTarget start_plain(const StressOptions& options,
                                   const std::filesystem::path& log_dir,
-                                  const std::filesystem::path& control_socket,
                                   const std::filesystem::path& collector_socket);
 
   const std::string& name() const { return name_; }  // "the engine", for messages
   bool is_engine() const { return is_engine_; }
-  const std::string& rpc() const { return rpc_; }  // the address clients connect to
-  pid_t pid() const { return process_->pid(); }
-  bool running() { return process_->running(); }
+  // the address clients connect to
+  const std::string& rpc() const { return target_->rpc_address(); }
+  pid_t pid() const { return target_->process().pid(); }
+  bool running() { return target_->process().running(); }
 
   // "read LOG (exited with code 1)": the end of every message about it.
   std::string log_hint() const;
@@ -59,7 +59,7 @@ class StressTarget {
   template <class Op>
   auto ask(Op op) {
     try {
-      return op(*control_);
+      return op(target_->control());
     } catch (const EngineRefusal& e) {
       throw StressStepError(name_ + " refused a control request: " + e.what() + "; " + log_hint());
     } catch (const std::exception& e) {
@@ -70,15 +70,11 @@ class StressTarget {
   void stop();
 
  private:
-  StressTarget(std::string name, bool is_engine, std::unique_ptr<ChildProcess> process)
-      : name_(std::move(name)), is_engine_(is_engine), process_(std::move(process)) {}
-  void connect(const std::filesystem::path& control_socket);
+  StressTarget(bool is_engine, EngineUnderTestOptions options);
 
   std::string name_;
   bool is_engine_;
-  std::unique_ptr<ChildProcess> process_;
-  std::unique_ptr<EngineClient> control_;
-  std::string rpc_;
+  std::unique_ptr<EngineUnderTest> target_;
 };
 
 }  // namespace understudy::harness

@@ -44,14 +44,13 @@ reports::StressStep TargetStep::run() {
       o_.work_dir / ((engine_ ? "engine-" : "plain-") + std::to_string(step_.clients) + "-clients");
   std::filesystem::create_directories(dir);
   step_.log_dir = dir.string();
-  // Unix socket paths are limited to 107 bytes: sockets live in a short
-  // private folder of their own, removed with it (on an interruption too).
+  // Unix socket paths are limited to 107 bytes: the collector's socket
+  // lives in a short private folder of its own, removed with it (on an
+  // interruption too), as the target's control socket does (EngineUnderTest).
   const PrivateFolder socket_folder(std::filesystem::temp_directory_path(), "understudy-");
-  const auto& sockets = socket_folder.path();
-  SampleCollector collector(sockets / "collector.sock");
-  StressTarget target = engine_ ? StressTarget::start_engine(o_, dir, sockets / "control.sock")
-                                : StressTarget::start_plain(o_, dir, sockets / "control.sock",
-                                                            collector.socket_path());
+  SampleCollector collector(socket_folder.path() / "collector.sock");
+  StressTarget target = engine_ ? StressTarget::start_engine(o_, dir)
+                                : StressTarget::start_plain(o_, dir, collector.socket_path());
   WorkerFleet fleet(o_, step_.processes, per_process, collector);
   try {
     register_clients(target, fleet, dir);

@@ -2,6 +2,8 @@
 // scenario files made to fail, to be malformed, to crash, or to be
 // interrupted. Processes are started and stopped with ChildProcess, as the
 // harness starts and stops its own.
+// Over 500 lines: one test module per binary is this suite's convention; its
+// cases share the scenario-file and process helpers at the top.
 #define BOOST_TEST_MODULE harness_cli
 #include <signal.h>
 #include <unistd.h>

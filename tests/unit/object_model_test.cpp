@@ -1,6 +1,8 @@
 // The object model's core: schema files into types (and the errors a bad one
 // gets), inheritance of properties, defaults and components, and the store's
 // names, paths and lifetimes.
+// Over 500 lines: one test module per binary is this suite's convention; its
+// cases share the schema fixtures at the top.
 #define BOOST_TEST_MODULE object_model
 #include "fake_engine/objects/object_model.h"
 

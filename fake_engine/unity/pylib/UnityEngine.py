@@ -1,3 +1,5 @@
+# Over 500 lines as one module: it is Unity's UnityEngine namespace, which
+# scripts import as one module (`import UnityEngine`), a class per Unity type.
 """UnityEngine as Python for Unity shows it (through Python.NET), on the
 engine's Unity scene (the `_unity_scene` module, fake_engine/unity/).
 

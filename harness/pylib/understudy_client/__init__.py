@@ -1,3 +1,6 @@
+# Over 500 lines as one module: it is the API client scripts import by one
+# name (connect, EngineClient, ClientService, dump_stacks_on), and most of it
+# is EngineClient's reconnecting connection, built on ClientConnection above it.
 """understudy_client: the client side of Understudy's out-of-process API.
 
 A client is a Python process that connects to the engine's RPyC server,
