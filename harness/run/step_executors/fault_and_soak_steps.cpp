@@ -1,4 +1,4 @@
-#include "harness/run/steps/fault_and_soak_steps.h"
+#include "harness/run/step_executors/fault_and_soak_steps.h"
 
 #include <algorithm>
 

@@ -4,7 +4,7 @@
 // it failed. Scenario thread.
 #pragma once
 
-#include "harness/run/steps/step_context.h"
+#include "harness/run/step_executors/step_context.h"
 
 namespace understudy::harness {
 

@@ -1,4 +1,4 @@
-#include "harness/run/steps/latency_and_count_steps.h"
+#include "harness/run/step_executors/latency_and_count_steps.h"
 
 #include <algorithm>
 #include <map>

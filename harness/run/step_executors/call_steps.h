@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "harness/run/steps/step_context.h"
+#include "harness/run/step_executors/step_context.h"
 #include "protocol/messages.h"
 
 namespace understudy::harness {

@@ -16,7 +16,7 @@
 #include <thread>
 
 #include "common/mutex.h"
-#include "harness/run/steps/step_context.h"
+#include "harness/run/step_executors/step_context.h"
 #include "redis/publisher_load.h"
 
 namespace understudy::harness {

@@ -1,4 +1,4 @@
-#include "harness/run/steps/console_steps.h"
+#include "harness/run/step_executors/console_steps.h"
 
 #include <algorithm>
 #include <optional>

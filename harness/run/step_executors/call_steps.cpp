@@ -1,4 +1,4 @@
-#include "harness/run/steps/call_steps.h"
+#include "harness/run/step_executors/call_steps.h"
 
 #include <algorithm>
 #include <utility>

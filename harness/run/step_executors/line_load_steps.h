@@ -10,7 +10,7 @@
 #include <set>
 #include <string>
 
-#include "harness/run/steps/step_context.h"
+#include "harness/run/step_executors/step_context.h"
 
 namespace understudy::harness {
 

@@ -1,4 +1,4 @@
-#include "harness/run/steps/publish_steps.h"
+#include "harness/run/step_executors/publish_steps.h"
 
 #include "common/deadline.h"
 #include "harness/run/run_failures.h"

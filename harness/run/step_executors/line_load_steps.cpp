@@ -1,4 +1,4 @@
-#include "harness/run/steps/line_load_steps.h"
+#include "harness/run/step_executors/line_load_steps.h"
 
 #include <algorithm>
 #include <map>
