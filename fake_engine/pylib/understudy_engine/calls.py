@@ -35,8 +35,11 @@ class ClientCalls:
     def _send(self, client, service, args, kwargs, conn=None, index=-1):
         conn = conn or self._server.registry.connection(client, index)
         try:
-            result = conn.async_request(consts.HANDLE_CALLATTR, conn._remote_root, service, args,
-                                        tuple(kwargs.items()))
+            if self._server.faithful:
+                result = conn.async_request(consts.HANDLE_CALLATTR, conn._remote_root, service,
+                                            args, tuple(kwargs.items()))
+            else:
+                result = conn.async_root_call(service, args, tuple(kwargs.items()))
         except (EOFError, OSError) as exc:
             raise ClientDisconnectedError(
                 f"client {client!r} is gone: cannot call {service!r} ({exc!r})",
@@ -122,25 +125,49 @@ class ClientCalls:
         (or when `expiry` passes)."""
         started = time.monotonic()
         conn, result = self._send(client, service, args, kwargs, index=index)
-        future = EngineFuture(f"{client}.{service}", self._scheduler)
+        call = AsyncCall(EngineFuture(f"{client}.{service}", self._scheduler), conn, result,
+                         client, service, started, expiry)
+        result.add_callback(call.reply_arrived)
+        self._scheduler.watch(call)
+        return call.future
 
-        def settle(conn_closed=False):
-            if future.done():
-                return
-            try:
-                if conn_closed and not result._is_ready:
-                    raise _disconnected(conn, client, service, started)
-                future.set_result(_outcome(result, client, service, started, expiry))
-            except Exception as exc:
-                future.set_exception(exc)
 
-        # The reply arrives on the connection's reader thread; the future is
-        # completed on the main thread, taking turns with the connection's
-        # requests (one job per connection a turn).
-        result.add_callback(
-            lambda _: native.post_to_main_thread(settle, f"complete {service}", id(conn)))
-        self._scheduler.watch(future, conn, result, started, expiry, settle)
-        return future
+class AsyncCall:
+    """One async call in flight: its EngineFuture, completed on the main
+    thread by settle(), and what settle() needs. One object, where
+    closures would make a cell per variable and two functions per call."""
+
+    __slots__ = ("future", "conn", "result", "client", "service", "started", "expiry")
+
+    def __init__(self, future, conn, result, client, service, started, expiry):
+        self.future = future
+        self.conn = conn
+        self.result = result
+        self.client = client
+        self.service = service
+        self.started = started
+        self.expiry = expiry
+
+    def reply_arrived(self, _result):
+        """The reply arrived, on the connection's reader thread: the future
+        is completed on the main thread, taking turns with the connection's
+        requests (one job per connection a turn)."""
+        native.post_to_main_thread(self.settle, f"complete {self.service}", id(self.conn))
+
+    def settle(self, conn_closed=False):
+        """Main thread: completes the future with the reply, the timeout or
+        the disconnection, once."""
+        future = self.future
+        if future.done():
+            return
+        result = self.result
+        try:
+            if conn_closed and not result._is_ready:
+                raise _disconnected(self.conn, self.client, self.service, self.started)
+            future.set_result(_outcome(result, self.client, self.service, self.started,
+                                       self.expiry))
+        except Exception as exc:
+            future.set_exception(exc)
 
 
 def _slice(result):

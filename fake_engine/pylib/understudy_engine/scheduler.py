@@ -24,7 +24,10 @@ class _Outcome:
         self.name = name
         self._result = _PENDING
         self._exception = None
-        self._callbacks = []
+        # Done-callbacks in the order added: the first apart, since nearly
+        # every outcome has exactly one (no list is made for it).
+        self._callback = None
+        self._more_callbacks = None
         self._observed = False
 
     def done(self):
@@ -46,10 +49,14 @@ class _Outcome:
 
     def add_done_callback(self, fn):
         self._observed = True
-        if self.done():
+        if self._result is not _PENDING or self._exception is not None:
             fn(self)
+        elif self._callback is None:
+            self._callback = fn
+        elif self._more_callbacks is None:
+            self._more_callbacks = [fn]
         else:
-            self._callbacks.append(fn)
+            self._more_callbacks.append(fn)
 
     def set_result(self, value):
         self._result = value
@@ -60,12 +67,20 @@ class _Outcome:
         self._finish()
 
     def _finish(self):
-        callbacks, self._callbacks = self._callbacks, []
-        for fn in callbacks:
-            try:
-                fn(self)
-            except Exception:
-                ue.log_error(f"done-callback of {self.name} raised:\n{traceback.format_exc()}")
+        first, more = self._callback, self._more_callbacks
+        if first is None:
+            return
+        self._callback = self._more_callbacks = None
+        self._run_callback(first)
+        if more is not None:
+            for fn in more:
+                self._run_callback(fn)
+
+    def _run_callback(self, fn):
+        try:
+            fn(self)
+        except Exception:
+            ue.log_error(f"done-callback of {self.name} raised:\n{traceback.format_exc()}")
 
 
 class EngineCoroutine(_Outcome):
@@ -124,15 +139,17 @@ class CoroutineScheduler:
 
     def __init__(self):
         self._coroutines = []
-        self._watched = []  # (future, conn, result, started, expiry, settle)
+        # Async calls in flight (calls.py's AsyncCall: future, conn, result,
+        # started, expiry and settle()).
+        self._watched = []
 
     def start(self, generator, name="coroutine"):
         coroutine = EngineCoroutine(generator, name)
         self._coroutines.append(coroutine)
         return coroutine
 
-    def watch(self, future, conn, result, started, expiry, settle):
-        self._watched.append((future, conn, result, started, expiry, settle))
+    def watch(self, call):
+        self._watched.append(call)
 
     def step(self, delta_time):
         running, self._coroutines = self._coroutines, []
@@ -148,15 +165,18 @@ class CoroutineScheduler:
         # them): those wait for the next step, or a pipeline that keeps its
         # calls in flight would keep this loop, and the frame, going forever.
         watched, self._watched = self._watched, []
-        for entry in watched:
-            future, conn, result, started, expiry, settle = entry
-            if not future.done() and (conn.closed or result._is_ready or
-                                      (expiry is not None and now - started >= expiry)):
-                settle(conn_closed=conn.closed)
+        for call in watched:
+            future = call.future
+            if not future.done():
+                conn = call.conn
+                expiry = call.expiry
+                if conn.closed or call.result._is_ready or \
+                        (expiry is not None and now - call.started >= expiry):
+                    call.settle(conn_closed=conn.closed)
             if future.done():
                 self._report_unobserved(future)
             else:
-                self._watched.append(entry)
+                self._watched.append(call)
 
     def cancel_all(self):
         """The server is stopping: everything pending ends now, with the error
@@ -165,8 +185,9 @@ class CoroutineScheduler:
             coroutine.step()
             coroutine.cancel()
             self._report_unobserved(coroutine)
-        for future, conn, _result, _started, _expiry, settle in self._watched:
-            settle(conn_closed=conn.closed)
+        for call in self._watched:
+            future = call.future
+            call.settle(conn_closed=call.conn.closed)
             if not future.done():
                 future.set_exception(InvalidStateError(f"{future.name} was cancelled"))
             self._report_unobserved(future)
