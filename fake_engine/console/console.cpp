@@ -43,14 +43,16 @@ void Console::write(Severity severity, std::string text) {
       ++dropped_;
     }
     listeners = listeners_;
+    // The sink before the echo: whoever has seen a record's line on stderr
+    // finds it in the sink's file too.
+    if (ordered_sink_) {
+      ordered_sink_(record);
+    }
     if (echo_) {
       // One fprintf per record, under the lock, so lines from threads never interleave.
       std::fprintf(stderr, "[%9.3f f%-6llu %-12s] %-7s %s\n", record.seconds,
                    static_cast<unsigned long long>(record.frame), record.thread.c_str(),
                    std::string(severity_name(severity)).c_str(), record.text.c_str());
-    }
-    if (ordered_sink_) {
-      ordered_sink_(record);
     }
   }
   appended_.notify_all();

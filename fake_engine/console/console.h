@@ -64,12 +64,11 @@ class Console {
   // Called on the writing thread after each record is stored, outside the lock.
   void add_listener(ConsoleListener listener);
 
-  // Called on the writing thread under the console's lock, as the stderr echo
-  // is, so that it sees the records in sequence order (a listener may see two
-  // threads' records the other way round). It must be quick and must not
-  // write to or read the console. It first sees the records kept so far, so
-  // that nothing written before it was set is missing. One at a time; an
-  // empty one removes it.
+  // Called on the writing thread under the console's lock, before the stderr
+  // echo, so that it sees the records in sequence order (a listener may see two
+  // threads' records the other way round), and has each before stderr shows it. It must be quick
+  // and must not write to or read the console. It first sees the records kept so far, so that
+  // nothing written before it was set is missing. One at a time; an empty one removes it.
   void set_ordered_sink(ConsoleListener sink);
 
   // Records of that severity ever written, kept or not.
