@@ -100,30 +100,40 @@ std::string FaultMatrix::Impl::restart_redis(double down_s) {
          " answering PING";
 }
 
+void FaultMatrix::Impl::push_signal_into_call(std::vector<TimedAction>& actions,
+                                              const PlannedFault& fault, std::size_t number,
+                                              int signal, const char* verb) {
+  const int c = fault.client;
+  const auto label = "fault." + std::to_string(number);
+  const auto text = fault.describe(names[static_cast<std::size_t>(c)]);
+  actions.push_back(
+      {fault.at_s, [this, c, fault, label] { send_call(c, fault.path, label, fault.hold_s); }});
+  actions.push_back({fault.at_s + fault.into_call_s, [this, c, text, number, signal, verb] {
+                       auto& process = current(c);
+                       if (!process.running()) {
+                         observe(number, false,
+                                 "pid " + std::to_string(process.pid()) + " was not there to " +
+                                     verb + ": it " + process.describe_exit());
+                         return;
+                       }
+                       process.send_signal(signal);
+                       effects[number].signalled = true;
+                       // The checks allow this incarnation to end, by this SIGKILL only.
+                       if (signal == SIGKILL) {
+                         incarnations[static_cast<std::size_t>(c)].back().killed_by_schedule = true;
+                       }
+                       fault_event(text, "client:" + names[static_cast<std::size_t>(c)]);
+                     }});
+}
+
 std::vector<TimedAction> FaultMatrix::Impl::actions_for(const PlannedFault& fault,
                                                         std::size_t number) {
   std::vector<TimedAction> actions;
   const int c = fault.client;
   const auto text = fault.describe(c >= 0 ? names[static_cast<std::size_t>(c)] : "");
-  const auto label = "fault." + std::to_string(number);
   switch (fault.kind) {
     case FaultKind::kKill:
-      actions.push_back(
-          {fault.at_s, [this, c, fault, label] { send_call(c, fault.path, label, fault.hold_s); }});
-      actions.push_back({fault.at_s + fault.into_call_s, [this, c, text, number] {
-                           auto& process = current(c);
-                           if (!process.running()) {
-                             observe(number, false,
-                                     "pid " + std::to_string(process.pid()) +
-                                         " was not there to kill: it " + process.describe_exit());
-                             return;
-                           }
-                           process.send_signal(SIGKILL);
-                           effects[number].signalled = true;
-                           incarnations[static_cast<std::size_t>(c)].back().killed_by_schedule =
-                               true;
-                           fault_event(text, "client:" + names[static_cast<std::size_t>(c)]);
-                         }});
+      push_signal_into_call(actions, fault, number, SIGKILL, "kill");
       actions.push_back({fault.at_s + fault.into_call_s + fault.restart_after_s, [this, c, number] {
                            // SIGKILL takes effect at once; the wait only reaps it.
                            auto& process = current(c);
@@ -143,20 +153,7 @@ std::vector<TimedAction> FaultMatrix::Impl::actions_for(const PlannedFault& faul
                          }});
       break;
     case FaultKind::kPause:
-      actions.push_back(
-          {fault.at_s, [this, c, fault, label] { send_call(c, fault.path, label, fault.hold_s); }});
-      actions.push_back({fault.at_s + fault.into_call_s, [this, c, text, number] {
-                           auto& process = current(c);
-                           if (!process.running()) {
-                             observe(number, false,
-                                     "pid " + std::to_string(process.pid()) +
-                                         " was not there to pause: it " + process.describe_exit());
-                             return;
-                           }
-                           process.send_signal(SIGSTOP);
-                           effects[number].signalled = true;
-                           fault_event(text, "client:" + names[static_cast<std::size_t>(c)]);
-                         }});
+      push_signal_into_call(actions, fault, number, SIGSTOP, "pause");
       actions.push_back({fault.at_s + fault.into_call_s + fault.pause_s, [this, c, number] {
                            // Still stopped when its SIGCONT is due: paused throughout.
                            auto& process = current(c);

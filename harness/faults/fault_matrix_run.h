@@ -127,6 +127,10 @@ struct FaultMatrix::Impl {
   // what was seen; throws if Redis did not go down or did not come back.
   std::string restart_redis(double down_s);
   std::vector<TimedAction> actions_for(const PlannedFault& fault, std::size_t number);
+  // A kill or a pause: the call the fault lands in, then `signal` to its
+  // client `into_call_s` later (`verb` names the fault when the client is gone).
+  void push_signal_into_call(std::vector<TimedAction>& actions, const PlannedFault& fault,
+                             std::size_t number, int signal, const char* verb);
   void run_schedule();
 
   // --- the invariants, judged after the schedule (fault_matrix_checks.cpp) ---
