@@ -86,7 +86,12 @@ std::uint64_t FrameLoop::run() {
 // fault matrix found two such calls queued holding the main thread for both.
 void FrameLoop::idle_until(Clock::time_point next_start) {
   while (!stop_.load() && Clock::now() < next_start) {
-    const bool jobs_waiting = queue_.wait_until(next_start, /*wake_on_jobs=*/!settings_.faithful);
+    std::optional<bool> waited;
+    if (idle_wait_ && !settings_.faithful) {
+      waited = idle_wait_(next_start);
+    }
+    const bool jobs_waiting =
+        waited ? *waited : queue_.wait_until(next_start, /*wake_on_jobs=*/!settings_.faithful);
     if (jobs_waiting && !settings_.faithful && !stop_.load()) {
       queue_.drain(std::max(next_start - Clock::now(), Clock::duration::zero()));
     }

@@ -37,6 +37,13 @@ struct FrameTick {
   bool jobs_overran = false;
 };
 
+// An idle wait on more than the job queue (the RPC connections the main
+// thread reads itself while it has calls in flight to them): it waits until
+// `deadline`, a job is queued or the queue is woken, and returns whether
+// jobs are queued; nullopt when it has nothing of its own to wait on, and
+// the queue's own wait runs instead.
+using IdleWait = std::function<std::optional<bool>(Clock::time_point deadline)>;
+
 // Receives errors thrown by frame tasks; the loop keeps running.
 using FrameTaskErrorSink = std::function<void(const std::string& task, const std::string& what)>;
 
@@ -49,6 +56,9 @@ class FrameLoop {
   // Before run() only.
   void add_frame_task(std::string name, std::function<void(const FrameTick&)> task);
   void set_error_sink(FrameTaskErrorSink sink) { error_sink_ = std::move(sink); }
+  // Before run(), or on the main thread. Not used in faithful mode, whose
+  // main thread sleeps between frames.
+  void set_idle_wait(IdleWait wait) { idle_wait_ = std::move(wait); }
 
   // Runs frames on the calling thread, which becomes the main thread, until
   // request_stop() or a frame/duration limit. Returns the number of frames run.
@@ -75,6 +85,7 @@ class FrameLoop {
   const FrameLoopSettings settings_;
   std::vector<std::pair<std::string, std::function<void(const FrameTick&)>>> tasks_;
   FrameTaskErrorSink error_sink_;
+  IdleWait idle_wait_;
   std::atomic<bool> stop_{false};
   std::atomic<std::uint64_t> frame_{0};
   FrameStats stats_;

@@ -1,6 +1,11 @@
 #include "fake_engine/core/main_thread_queue.h"
 
+#include <sys/eventfd.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 namespace understudy {
 namespace {
@@ -20,18 +25,69 @@ JobTimeoutError::JobTimeoutError(const std::string& job_name, Clock::duration wa
                          milliseconds_text(waited) + " (" + std::to_string(queue_depth) +
                          " jobs queued; is the main thread blocked?)") {}
 
+MainThreadQueue::MainThreadQueue(const MainThreadAffinity& affinity)
+    : affinity_(affinity), wake_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+  if (wake_fd_ < 0) {
+    throw std::runtime_error(std::string("MainThreadQueue: eventfd failed: ") +
+                             std::strerror(errno));
+  }
+}
+
+MainThreadQueue::~MainThreadQueue() {
+  ::close(wake_fd_);
+}
+
 void MainThreadQueue::enqueue(Job job) {
+  bool queued = false;
+  bool signal_fd = false;
   {
     MutexLock lock(mutex_);
     if (!closed_) {
       ++counters_.posted;
       jobs_.push_back(std::move(job));
       wakeup_.notify_one();
-      return;
+      queued = true;
+      signal_fd = fd_waiting_;
+    } else {
+      ++counters_.rejected;
     }
-    ++counters_.rejected;
   }
-  job.reject();
+  if (!queued) {
+    job.reject();
+  } else if (signal_fd) {
+    signal_wake_fd();
+  }
+}
+
+void MainThreadQueue::signal_wake_fd() const {
+  const std::uint64_t one = 1;
+  // Fails only when the counter is full, and then the descriptor is readable anyway.
+  (void)!::write(wake_fd_, &one, sizeof one);
+}
+
+bool MainThreadQueue::begin_fd_wait() {
+  affinity_.require("MainThreadQueue::begin_fd_wait");
+  MutexLock lock(mutex_);
+  fd_waiting_ = true;
+  const bool no_wait = woken_ || !jobs_.empty();
+  main_idle_.store(!no_wait);
+  return no_wait;
+}
+
+bool MainThreadQueue::end_fd_wait() {
+  affinity_.require("MainThreadQueue::end_fd_wait");
+  main_left_idle_at_.store(Clock::now().time_since_epoch().count());
+  main_idle_.store(false);
+  bool jobs = false;
+  {
+    MutexLock lock(mutex_);
+    fd_waiting_ = false;
+    woken_ = false;
+    jobs = !jobs_.empty();
+  }
+  std::uint64_t count = 0;
+  (void)!::read(wake_fd_, &count, sizeof count);  // EAGAIN when nothing signalled it
+  return jobs;
 }
 
 DrainResult MainThreadQueue::drain(std::optional<Clock::duration> budget) {
@@ -68,16 +124,33 @@ DrainResult MainThreadQueue::drain(std::optional<Clock::duration> budget) {
 bool MainThreadQueue::wait_until(Clock::time_point deadline, bool wake_on_jobs) {
   affinity_.require("MainThreadQueue::wait_until");
   MutexLock lock(mutex_);
+  main_idle_.store(true);
   lock.wait_until(wakeup_, deadline,
                   [&]() REQUIRES(mutex_) { return woken_ || (wake_on_jobs && !jobs_.empty()); });
+  main_left_idle_at_.store(Clock::now().time_since_epoch().count());
+  main_idle_.store(false);
   woken_ = false;
   return !jobs_.empty();
 }
 
+Clock::duration MainThreadQueue::main_thread_busy_for() const {
+  if (main_idle_.load()) {
+    return Clock::duration::zero();
+  }
+  return Clock::now() - Clock::time_point(Clock::duration(main_left_idle_at_.load()));
+}
+
 void MainThreadQueue::wake() {
-  MutexLock lock(mutex_);
-  woken_ = true;
-  wakeup_.notify_all();
+  bool signal_fd = false;
+  {
+    MutexLock lock(mutex_);
+    woken_ = true;
+    wakeup_.notify_all();
+    signal_fd = fd_waiting_;
+  }
+  if (signal_fd) {
+    signal_wake_fd();
+  }
 }
 
 void MainThreadQueue::close() {

@@ -7,6 +7,7 @@
 // frames (see FrameLoop), so a job's latency does not depend on the frame rate.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -56,7 +57,8 @@ struct QueueCounters {
 // comment says "main thread only".
 class MainThreadQueue {
  public:
-  explicit MainThreadQueue(const MainThreadAffinity& affinity) : affinity_(affinity) {}
+  explicit MainThreadQueue(const MainThreadAffinity& affinity);
+  ~MainThreadQueue();
   MainThreadQueue(const MainThreadQueue&) = delete;
   MainThreadQueue& operator=(const MainThreadQueue&) = delete;
 
@@ -86,12 +88,27 @@ class MainThreadQueue {
   // Ends the current or next wait_until early.
   void wake();
 
+  // Main thread only. An idle wait on descriptors as well as on jobs (the
+  // RPC connections the main thread reads itself): between begin_fd_wait()
+  // and end_fd_wait(), a job queued or a wake() makes wake_fd() readable.
+  // begin_fd_wait() returns true when there is nothing to wait for (jobs
+  // queued, or woken since the last wait); end_fd_wait() returns whether
+  // jobs are queued, and ends a wake() as wait_until's end does.
+  int wake_fd() const { return wake_fd_; }
+  bool begin_fd_wait();
+  bool end_fd_wait();
+
   // Rejects every later post with EngineStoppedError. Jobs already queued
   // still run on the next drain.
   void close();
 
   std::size_t depth() const;
   QueueCounters counters() const;
+
+  // Any thread. How long the main thread has been away from its idle wait
+  // (wait_until, or between begin_fd_wait and end_fd_wait): zero while it
+  // waits there, since the start before its first wait.
+  Clock::duration main_thread_busy_for() const;
 
  private:
   struct Job {
@@ -102,6 +119,7 @@ class MainThreadQueue {
   };
 
   void enqueue(Job job);
+  void signal_wake_fd() const;
 
   const MainThreadAffinity& affinity_;
   mutable Mutex mutex_;
@@ -109,6 +127,10 @@ class MainThreadQueue {
   std::deque<Job> jobs_ GUARDED_BY(mutex_);
   bool closed_ GUARDED_BY(mutex_) = false;
   bool woken_ GUARDED_BY(mutex_) = false;
+  bool fd_waiting_ GUARDED_BY(mutex_) = false;  // between begin_fd_wait() and end_fd_wait()
+  int wake_fd_ = -1;                            // an eventfd
+  std::atomic<bool> main_idle_{false};
+  std::atomic<Clock::rep> main_left_idle_at_{0};  // steady_clock ticks
   QueueCounters counters_ GUARDED_BY(mutex_);
 };
 

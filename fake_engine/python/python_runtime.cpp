@@ -1,5 +1,7 @@
 #include "fake_engine/python/python_runtime.h"
 
+#include <algorithm>
+
 #include "fake_engine/python/embedded_interpreter.h"
 #include "fake_engine/unreal/script_execution.h"
 
@@ -19,6 +21,7 @@ PythonEngineState::PythonEngineState(const EngineParts& parts, RpcSettings rpc_s
         report_error("component", what, error);
       }),
       frame_hook(pybind11::none()),
+      idle_wait(pybind11::none()),
       python_jobs(parts.queue, parts.console) {}
 
 void PythonEngineState::tick_python_objects(double delta_seconds) {
@@ -67,6 +70,7 @@ PythonRuntime::PythonRuntime(const EngineParts& parts, RpcSettings rpc, ScriptSe
     }
   });
   loop.add_frame_task("python", [this](const FrameTick& frame) { tick(frame); });
+  loop.set_idle_wait([this](Clock::time_point deadline) { return idle_wait(deadline); });
   for (const auto& item : py::module_::import("sys").attr("modules")) {
     modules_at_start_.insert(item.cast<std::string>());
   }
@@ -100,11 +104,14 @@ void PythonRuntime::run_startup_scripts(MainThreadQueue& queue,
 }
 
 PythonRuntime::~PythonRuntime() {
+  state_->loop.set_idle_wait(nullptr);
   // What scripts left in __main__ (ticker handles among it) goes while its
   // engine still exists.
   clear_main_module();
   state_->tickers.clear();
   state_->frame_hook = py::none();
+  state_->has_idle_wait.store(false);
+  state_->idle_wait = py::none();
   state_->object_wrappers.clear();
   state_->type_wrappers.clear();
   auto modules = py::module_::import("sys").attr("modules");
@@ -135,6 +142,35 @@ void PythonRuntime::tick(const FrameTick& frame) {
     } catch (py::error_already_set& e) {
       state_->console.error("understudy_engine frame hook raised:\n" + format_python_error(e));
     }
+  }
+}
+
+std::optional<bool> PythonRuntime::idle_wait(Clock::time_point deadline) {
+  if (!state_->has_idle_wait.load()) {
+    return std::nullopt;  // without taking the GIL
+  }
+  py::gil_scoped_acquire gil;
+  if (state_->idle_wait.is_none()) {
+    return std::nullopt;
+  }
+  const double timeout_s =
+      std::max(0.0, std::chrono::duration<double>(deadline - Clock::now()).count());
+  try {
+    const py::object jobs = state_->idle_wait(timeout_s);
+    if (jobs.is_none()) {
+      return std::nullopt;
+    }
+    return jobs.cast<bool>();
+  } catch (py::error_already_set& e) {
+    // Not left to fail again at every idle moment: the main thread waits on
+    // its jobs alone from now on, and the connections' readers read.
+    state_->has_idle_wait.store(false);
+    state_->idle_wait = py::none();
+    state_->console.error(
+        "understudy_engine's idle wait raised; the main thread no longer reads connections "
+        "itself:\n" +
+        format_python_error(e));
+    return std::nullopt;
   }
 }
 
@@ -193,6 +229,8 @@ void PythonRuntime::reload() {
     modules.attr("pop")(name, py::none());
   }
   state_->frame_hook = py::none();
+  state_->has_idle_wait.store(false);
+  state_->idle_wait = py::none();
   // A restarted engine's __main__ is a fresh one; ue_site is imported anew.
   reset_main_module();
   import_ue_site(*state_);

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -67,7 +68,12 @@ struct PythonEngineState : EngineParts {
   TickerRegistry tickers;
   ActorComponents components;
   pybind11::object frame_hook;  // understudy_engine's per-frame work (coroutines), or None
-  PythonJobBatch python_jobs;   // _understudy_engine.post_to_main_thread
+  // understudy_engine's idle wait on the connections the main thread reads
+  // itself (FrameLoop's IdleWait), or None; has_idle_wait says which without
+  // the GIL.
+  pybind11::object idle_wait;
+  std::atomic<bool> has_idle_wait{false};
+  PythonJobBatch python_jobs;  // _understudy_engine.post_to_main_thread
   std::atomic<bool> reload_requested{false};
   // The unreal_engine binding's one Python object per engine object and per
   // type (UEP keeps one per UObject), and the editor's actor selection.
@@ -139,6 +145,8 @@ class PythonRuntime {
   }
 
  private:
+  // Main thread, between frames: understudy_engine's idle wait, if it set one.
+  std::optional<bool> idle_wait(Clock::time_point deadline);
   // REQUIRES: GIL held, main thread.
   void stop_python_state(bool invite_retry, EndPlayReason end_play_reason);
   void reload();

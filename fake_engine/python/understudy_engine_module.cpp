@@ -128,6 +128,42 @@ void install_understudy_engine_module(const std::shared_ptr<PythonEngineState>& 
         "Sends what the socket takes now, keeping the GIL; returns the bytes sent.");
   m.def("recv_holding_gil", &recv_holding_gil, py::arg("fd"), py::arg("count"),
         "Up to count bytes already arrived, keeping the GIL; b'' at the end, None if none.");
+  m.def(
+      "set_idle_wait",
+      [weak](py::object wait) {
+        auto s = engine_of(weak);
+        s->affinity.require("_understudy_engine.set_idle_wait");
+        s->idle_wait = std::move(wait);
+        s->has_idle_wait.store(!s->idle_wait.is_none());
+      },
+      py::arg("wait"),
+      "Main thread. wait(timeout_s) replaces the main thread's idle wait between frames: it "
+      "returns None when it has nothing to wait on, else whether jobs are queued (see "
+      "begin_idle_wait). None removes it.");
+  m.def(
+      "begin_idle_wait",
+      [weak] {
+        auto s = engine_of(weak);
+        return s->queue.begin_fd_wait();
+      },
+      "Main thread. From now until end_idle_wait(), a job or wake_main_thread() makes "
+      "main_thread_wake_fd() readable. True when there is no need to wait.");
+  m.def(
+      "end_idle_wait", [weak] { return engine_of(weak)->queue.end_fd_wait(); },
+      "Main thread. Ends begin_idle_wait(); returns whether jobs are queued.");
+  m.def(
+      "main_thread_wake_fd", [weak] { return engine_of(weak)->queue.wake_fd(); },
+      "The descriptor begin_idle_wait() makes readable.");
+  m.def(
+      "main_thread_busy_for",
+      [weak] {
+        return std::chrono::duration<double>(engine_of(weak)->queue.main_thread_busy_for()).count();
+      },
+      "Any thread. Seconds since the main thread left its idle wait between frames; 0 while it "
+      "waits there.");
+  m.def(
+      "wake_main_thread", [weak] { engine_of(weak)->queue.wake(); },
+      "Any thread. Ends the main thread's idle wait, so that it looks again at what to do.");
   m.def("is_main_thread", [weak] { return engine_of(weak)->affinity.is_main_thread(); });
   m.def("frame_number", [weak] { return engine_of(weak)->loop.current_frame(); });
   m.def("request_stop", [weak] { engine_of(weak)->loop.request_stop(); });

@@ -4,6 +4,8 @@
 #define BOOST_TEST_MODULE main_thread_queue
 #include "fake_engine/core/main_thread_queue.h"
 
+#include <poll.h>
+
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <future>
@@ -216,6 +218,45 @@ BOOST_AUTO_TEST_CASE(wait_until_returns_on_a_job_on_wake_or_at_the_deadline) {
   started = Clock::now();
   BOOST_TEST(queue.wait_until(started + 50ms, /*wake_on_jobs=*/false));
   BOOST_TEST(milliseconds_since(started) >= 50.0);
+  queue.drain();
+}
+
+// The idle wait on descriptors (the RPC connections the main thread reads):
+// a job or a wake() between begin_fd_wait and end_fd_wait makes wake_fd()
+// readable, and the queue knows the main thread is idle meanwhile.
+BOOST_AUTO_TEST_CASE(a_job_or_a_wake_makes_the_wake_fd_readable_during_an_fd_wait) {
+  auto readable_within = [&](std::chrono::milliseconds timeout) {
+    pollfd wait{queue.wake_fd(), POLLIN, 0};
+    return ::poll(&wait, 1, static_cast<int>(timeout.count())) == 1;
+  };
+  BOOST_TEST(queue.main_thread_busy_for() > Clock::duration::zero(), "before any wait");
+
+  BOOST_TEST(!queue.begin_fd_wait(), "nothing queued: the main thread may wait");
+  BOOST_TEST(queue.main_thread_busy_for() == Clock::duration::zero());
+  BOOST_TEST(!readable_within(20ms));
+  std::thread producer([&] { (void)queue.post("wakes the fd wait", [] {}); });
+  const bool woke = readable_within(5000ms);
+  producer.join();
+  BOOST_TEST(woke, "a job posted during the fd wait must make the descriptor readable");
+  BOOST_TEST(queue.end_fd_wait(), "the job is queued");
+  BOOST_TEST(queue.main_thread_busy_for() > Clock::duration::zero());
+  BOOST_TEST(!readable_within(0ms), "end_fd_wait takes the signal");
+
+  BOOST_TEST(queue.begin_fd_wait(), "a job already queued: no need to wait");
+  BOOST_TEST(queue.end_fd_wait());
+  queue.drain();
+
+  BOOST_TEST(!queue.begin_fd_wait());
+  std::thread waker([&] { queue.wake(); });
+  waker.join();
+  BOOST_TEST(readable_within(5000ms), "wake() during the fd wait must make it readable");
+  BOOST_TEST(!queue.end_fd_wait(), "woken, with no job queued");
+  BOOST_TEST(!queue.begin_fd_wait(), "the wake was used up by that wait");
+  BOOST_TEST(!queue.end_fd_wait());
+
+  // Outside an fd wait, a job does not signal the descriptor.
+  (void)queue.post("queued between waits", [] {});
+  BOOST_TEST(!readable_within(0ms));
   queue.drain();
 }
 

@@ -152,7 +152,10 @@ class AsyncCall:
         """The reply arrived, on the connection's reader thread: the future
         is completed on the main thread, taking turns with the connection's
         requests (one job per connection a turn)."""
-        native.post_to_main_thread(self.settle, f"complete {self.service}", id(self.conn))
+        if native.is_main_thread():
+            self.settle()  # the main thread read it (main_thread_reading.py)
+        elif not self.conn._hooks.main_reading.grant(self.conn, self):
+            native.post_to_main_thread(self.settle, f"complete {self.service}", id(self.conn))
 
     def settle(self, conn_closed=False):
         """Main thread: completes the future with the reply, the timeout or

@@ -40,6 +40,7 @@ from rpyc.core.channel import Channel
 import _understudy_engine as native
 
 from .frame_budget import FrameBudget
+from .main_thread_reading import LEAVE_TO_READER
 from .outbox import DEFAULT_LIMIT, Outbox
 
 
@@ -136,6 +137,35 @@ class BoundedChannel(Channel):
     def poll(self, timeout):
         """True at once when bytes read ahead wait; else stock RPyC's poll."""
         return bool(self._ahead) or super().poll(timeout)
+
+    def recv_whole(self):
+        """The next frame's payload if it has wholly arrived, else None,
+        without waiting on the socket (main_thread_reading.py); what only
+        recv() takes (a compressed frame, or one over READ_AHEAD bytes, which
+        the frame budget and deadline must see) and the connection's end
+        give LEAVE_TO_READER, the bytes kept for recv(). The caller holds the
+        connection's receive lock."""
+        header_size = self.FRAME_HEADER.size
+        sock = self.stream.sock
+        while True:
+            ahead = self._ahead
+            if len(ahead) >= header_size:
+                length, compressed = self.FRAME_HEADER.unpack_from(ahead)
+                if compressed or length > self.READ_AHEAD:
+                    return LEAVE_TO_READER
+                end = header_size + length + len(self.FLUSHER)
+                if len(ahead) >= end:
+                    self._ahead = ahead[end:]
+                    return ahead[header_size:header_size + length]
+            try:
+                chunk = native.recv_holding_gil(sock.fileno(), self.READ_AHEAD)
+            except (OSError, ValueError, EOFError):  # closed under us
+                return LEAVE_TO_READER
+            if chunk is None:
+                return None
+            if not chunk:
+                return LEAVE_TO_READER
+            self._ahead = ahead + chunk
 
     def recv(self):
         # The deadline starts when the frame starts: RPyC polls for readable

@@ -26,7 +26,9 @@ reason by the connection's BoundedChannel; stock RPyC raises it out of
 whichever thread happened to be receiving, with the connection's receive lock
 still held."""
 
+import collections
 import sys
+import threading
 
 import rpyc
 from rpyc.core import brine, consts
@@ -37,6 +39,7 @@ import _understudy_engine as native
 import unreal_engine as ue
 
 from . import bounded_brine
+from .main_thread_reading import LEAVE_TO_READER
 from .request_encoding import RootCallEncoder
 
 MAIN_THREAD_MARK = "_understudy_main_thread"
@@ -97,6 +100,13 @@ class EngineConnection(rpyc.Connection):
 
     def __init__(self, root, channel, config, hooks):
         self._hooks = hooks
+        # Made on the session's thread, which reads the connection: it may
+        # hand it to the main thread (main_thread_reading.py).
+        self._reader_ident = threading.get_ident()
+        self._park = threading.Condition()
+        self._main_reads = False  # the main thread reads the connection now
+        self._requests_from_main = collections.deque()  # read by it, for the reader
+        self._fileno = channel.stream.sock.fileno()
         super().__init__(root, channel, config)
         if self._bind_threads:
             raise ValueError("EngineConnection does not support RPyC's bind_threads")
@@ -123,6 +133,14 @@ class EngineConnection(rpyc.Connection):
         return result
 
     def serve(self, timeout=1, wait_for_lock=True):
+        if self._main_reads or self._requests_from_main:
+            if threading.get_ident() == self._reader_ident:
+                self._hooks.main_reading.park(self)
+                self._dispatch_requests_from_main()
+                return True
+            if self._main_reads and native.is_main_thread():
+                self._hooks.main_reading.read(self)  # never waits on the socket
+                return False
         try:
             if self._hooks.faithful == "pfu":
                 return self._serve_pfu(timeout, wait_for_lock)
@@ -220,6 +238,9 @@ class EngineConnection(rpyc.Connection):
             except _GarbledMessage as exc:
                 raise self._rejected(exc) from None
         if not self._hooks.faithful and native.is_main_thread():
+            if self._main_reads:
+                # Its reader is parked: this wait needs it back.
+                self._hooks.main_reading.release(self)
             with self._recv_event:
                 if ready():
                     return True
@@ -239,6 +260,36 @@ class EngineConnection(rpyc.Connection):
             self._recvlock.release()
             with self._recv_event:
                 self._recv_event.notify_all()
+
+    def _read_whole_message(self):
+        """(msg, seq, args) of a message wholly arrived, None if there is
+        none yet, or LEAVE_TO_READER (main_thread_reading.py; the receive
+        lock held). A garbled message closes the connection, as with
+        serve(), and its reader sees the end."""
+        data = self._channel.recv_whole()
+        if data is None or data is LEAVE_TO_READER:
+            return data
+        try:
+            return self._load(data)
+        except _GarbledMessage as exc:
+            self._channel.reject(str(exc))
+            return LEAVE_TO_READER
+
+    def _dispatch_reply_on_main(self, msg, seq, args):
+        """The main thread dispatches a reply it read; threads waiting for
+        theirs look again."""
+        try:
+            self._dispatch_loaded(msg, seq, args)
+        except _GarbledMessage as exc:
+            self._channel.reject(str(exc))
+            self._hooks.main_reading.release(self)
+        with self._recv_event:
+            self._recv_event.notify_all()
+
+    def _dispatch_requests_from_main(self):
+        requests = self._requests_from_main
+        while requests:
+            self._dispatch_loaded(*requests.popleft())
 
     def _dispatch(self, data):
         # RPyC 5.3's Connection._dispatch without bind_threads, with what the

@@ -38,6 +38,7 @@ from .admission import AcceptLoop
 from .auth import TokenAuthenticator, TokenFileError, read_token_file
 from .frame_budget import FrameBudget
 from .limits import ConnectionBudget, PreAuthBudget
+from .main_thread_reading import MainThreadReading
 from .listeners import ServerStartError, TcpListener, UnixSocketListener, pfu_socket_path
 from .peer_lookup import socket_peer_pid
 from .sessions import ClientSessions, log_refusal
@@ -89,6 +90,8 @@ class RpcServer:
         # How many synchronous client calls the main thread is waiting in
         # (nested calls count each); written by the main thread only.
         self.main_thread_sync_calls = 0
+        # The main thread reading its async calls' replies between frames.
+        self.main_reading = MainThreadReading()
 
     # --- hooks used by EngineConnection, the call paths and deadlock reports ---
 
@@ -130,6 +133,8 @@ class RpcServer:
                                                daemon=True)
         self._accept_thread.start()
         self.monitor.start()
+        if not self.faithful:
+            self.main_reading.start()
         # The one machine-readable line on the process's real stdout (sys.stdout
         # is the console) that tells a harness where to connect.
         print(json.dumps({"understudy": "listening", "rpc": self.address, "pid": os.getpid()}),
@@ -179,6 +184,7 @@ class RpcServer:
         if deadline is None:
             deadline = time.monotonic() + STOP_BUDGET_S
         self._stopping.set()
+        self.main_reading.stop()
         listener, self._listener = self._listener, None
         listener.close()
         if self._accept_thread is not None:
