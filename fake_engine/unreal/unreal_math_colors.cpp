@@ -41,6 +41,23 @@ void define_color_channel(py::class_<Color>& cls, const char* name) {
       [name](Color& c, py::handle value) { c.*channel = color_channel(value, name); });
 }
 
+// c[i] of a colour, r g b a, negative i from the end as in Python.
+template <class Rgba>
+auto rgba_item(const Rgba& c, Py_ssize_t i, const char* name) {
+  switch (i < 0 ? i + 4 : i) {
+    case 0:
+      return c.r;
+    case 1:
+      return c.g;
+    case 2:
+      return c.b;
+    case 3:
+      return c.a;
+    default:
+      throw py::index_error(std::string(name) + " has only 4 items");
+  }
+}
+
 }  // namespace
 
 void define_linear_color(py::module_& m) {
@@ -86,20 +103,7 @@ void define_linear_color(py::module_& m) {
            })
       .def("__len__", [](const LinearColor&) { return 4; })
       .def("__getitem__",
-           [](const LinearColor& c, Py_ssize_t i) {
-             switch (i < 0 ? i + 4 : i) {
-               case 0:
-                 return c.r;
-               case 1:
-                 return c.g;
-               case 2:
-                 return c.b;
-               case 3:
-                 return c.a;
-               default:
-                 throw py::index_error("FLinearColor has only 4 items");
-             }
-           })
+           [](const LinearColor& c, Py_ssize_t i) { return rgba_item(c, i, "FLinearColor"); })
       .def("__str__", &linear_color_text)
       .def("__repr__", &linear_color_text);
   define_copy(cls);
@@ -161,20 +165,7 @@ void define_color(py::module_& m) {
            })
       .def("__len__", [](const Color&) { return 4; })
       .def("__getitem__",
-           [](const Color& c, Py_ssize_t i) -> int {
-             switch (i < 0 ? i + 4 : i) {
-               case 0:
-                 return c.r;
-               case 1:
-                 return c.g;
-               case 2:
-                 return c.b;
-               case 3:
-                 return c.a;
-               default:
-                 throw py::index_error("FColor has only 4 items");
-             }
-           })
+           [](const Color& c, Py_ssize_t i) -> int { return rgba_item(c, i, "FColor"); })
       .def("__str__", &color_text)
       .def("__repr__", &color_text);
   define_copy(cls);
