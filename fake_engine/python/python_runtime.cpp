@@ -146,7 +146,7 @@ void PythonRuntime::tick(const FrameTick& frame) {
 }
 
 std::optional<bool> PythonRuntime::idle_wait(Clock::time_point deadline) {
-  if (!state_->has_idle_wait.load()) {
+  if (!state_->has_idle_wait.load() || !state_->idle_wait_wanted.load()) {
     return std::nullopt;  // without taking the GIL
   }
   py::gil_scoped_acquire gil;

@@ -70,9 +70,11 @@ struct PythonEngineState : EngineParts {
   pybind11::object frame_hook;  // understudy_engine's per-frame work (coroutines), or None
   // understudy_engine's idle wait on the connections the main thread reads
   // itself (FrameLoop's IdleWait), or None; has_idle_wait says which without
-  // the GIL.
+  // the GIL, and idle_wait_wanted whether it holds any connection now (the
+  // main thread otherwise waits on its queue without taking the GIL).
   pybind11::object idle_wait;
   std::atomic<bool> has_idle_wait{false};
+  std::atomic<bool> idle_wait_wanted{false};
   PythonJobBatch python_jobs;  // _understudy_engine.post_to_main_thread
   std::atomic<bool> reload_requested{false};
   // The unreal_engine binding's one Python object per engine object and per

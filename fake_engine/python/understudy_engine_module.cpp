@@ -141,6 +141,11 @@ void install_understudy_engine_module(const std::shared_ptr<PythonEngineState>& 
       "returns None when it has nothing to wait on, else whether jobs are queued (see "
       "begin_idle_wait). None removes it.");
   m.def(
+      "want_idle_wait", [weak](bool wanted) { engine_of(weak)->idle_wait_wanted.store(wanted); },
+      py::arg("wanted"),
+      "Any thread. Whether the idle wait has anything to wait on (without it, the main thread "
+      "waits on its jobs alone and does not take the GIL to ask).");
+  m.def(
       "begin_idle_wait",
       [weak] {
         auto s = engine_of(weak);

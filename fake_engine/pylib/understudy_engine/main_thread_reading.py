@@ -75,6 +75,7 @@ class MainThreadReading:
     def stop(self):
         self._active = False
         native.set_idle_wait(None)
+        native.want_idle_wait(False)
         self._release_all()
         self._complete_ready()
 
@@ -96,7 +97,9 @@ class MainThreadReading:
         if not self._active or threading.get_ident() != conn._reader_ident or \
                 self.main_away_for() > RECLAIM_AFTER_S:
             return False
-        self._ready.append(call)
+        with self._lock:
+            self._ready.append(call)
+            native.want_idle_wait(True)
         with conn._park:
             if not conn._main_reads and not conn.closed:
                 conn._main_reads = True
@@ -104,6 +107,9 @@ class MainThreadReading:
                     self._held[conn._fileno] = conn
                     self._version += 1
                     self.grants += 1
+                    # Again: the main thread may have found nothing to do
+                    # since the call was queued, and said so.
+                    native.want_idle_wait(True)
         native.wake_main_thread()
         return True
 
@@ -160,6 +166,9 @@ class MainThreadReading:
         self._complete_ready()
         held, version = self._held_connections()
         if not held:
+            with self._lock:
+                if not self._held and not self._ready:
+                    native.want_idle_wait(False)  # until the next grant
             return None
         if native.begin_idle_wait():
             return native.end_idle_wait()
