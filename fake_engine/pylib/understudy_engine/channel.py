@@ -138,6 +138,10 @@ class BoundedChannel(Channel):
         """True at once when bytes read ahead wait; else stock RPyC's poll."""
         return bool(self._ahead) or super().poll(timeout)
 
+    def has_read_ahead(self):
+        """Bytes of the next frames already read, which the socket no longer shows."""
+        return bool(self._ahead)
+
     def recv_whole(self):
         """The next frame's payload if it has wholly arrived, else None,
         without waiting on the socket (main_thread_reading.py); what only

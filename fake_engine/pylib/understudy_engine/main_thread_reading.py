@@ -170,6 +170,13 @@ class MainThreadReading:
                 if not self._held and not self._ready:
                     native.want_idle_wait(False)  # until the next grant
             return None
+        for conn in held.values():
+            # Frames already read ahead (by the reader, before it handed the
+            # connection over) do not make the socket readable: no poll would
+            # ever show them, and the reader, parked while the main thread
+            # idles, would not take them back.
+            if conn._channel.has_read_ahead():
+                self.read(conn)
         if native.begin_idle_wait():
             return native.end_idle_wait()
         poller = self._poller_for(held, version)
