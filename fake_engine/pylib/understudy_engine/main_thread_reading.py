@@ -25,8 +25,9 @@ Who reads a connection:
   its idle wait for RECLAIM_AFTER_S (a long frame, a job, a callback that
   blocks), makes a synchronous call to that client, or reads something it
   leaves to the reader (a request, a large or compressed frame, the end of
-  the connection). So a client is never left unread for longer than that
-  while the main thread is busy, as its reader would have read it.
+  the connection). So while the main thread is busy, a client is left
+  unread for RECLAIM_AFTER_S plus at most RECHECK_S (when its parked reader
+  next looks), where its reader would have read it at once.
 
 Never under --faithful: the originals complete on the reader's hand-off."""
 
