@@ -76,8 +76,7 @@ bool MainThreadQueue::begin_fd_wait() {
 
 bool MainThreadQueue::end_fd_wait() {
   affinity_.require("MainThreadQueue::end_fd_wait");
-  main_left_idle_at_.store(Clock::now().time_since_epoch().count());
-  main_idle_.store(false);
+  note_main_left_idle();
   bool jobs = false;
   {
     MutexLock lock(mutex_);
@@ -127,10 +126,15 @@ bool MainThreadQueue::wait_until(Clock::time_point deadline, bool wake_on_jobs) 
   main_idle_.store(true);
   lock.wait_until(wakeup_, deadline,
                   [&]() REQUIRES(mutex_) { return woken_ || (wake_on_jobs && !jobs_.empty()); });
-  main_left_idle_at_.store(Clock::now().time_since_epoch().count());
-  main_idle_.store(false);
+  note_main_left_idle();
   woken_ = false;
   return !jobs_.empty();
+}
+
+void MainThreadQueue::note_main_left_idle() {
+  // The time first: a reader that sees the main thread busy reads when it left.
+  main_left_idle_at_.store(Clock::now().time_since_epoch().count());
+  main_idle_.store(false);
 }
 
 Clock::duration MainThreadQueue::main_thread_busy_for() const {

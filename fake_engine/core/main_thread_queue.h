@@ -120,6 +120,7 @@ class MainThreadQueue {
 
   void enqueue(Job job);
   void signal_wake_fd() const;
+  void note_main_left_idle();  // main thread, at the end of either idle wait
 
   const MainThreadAffinity& affinity_;
   mutable Mutex mutex_;

@@ -40,8 +40,12 @@ from rpyc.core.channel import Channel
 import _understudy_engine as native
 
 from .frame_budget import FrameBudget
-from .main_thread_reading import LEAVE_TO_READER
 from .outbox import DEFAULT_LIMIT, Outbox
+
+
+# What recv_whole() gives for what only recv() may take: a large or
+# compressed frame, or the connection's end.
+LEAVE_TO_READER = object()
 
 
 class PeerRejected(EOFError):
@@ -136,7 +140,7 @@ class BoundedChannel(Channel):
 
     def poll(self, timeout):
         """True at once when bytes read ahead wait; else stock RPyC's poll."""
-        return bool(self._ahead) or super().poll(timeout)
+        return self.has_read_ahead() or super().poll(timeout)
 
     def has_read_ahead(self):
         """Bytes of the next frames already read, which the socket no longer shows."""

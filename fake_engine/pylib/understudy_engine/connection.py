@@ -39,7 +39,7 @@ import _understudy_engine as native
 import unreal_engine as ue
 
 from . import bounded_brine
-from .main_thread_reading import LEAVE_TO_READER
+from .channel import LEAVE_TO_READER
 from .request_encoding import RootCallEncoder
 
 MAIN_THREAD_MARK = "_understudy_main_thread"

@@ -39,15 +39,13 @@ from rpyc.core import consts
 
 import _understudy_engine as native
 
+from .channel import LEAVE_TO_READER
+
 # How long the main thread may be away from its idle wait before the readers
 # of the connections it holds take them back, and how often a parked reader
 # looks: short against a client's patience, long against a frame's work.
 RECLAIM_AFTER_S = 0.010
 RECHECK_S = 0.020
-
-# What a connection's whole-message read gives for what its reader must
-# receive itself (a large or compressed frame, the connection's end).
-LEAVE_TO_READER = object()
 
 
 class MainThreadReading:
@@ -98,19 +96,17 @@ class MainThreadReading:
         if not self._active or threading.get_ident() != conn._reader_ident or \
                 self.main_away_for() > RECLAIM_AFTER_S:
             return False
-        with self._lock:
+        # One critical section for the call and the connection: the main
+        # thread says it has nothing to wait on only under this lock, when it
+        # finds neither.
+        with conn._park, self._lock:
             self._ready.append(call)
-            native.want_idle_wait(True)
-        with conn._park:
             if not conn._main_reads and not conn.closed:
                 conn._main_reads = True
-                with self._lock:
-                    self._held[conn._fileno] = conn
-                    self._version += 1
-                    self.grants += 1
-                    # Again: the main thread may have found nothing to do
-                    # since the call was queued, and said so.
-                    native.want_idle_wait(True)
+                self._held[conn._fileno] = conn
+                self._version += 1
+                self.grants += 1
+            native.want_idle_wait(True)
         native.wake_main_thread()
         return True
 
