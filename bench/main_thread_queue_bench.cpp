@@ -7,6 +7,8 @@
 // faithful mode (jobs wait for the next frame).
 // Throughput: producers post batches and wait for the whole batch.
 // InlineCall: call() on the main thread itself, which skips the queue: the floor.
+// IdleExit and MainThreadBusyFor: what telling the main thread held from the
+// main thread kept waiting for a CPU costs, against the same without.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -160,6 +162,49 @@ void BM_InlineCall_OnMainThread(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_InlineCall_OnMainThread);
+
+// The main thread leaving its idle wait (a wake-up: begin_fd_wait returns at
+// once, then end_fd_wait), which now also reads the main thread's CPU-wait
+// clock, so that main_thread_busy_for() can leave that wait out. Arg(0): no
+// clock claimed, the cost before; Arg(1): with it.
+void BM_IdleExit(benchmark::State& state) {
+  MainThreadAffinity affinity;
+  MainThreadQueue queue(affinity);
+  affinity.claim();
+  if (state.range(0) != 0) {
+    (void)queue.claim_main_cpu_wait_clock();
+  }
+  for (auto _ : state) {
+    queue.wake();
+    benchmark::DoNotOptimize(queue.begin_fd_wait());
+    benchmark::DoNotOptimize(queue.end_fd_wait());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_IdleExit)->Arg(0)->Arg(1);
+
+// What the RPC readers' watchman asks every 20 ms while the main thread
+// holds connections, from another thread: Arg(0) without the CPU-wait clock
+// (wall time alone), Arg(1) with it.
+void BM_MainThreadBusyFor(benchmark::State& state) {
+  MainThreadAffinity affinity;
+  MainThreadQueue queue(affinity);
+  affinity.claim();
+  if (state.range(0) != 0) {
+    (void)queue.claim_main_cpu_wait_clock();
+  }
+  queue.wake();
+  (void)queue.begin_fd_wait();
+  (void)queue.end_fd_wait();  // the main thread is away from its idle wait now
+  std::thread watchman([&] {
+    for (auto _ : state) {
+      benchmark::DoNotOptimize(queue.main_thread_busy_for());
+    }
+  });
+  watchman.join();
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_MainThreadBusyFor)->Arg(0)->Arg(1);
 
 }  // namespace
 }  // namespace understudy

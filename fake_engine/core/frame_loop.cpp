@@ -40,7 +40,10 @@ std::uint64_t FrameLoop::run() {
   const auto frame_period = period();
   auto next_start = loop_started;
   auto previous_start = loop_started - frame_period;
-  const CpuWaitClock cpu_wait_clock;  // this thread's: the main thread's
+  // This thread's, the main thread's; the queue reads it too, to tell the
+  // main thread held (by a job, a call to a peer) from the main thread kept
+  // waiting for a CPU.
+  const CpuWaitClock& cpu_wait_clock = queue_.claim_main_cpu_wait_clock();
   auto previous_cpu_wait = cpu_wait_clock.total();
   std::uint64_t frames = 0;
 

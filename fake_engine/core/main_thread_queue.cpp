@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "fake_engine/core/cpu_wait_clock.h"
+
 namespace understudy {
 namespace {
 std::string milliseconds_text(Clock::duration d) {
@@ -132,16 +134,37 @@ bool MainThreadQueue::wait_until(Clock::time_point deadline, bool wake_on_jobs) 
 }
 
 void MainThreadQueue::note_main_left_idle() {
-  // The time first: a reader that sees the main thread busy reads when it left.
+  // The readings first: a reader that sees the main thread busy reads them.
+  main_cpu_wait_at_left_idle_.store(main_cpu_wait().count());
   main_left_idle_at_.store(Clock::now().time_since_epoch().count());
   main_idle_.store(false);
+}
+
+const CpuWaitClock& MainThreadQueue::claim_main_cpu_wait_clock() {
+  auto clock = std::make_unique<CpuWaitClock>();  // the calling thread's
+  const CpuWaitClock& claimed = *clock;
+  {
+    MutexLock lock(mutex_);
+    claimed_clocks_.push_back(std::move(clock));
+  }
+  main_cpu_wait_clock_.store(&claimed);
+  return claimed;
+}
+
+Clock::duration MainThreadQueue::main_cpu_wait() const {
+  const CpuWaitClock* clock = main_cpu_wait_clock_.load();
+  const auto waited = clock != nullptr ? clock->total() : std::nullopt;
+  return waited.value_or(Clock::duration::zero());
 }
 
 Clock::duration MainThreadQueue::main_thread_busy_for() const {
   if (main_idle_.load()) {
     return Clock::duration::zero();
   }
-  return Clock::now() - Clock::time_point(Clock::duration(main_left_idle_at_.load()));
+  const auto away = Clock::now() - Clock::time_point(Clock::duration(main_left_idle_at_.load()));
+  const auto waited_for_cpu = main_cpu_wait() - Clock::duration(main_cpu_wait_at_left_idle_.load());
+  return std::max(away - std::max(waited_for_cpu, Clock::duration::zero()),
+                  Clock::duration::zero());
 }
 
 void MainThreadQueue::wake() {

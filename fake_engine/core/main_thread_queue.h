@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "common/mutex.h"
 #include "fake_engine/core/thread_identity.h"
@@ -26,6 +27,8 @@
 namespace understudy {
 
 using Clock = std::chrono::steady_clock;
+
+class CpuWaitClock;
 
 // A job was posted after the engine began stopping; it will never run.
 class EngineStoppedError : public std::runtime_error {
@@ -106,9 +109,18 @@ class MainThreadQueue {
   QueueCounters counters() const;
 
   // Any thread. How long the main thread has been away from its idle wait
-  // (wait_until, or between begin_fd_wait and end_fd_wait): zero while it
-  // waits there, since the start before its first wait.
+  // (wait_until, or between begin_fd_wait and end_fd_wait), less the time it
+  // spent waiting for a CPU meanwhile: zero while it waits there, since the
+  // start before its first wait. What the engine held it with (a job, a
+  // frame, a call to a peer), not what an overloaded machine did: the RPC
+  // readers take their connections back for the first only, as giving them
+  // back for the second costs CPU the machine does not have.
   Clock::duration main_thread_busy_for() const;
+
+  // Main thread only (the frame loop, as it starts): a clock of the calling
+  // thread's wait for a CPU, which main_thread_busy_for() leaves out from
+  // now on. It lives as long as the queue, as other threads read it.
+  const CpuWaitClock& claim_main_cpu_wait_clock();
 
  private:
   struct Job {
@@ -121,6 +133,7 @@ class MainThreadQueue {
   void enqueue(Job job);
   void signal_wake_fd() const;
   void note_main_left_idle();  // main thread, at the end of either idle wait
+  Clock::duration main_cpu_wait() const;
 
   const MainThreadAffinity& affinity_;
   mutable Mutex mutex_;
@@ -132,6 +145,11 @@ class MainThreadQueue {
   int wake_fd_ = -1;                            // an eventfd
   std::atomic<bool> main_idle_{false};
   std::atomic<Clock::rep> main_left_idle_at_{0};  // steady_clock ticks
+  // The main thread's wait for a CPU (read from any thread), and its reading
+  // when the main thread left idle. Every clock claimed is kept.
+  std::atomic<const CpuWaitClock*> main_cpu_wait_clock_{nullptr};
+  std::vector<std::unique_ptr<CpuWaitClock>> claimed_clocks_ GUARDED_BY(mutex_);
+  std::atomic<Clock::rep> main_cpu_wait_at_left_idle_{0};
   QueueCounters counters_ GUARDED_BY(mutex_);
 };
 

@@ -164,8 +164,8 @@ void install_understudy_engine_module(const std::shared_ptr<PythonEngineState>& 
       [weak] {
         return std::chrono::duration<double>(engine_of(weak)->queue.main_thread_busy_for()).count();
       },
-      "Any thread. Seconds since the main thread left its idle wait between frames; 0 while it "
-      "waits there.");
+      "Any thread. Seconds since the main thread left its idle wait between frames, less the "
+      "time it waited for a CPU meanwhile; 0 while it waits there.");
   m.def(
       "wake_main_thread", [weak] { engine_of(weak)->queue.wake(); },
       "Any thread. Ends the main thread's idle wait, so that it looks again at what to do.");

@@ -150,3 +150,115 @@ def test_the_clients_requests_read_by_the_main_thread_are_served(understudy_engi
         f"the main thread read none of the client's requests in {sent} rounds (it read "
         f"{reading.messages_read} replies): this test did not exercise what it is for")
     assert ns["state"]["off_main"] == 0
+
+
+# --- a client's requests for the main thread (execute) ---
+
+
+def hold_by_requests(engine, tool, calls=200):
+    """The client's closed loop of main-thread requests, until the main
+    thread holds its connection; the engine-side namespace and the reading."""
+    reading = engine.execute(
+        "import understudy_engine\nreading = understudy_engine.rpc_server.main_reading"
+    )["reading"]
+    namespace = tool.root.dict()
+    for value in range(calls):
+        tool.root.execute(f"n = {value}", namespace)
+    # Checked by a request that keeps the connection with the main thread
+    # (a dict item read would go to the reader).
+    tool.root.execute(f"assert n == {calls - 1}, n", namespace)
+    engine.wait_until(lambda: reading.held_count() > 0,
+                      "the main thread holding the client's connection",
+                      seen=lambda: f"requests it ran {reading.requests_run}, grants "
+                      f"{reading.grants}, taken back {reading.reclaims}")
+    return reading, namespace
+
+
+def test_a_clients_main_thread_requests_are_read_and_run_by_the_main_thread(
+        understudy_engine, understudy_client):
+    """A closed loop of execute() calls: after the first, the main thread
+    reads and runs them itself, one thread's wake-up a call."""
+    engine = understudy_engine()
+    tool = understudy_client("tool")
+    reading, namespace = hold_by_requests(engine, tool, calls=2000)
+    # Each call is three requests: the attribute, the call and the netref's drop.
+    assert reading.requests_run >= 3000, (
+        f"the main thread read and ran {reading.requests_run} of the client's 6000 requests "
+        f"(grants {reading.grants}, taken back {reading.reclaims}): the rest each took a "
+        "hand-off from the reader")
+    # It ran them on the main thread.
+    tool.root.execute("import _understudy_engine as native\non_main = native.is_main_thread()",
+                      namespace)
+    assert namespace["on_main"] is True
+
+
+def test_a_clients_pipelined_requests_run_in_the_order_sent(understudy_engine,
+                                                           understudy_client):
+    """Requests sent without waiting for their replies: the first becomes a
+    job and the main thread reads the rest itself; none may overtake one
+    still queued. Another client keeps the main thread reading meanwhile,
+    so that it often looks at the connection before it runs the job."""
+    import threading
+
+    import rpyc
+
+    engine = understudy_engine()
+    tool = understudy_client("tool")
+    busy = understudy_client("busy")
+    reading, _ = hold_by_requests(engine, tool, calls=50)
+    stop = threading.Event()
+
+    def keep_the_main_thread_reading():
+        execute = busy.root.execute
+        while not stop.is_set():
+            execute("pass")
+
+    other = threading.Thread(target=keep_the_main_thread_reading, daemon=True)
+    other.start()
+    try:
+        namespace = tool.root.dict()
+        tool.root.execute("order = []", namespace)
+        runs, grants = reading.requests_run, reading.grants
+        execute = rpyc.async_(tool.root.execute)
+        for round_ in range(100):
+            # A request the main thread gives back to the reader, so that the
+            # round's first requests are jobs queued before it reads again.
+            tool.root.import_module("json")
+            calls = [execute(f"order.append({index})", namespace)
+                     for index in range(round_ * 50, round_ * 50 + 50)]
+            for call in calls:
+                call.wait()
+    finally:
+        stop.set()
+        other.join(timeout=10)
+    order = list(namespace["order"])
+    overtaken = [(order[i], order[i + 1]) for i in range(len(order) - 1)
+                 if order[i] > order[i + 1]]
+    assert not overtaken, (
+        f"requests ran out of order: {len(overtaken)} times one ran before a request sent "
+        f"earlier, first {overtaken[0][1]} after {overtaken[0][0]}")
+    assert len(order) == 5000
+    assert reading.requests_run > runs and reading.grants > grants, (
+        "the main thread read none of the pipelined requests itself: this test did not "
+        "exercise what it is for")
+
+
+def test_the_clients_requests_are_served_while_a_main_thread_holding_it_is_busy(
+        understudy_engine, understudy_client):
+    """The main thread holds the connection by the client's execute() calls,
+    then runs a job that takes 2 s: the reader takes the connection back and
+    serves the client's request that runs off the main thread."""
+    engine = understudy_engine()
+    tool = understudy_client("tool")
+    reading, _ = hold_by_requests(engine, tool)
+    mark = engine.console_mark()
+    busy = engine.execute_in_background(
+        "import time\nimport unreal_engine as ue\nue.log('busy')\ntime.sleep(2)")
+    engine.wait_for_console(r"^busy$", since=mark)
+    started = time.monotonic()
+    tool.root.import_module("json")
+    elapsed = time.monotonic() - started
+    busy.result(timeout=10)
+    assert elapsed < 1.0, (
+        f"the client's request waited {elapsed:.2f} s while the main thread slept "
+        f"(taken back {reading.reclaims} times)")

@@ -40,6 +40,7 @@ import unreal_engine as ue
 
 from . import bounded_brine
 from .channel import LEAVE_TO_READER
+from .inline_requests import runs_inline
 from .request_encoding import RootCallEncoder
 
 MAIN_THREAD_MARK = "_understudy_main_thread"
@@ -105,12 +106,29 @@ class EngineConnection(rpyc.Connection):
         self._reader_ident = threading.get_ident()
         self._park = threading.Condition()
         self._main_reads = False  # the main thread reads the connection now
-        self._requests_from_main = collections.deque()  # read by it, for the reader
+        # Its reader waits in park() while the main thread reads: until then it
+        # still holds the receive lock, finishing the dispatch that handed the
+        # connection over.
+        self._reader_parked = False
+        # Main-thread requests still to come before the main thread may read
+        # the connection again, after it gave one of its requests back.
+        self._regrant_after = 0
+        # What the main thread read and leaves to the reader: the requests
+        # that run off the main thread, each as a call that runs and replies.
+        self._requests_from_main = collections.deque()
+        # One entry per main-thread job of this connection queued and not yet
+        # started: while any is, a request the main thread reads itself waits
+        # behind them (the connection's requests run in the order sent). A
+        # deque, whose append and pop are atomic, as the reader appends and
+        # the main thread pops.
+        self._queued_main_jobs = collections.deque()
         self._fileno = channel.stream.sock.fileno()
         super().__init__(root, channel, config)
         if self._bind_threads:
             raise ValueError("EngineConnection does not support RPyC's bind_threads")
         self._root_calls = RootCallEncoder(self)
+        self._exposed_prefix = self._config["allow_exposed_attrs"] and \
+            self._config["exposed_prefix"]
 
     def async_root_call(self, service, args, kwargs_items):
         """async_request(HANDLE_CALLATTR, <the peer's root>, service, args,
@@ -289,7 +307,32 @@ class EngineConnection(rpyc.Connection):
     def _dispatch_requests_from_main(self):
         requests = self._requests_from_main
         while requests:
-            self._dispatch_loaded(*requests.popleft())
+            requests.popleft()()
+
+    def _take_request_on_main(self, seq, raw_args):
+        """The main thread read a request while it holds the connection.
+        True: it needs the main thread, and ran (or was queued behind this
+        connection's jobs still queued); False: it ran, as one that runs no
+        code of the object's (inline_requests.py); None: it is left to the
+        reader (_requests_from_main). An undecodable request is answered
+        with its error here (False)."""
+        decoded = self._decode_request(seq, raw_args)
+        if decoded is None:
+            return False
+        handler, args, main = decoded
+        if main is None:
+            run = lambda: self._HANDLERS[handler](self, *args)  # noqa: E731
+            if runs_inline(handler, args, self._exposed_prefix):
+                self._run_and_reply(seq, run)
+                return False
+            self._requests_from_main.append(lambda: self._run_and_reply(seq, run))
+            return None
+        api, call = main
+        if self._queued_main_jobs:
+            self._post_main_thread_request(seq, api, call)
+        else:
+            self._run_and_reply(seq, call)
+        return True
 
     def _dispatch(self, data):
         # RPyC 5.3's Connection._dispatch without bind_threads, with what the
@@ -348,13 +391,23 @@ class EngineConnection(rpyc.Connection):
                 return api, lambda: self._HANDLERS[handler](self, *args)
         return None
 
-    def _dispatch_request(self, seq, raw_args):
+    def _decode_request(self, seq, raw_args):
+        """(handler, args, main) of a request, `main` being (api, call) when
+        it must run on the main thread; None once a request that does not
+        decode was answered with its error."""
         try:
             handler, args = raw_args
             args = self._unbox(args)
-            main = self._main_thread_call(handler, args)
+            return handler, args, self._main_thread_call(handler, args)
         except Exception:
-            return self._send_exception(seq)
+            self._send_exception(seq)
+            return None
+
+    def _dispatch_request(self, seq, raw_args):
+        decoded = self._decode_request(seq, raw_args)
+        if decoded is None:
+            return None
+        handler, args, main = decoded
         if main is None:
             return self._run_and_reply(seq, lambda: self._HANDLERS[handler](self, *args))
         api, call = main
@@ -373,29 +426,45 @@ class EngineConnection(rpyc.Connection):
         on_main = native.is_main_thread()
         if on_main and not self._hooks.main_thread_sync_calls:
             return self._run_and_reply(seq, call)
-        wait = self._hooks.monitor.begin(self._hooks.node_of(self), "main", api)
         if self._hooks.faithful == "rpyc5" or (self._hooks.faithful and not on_main):
             # The original: the reader thread itself waits for the main thread,
             # and the client counts as waiting on the main thread until the
             # job finishes. Under "rpyc5" nobody can receive on this
             # connection meanwhile; under "pfu" serve() has already given the
             # receive lock back.
+            wait = self._hooks.monitor.begin(self._hooks.node_of(self), "main", api)
             try:
                 return self._run_and_reply(seq, lambda: native.run_on_main_thread(call, api))
             finally:
                 self._hooks.monitor.end(wait)
+        self._post_main_thread_request(seq, api, call)
+        # The main thread reads the client's next requests itself, if it is
+        # free to (main_thread_reading.py): they then cost one thread's
+        # wake-up, as with a plain RPyC server, not the reader's and the main
+        # thread's.
+        if not on_main:
+            self._hooks.main_reading.grant(self)
+        return None
 
-        # Here the client waits for the main thread only until its job starts:
-        # once the main thread runs the job it serves the client, and the
-        # reader is free to receive replies meanwhile.
+    def _post_main_thread_request(self, seq, api, call):
+        """Queues the request as a main-thread job that sends its own reply.
+        Here the client waits for the main thread only until its job starts:
+        once the main thread runs the job it serves the client, and the
+        reader is free to receive replies meanwhile."""
+        wait = self._hooks.monitor.begin(self._hooks.node_of(self), "main", api)
+        queued = self._queued_main_jobs
+
         def started_call():
+            queued.pop()
             self._hooks.monitor.end(wait)
             return call()
 
+        queued.append(None)
         try:
             native.post_to_main_thread(lambda: self._run_and_reply(seq, started_call), api,
                                       id(self))
         except Exception:  # the engine is stopping and takes no more jobs
+            queued.pop()
             self._hooks.monitor.end(wait)
             self._send_exception(seq)
 
