@@ -82,6 +82,20 @@ def test_an_async_pipeline_is_read_and_completed_by_the_main_thread(understudy_e
         f"{ns['reading'].grants}, taken back {ns['reading'].reclaims})")
 
 
+def request_while_the_main_thread_sleeps(engine, tool):
+    """Seconds the client's request that runs off the main thread took while
+    the main thread ran a job of 2 s."""
+    mark = engine.console_mark()
+    busy = engine.execute_in_background(
+        "import time\nimport unreal_engine as ue\nue.log('busy')\ntime.sleep(2)")
+    engine.wait_for_console(r"^busy$", since=mark)
+    started = time.monotonic()
+    tool.root.import_module("json")
+    elapsed = time.monotonic() - started
+    busy.result(timeout=10)
+    return elapsed
+
+
 def test_the_clients_requests_are_served_while_the_main_thread_is_busy(understudy_engine,
                                                                        understudy_client):
     """The main thread holds the connection, then runs a job that takes 2 s:
@@ -92,14 +106,7 @@ def test_the_clients_requests_are_served_while_the_main_thread_is_busy(understud
     wait_done(engine, ns, 500)
     engine.wait_until(lambda: ns["reading"].held_count() > 0,
                       "the main thread holding the client's connection")
-    mark = engine.console_mark()
-    busy = engine.execute_in_background(
-        "import time\nimport unreal_engine as ue\nue.log('busy')\ntime.sleep(2)")
-    engine.wait_for_console(r"^busy$", since=mark)
-    started = time.monotonic()
-    tool.root.import_module("json")
-    elapsed = time.monotonic() - started
-    busy.result(timeout=10)
+    elapsed = request_while_the_main_thread_sleeps(engine, tool)
     stop_pipeline(engine, ns)
     assert elapsed < 1.0, (
         f"the client's request waited {elapsed:.2f} s while the main thread slept "
@@ -251,14 +258,7 @@ def test_the_clients_requests_are_served_while_a_main_thread_holding_it_is_busy(
     engine = understudy_engine()
     tool = understudy_client("tool")
     reading, _ = hold_by_requests(engine, tool)
-    mark = engine.console_mark()
-    busy = engine.execute_in_background(
-        "import time\nimport unreal_engine as ue\nue.log('busy')\ntime.sleep(2)")
-    engine.wait_for_console(r"^busy$", since=mark)
-    started = time.monotonic()
-    tool.root.import_module("json")
-    elapsed = time.monotonic() - started
-    busy.result(timeout=10)
+    elapsed = request_while_the_main_thread_sleeps(engine, tool)
     assert elapsed < 1.0, (
         f"the client's request waited {elapsed:.2f} s while the main thread slept "
         f"(taken back {reading.reclaims} times)")

@@ -321,7 +321,9 @@ class EngineConnection(rpyc.Connection):
             return False
         handler, args, main = decoded
         if main is None:
-            run = lambda: self._HANDLERS[handler](self, *args)  # noqa: E731
+            def run():
+                return self._HANDLERS[handler](self, *args)
+
             if runs_inline(handler, args, self._exposed_prefix):
                 self._run_and_reply(seq, run)
                 return False

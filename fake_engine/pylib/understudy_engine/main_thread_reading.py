@@ -44,7 +44,6 @@ Never under --faithful: the originals dispatch on the reader."""
 import collections
 import select
 import threading
-import time
 
 from rpyc.core import consts
 
@@ -71,6 +70,7 @@ class MainThreadReading:
         self._lock = threading.Lock()
         self._watch = threading.Condition(self._lock)  # a grant, or the stop
         self._watchman = None
+        self._watchman_stop = None  # an Event per start: a reload's watchman is its own
         self._held = {}  # fd -> connection the main thread reads
         # Readers that parked and connections given back since the main
         # thread last looked: it registers and unregisters them in its
@@ -99,7 +99,9 @@ class MainThreadReading:
         self._poller.register(native.main_thread_wake_fd(), select.POLLIN)
         self._polled = {}
         self._ahead = set()
+        self._watchman_stop = threading.Event()
         self._watchman = threading.Thread(target=self._watch_main_thread,
+                                          args=(self._watchman_stop,),
                                           name="rpc-main-reading-watch", daemon=True)
         self._watchman.start()
         native.set_idle_wait(self.idle_wait)
@@ -107,6 +109,8 @@ class MainThreadReading:
     def stop(self):
         with self._lock:
             self._active = False
+            if self._watchman_stop is not None:
+                self._watchman_stop.set()
             self._watch.notify_all()
         native.set_idle_wait(None)
         native.want_idle_wait(False)
@@ -192,7 +196,7 @@ class MainThreadReading:
                 del self._held[conn._fileno]
                 self._changes.append(conn)
 
-    def _watch_main_thread(self):
+    def _watch_main_thread(self, stop):
         """The watchman's thread: while the main thread holds connections,
         looks every RECHECK_S whether it has been away from its idle wait for
         RECLAIM_AFTER_S, and if so gives them back to their readers. One
@@ -200,11 +204,10 @@ class MainThreadReading:
         take the GIL from the main thread dozens of times a second."""
         while True:
             with self._lock:
-                while self._active and not self._held:
+                while not stop.is_set() and not self._held:
                     self._watch.wait()
-                if not self._active:
-                    return
-            time.sleep(RECHECK_S)
+            if stop.wait(RECHECK_S):
+                return
             if self.main_away_for() <= RECLAIM_AFTER_S:
                 continue
             with self._lock:
