@@ -171,6 +171,10 @@ class MainThreadReading:
                 native.wake_main_thread()
             while conn._main_reads and not conn.closed:
                 conn._park.wait(PARKED_LOOK_S)
+            if conn.closed:
+                # Closed before the main thread read it (or while parked):
+                # nothing of it may stay held, nor in the poller.
+                self._take_back(conn)
 
     def held_count(self):
         with self._lock:
