@@ -163,17 +163,27 @@ void BM_InlineCall_OnMainThread(benchmark::State& state) {
 }
 BENCHMARK(BM_InlineCall_OnMainThread);
 
+// A queue whose main thread is the calling thread, with or without the
+// CPU-wait clock that main_thread_busy_for() leaves out.
+struct QueueOnThisThread {
+  explicit QueueOnThisThread(bool with_cpu_wait_clock) {
+    affinity.claim();
+    if (with_cpu_wait_clock) {
+      (void)queue.claim_main_cpu_wait_clock();
+    }
+  }
+
+  MainThreadAffinity affinity;
+  MainThreadQueue queue{affinity};
+};
+
 // The main thread leaving its idle wait (a wake-up: begin_fd_wait returns at
 // once, then end_fd_wait), which now also reads the main thread's CPU-wait
 // clock, so that main_thread_busy_for() can leave that wait out. Arg(0): no
 // clock claimed, the cost before; Arg(1): with it.
 void BM_IdleExit(benchmark::State& state) {
-  MainThreadAffinity affinity;
-  MainThreadQueue queue(affinity);
-  affinity.claim();
-  if (state.range(0) != 0) {
-    (void)queue.claim_main_cpu_wait_clock();
-  }
+  QueueOnThisThread on_this_thread(state.range(0) != 0);
+  MainThreadQueue& queue = on_this_thread.queue;
   for (auto _ : state) {
     queue.wake();
     benchmark::DoNotOptimize(queue.begin_fd_wait());
@@ -187,12 +197,8 @@ BENCHMARK(BM_IdleExit)->Arg(0)->Arg(1);
 // holds connections, from another thread: Arg(0) without the CPU-wait clock
 // (wall time alone), Arg(1) with it.
 void BM_MainThreadBusyFor(benchmark::State& state) {
-  MainThreadAffinity affinity;
-  MainThreadQueue queue(affinity);
-  affinity.claim();
-  if (state.range(0) != 0) {
-    (void)queue.claim_main_cpu_wait_clock();
-  }
+  QueueOnThisThread on_this_thread(state.range(0) != 0);
+  MainThreadQueue& queue = on_this_thread.queue;
   queue.wake();
   (void)queue.begin_fd_wait();
   (void)queue.end_fd_wait();  // the main thread is away from its idle wait now

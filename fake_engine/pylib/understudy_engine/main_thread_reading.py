@@ -62,8 +62,6 @@ REGRANT_AFTER = 8
 # A parked reader also looks this often whether its connection closed.
 PARKED_LOOK_S = 0.5
 
-_POLL_END = select.POLLHUP | select.POLLERR | select.POLLNVAL
-
 
 class MainThreadReading:
     def __init__(self):
